@@ -1,0 +1,111 @@
+# onetrip - build, run and test.
+#   make        build bin/onetrip and the web front-end (installs missing packages)
+#   make run    build, create var/onetrip.db with the Baihe demo data, serve
+#   make test   every test: C unit (ASan+UBSan), API on SQLite and PostgreSQL, browser
+
+CC ?= cc
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo \
+	libqrencode xlsxwriter
+DEPS_STAMP := build/.deps-ok
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	-Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
+CSTD := -std=c11 -D_GNU_SOURCE
+CFLAGS ?= -O2 -g
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC := $(sort $(wildcard src/*.c src/*/*.c))
+MAIN := src/cli/main.c
+LIB_SRC := $(filter-out $(MAIN),$(SRC))
+EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql data/*/*.txt data/*/*.json data/*/*.csv))
+GEN := build/gen/embedded.c
+
+OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/embedded.o
+SAN_OBJ := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/embedded.o
+SAN_LIB_OBJ := $(filter-out build/san/cli/main.o,$(SAN_OBJ))
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all deps web run test unit api e2e bench clean lint
+.DEFAULT_GOAL := all
+
+all: bin/onetrip web
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p build && touch $@
+
+$(GEN): scripts/embed.sh $(EMBED_IN) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $(EMBED_IN) > $@.tmp && mv $@.tmp $@
+
+build/rel/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(CFLAGS) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/rel/gen/embedded.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(CFLAGS) -Isrc -c $< -o $@
+
+build/san/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/san/gen/embedded.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(SAN) -Isrc -c $< -o $@
+
+bin/onetrip: $(OBJ)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lpthread -lm
+
+# The same program with AddressSanitizer and UBSan: the API tests run it.
+bin/onetrip-san: $(SAN_OBJ)
+	@mkdir -p bin
+	$(CC) $(SAN) -o $@ $(SAN_OBJ) $(PKG_LIBS) -lpthread -lm
+
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -Wno-missing-prototypes -Isrc -Itests/unit $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+		-o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread -lm
+
+web: web/dist/index.html
+web/node_modules/.stamp: web/package-lock.json | $(DEPS_STAMP)
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+web/dist/index.html: web/node_modules/.stamp $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
+	cd web && npm run build
+
+tests/node_modules/.stamp: tests/package-lock.json | $(DEPS_STAMP)
+	cd tests && npm ci --no-audit --no-fund
+	@touch $@
+
+run: bin/onetrip web
+	@mkdir -p var
+	@test -f var/onetrip.db || ./bin/onetrip demo --db sqlite:var/onetrip.db
+	./bin/onetrip serve --listen 127.0.0.1:8080 --db sqlite:var/onetrip.db
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+api: bin/onetrip-san tests/node_modules/.stamp
+	cd tests && ONETRIP_BIN=../bin/onetrip-san ONETRIP_DBS="$${ONETRIP_DBS:-sqlite postgresql}" node --test --test-concurrency=1 api/
+
+e2e: bin/onetrip web tests/node_modules/.stamp
+	cd tests && ONETRIP_BIN=../bin/onetrip node --test --test-concurrency=1 e2e/
+
+test: unit api e2e
+	@echo "all test suites passed"
+
+bench: bin/onetrip
+	bench/run.sh
+
+clean:
+	rm -rf build bin web/dist
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)

@@ -1,0 +1,9 @@
+/* main.c - placeholder until the command table lands. */
+#include <stdio.h>
+
+int
+main(void)
+{
+	puts("onetrip");
+	return 0;
+}

@@ -1,0 +1,123 @@
+/* http.h - the request/response model and the route table.
+ *
+ * The server (http/server.c) parses and bounds the request, resolves the
+ * session, checks the route's access rule and CSRF, parses a JSON body, calls
+ * the handler, and writes the response. Handlers only: read the request,
+ * call a service, and fill the response. */
+#ifndef ONETRIP_HTTP_HTTP_H
+#define ONETRIP_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "service/ctx.h"
+
+struct app;
+struct MHD_Connection;
+
+#define HTTP_MAX_PATH_PARAMS 6
+
+struct http_req {
+	const char *method;       /* "GET", "POST", ... */
+	const char *path;         /* URL path without query string */
+	const char *body;         /* raw body (NUL-terminated), or NULL */
+	size_t body_len;
+	json_t *json;             /* parsed body when Content-Type is JSON, or NULL (borrowed) */
+	const char *param_names[HTTP_MAX_PATH_PARAMS];
+	const char *param_values[HTTP_MAX_PATH_PARAMS];
+	int nparams;
+	char request_id[24];
+	char client_ip[48];
+	struct actor actor;       /* kind ACTOR_NONE when anonymous */
+	bool via_cookie;          /* authenticated by cookie (CSRF applies) */
+	char session_hash[65];    /* hex SHA-256 of the session token, or "" */
+	struct arena arena;       /* freed after the response is sent */
+	struct app *app;
+	struct ctx ctx;           /* ready-made service context for this request */
+	struct MHD_Connection *conn;
+};
+
+struct http_header {
+	const char *name;
+	const char *value;        /* arena-owned */
+};
+#define HTTP_MAX_RESP_HEADERS 12
+
+struct http_resp {
+	int status;
+	json_t *json;             /* owned; serialised when set */
+	const char *content_type; /* for raw bodies */
+	void *body;               /* raw body, freed with free() if body_owned */
+	size_t body_len;
+	bool body_owned;
+	int fd;                   /* file to send (static files), -1 if none */
+	uint64_t fd_size;
+	struct http_header headers[HTTP_MAX_RESP_HEADERS];
+	int nheaders;
+};
+
+/* Path parameter ":name" of the matched route, or NULL. */
+const char *http_param(const struct http_req *r, const char *name);
+/* Path parameter parsed as a positive id; 0 if absent or malformed. */
+int64_t http_param_id(const struct http_req *r, const char *name);
+/* Query-string argument (decoded), or NULL. */
+const char *http_query(const struct http_req *r, const char *name);
+/* Request header, or NULL. */
+const char *http_header(const struct http_req *r, const char *name);
+/* Cookie value, or NULL. */
+const char *http_cookie(const struct http_req *r, const char *name);
+
+/* Sets a JSON response; steals the reference to j. */
+void http_json(struct http_resp *w, int status, json_t *j);
+/* Sets the error response {"error":{"code","message","field"?}} with the
+ * status mapped from e->code. */
+void http_error(struct http_resp *w, const struct err *e);
+/* Raw body; if owned, free() is called after sending. */
+void http_bytes(struct http_resp *w, int status, const char *content_type,
+    void *data, size_t len, bool owned);
+/* Adds a response header (value copied into the request arena). */
+int http_add_header(struct http_req *r, struct http_resp *w, const char *name,
+    const char *value);
+
+/* The one table from error codes to HTTP statuses. */
+int http_status_for(enum err_code code);
+
+/* Route access rules. */
+#define ACCESS_PUBLIC 0u          /* anyone, no session needed */
+#define ACCESS_LOGIN (1u << 31)   /* any logged-in account */
+/* Otherwise: a mask of enum role bits; the actor must hold one of them. */
+
+typedef void (*http_handler_fn)(struct http_req *r, struct http_resp *w);
+
+struct route {
+	const char *method;
+	const char *pattern;      /* "/api/items/:id/versions" */
+	http_handler_fn handler;
+	unsigned access;          /* ACCESS_PUBLIC, ACCESS_LOGIN or role mask */
+	size_t max_body;          /* 0 means LIMIT_JSON_BODY */
+};
+
+/* Every API module exports a table ending with a zeroed row; api/routes.c
+ * lists the tables. */
+extern const struct route *const api_route_tables[];
+
+/* Server lifecycle (http/server.c). */
+struct server;
+struct server_opts {
+	const char *listen;       /* "127.0.0.1:8080" */
+	const char *static_dir;   /* built web front-end, or NULL */
+	unsigned threads;         /* 0: one per core */
+};
+int server_start(struct server **out, struct app *app,
+    const struct server_opts *o, struct err *e);
+/* Stops accepting, lets in-flight requests finish, frees everything. */
+void server_stop(struct server *s);
+/* The port actually bound (useful with port 0). */
+unsigned server_port(const struct server *s);
+
+#endif
