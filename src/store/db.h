@@ -12,7 +12,11 @@
  *
  * A statement is used as: s = db_prepare(); db_bind_*(); while ((rc =
  * db_step(s, e)) == DB_ROW) { db_col_*() }; db_finish(s). db_finish() is
- * always called, also after an error. */
+ * always called, also after an error.
+ *
+ * PostgreSQL infers parameter types from context; where it cannot (a bare
+ * "? IS NULL"), write CAST(? AS TEXT). PostgreSQL booleans read as 0/1,
+ * integral NUMERIC results (SUM of BIGINT) as integers. */
 #ifndef ONETRIP_STORE_DB_H
 #define ONETRIP_STORE_DB_H
 
@@ -102,10 +106,27 @@ typedef int (*db_tx_fn)(struct db *db, void *arg, struct err *e);
 int db_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e);
 /* True while this thread is inside db_tx(). */
 bool db_in_tx(struct db *db);
+/* Inside db_tx(): waits until no other transaction holds key, and keeps it
+ * until this transaction ends (PostgreSQL pg_advisory_xact_lock; on SQLite a
+ * no-op, as BEGIN IMMEDIATE already runs writers one at a time). On
+ * PostgreSQL transactions are READ COMMITTED: a read-then-write of the same
+ * data needs either an atomic UPDATE ... SET n = n + 1 or this lock taken
+ * first. Negative error outside a transaction. */
+int db_tx_lock(struct db *db, int64_t key, struct err *e);
+/* Rows changed by this thread's last INSERT/UPDATE/DELETE (e.g. right after
+ * db_exec()); 0 before any. */
+int64_t db_last_changes(struct db *db);
+
+/* Writes a consistent copy of a SQLite database to dest_path (SQLite online
+ * backup, while other threads keep writing; written to a temporary file and
+ * renamed into place). On PostgreSQL: -ERR_UNPROCESSABLE with a message
+ * saying to use pg_dump. */
+int db_backup_to(struct db *db, const char *dest_path, struct err *e);
 
 /* Applies the numbered migrations (store/migrations/NNN_name.sql) that are
  * not yet recorded in schema_migrations, each in its own transaction.
- * Sets *applied to the number applied. */
+ * Sets *applied to the number applied. Safe when several processes migrate
+ * at once: each migration is applied exactly once. */
 int db_migrate(struct db *db, int *applied, struct err *e);
 
 /* The dialect-specific spelling of a few things the portable SQL cannot say.

@@ -1,0 +1,177 @@
+/* auth.c - registration, login, logout and "me".
+ *
+ *   POST /api/auth/register {kind, idno, name, mobile, password} -> 201 {user}
+ *   POST /api/auth/login {login, password, client?} -> 200 {user, csrf_token}
+ *        + session cookie, or with client "api" {user, token, csrf_token}
+ *   POST /api/auth/logout -> 204
+ *   GET  /api/me -> 200 {user, csrf_token} */
+#include "http/http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "service/auth.h"
+#include "service/session.h"
+#include "service/users.h"
+
+#define AUTH_BODY_MAX 4096 /* a few short strings */
+
+/* String member of the JSON body, or NULL when absent. A present member of
+ * another type is an error (returns false with e filled). */
+static bool
+body_str(struct http_req *r, const char *name, const char **out,
+    struct err *e)
+{
+	json_t *v;
+
+	*out = NULL;
+	if (r->json == NULL || !json_is_object(r->json)) {
+		err_set(e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
+		return false;
+	}
+	v = json_object_get(r->json, name);
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_string(v)) {
+		err_field(e, ERR_INVALID, name, "bad_type", "字段 %s 须为字符串",
+		    name);
+		return false;
+	}
+	*out = json_string_value(v);
+	/* A NUL inside the string would silently cut it. */
+	if (strlen(*out) != json_string_length(v)) {
+		err_field(e, ERR_INVALID, name, "bad_string",
+		    "字段 %s 含有无效字符", name);
+		return false;
+	}
+	return true;
+}
+
+static void
+set_cookie(struct http_req *r, struct http_resp *w, const char *token)
+{
+	const struct config *cfg = r->ctx.cfg;
+	bool secure = cfg != NULL && cfg->secure_cookies;
+	char v[160];
+
+	if (token != NULL)
+		snprintf(v, sizeof(v), "%s=%s; HttpOnly; SameSite=Strict; "
+		    "Path=/%s", SESSION_COOKIE, token, secure ? "; Secure" : "");
+	else
+		snprintf(v, sizeof(v), "%s=; HttpOnly; SameSite=Strict; "
+		    "Path=/; Max-Age=0%s", SESSION_COOKIE,
+		    secure ? "; Secure" : "");
+	http_add_header(r, w, "Set-Cookie", v);
+}
+
+static void
+post_register(struct http_req *r, struct http_resp *w)
+{
+	const char *kind, *idno, *name, *mobile, *password;
+	enum actor_kind k;
+	json_t *user = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!body_str(r, "kind", &kind, &e) || !body_str(r, "idno", &idno, &e) ||
+	    !body_str(r, "name", &name, &e) ||
+	    !body_str(r, "mobile", &mobile, &e) ||
+	    !body_str(r, "password", &password, &e))
+		goto fail;
+	if (kind != NULL && strcmp(kind, "person") == 0)
+		k = ACTOR_PERSON;
+	else if (kind != NULL && strcmp(kind, "enterprise") == 0)
+		k = ACTOR_ENTERPRISE;
+	else
+		k = ACTOR_NONE;
+	if (auth_register(&r->ctx, k, idno, name, mobile, password, &user,
+	    NULL, &e) != 0)
+		goto fail;
+	http_json(w, 201, json_pack("{s:o}", "user", user));
+	return;
+fail:
+	http_error(w, &e);
+}
+
+static void
+post_login(struct http_req *r, struct http_resp *w)
+{
+	const char *login, *password, *client;
+	struct auth_session s;
+	json_t *user = NULL, *out;
+	bool api;
+	struct err e;
+
+	err_clear(&e);
+	if (!body_str(r, "login", &login, &e) ||
+	    !body_str(r, "password", &password, &e) ||
+	    !body_str(r, "client", &client, &e))
+		goto fail;
+	if (client != NULL && strcmp(client, "api") != 0 &&
+	    strcmp(client, "browser") != 0) {
+		err_field(&e, ERR_INVALID, "client", NULL,
+		    "client 只能为 api 或 browser");
+		goto fail;
+	}
+	api = client != NULL && strcmp(client, "api") == 0;
+	if (auth_login(&r->ctx, login, password, http_header(r, "User-Agent"),
+	    &s, &user, &e) != 0)
+		goto fail;
+	if (api) {
+		out = json_pack("{s:o, s:s, s:s}", "user", user, "token",
+		    s.token, "csrf_token", s.csrf);
+	} else {
+		out = json_pack("{s:o, s:s}", "user", user, "csrf_token",
+		    s.csrf);
+		set_cookie(r, w, s.token);
+	}
+	memset(&s, 0, sizeof(s));
+	http_json(w, 200, out);
+	return;
+fail:
+	http_error(w, &e);
+}
+
+static void
+post_logout(struct http_req *r, struct http_resp *w)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (auth_logout(&r->ctx, r->session_hash, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	if (r->via_cookie)
+		set_cookie(r, w, NULL);
+	w->status = 204;
+}
+
+static void
+get_me(struct http_req *r, struct http_resp *w)
+{
+	char csrf[AUTH_HASH_HEX + 1];
+	json_t *user = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (user_get_me(&r->ctx, &user, &e) != 0 ||
+	    session_csrf(&r->ctx, r->session_hash, csrf, &e) != 0) {
+		json_decref(user);
+		http_error(w, &e);
+		return;
+	}
+	http_json(w, 200, json_pack("{s:o, s:s}", "user", user, "csrf_token",
+	    csrf));
+}
+
+const struct route api_auth_routes[] = {
+	{ "POST", "/api/auth/register", post_register, ACCESS_PUBLIC,
+	    AUTH_BODY_MAX },
+	{ "POST", "/api/auth/login", post_login, ACCESS_PUBLIC, AUTH_BODY_MAX },
+	{ "POST", "/api/auth/logout", post_logout, ACCESS_LOGIN,
+	    AUTH_BODY_MAX },
+	{ "GET", "/api/me", get_me, ACCESS_LOGIN, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};

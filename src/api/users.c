@@ -1,0 +1,187 @@
+/* users.c - user administration.
+ *
+ *   GET  /api/users?kind=P|E|S&dept_id=&role=&q=&after=&limit=
+ *        -> 200 {items:[user..], next_after}
+ *   POST /api/users {login, name, mobile?, roles:["clerk",..], dept_id?,
+ *        window_id?, password} -> 201 {user} */
+#include "http/http.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "service/users.h"
+
+#define USERS_BODY_MAX 8192
+
+/* Optional positive integer query argument; false (e filled) when present
+ * and malformed. */
+static bool
+query_id(struct http_req *r, const char *name, int64_t max, int64_t *out,
+    struct err *e)
+{
+	const char *v = http_query(r, name);
+	char *end;
+	long long n;
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return true;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > max || v[0] == '-' ||
+	    v[0] == '+' || v[0] == ' ') {
+		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
+		    name);
+		return false;
+	}
+	*out = (int64_t)n;
+	return true;
+}
+
+static void
+get_users(struct http_req *r, struct http_resp *w)
+{
+	struct user_filter f;
+	const char *kind, *role;
+	int64_t limit = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	memset(&f, 0, sizeof(f));
+	kind = http_query(r, "kind");
+	if (kind != NULL && kind[0] != '\0') {
+		if (strcmp(kind, "P") == 0 || strcmp(kind, "person") == 0)
+			f.kind = 'P';
+		else if (strcmp(kind, "E") == 0 ||
+		    strcmp(kind, "enterprise") == 0)
+			f.kind = 'E';
+		else if (strcmp(kind, "S") == 0 || strcmp(kind, "staff") == 0)
+			f.kind = 'S';
+		else {
+			err_field(&e, ERR_INVALID, "kind", NULL,
+			    "用户类型须为 person、enterprise 或 staff");
+			goto fail;
+		}
+	}
+	role = http_query(r, "role");
+	if (role != NULL && role[0] != '\0') {
+		f.roles = role_parse(role);
+		if (f.roles == 0) {
+			err_field(&e, ERR_INVALID, "role", NULL, "角色不存在");
+			goto fail;
+		}
+	}
+	f.q = http_query(r, "q");
+	if (!query_id(r, "dept_id", INT64_MAX, &f.dept_id, &e) ||
+	    !query_id(r, "after", INT64_MAX, &f.after_id, &e) ||
+	    !query_id(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+		goto fail;
+	f.limit = (int)limit;
+	if (user_list(&r->ctx, &f, &out, &e) != 0)
+		goto fail;
+	http_json(w, 200, out);
+	return;
+fail:
+	http_error(w, &e);
+}
+
+static bool
+body_str(json_t *j, const char *name, bool required, const char **out,
+    struct err *e)
+{
+	json_t *v = json_object_get(j, name);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required) {
+			err_field(e, ERR_INVALID, name, "required",
+			    "缺少字段 %s", name);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		err_field(e, ERR_INVALID, name, "bad_type",
+		    "字段 %s 须为字符串", name);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+static bool
+body_id(json_t *j, const char *name, int64_t *out, struct err *e)
+{
+	json_t *v = json_object_get(j, name);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		err_field(e, ERR_INVALID, name, "bad_type",
+		    "字段 %s 须为非负整数", name);
+		return false;
+	}
+	*out = (int64_t)json_integer_value(v);
+	return true;
+}
+
+static void
+post_users(struct http_req *r, struct http_resp *w)
+{
+	const char *login, *name, *mobile, *password;
+	json_t *roles, *v, *user = NULL;
+	unsigned mask = 0, bit;
+	int64_t dept_id, window_id, id;
+	size_t i;
+	struct err e;
+
+	err_clear(&e);
+	if (r->json == NULL || !json_is_object(r->json)) {
+		err_set(&e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
+		goto fail;
+	}
+	if (!body_str(r->json, "login", true, &login, &e) ||
+	    !body_str(r->json, "name", true, &name, &e) ||
+	    !body_str(r->json, "mobile", false, &mobile, &e) ||
+	    !body_str(r->json, "password", true, &password, &e) ||
+	    !body_id(r->json, "dept_id", &dept_id, &e) ||
+	    !body_id(r->json, "window_id", &window_id, &e))
+		goto fail;
+	roles = json_object_get(r->json, "roles");
+	if (!json_is_array(roles) || json_array_size(roles) == 0) {
+		err_field(&e, ERR_INVALID, "roles", "invalid_roles",
+		    "请为工作人员选择至少一个角色");
+		goto fail;
+	}
+	json_array_foreach(roles, i, v) {
+		bit = json_is_string(v) ? role_parse(json_string_value(v)) : 0;
+		if (bit == 0 || bit == ROLE_APPLICANT) {
+			err_field(&e, ERR_INVALID, "roles", "invalid_roles",
+			    "角色不存在或不能授予工作人员");
+			goto fail;
+		}
+		mask |= bit;
+	}
+	if (user_add_staff(&r->ctx, login, name, mobile, mask, dept_id,
+	    window_id, password, &e) != 0)
+		goto fail;
+	if (user_id_by_login(&r->ctx, login, &id, &e) != 0 ||
+	    user_json_by_id(&r->ctx, id, false, &user, &e) != 0)
+		goto fail;
+	http_json(w, 201, json_pack("{s:o}", "user", user));
+	return;
+fail:
+	http_error(w, &e);
+}
+
+const struct route api_users_routes[] = {
+	{ "GET", "/api/users", get_users, ROLE_SYSADMIN | ROLE_HALL_ADMIN, 0 },
+	{ "POST", "/api/users", post_users, ROLE_SYSADMIN | ROLE_HALL_ADMIN,
+	    USERS_BODY_MAX },
+	{ NULL, NULL, NULL, 0, 0 },
+};

@@ -1,0 +1,294 @@
+/* cmd_calendar.c - `onetrip calendar`: working-day arithmetic on the
+ * command line.
+ *
+ *   onetrip calendar deadline YYYY-MM-DD N [--db URL]
+ *       prints the due date of N working days counted from acceptance on
+ *       that date (working day 1 = the first working day after it);
+ *   onetrip calendar show YYYY [--db URL]
+ *       lists the year's holidays and 调休 working days.
+ *
+ * The embedded national schedule (data/holidays) is always used. With --db
+ * (or ONETRIP_DB), the hall's own edits in the calendar_overrides table
+ * (day TEXT 'YYYY-MM-DD', kind TEXT 'off'|'work', name TEXT) are applied on
+ * top; a database without that table (older schema) adds nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "core/calendar.h"
+#include "core/deadline.h"
+#include "store/db.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("用法：onetrip calendar deadline YYYY-MM-DD N [--db URL]\n"
+	    "      按工作日计算办结期限：自受理日的次一工作日起算第 N 个工作日\n"
+	    "      onetrip calendar show YYYY [--db URL]\n"
+	    "      列出该年的法定节假日和调休上班日\n"
+	    "Usage: onetrip calendar deadline YYYY-MM-DD N [--db URL]\n"
+	    "       onetrip calendar show YYYY [--db URL]\n", f);
+}
+
+static int
+bad_usage(const char *msg)
+{
+	if (msg != NULL)
+		fprintf(stderr, "onetrip calendar: %s\n", msg);
+	usage(stderr);
+	return CLI_USAGE;
+}
+
+/* Parses a decimal integer in [lo, hi]; only digits allowed. */
+static int
+parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9' || strlen(s) > 9)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Applies the hall's overrides from the database. A missing table is not
+ * an error: the schema may predate it. */
+static int
+apply_db(struct calendar *cal, const char *url)
+{
+	struct db *db = NULL;
+	struct db_stmt *s;
+	struct err e;
+	int64_t n = 0;
+	int rc, bad = 0, ret = CLI_OK;
+
+	err_clear(&e);
+	if (strncmp(url, "sqlite:", 7) == 0 && access(url + 7, F_OK) != 0) {
+		fprintf(stderr, "onetrip calendar: 数据库文件不存在：%s\n",
+		    url + 7);
+		return CLI_FAIL;
+	}
+	if (db_open(&db, url, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: 无法打开数据库：%s\n", e.msg);
+		return CLI_FAIL;
+	}
+	/* Look the table up first so that its absence is not logged as a
+	 * failed query. */
+	if (db_kind(db) == DB_SQLITE)
+		rc = db_query_int(db, &e, &n, "SELECT count(*) FROM sqlite_master"
+		    " WHERE type = 'table' AND name = 'calendar_overrides'", "");
+	else
+		rc = db_query_int(db, &e, &n, "SELECT count(*) FROM"
+		    " information_schema.tables WHERE table_schema ="
+		    " current_schema() AND table_name = 'calendar_overrides'",
+		    "");
+	if (rc != DB_ROW) {
+		fprintf(stderr, "onetrip calendar: 无法读取数据库：%s\n", e.msg);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (n == 0)
+		goto out; /* the schema predates the table */
+	s = db_query(db, &e,
+	    "SELECT day, kind, name FROM calendar_overrides ORDER BY day", "");
+	if (s == NULL) {
+		fprintf(stderr, "onetrip calendar: 无法读取节假日调整：%s\n",
+		    e.msg);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	for (;;) {
+		const char *kind;
+		int32_t day;
+		struct err re;
+
+		rc = db_step(s, &e);
+		if (rc != DB_ROW)
+			break;
+		kind = db_col_text(s, 1);
+
+		if (calendar_day_parse(db_col_text(s, 0), &day, &re) != 0 ||
+		    (strcmp(kind, "off") != 0 && strcmp(kind, "work") != 0) ||
+		    calendar_set(cal, day, strcmp(kind, "off") == 0 ?
+		    CALENDAR_OFF : CALENDAR_WORK, db_col_text(s, 2), &re) != 0)
+			bad++;
+	}
+	db_finish(s);
+	if (rc < 0) {
+		fprintf(stderr, "onetrip calendar: 无法读取节假日调整：%s\n",
+		    e.msg);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (bad > 0)
+		fprintf(stderr, "onetrip calendar: 警告：数据库中 %d 条节假日调整"
+		    "记录无效，已忽略\n", bad);
+out:
+	db_close(db);
+	return ret;
+}
+
+static int
+load(struct calendar **out, const char *db_url)
+{
+	struct calendar *cal = calendar_new();
+	struct err e;
+	int rc;
+
+	*out = NULL;
+	if (cal == NULL) {
+		fputs("onetrip calendar: 内存不足\n", stderr);
+		return CLI_FAIL;
+	}
+	if (calendar_load_embedded(cal, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: %s\n", e.msg);
+		calendar_free(cal);
+		return CLI_FAIL;
+	}
+	if (db_url != NULL && db_url[0] != '\0') {
+		rc = apply_db(cal, db_url);
+		if (rc != CLI_OK) {
+			calendar_free(cal);
+			return rc;
+		}
+	}
+	*out = cal;
+	return CLI_OK;
+}
+
+static void
+warn_years(const struct calendar *cal, int32_t from, int32_t to)
+{
+	int y1, y2, m, d;
+
+	calendar_day_to_ymd(from, &y1, &m, &d);
+	calendar_day_to_ymd(to, &y2, &m, &d);
+	for (int y = y1; y <= y2; y++)
+		if (!calendar_has_year(cal, y))
+			fprintf(stderr, "onetrip calendar: 注意：%d 年的节假日安排"
+			    "尚未录入，只按周六、周日休息计算\n", y);
+}
+
+static int
+do_deadline(const char *date, const char *n_arg, const char *db_url)
+{
+	struct calendar *cal = NULL;
+	struct err e;
+	int32_t accepted, due;
+	long n;
+	char ds[11];
+	int rc;
+
+	if (calendar_day_parse(date, &accepted, &e) != 0)
+		return bad_usage(e.msg);
+	if (parse_int(n_arg, 0, DEADLINE_MAX_BUDGET, &n) != 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "工作日数 N 应为 0 至 %d 的整数",
+		    DEADLINE_MAX_BUDGET);
+		return bad_usage(msg);
+	}
+	rc = load(&cal, db_url);
+	if (rc != CLI_OK)
+		return rc;
+	if (deadline_compute(cal, accepted, (int)n, NULL, 0, 0, &due,
+	    &e) != 0) {
+		fprintf(stderr, "onetrip calendar: %s\n", e.msg);
+		calendar_free(cal);
+		return CLI_FAIL;
+	}
+	warn_years(cal, accepted, due);
+	printf("%s\n", calendar_day_format(due, ds));
+	calendar_free(cal);
+	return CLI_OK;
+}
+
+static int
+do_show(const char *year, const char *db_url)
+{
+	struct calendar *cal = NULL;
+	int32_t first, last;
+	long y;
+	size_t i;
+	int rc;
+
+	if (parse_int(year, CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &y) != 0 ||
+	    strlen(year) != 4)
+		return bad_usage("年份应为四位数字，如 2026");
+	rc = load(&cal, db_url);
+	if (rc != CLI_OK)
+		return rc;
+	first = calendar_day_from_ymd((int)y, 1, 1);
+	last = calendar_day_from_ymd((int)y, 12, 31);
+	if (!calendar_has_year(cal, (int)y)) {
+		fprintf(stderr, "onetrip calendar: %ld 年的节假日安排尚未录入，"
+		    "只按周六、周日休息计算\n", y);
+		calendar_free(cal);
+		return CLI_OK;
+	}
+	printf("%ld 年法定节假日与调休上班日：\n", y);
+	for (i = calendar_lower_bound(cal, first); i < calendar_count(cal);
+	    i++) {
+		const struct calendar_override *o = calendar_at(cal, i);
+		char ds[11];
+
+		if (o->day > last)
+			break;
+		printf("%s %s %s %s\n", calendar_day_format(o->day, ds),
+		    calendar_weekday_label(o->day),
+		    o->kind == CALENDAR_OFF ? "放假" : "上班", o->name);
+	}
+	calendar_free(cal);
+	return CLI_OK;
+}
+
+int
+cmd_calendar(int argc, char **argv)
+{
+	const char *pos[3] = { NULL, NULL, NULL };
+	const char *db_url = getenv("ONETRIP_DB");
+	int npos = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc)
+				return bad_usage("--db 需要一个参数");
+			db_url = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			db_url = a + 5;
+		} else if (a[0] == '-' && a[1] == '-') {
+			return bad_usage("未知选项");
+		} else {
+			if (npos >= 3)
+				return bad_usage("参数过多");
+			pos[npos++] = a;
+		}
+	}
+	if (npos == 0)
+		return bad_usage(NULL);
+	if (strcmp(pos[0], "deadline") == 0) {
+		if (npos != 3)
+			return bad_usage("需要受理日期和工作日数");
+		return do_deadline(pos[1], pos[2], db_url);
+	}
+	if (strcmp(pos[0], "show") == 0) {
+		if (npos != 2)
+			return bad_usage("需要年份");
+		return do_show(pos[1], db_url);
+	}
+	return bad_usage("未知的子命令");
+}

@@ -1,0 +1,261 @@
+/* cmd_serve.c - `onetrip serve`: open and migrate the database, start the
+ * HTTP server, wait for SIGTERM/SIGINT, stop gracefully. */
+#include "cli/cli.h"
+#include "cli/common.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app.h"
+#include "base/clock.h"
+#include "http/http.h"
+#include "service/demo.h"
+#include "store/db.h"
+
+static void
+serve_usage(FILE *f)
+{
+	fprintf(f,
+	    "用法: onetrip serve [--listen HOST:PORT] [--db URL] [--var DIR]\n"
+	    "                    [--static DIR] [--public-url URL] [--threads N]\n"
+	    "                    [--secure-cookies] [--now 2026-09-28T09:00:00+08:00]\n"
+	    "  --listen   监听地址，默认 127.0.0.1:8080（端口 0 表示自动选择）\n"
+	    "  --db       数据库，默认取环境变量 ONETRIP_DB，否则 sqlite:var/onetrip.db\n"
+	    "  --var      数据目录（上传文件、印章密钥），默认 var\n"
+	    "  --static   前端页面目录，默认 web/dist\n"
+	    "  --public-url  文书和二维码中使用的访问地址\n"
+	    "  --now      把系统时钟设为指定时刻（演示和测试用，须带时区）\n"
+	    "环境变量 ONETRIP_LISTEN、ONETRIP_VAR、ONETRIP_STATIC、ONETRIP_PUBLIC_URL\n"
+	    "分别作为对应参数的默认值。就绪后输出一行\n"
+	    "\"onetrip listening on http://HOST:PORT\"；收到 SIGTERM/SIGINT 后平稳退出。\n");
+}
+
+/* Parses "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|+HHMM)" into Unix seconds. */
+static int
+parse_iso8601(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
+	const char *p;
+	struct tm tm;
+	int64_t t;
+	int sign;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
+	    n != 16)
+		return -1;
+	p = s + n;
+	if (*p == ':') {
+		if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
+			return -1;
+		p += n;
+	}
+	if (*p == 'Z' && p[1] == '\0') {
+		sign = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		sign = *p == '+' ? 1 : -1;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return -1;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 5) {
+		sign = *p == '+' ? 1 : -1;
+		if (sscanf(p + 1, "%2d%2d", &oh, &om) != 2)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60 || oh > 14 || om > 59 ||
+	    h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = (int64_t)timegm(&tm);
+	/* timegm normalises 31 February into March: refuse such dates. */
+	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
+		return -1;
+	*out = t - (int64_t)sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+static const char *
+env_or(const char *flag, const char *env, const char *def)
+{
+	const char *v;
+
+	if (flag != NULL)
+		return flag;
+	v = getenv(env);
+	if (v != NULL && v[0] != '\0')
+		return v;
+	return def;
+}
+
+/* Lists the demo accounts of a SQLite database, so that `make run` shows
+ * how to log in. Prints nothing when there are none. */
+static void
+print_demo_accounts(struct db *db)
+{
+	struct err e;
+	json_t *rows;
+	size_t i;
+	json_t *row;
+
+	if (db_kind(db) != DB_SQLITE)
+		return;
+	err_clear(&e);
+	rows = demo_accounts(db, &e);
+	if (rows == NULL || json_array_size(rows) == 0) {
+		json_decref(rows);
+		return;
+	}
+	printf("演示账号（密码均为 %s）:\n", DEMO_PASSWORD);
+	json_array_foreach(rows, i, row) {
+		printf("  %-20s %s\n",
+		    json_string_value(json_object_get(row, "login")),
+		    json_string_value(json_object_get(row, "label")));
+	}
+	json_decref(rows);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "var", required_argument, NULL, 'v' },
+		{ "static", required_argument, NULL, 's' },
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "secure-cookies", no_argument, NULL, 'S' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = NULL, *db_flag = NULL, *var = NULL, *stat_dir = NULL;
+	const char *public_url = NULL, *now = NULL;
+	char public_buf[300], host[256];
+	struct server_opts so;
+	struct server *srv = NULL;
+	struct app app;
+	struct stat st;
+	struct err e;
+	sigset_t set;
+	unsigned threads = 0;
+	bool secure = false;
+	int64_t now_t = 0;
+	const char *colon;
+	int ch, sig = 0;
+	char *end;
+	long lv;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': listen = optarg; break;
+		case 'd': db_flag = optarg; break;
+		case 'v': var = optarg; break;
+		case 's': stat_dir = optarg; break;
+		case 'u': public_url = optarg; break;
+		case 'S': secure = true; break;
+		case 'n': now = optarg; break;
+		case 't':
+			lv = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || lv < 1 || lv > 256)
+				return cli_bad_usage("serve", "--threads 须为 1-256");
+			threads = (unsigned)lv;
+			break;
+		case 'h':
+			serve_usage(stdout);
+			return CLI_OK;
+		default:
+			return cli_bad_usage("serve", "无法识别的参数 %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_bad_usage("serve", "多余的参数 %s", argv[optind]);
+	listen = env_or(listen, "ONETRIP_LISTEN", "127.0.0.1:8080");
+	var = env_or(var, "ONETRIP_VAR", "var");
+	stat_dir = env_or(stat_dir, "ONETRIP_STATIC", "web/dist");
+	public_url = env_or(public_url, "ONETRIP_PUBLIC_URL", NULL);
+	colon = strrchr(listen, ':');
+	if (colon == NULL || colon == listen || colon[1] == '\0' ||
+	    (size_t)(colon - listen) >= sizeof(host))
+		return cli_bad_usage("serve", "--listen 须为 HOST:PORT");
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (now != NULL) {
+		if (parse_iso8601(now, &now_t) != 0)
+			return cli_bad_usage("serve", "--now 须为带时区的 ISO-8601 "
+			    "时刻，例如 2026-09-28T09:00:00+08:00");
+		clock_set_now(now_t);
+	}
+	/* Block the signals before any thread exists (and before the
+	 * migrations, so an early SIGTERM still ends in a graceful stop):
+	 * every worker inherits the mask and only sigwait() below receives
+	 * them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (cli_make_var_dirs(var) != CLI_OK)
+		return CLI_FAIL;
+	if (cli_open_app(&app, cli_db_url(db_flag)) != CLI_OK)
+		return CLI_FAIL;
+	app.cfg.listen = listen;
+	app.cfg.var_dir = var;
+	app.cfg.secure_cookies = secure;
+	if (stat(stat_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		app.cfg.static_dir = stat_dir;
+	} else {
+		fprintf(stderr, "onetrip serve: 前端目录 %s 不存在，只提供接口\n",
+		    stat_dir);
+		app.cfg.static_dir = NULL;
+	}
+	if (public_url != NULL)
+		app.cfg.public_url = public_url;
+
+	memset(&so, 0, sizeof(so));
+	so.listen = listen;
+	so.static_dir = app.cfg.static_dir;
+	so.threads = threads;
+	err_clear(&e);
+	if (server_start(&srv, &app, &so, &e) != 0) {
+		fprintf(stderr, "onetrip serve: 无法在 %s 启动服务: %s\n", listen,
+		    e.msg);
+		cli_close_app(&app);
+		return CLI_FAIL;
+	}
+	if (public_url == NULL) {
+		/* Nobody can know a port-0 address before the line below is
+		 * printed, so no request reads public_url while it changes. */
+		snprintf(public_buf, sizeof(public_buf), "http://%s:%u", host,
+		    server_port(srv));
+		app.cfg.public_url = public_buf;
+	}
+	printf("onetrip listening on http://%s:%u\n", host, server_port(srv));
+	print_demo_accounts(app.db);
+	fflush(stdout);
+
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "onetrip serve: 收到信号 %d，正在停止\n", sig);
+	server_stop(srv);
+	cli_close_app(&app);
+	return CLI_OK;
+}

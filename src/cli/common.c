@@ -1,0 +1,119 @@
+/* common.c - what every command needs: the database URL, opening and
+ * migrating the database, the var directory, error printing. */
+#include "cli/cli.h"
+#include "cli/common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "store/db.h"
+
+const char *
+cli_db_url(const char *flag_value)
+{
+	const char *env;
+
+	if (flag_value != NULL && flag_value[0] != '\0')
+		return flag_value;
+	env = getenv("ONETRIP_DB");
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return "sqlite:var/onetrip.db";
+}
+
+int
+cli_open_app(struct app *app, const char *db_url)
+{
+	struct err e;
+	int applied = 0;
+
+	err_clear(&e);
+	config_defaults(&app->cfg);
+	app->cfg.db_url = db_url;
+	app->db = NULL;
+	if (db_open(&app->db, db_url, &e) != 0) {
+		fprintf(stderr, "onetrip: 无法打开数据库 %s: %s\n", db_url, e.msg);
+		app->db = NULL;
+		return CLI_FAIL;
+	}
+	if (db_migrate(app->db, &applied, &e) != 0) {
+		fprintf(stderr, "onetrip: 数据库升级失败 (%s): %s\n",
+		    db_url_safe(app->db), e.msg);
+		db_close(app->db);
+		app->db = NULL;
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+void
+cli_close_app(struct app *app)
+{
+	if (app->db != NULL)
+		db_close(app->db);
+	app->db = NULL;
+}
+
+static int
+make_dir(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (errno == EEXIST)
+		errno = ENOTDIR;
+	fprintf(stderr, "onetrip: 无法创建目录 %s: %s\n", path,
+	    strerror(errno));
+	return -1;
+}
+
+int
+cli_make_var_dirs(const char *dir)
+{
+	static const char *const subs[] = { "files", "keys" };
+	char path[4096];
+
+	if (dir == NULL || dir[0] == '\0' || strlen(dir) > 3000) {
+		fprintf(stderr, "onetrip: 数据目录无效\n");
+		return CLI_FAIL;
+	}
+	if (make_dir(dir, 0750) != 0)
+		return CLI_FAIL;
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		if (make_dir(path, 0700) != 0)
+			return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+void
+cli_print_err(const char *cmd, const struct err *e)
+{
+	fprintf(stderr, "onetrip %s: %s", cmd,
+	    e->msg[0] != '\0' ? e->msg : "操作失败");
+	if (e->field[0] != '\0')
+		fprintf(stderr, "（字段 %s）", e->field);
+	fputc('\n', stderr);
+}
+
+int
+cli_bad_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "onetrip %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n（onetrip %s --help 查看用法）\n", cmd);
+	return CLI_USAGE;
+}

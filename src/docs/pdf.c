@@ -1,0 +1,645 @@
+#include "docs/pdf.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "docs/qr.h"
+#include "docs/seal.h"
+
+/* A4 in points, and the type area (GB/T 9704: 156 mm x 225 mm). */
+#define MM (72.0 / 25.4)
+#define PAGE_W (210 * MM)
+#define PAGE_H (297 * MM)
+#define LEFT (28 * MM)
+#define TEXT_W (156 * MM)
+#define TOP (25 * MM)
+#define BOTTOM (PAGE_H - 27 * MM)
+#define FOOTER_Y (PAGE_H - 17 * MM)
+
+#define TITLE_PT 22.0
+#define BODY_PT 15.0
+#define BODY_PITCH 27.0
+#define TABLE_PT 11.0
+#define CELL_PAD 4.0
+#define SEAL_D (SEAL_DIAMETER_MM * MM)
+#define QR_SIZE (24 * MM)
+
+/* Draw every page (PDF), only one page (PNG preview), or none (the first
+ * pass, which only counts pages). */
+enum { DRAW_ALL = 0, DRAW_NONE = -1 };
+
+struct render {
+	const struct pdf_doc *d;
+	cairo_t *cr;
+	PangoContext *pc;
+	bool pdf;
+	int draw_page;  /* DRAW_ALL, DRAW_NONE or a page number */
+	int page;       /* current page, from 1 */
+	int pages;      /* total, known in the drawing pass; 0 while counting */
+	double y;       /* top of the free space on the current page */
+	int keep_last;  /* start the last paragraph on a new page */
+	bool sig_broke; /* the signature block did not fit on its page */
+	struct err *e;
+};
+
+static bool
+drawing(const struct render *r)
+{
+	return r->draw_page == DRAW_ALL || r->draw_page == r->page;
+}
+
+static PangoLayout *
+layout_new(struct render *r, const char *text, double pt, double width)
+{
+	PangoLayout *l = pango_layout_new(r->pc);
+	PangoFontDescription *fd = pango_font_description_from_string(PDF_FONT);
+
+	pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_text(l, text != NULL ? text : "", -1);
+	return l;
+}
+
+static double
+layout_width(PangoLayout *l)
+{
+	PangoRectangle logical;
+
+	pango_layout_get_extents(l, NULL, &logical);
+	return (double)logical.width / PANGO_SCALE;
+}
+
+static void
+footer(struct render *r)
+{
+	char text[64];
+	PangoLayout *l;
+
+	if (!drawing(r))
+		return;
+	snprintf(text, sizeof(text), "第 %d 页  共 %d 页", r->page, r->pages);
+	l = layout_new(r, text, 9, 0);
+	cairo_set_source_rgb(r->cr, 0.25, 0.25, 0.25);
+	cairo_move_to(r->cr, (PAGE_W - layout_width(l)) / 2, FOOTER_Y);
+	pango_cairo_show_layout(r->cr, l);
+	cairo_set_source_rgb(r->cr, 0, 0, 0);
+	g_object_unref(l);
+}
+
+static int
+new_page(struct render *r)
+{
+	footer(r);
+	if (r->pdf && drawing(r))
+		cairo_show_page(r->cr);
+	if (r->page >= PDF_MAX_PAGES)
+		return err_set(r->e, ERR_TOO_LARGE, "document_too_long",
+		    "文书超过 %d 页", PDF_MAX_PAGES);
+	r->page++;
+	r->y = TOP;
+	return 0;
+}
+
+/* Lays text out in lines of a fixed pitch, breaking pages between lines. */
+static int
+text_block(struct render *r, const char *text, double pt, double pitch,
+    PangoAlignment align, double indent, bool justify)
+{
+	PangoLayout *l = layout_new(r, text, pt, TEXT_W);
+	PangoLayoutIter *it;
+	int rc = 0;
+
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_indent(l, (int)(indent * PANGO_SCALE));
+	pango_layout_set_justify(l, justify);
+	it = pango_layout_get_iter(l);
+	do {
+		PangoRectangle logical;
+		double base, h;
+
+		if (r->y + pitch > BOTTOM) {
+			rc = new_page(r);
+			if (rc != 0)
+				break;
+		}
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		base = (double)(pango_layout_iter_get_baseline(it) -
+		    logical.y) / PANGO_SCALE;
+		h = (double)logical.height / PANGO_SCALE;
+		if (drawing(r)) {
+			cairo_move_to(r->cr,
+			    LEFT + (double)logical.x / PANGO_SCALE,
+			    r->y + (pitch - h) / 2 + base);
+			pango_cairo_show_layout_line(r->cr,
+			    pango_layout_iter_get_line_readonly(it));
+		}
+		r->y += pitch;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	g_object_unref(l);
+	return rc;
+}
+
+static void
+table_row(struct render *r, const char *const *cells, const double *colw,
+    size_t ncols, bool header, double *height)
+{
+	PangoLayout *ls[PDF_MAX_COLS];
+	double h = 0, x = LEFT;
+
+	for (size_t c = 0; c < ncols; c++) {
+		int lh;
+
+		ls[c] = layout_new(r, cells[c], TABLE_PT, colw[c] - 2 * CELL_PAD);
+		pango_layout_set_spacing(ls[c], 3 * PANGO_SCALE);
+		if (header)
+			pango_layout_set_alignment(ls[c], PANGO_ALIGN_CENTER);
+		pango_layout_get_size(ls[c], NULL, &lh);
+		if ((double)lh / PANGO_SCALE + 2 * CELL_PAD > h)
+			h = (double)lh / PANGO_SCALE + 2 * CELL_PAD;
+	}
+	if (height != NULL && *height < 0) {
+		/* Measuring only. */
+		*height = h;
+		goto out;
+	}
+	if (drawing(r)) {
+		cairo_t *cr = r->cr;
+
+		if (header) {
+			cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
+			cairo_rectangle(cr, LEFT, r->y, TEXT_W, h);
+			cairo_fill(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+		}
+		cairo_set_line_width(cr, 0.6);
+		for (size_t c = 0; c < ncols; c++) {
+			cairo_rectangle(cr, x, r->y, colw[c], h);
+			cairo_stroke(cr);
+			cairo_move_to(cr, x + CELL_PAD, r->y + CELL_PAD);
+			pango_cairo_show_layout(cr, ls[c]);
+			x += colw[c];
+		}
+	}
+	r->y += h;
+out:
+	for (size_t c = 0; c < ncols; c++)
+		g_object_unref(ls[c]);
+}
+
+static int
+table(struct render *r, const struct pdf_table *t)
+{
+	double colw[PDF_MAX_COLS], total = 0, hh = -1;
+	int rc;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		total += t->widths != NULL ? t->widths[c] : 1;
+	for (size_t c = 0; c < t->ncols; c++)
+		colw[c] = TEXT_W * (t->widths != NULL ? t->widths[c] : 1) /
+		    total;
+	table_row(r, t->headers, colw, t->ncols, true, &hh);
+	r->y += 4;
+	/* The header with at least one row, else start on a new page. */
+	if (r->y + hh + 2 * (TABLE_PT + 2 * CELL_PAD) > BOTTOM) {
+		rc = new_page(r);
+		if (rc != 0)
+			return rc;
+	}
+	table_row(r, t->headers, colw, t->ncols, true, NULL);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const char *const *row = t->cells + i * t->ncols;
+		double h = -1;
+
+		table_row(r, row, colw, t->ncols, false, &h);
+		if (r->y + h > BOTTOM) {
+			rc = new_page(r);
+			if (rc != 0)
+				return rc;
+			table_row(r, t->headers, colw, t->ncols, true, NULL);
+		}
+		table_row(r, row, colw, t->ncols, false, NULL);
+	}
+	r->y += 10;
+	return 0;
+}
+
+/* The organ's name centred over the date, the date four characters from the
+ * right margin, the seal over both with its lower part on the date (上不压
+ * 正文, 下压成文日期), and the QR code at the left. */
+static int
+signature(struct render *r)
+{
+	const struct pdf_doc *d = r->d;
+	char date[64];
+	PangoLayout *ln, *ld;
+	double need, wn, wd, hd, right, date_x, name_x, centre, cy, y_date;
+	int rc = 0;
+
+	pdf_date_chinese(d->date, date, sizeof(date));
+	need = SEAL_D + 6;
+	r->y += BODY_PITCH / 2;
+	if (r->y + need > BOTTOM) {
+		r->sig_broke = true;
+		rc = new_page(r);
+		if (rc != 0)
+			return rc;
+	}
+	ln = layout_new(r, d->dept_name, BODY_PT, 0);
+	ld = layout_new(r, date, BODY_PT, 0);
+	wn = layout_width(ln);
+	wd = layout_width(ld);
+	{
+		int h;
+
+		pango_layout_get_size(ld, NULL, &h);
+		hd = (double)h / PANGO_SCALE;
+	}
+	right = LEFT + TEXT_W - 4 * BODY_PT;
+	date_x = right - wd;
+	centre = date_x + wd / 2;
+	name_x = centre - wn / 2;
+	if (name_x + wn > LEFT + TEXT_W)
+		name_x = LEFT + TEXT_W - wn;
+	cy = r->y + SEAL_D / 2;
+	y_date = cy + SEAL_D * 0.27 - hd / 2;
+	if (drawing(r)) {
+		cairo_move_to(r->cr, name_x, y_date - BODY_PITCH);
+		pango_cairo_show_layout(r->cr, ln);
+		cairo_move_to(r->cr, date_x, y_date);
+		pango_cairo_show_layout(r->cr, ld);
+		if (d->sealed)
+			seal_draw(r->cr, centre, cy, SEAL_D,
+			    d->seal_text != NULL ? d->seal_text : d->dept_name,
+			    d->seal_caption);
+	}
+	if (d->verify_url != NULL && drawing(r)) {
+		double uw = name_x - LEFT - 24;
+		PangoLayout *lu = layout_new(r, d->verify_url, 6.5,
+		    uw < 160 ? 160 : uw);
+		PangoLayout *lc = layout_new(r, "扫描二维码核验文书", 8, 0);
+		double qy = r->y + 14;
+
+		pango_layout_set_wrap(lu, PANGO_WRAP_CHAR);
+		cairo_move_to(r->cr, LEFT, r->y);
+		pango_cairo_show_layout(r->cr, lc);
+		/* The quiet zone sits left of the margin. */
+		rc = qr_draw(r->cr, d->verify_url, LEFT - QR_SIZE * 0.06, qy,
+		    QR_SIZE, r->e);
+		if (rc > 0)
+			rc = 0;
+		cairo_set_source_rgb(r->cr, 0.2, 0.2, 0.2);
+		cairo_move_to(r->cr, LEFT, qy + QR_SIZE + 1);
+		pango_cairo_show_layout(r->cr, lu);
+		cairo_set_source_rgb(r->cr, 0, 0, 0);
+		g_object_unref(lu);
+		g_object_unref(lc);
+	}
+	r->y += need;
+	g_object_unref(ln);
+	g_object_unref(ld);
+	return rc;
+}
+
+static int
+layout_all(struct render *r)
+{
+	const struct pdf_doc *d = r->d;
+	int rc;
+
+	r->page = 1;
+	r->y = TOP;
+	cairo_set_source_rgb(r->cr, 0, 0, 0);
+	/* Title, with a little air between the characters. */
+	rc = text_block(r, d->title, TITLE_PT, 40, PANGO_ALIGN_CENTER, 0,
+	    false);
+	if (rc == 0 && d->doc_no != NULL && d->doc_no[0] != '\0')
+		rc = text_block(r, d->doc_no, 14, 26, PANGO_ALIGN_CENTER, 0,
+		    false);
+	r->y += 14;
+	if (rc == 0 && d->addressee != NULL && d->addressee[0] != '\0') {
+		char *a = g_strconcat(d->addressee, "：", NULL);
+
+		rc = text_block(r, a, BODY_PT, BODY_PITCH, PANGO_ALIGN_LEFT, 0,
+		    false);
+		g_free(a);
+	}
+	for (size_t i = 0; rc == 0 && i <= d->nparagraphs; i++) {
+		if (i == d->table_after && d->table != NULL)
+			rc = table(r, d->table);
+		/* Keep the last paragraph with the seal (GB/T 9704: no page
+		 * with only the seal on it). */
+		if (rc == 0 && r->keep_last && i + 1 == d->nparagraphs &&
+		    r->y > TOP)
+			rc = new_page(r);
+		if (rc == 0 && i < d->nparagraphs)
+			rc = text_block(r, d->paragraphs[i], BODY_PT,
+			    BODY_PITCH, PANGO_ALIGN_LEFT, 2 * BODY_PT, true);
+	}
+	if (rc == 0)
+		rc = signature(r);
+	if (rc == 0)
+		footer(r);
+	return rc;
+}
+
+static int
+check_text(const char *s, const char *field, size_t *total, size_t max,
+    struct err *e)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	if (n > max)
+		return err_field(e, ERR_TOO_LARGE, field, NULL,
+		    "文书内容过长");
+	*total += n;
+	if (*total > PDF_MAX_TEXT)
+		return err_field(e, ERR_TOO_LARGE, field, NULL,
+		    "文书内容过长");
+	if (!g_utf8_validate(s, (gssize)n, NULL))
+		return err_field(e, ERR_INVALID, field, "invalid_utf8",
+		    "文书内容含有无效字符");
+	return 0;
+}
+
+static int
+check_doc(const struct pdf_doc *d, struct err *e)
+{
+	size_t total = 0;
+	char date[64];
+	int rc;
+
+	if (d->title == NULL || d->title[0] == '\0')
+		return err_field(e, ERR_INVALID, "title", NULL,
+		    "文书标题不能为空");
+	if (d->dept_name == NULL || d->dept_name[0] == '\0')
+		return err_field(e, ERR_INVALID, "dept_name", NULL,
+		    "发文机关不能为空");
+	if (d->date == NULL ||
+	    pdf_date_chinese(d->date, date, sizeof(date)) != 0)
+		return err_field(e, ERR_INVALID, "date", NULL,
+		    "成文日期无效");
+	if (d->nparagraphs > PDF_MAX_PARAGRAPHS ||
+	    (d->nparagraphs > 0 && d->paragraphs == NULL))
+		return err_field(e, ERR_TOO_LARGE, "paragraphs", NULL,
+		    "正文段落过多");
+	const struct {
+		const char *text, *field;
+		size_t max;
+	} fields[] = {
+		{ d->title, "title", 200 },
+		{ d->doc_no, "doc_no", 200 },
+		{ d->addressee, "addressee", 400 },
+		{ d->dept_name, "dept_name", 200 },
+		{ d->seal_text, "seal_text", 200 },
+		{ d->seal_caption, "seal_caption", 60 },
+		{ d->verify_url, "verify_url", QR_TEXT_MAX },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		rc = check_text(fields[i].text, fields[i].field, &total,
+		    fields[i].max, e);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < d->nparagraphs; i++) {
+		rc = check_text(d->paragraphs[i], "paragraphs", &total,
+		    PDF_MAX_TEXT, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (d->table != NULL) {
+		const struct pdf_table *t = d->table;
+
+		if (t->ncols == 0 || t->ncols > PDF_MAX_COLS ||
+		    t->headers == NULL || t->nrows > PDF_MAX_ROWS ||
+		    (t->nrows > 0 && t->cells == NULL))
+			return err_field(e, ERR_INVALID, "table", NULL,
+			    "表格行列数无效");
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (t->widths != NULL && !(t->widths[c] > 0 &&
+			    t->widths[c] < 1000))
+				return err_field(e, ERR_INVALID, "table", NULL,
+				    "表格列宽无效");
+			rc = check_text(t->headers[c], "table", &total,
+			    PDF_MAX_CELL, e);
+			if (rc != 0)
+				return rc;
+		}
+		for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+			rc = check_text(t->cells[i], "table", &total,
+			    PDF_MAX_CELL, e);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* One pango context per rendering: unhinted metrics so that the PDF and
+ * the PNG preview lay out identically, at 72 units per inch. */
+static PangoContext *
+context_new(void)
+{
+	PangoFontMap *fm = pango_cairo_font_map_get_default();
+	PangoContext *pc = pango_font_map_create_context(fm);
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(pc, fo);
+	pango_cairo_context_set_resolution(pc, 72);
+	pango_context_set_round_glyph_positions(pc, FALSE);
+	pango_context_set_language(pc, pango_language_from_string("zh-cn"));
+	cairo_font_options_destroy(fo);
+	return pc;
+}
+
+/* First pass: lays everything out without drawing, to count pages and to
+ * see whether the last paragraph must go with the seal to a new page. */
+static int
+count_pages(const struct pdf_doc *d, PangoContext *pc, int *pages,
+    int *keep_last, struct err *e)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+	struct render r = { .d = d, .pc = pc, .draw_page = DRAW_NONE, .e = e };
+	int rc;
+
+	r.cr = cairo_create(s);
+	rc = layout_all(&r);
+	*keep_last = 0;
+	if (rc == 0 && r.sig_broke && d->nparagraphs > 0 &&
+	    (d->table == NULL || d->table_after < d->nparagraphs)) {
+		r.keep_last = 1;
+		r.sig_broke = false;
+		rc = layout_all(&r);
+		*keep_last = 1;
+	}
+	*pages = r.page;
+	cairo_destroy(r.cr);
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+static cairo_status_t
+write_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	return buf_append(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS :
+	    CAIRO_STATUS_WRITE_ERROR;
+}
+
+int
+pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
+{
+	struct render r = { .d = d, .pdf = true, .draw_page = DRAW_ALL,
+	    .e = e };
+	cairo_surface_t *s = NULL;
+	char when[40];
+	int rc;
+
+	rc = check_doc(d, e);
+	if (rc != 0)
+		return rc;
+	if (out->max == 0 || out->max > PDF_MAX_BYTES)
+		out->max = PDF_MAX_BYTES;
+	r.pc = context_new();
+	rc = count_pages(d, r.pc, &r.pages, &r.keep_last, e);
+	if (rc != 0)
+		goto out;
+	s = cairo_pdf_surface_create_for_stream(write_buf, out, PAGE_W,
+	    PAGE_H);
+	cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+	snprintf(when, sizeof(when), "%.10sT09:00:00+08:00", d->date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
+	    d->dept_name);
+	if (d->doc_no != NULL)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
+		    d->doc_no);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	    "onetrip");
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    when);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, when);
+	r.cr = cairo_create(s);
+	rc = layout_all(&r);
+	if (rc == 0)
+		cairo_show_page(r.cr);
+	cairo_destroy(r.cr);
+	cairo_surface_finish(s);
+	if (rc == 0 && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		rc = err_internal(e, "cairo pdf: %s",
+		    cairo_status_to_string(cairo_surface_status(s)));
+out:
+	if (s != NULL)
+		cairo_surface_destroy(s);
+	g_object_unref(r.pc);
+	return rc;
+}
+
+int
+pdf_render_png(const struct pdf_doc *d, int page, double scale,
+    const char *path, int *pages, struct err *e)
+{
+	struct render r = { .d = d, .draw_page = page, .e = e };
+	cairo_surface_t *s = NULL;
+	int rc;
+
+	if (!(scale > 0.1 && scale <= 8))
+		return err_set(e, ERR_INVALID, NULL, "预览比例无效");
+	rc = check_doc(d, e);
+	if (rc != 0)
+		return rc;
+	r.pc = context_new();
+	rc = count_pages(d, r.pc, &r.pages, &r.keep_last, e);
+	if (rc != 0)
+		goto out;
+	if (pages != NULL)
+		*pages = r.pages;
+	if (page < 1 || page > r.pages) {
+		rc = err_set(e, ERR_NOT_FOUND, NULL, "页码超出范围");
+		goto out;
+	}
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	    (int)(PAGE_W * scale + 0.5), (int)(PAGE_H * scale + 0.5));
+	r.cr = cairo_create(s);
+	cairo_set_source_rgb(r.cr, 1, 1, 1);
+	cairo_paint(r.cr);
+	cairo_scale(r.cr, scale, scale);
+	rc = layout_all(&r);
+	cairo_destroy(r.cr);
+	if (rc == 0 && cairo_surface_write_to_png(s, path) !=
+	    CAIRO_STATUS_SUCCESS)
+		rc = err_internal(e, "write png %s", path);
+out:
+	if (s != NULL)
+		cairo_surface_destroy(s);
+	g_object_unref(r.pc);
+	return rc;
+}
+
+int
+pdf_date_chinese(const char *ymd, char *out, size_t outsz)
+{
+	static const char *const digit[] = { "〇", "一", "二", "三", "四",
+	    "五", "六", "七", "八", "九" };
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, n = 0;
+	size_t len = 0;
+
+	if (outsz < 64 || ymd == NULL || strlen(ymd) != 10 ||
+	    sscanf(ymd, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    ymd[4] != '-' || ymd[7] != '-' || y < 1900 || y > 9999 ||
+	    m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0))))
+		return -ERR_INVALID;
+	for (int i = 0; i < 4; i++)
+		len += (size_t)snprintf(out + len, outsz - len, "%s",
+		    digit[ymd[i] - '0']);
+	len += (size_t)snprintf(out + len, outsz - len, "年");
+	/* Months and days: 十, 十一, 二十, 二十一, 三十一. */
+	for (int k = 0; k < 2; k++) {
+		int v = k == 0 ? m : d;
+
+		if (v >= 20)
+			len += (size_t)snprintf(out + len, outsz - len, "%s",
+			    digit[v / 10]);
+		if (v >= 10)
+			len += (size_t)snprintf(out + len, outsz - len, "十");
+		if (v % 10 != 0)
+			len += (size_t)snprintf(out + len, outsz - len, "%s",
+			    digit[v % 10]);
+		len += (size_t)snprintf(out + len, outsz - len, "%s",
+		    k == 0 ? "月" : "日");
+	}
+	return 0;
+}
+
+void
+docs_fonts_release(void)
+{
+	void (*fc_fini)(void);
+
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	/* fontconfig is loaded through pango; look its cleanup up rather than
+	 * link it directly. */
+	*(void **)&fc_fini = dlsym(RTLD_DEFAULT, "FcFini");
+	if (fc_fini != NULL)
+		fc_fini();
+}

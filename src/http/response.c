@@ -1,0 +1,123 @@
+/* response.c - filling a response: JSON, errors, raw bytes, headers; and the
+ * one table from error codes to HTTP statuses. */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+http_status_for(enum err_code code)
+{
+	switch (code) {
+	case ERR_NONE:
+		return 200;
+	case ERR_INVALID:
+		return 400;
+	case ERR_UNPROCESSABLE:
+		return 422;
+	case ERR_UNAUTHENTICATED:
+		return 401;
+	case ERR_FORBIDDEN:
+		return 403;
+	case ERR_NOT_FOUND:
+		return 404;
+	case ERR_METHOD:
+		return 405;
+	case ERR_CONFLICT:
+		return 409;
+	case ERR_TOO_LARGE:
+		return 413;
+	case ERR_URI_TOO_LONG:
+		return 414;
+	case ERR_UNSUPPORTED_TYPE:
+		return 415;
+	case ERR_LOCKED:
+		return 429;
+	case ERR_HEADERS_TOO_LARGE:
+		return 431;
+	case ERR_BUSY:
+		return 503;
+	case ERR_INTERNAL:
+	case ERR__COUNT:
+		break;
+	}
+	return 500;
+}
+
+/* Drops whatever body the response had. */
+static void
+resp_clear_body(struct http_resp *w)
+{
+	if (w->json != NULL) {
+		json_decref(w->json);
+		w->json = NULL;
+	}
+	if (w->body != NULL && w->body_owned)
+		free(w->body);
+	w->body = NULL;
+	w->body_len = 0;
+	w->body_owned = false;
+	w->content_type = NULL;
+}
+
+void
+http_json(struct http_resp *w, int status, json_t *j)
+{
+	resp_clear_body(w);
+	w->status = status;
+	w->json = j;
+}
+
+void
+http_error(struct http_resp *w, const struct err *e)
+{
+	enum err_code code = e->code;
+	const char *msg = e->msg;
+	json_t *inner;
+
+	if (code == ERR_NONE) {
+		/* An error without a code is a bug in the caller. */
+		code = ERR_INTERNAL;
+	}
+	if (msg[0] == '\0')
+		msg = code == ERR_INTERNAL ? "服务器内部错误，请稍后重试" :
+		    "请求无法完成";
+	inner = json_pack("{s:s, s:s}", "code",
+	    e->key[0] != '\0' && e->code != ERR_NONE ? e->key :
+	    err_code_key(code), "message", msg);
+	if (inner != NULL && e->field[0] != '\0')
+		json_object_set_new(inner, "field", json_string(e->field));
+	http_json(w, http_status_for(code),
+	    inner != NULL ? json_pack("{s:o}", "error", inner) : NULL);
+}
+
+void
+http_bytes(struct http_resp *w, int status, const char *content_type,
+    void *data, size_t len, bool owned)
+{
+	resp_clear_body(w);
+	w->status = status;
+	w->content_type = content_type;
+	w->body = data;
+	w->body_len = len;
+	w->body_owned = owned;
+}
+
+int
+http_add_header(struct http_req *r, struct http_resp *w, const char *name,
+    const char *value)
+{
+	struct http_header *h;
+
+	if (w->nheaders >= HTTP_MAX_RESP_HEADERS)
+		return err_internal(NULL, "too many response headers (%s)",
+		    name);
+	h = &w->headers[w->nheaders];
+	h->name = arena_strdup(&r->arena, name);
+	h->value = arena_strdup(&r->arena, value);
+	if (h->name == NULL || h->value == NULL)
+		return err_internal(NULL, "arena exhausted adding header %s",
+		    name);
+	w->nheaders++;
+	return 0;
+}

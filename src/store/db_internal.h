@@ -1,0 +1,108 @@
+/* db_internal.h - what db.c shares with its two drivers (db_sqlite.c,
+ * db_pg.c) and with migrate.c. Nothing outside src/store/ includes this.
+ *
+ * db.c owns the handle, the per-thread connections, the statement cache, the
+ * typed wrappers and the transaction loop; a driver only opens connections,
+ * prepares, binds, steps and reads columns. */
+#ifndef ONETRIP_STORE_DB_INTERNAL_H
+#define ONETRIP_STORE_DB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/db.h"
+
+/* Value types of a column in the current row. */
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_REAL, DB_T_TEXT };
+
+/* Transaction attempts before db_tx() gives up with ERR_BUSY. */
+#define DB_TX_ATTEMPTS 8
+
+struct db_conn;
+struct db_stmt;
+
+struct db_ops {
+	/* Opens a connection (driver struct embedding struct db_conn first). */
+	int (*conn_open)(struct db *db, struct db_conn **out, struct err *e);
+	/* Closes it; every statement has been freed already. */
+	void (*conn_close)(struct db_conn *c);
+	/* Before a statement outside a transaction: repairs a broken
+	 * connection (PostgreSQL reconnects). May be NULL. */
+	int (*conn_check)(struct db_conn *c, struct err *e);
+	/* A new statement for sql (driver struct embedding struct db_stmt);
+	 * sql outlives it. cached: kept for reuse, else run once. Sets
+	 * nparams. */
+	int (*stmt_new)(struct db_conn *c, const char *sql, bool cached,
+	    struct db_stmt **out, struct err *e);
+	void (*stmt_free)(struct db_stmt *s);
+	/* Forgets bindings and results; the statement may run again. */
+	void (*stmt_reset)(struct db_stmt *s);
+	int (*bind_int)(struct db_stmt *s, int idx, int64_t v);
+	int (*bind_text)(struct db_stmt *s, int idx, const char *v, size_t len);
+	int (*bind_double)(struct db_stmt *s, int idx, double v);
+	int (*bind_null)(struct db_stmt *s, int idx);
+	int (*step)(struct db_stmt *s, struct err *e);
+	int (*col_count)(struct db_stmt *s);
+	const char *(*col_name)(struct db_stmt *s, int col);
+	enum db_type (*col_type)(struct db_stmt *s, int col);
+	int64_t (*col_int)(struct db_stmt *s, int col);
+	double (*col_double)(struct db_stmt *s, int col);
+	const char *(*col_text)(struct db_stmt *s, int col);
+	int (*begin)(struct db_conn *c, struct err *e);
+	int (*commit)(struct db_conn *c, struct err *e);
+	void (*rollback)(struct db_conn *c);
+	/* Runs a text holding several statements (migrations). */
+	int (*exec_script)(struct db_conn *c, const char *sql, struct err *e);
+	/* Serialises transactions holding the same key until they end. */
+	int (*tx_lock)(struct db_conn *c, int64_t key, struct err *e);
+	int (*backup_to)(struct db_conn *c, const char *dest, struct err *e);
+};
+
+struct db {
+	enum db_kind kind;
+	const struct db_ops *ops;
+	char *target;        /* SQLite file path, or PostgreSQL URL */
+	char *url_safe;      /* for messages: password hidden */
+	pthread_key_t key;   /* this thread's struct db_conn */
+	pthread_mutex_t mu;  /* guards conns */
+	struct db_conn *conns;
+};
+
+struct db_cache_entry {
+	uint32_t hash;
+	const char *sql;     /* the caller's pointer (a literal) */
+	struct db_stmt *stmt;
+};
+
+struct db_conn {
+	struct db *db;
+	struct db_conn *next, *prev;  /* every open connection of db */
+	struct db_cache_entry *cache; /* open addressing, power-of-two size */
+	uint32_t cache_cap, cache_len;
+	int tx_depth;                 /* > 0 inside db_tx() */
+	bool rollback_only;           /* a nested db_tx() failed */
+	int nested_rc;
+	struct err nested_err;
+	bool retryable;               /* the last error was busy/serialization */
+	int64_t changes;              /* of the last INSERT/UPDATE/DELETE */
+};
+
+struct db_stmt {
+	struct db_conn *conn;
+	const char *sql;
+	int nparams;
+	bool cached;   /* lives in conn's cache, else freed by db_finish() */
+	bool in_use;   /* handed out by db_prepare(), not yet finished */
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+/* This thread's connection, opened on first use. */
+int db_conn_acquire(struct db *db, struct db_conn **out, struct err *e);
+/* Fills e for a database that stayed busy and returns -ERR_BUSY. */
+int db_err_busy(struct err *e);
+
+#endif

@@ -1,0 +1,191 @@
+// Throwaway PostgreSQL clusters for tests: initdb in a temporary folder,
+// started on a free port of 127.0.0.1, removed on stop() and also when the
+// test process exits, fails, is interrupted or even killed (a watchdog
+// shell outlives the process just long enough to clean up).
+//
+//   const pg = await startPostgres();   // {url, port, dir, stop()}
+//   await psql(pg.url, 'SELECT 1');     // -> '1'
+//   await pg.stop();
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+const PG_USER = 'postgres'; // PostgreSQL refuses to run as root
+const live = new Set();     // clusters not yet stopped
+
+function run(cmd, args, opts = {}) {
+	return new Promise((resolve, reject) => {
+		execFile(cmd, args, { encoding: 'utf8', timeout: 120000, ...opts },
+			(err, stdout, stderr) => {
+				if (err) {
+					err.message += `\n${stdout}${stderr}`;
+					reject(err);
+				} else resolve(stdout);
+			});
+	});
+}
+
+// Runs a PostgreSQL server program, as the postgres user when we are root.
+function asPg(cmd, args) {
+	return IS_ROOT ? ['runuser', ['-u', PG_USER, '--', cmd, ...args]] : [cmd, args];
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+function pgIds() {
+	const uid = Number(execFileSync('id', ['-u', PG_USER], { encoding: 'utf8' }).trim());
+	const gid = Number(execFileSync('id', ['-g', PG_USER], { encoding: 'utf8' }).trim());
+	return { uid, gid };
+}
+
+// Synchronous, so that it also works from an 'exit' handler.
+function stopSync(c) {
+	if (c.stopped) return;
+	c.stopped = true;
+	live.delete(c);
+	if (c.started) {
+		const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-m', 'immediate', '-w', 'stop']);
+		try {
+			execFileSync(cmd, args, { stdio: 'ignore', cwd: c.dir, timeout: 30000 });
+		} catch {
+			// already gone
+		}
+	}
+	rmSync(c.dir, { recursive: true, force: true });
+	if (c.watchdog) {
+		try { process.kill(c.watchdog.pid, 'SIGKILL'); } catch { /* gone */ }
+	}
+}
+
+function stopAll() {
+	for (const c of [...live]) stopSync(c);
+}
+
+let hooked = false;
+function hookProcess() {
+	if (hooked) return;
+	hooked = true;
+	process.on('exit', stopAll);
+	// Fires for uncaught errors without changing how they end the process.
+	process.on('uncaughtExceptionMonitor', stopAll);
+	for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+		process.once(sig, () => {
+			stopAll();
+			process.exit(code);
+		});
+	}
+}
+
+// A detached shell that waits for this process to disappear (even after
+// SIGKILL) and then removes the cluster.
+function startWatchdog(c) {
+	const pgctl = IS_ROOT
+		? `runuser -u ${PG_USER} -- pg_ctl -D '${c.data}' -m immediate -w stop`
+		: `pg_ctl -D '${c.data}' -m immediate -w stop`;
+	const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
+		`if [ -d '${c.dir}' ]; then ${pgctl} >/dev/null 2>&1; rm -rf '${c.dir}'; fi`;
+	const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore', cwd: '/' });
+	child.unref();
+	return child;
+}
+
+async function initdb(c) {
+	const base = ['-D', c.data, '-A', 'trust', '-U', 'onetrip', '-E', 'UTF8', '--no-sync'];
+	try {
+		const [cmd, args] = asPg('initdb', [...base, '--locale=C.UTF-8']);
+		await run(cmd, args, { cwd: c.dir });
+	} catch {
+		// No C.UTF-8 locale on this machine: plain C.
+		rmSync(c.data, { recursive: true, force: true });
+		const [cmd, args] = asPg('initdb', [...base, '--locale=C']);
+		await run(cmd, args, { cwd: c.dir });
+	}
+}
+
+async function pgStart(c) {
+	const opts = [
+		`-p ${c.port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${c.dir}`,
+		'-c fsync=off', '-c full_page_writes=off', '-c synchronous_commit=off',
+		'-c max_connections=200',
+	].join(' ');
+	const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-l', c.log, '-w', '-t', '60', '-o', opts, 'start']);
+	await run(cmd, args, { cwd: c.dir });
+}
+
+// Runs SQL through psql and returns its unaligned output without the
+// trailing newline. Throws with psql's message on error.
+export async function psql(url, sql) {
+	const out = await run('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql],
+		{ env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
+	return out.replace(/\n$/, '');
+}
+
+// Creates database name in the cluster of url and returns its URL.
+export async function createDatabase(url, name) {
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+	await psql(url, `CREATE DATABASE ${name}`);
+	const u = new URL(url);
+	u.pathname = '/' + name;
+	return u.toString();
+}
+
+export async function startPostgres() {
+	hookProcess();
+	const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-pg-'));
+	const c = {
+		dir, data: path.join(dir, 'data'), log: path.join(dir, 'postgres.log'),
+		port: 0, started: false, stopped: false, watchdog: null,
+	};
+	live.add(c);
+	try {
+		if (IS_ROOT) {
+			const { uid, gid } = pgIds();
+			chownSync(dir, uid, gid);
+		}
+		c.watchdog = startWatchdog(c);
+		await initdb(c);
+		// Another process may take the port between probe and start.
+		for (let attempt = 1; ; attempt++) {
+			c.port = await freePort();
+			try {
+				c.started = true;
+				await pgStart(c);
+				break;
+			} catch (e) {
+				if (attempt >= 3) throw e;
+			}
+		}
+		const admin = `postgresql://onetrip@127.0.0.1:${c.port}/postgres`;
+		await psql(admin, 'CREATE DATABASE onetrip');
+	} catch (e) {
+		let tail = '';
+		try { tail = execFileSync('tail', ['-n', '30', c.log], { encoding: 'utf8' }); } catch { /* none */ }
+		stopSync(c);
+		e.message = `startPostgres failed: ${e.message}\n${tail}`;
+		throw e;
+	}
+	return {
+		url: `postgresql://onetrip@127.0.0.1:${c.port}/onetrip`,
+		port: c.port,
+		dir,
+		async stop() { stopSync(c); },
+	};
+}
+
+// True when a cluster folder still exists (for tests of the clean-up).
+export function clusterExists(dir) {
+	return existsSync(dir);
+}

@@ -1,0 +1,709 @@
+/* Unit tests for store/db.h: the SQLite driver always (in a mkdtemp folder),
+ * the PostgreSQL driver too when ONETRIP_TEST_PG_URL names a throwaway
+ * database (its public schema is dropped and re-created!). */
+#include "unit.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/embedded.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "store/db.h"
+
+struct fixture {
+	struct db *db;
+	char dir[64];   /* SQLite: the temporary folder */
+	char url[512];
+	bool pg;
+};
+
+static struct fixture sq_fx, pg_fx;
+
+static void
+rm_dir(const char *dir)
+{
+	char cmd[128];
+
+	if (dir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static int
+setup_sqlite(void **state)
+{
+	struct fixture *fx = &sq_fx;
+	struct err e;
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/onetrip-test-db-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	if (snprintf(fx->url, sizeof(fx->url), "sqlite:%s/t.db", fx->dir) >=
+	    (int)sizeof(fx->url))
+		return -1;
+	if (db_open(&fx->db, fx->url, &e) != 0) {
+		fprintf(stderr, "db_open: %s\n", e.msg);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int
+setup_pg(void **state)
+{
+	struct fixture *fx = &pg_fx;
+	const char *url = getenv("ONETRIP_TEST_PG_URL");
+	struct err e;
+
+	fx->pg = true;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/onetrip-test-db-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	snprintf(fx->url, sizeof(fx->url), "%s", url);
+	if (db_open(&fx->db, fx->url, &e) != 0) {
+		fprintf(stderr, "db_open %s: %s\n", url, e.msg);
+		return -1;
+	}
+	if (db_exec(fx->db, &e, "DROP SCHEMA public CASCADE", "") != 0 ||
+	    db_exec(fx->db, &e, "CREATE SCHEMA public", "") != 0) {
+		fprintf(stderr, "reset schema: %s\n", e.msg);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	db_close(fx->db);
+	fx->db = NULL;
+	rm_dir(fx->dir);
+	return 0;
+}
+
+/* Creates a fresh table (dropping an older one). */
+static void
+fresh_table(struct db *db, const char *drop, const char *create)
+{
+	struct err e;
+
+	assert_int_equal(db_exec(db, &e, drop, ""), 0);
+	assert_int_equal(db_exec(db, &e, create, ""), 0);
+}
+
+static void
+open_refuses_bad_urls(void **state)
+{
+	struct db *db = NULL;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(db_open(&db, "mysql://x/y", &e), -ERR_INVALID);
+	assert_null(db);
+	assert_int_equal(db_open(&db, "sqlite:", &e), -ERR_INVALID);
+	assert_int_equal(db_open(&db, "sqlite:/no/such/folder/x.db", &e),
+	    -ERR_INVALID);
+	assert_string_equal(e.key, "db_dir_missing");
+	assert_non_null(strstr(e.msg, "/no/such/folder"));
+	/* Nobody listens on port 1; the password never shows. */
+	assert_true(db_open(&db,
+	    "postgresql://u:s3cretpw@127.0.0.1:1/x?connect_timeout=2", &e) < 0);
+	assert_null(db);
+	assert_null(strstr(e.msg, "s3cretpw"));
+	assert_non_null(strstr(e.msg, "u:***@127.0.0.1:1"));
+}
+
+static void
+url_safe_hides_the_password(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (!fx->pg || strchr(fx->url, '@') == NULL)
+		assert_string_equal(db_url_safe(fx->db), fx->url);
+	assert_true(db_ping(fx->db));
+	assert_int_equal(db_kind(fx->db), fx->pg ? DB_POSTGRES : DB_SQLITE);
+}
+
+static void
+crud_through_every_wrapper(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
+	struct db_stmt *s;
+	struct err e;
+	json_t *row, *rows;
+	int64_t n = -1;
+	int rc, seen = 0;
+
+	fresh_table(db, "DROP TABLE IF EXISTS t_crud",
+	    "CREATE TABLE t_crud (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	    "score DOUBLE PRECISION, note TEXT)");
+	assert_int_equal(db_exec(db, &e, "INSERT INTO t_crud (id, name, score, "
+	    "note) VALUES (?, ?, ?, ?)", "isdn", (int64_t)1, "张明", 4.5), 0);
+	assert_int_equal(db_last_changes(db), 1);
+	assert_int_equal(db_exec(db, &e, "INSERT INTO t_crud (id, name, score, "
+	    "note) VALUES (?, ?, ?, ?)", "Isds", 2, "李华", -1.25, "备注"), 0);
+
+	/* Prepare, bind, step, columns. */
+	s = db_prepare(db, "SELECT id, name, score, note FROM t_crud "
+	    "WHERE id >= ? ORDER BY id", &e);
+	assert_non_null(s);
+	assert_int_equal(db_bind_int(s, 1, 1), 0);
+	assert_int_not_equal(db_bind_int(s, 2, 1), 0); /* no such parameter */
+	while ((rc = db_step(s, &e)) == DB_ROW) {
+		seen++;
+		assert_int_equal(db_col_count(s), 4);
+		assert_string_equal(db_col_name(s, 1), "name");
+		if (db_col_int(s, 0) == 1) {
+			assert_string_equal(db_col_text(s, 1), "张明");
+			assert_true(db_col_double(s, 2) == 4.5);
+			assert_true(db_col_is_null(s, 3));
+			assert_string_equal(db_col_text(s, 3), "");
+		} else {
+			assert_string_equal(db_col_text(s, 3), "备注");
+			assert_true(db_col_double(s, 2) == -1.25);
+		}
+	}
+	assert_int_equal(rc, DB_DONE);
+	assert_int_equal(seen, 2);
+	db_finish(s);
+
+	/* Text with explicit length; NULL text binds NULL. */
+	s = db_prepare(db, "UPDATE t_crud SET note = ?, name = ? WHERE id = ?", &e);
+	assert_non_null(s);
+	assert_int_equal(db_bind_textn(s, 1, "abcdef", 3), 0);
+	assert_int_equal(db_bind_text(s, 2, "王五"), 0);
+	assert_int_equal(db_bind_int(s, 3, 1), 0);
+	assert_int_equal(db_step(s, &e), DB_DONE);
+	assert_int_equal(db_changes(s), 1);
+	db_finish(s);
+	row = db_query_row(db, &e, "SELECT name, note FROM t_crud WHERE id = ?",
+	    "i", (int64_t)1);
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row, "note")), "abc");
+	assert_string_equal(json_string_value(json_object_get(row, "name")), "王五");
+	json_decref(row);
+
+	assert_int_equal(db_query_int(db, &e, &n, "SELECT COUNT(*) FROM t_crud "
+	    "WHERE name <> ?", "s", "nobody"), DB_ROW);
+	assert_int_equal(n, 2);
+	assert_int_equal(db_query_int(db, &e, &n, "SELECT id FROM t_crud "
+	    "WHERE id = ?", "i", (int64_t)99), DB_DONE);
+
+	/* A '?' inside a string literal or comment is not a placeholder. */
+	row = db_query_row(db, &e, "SELECT 'a?b' AS lit, -- what? \n"
+	    "? AS v /* ? */", "s", "x");
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row, "lit")), "a?b");
+	assert_string_equal(json_string_value(json_object_get(row, "v")), "x");
+	json_decref(row);
+
+	/* The same statement used again while still being stepped. */
+	s = db_query(db, &e, "SELECT id FROM t_crud WHERE id > ? ORDER BY id",
+	    "i", (int64_t)0);
+	assert_non_null(s);
+	seen = 0;
+	while (db_step(s, &e) == DB_ROW) {
+		assert_int_equal(db_query_int(db, &e, &n, "SELECT id FROM t_crud "
+		    "WHERE id > ? ORDER BY id", "i", db_col_int(s, 0)),
+		    seen == 0 ? DB_ROW : DB_DONE);
+		seen++;
+	}
+	db_finish(s);
+	assert_int_equal(seen, 2);
+
+	assert_int_equal(db_exec(db, &e, "DELETE FROM t_crud WHERE id = ?", "i",
+	    (int64_t)2), 0);
+	assert_int_equal(db_last_changes(db), 1);
+	assert_int_equal(db_exec(db, &e, "DELETE FROM t_crud WHERE id = ?", "i",
+	    (int64_t)2), 0);
+	assert_int_equal(db_last_changes(db), 0);
+	err_clear(&e);
+	assert_null(db_query_row(db, &e, "SELECT * FROM t_crud WHERE id = ?",
+	    "i", (int64_t)2));
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	rows = db_query_json(db, &e, "SELECT id FROM t_crud", "");
+	assert_int_equal(json_array_size(rows), 1);
+	json_decref(rows);
+}
+
+static void
+bad_calls_are_internal_errors(void **state)
+{
+	struct fixture *fx = *state;
+	struct err e;
+
+	/* Wrong number of arguments, unknown type letter, bad SQL, two
+	 * statements at once. */
+	assert_int_equal(db_exec(fx->db, &e, "SELECT ? + ?", "i", (int64_t)1),
+	    -ERR_INTERNAL);
+	assert_int_equal(db_exec(fx->db, &e, "SELECT ?", "x", 1), -ERR_INTERNAL);
+	assert_int_equal(db_exec(fx->db, &e, "SELEC 1", ""), -ERR_INTERNAL);
+	assert_null(db_prepare(fx->db, "SELECT 1; SELECT 2", &e));
+	assert_null(db_query_json(fx->db, &e, "SELECT * FROM no_such_table", ""));
+	assert_int_equal(e.code, ERR_INTERNAL);
+	/* The connection is still fine afterwards. */
+	assert_true(db_ping(fx->db));
+}
+
+static void
+query_json_maps_types(void **state)
+{
+	struct fixture *fx = *state;
+	struct err e;
+	json_t *rows, *r;
+
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_types",
+	    "CREATE TABLE t_types (a BIGINT, b INTEGER, f DOUBLE PRECISION, "
+	    "t TEXT)");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_types VALUES "
+	    "(?, ?, ?, ?)", "iids", (int64_t)9007199254740993LL, (int64_t)2,
+	    0.5, "01"), 0);
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_types VALUES "
+	    "(?, ?, ?, ?)", "iidn", (int64_t)-3, (int64_t)4, 2.0), 0);
+	rows = db_query_json(fx->db, &e, "SELECT a, b, f, t, a IS NULL AS nul, "
+	    "CAST(NULL AS TEXT) AS z FROM t_types ORDER BY b", "");
+	assert_non_null(rows);
+	assert_int_equal(json_array_size(rows), 2);
+	r = json_array_get(rows, 0);
+	assert_true(json_is_integer(json_object_get(r, "a")));
+	assert_int_equal(json_integer_value(json_object_get(r, "a")),
+	    9007199254740993LL);
+	assert_true(json_is_integer(json_object_get(r, "b")));
+	assert_true(json_is_real(json_object_get(r, "f")));
+	assert_true(json_real_value(json_object_get(r, "f")) == 0.5);
+	assert_true(json_is_string(json_object_get(r, "t")));
+	assert_string_equal(json_string_value(json_object_get(r, "t")), "01");
+	/* A boolean expression reads as 0/1 on both databases. */
+	assert_true(json_is_integer(json_object_get(r, "nul")));
+	assert_int_equal(json_integer_value(json_object_get(r, "nul")), 0);
+	assert_true(json_is_null(json_object_get(r, "z")));
+	r = json_array_get(rows, 1);
+	assert_true(json_is_null(json_object_get(r, "t")));
+	assert_true(json_is_real(json_object_get(r, "f")));
+	json_decref(rows);
+
+	/* Aggregates: COUNT and SUM of integers are integers, AVG a real. */
+	r = db_query_row(fx->db, &e, "SELECT COUNT(*) AS n, SUM(a) AS s, "
+	    "SUM(b) AS sb, AVG(b) AS av FROM t_types", "");
+	assert_non_null(r);
+	assert_true(json_is_integer(json_object_get(r, "n")));
+	assert_int_equal(json_integer_value(json_object_get(r, "n")), 2);
+	assert_true(json_is_integer(json_object_get(r, "s")));
+	assert_int_equal(json_integer_value(json_object_get(r, "s")),
+	    9007199254740990LL);
+	assert_true(json_is_integer(json_object_get(r, "sb")));
+	assert_true(json_is_real(json_object_get(r, "av")));
+	assert_true(json_real_value(json_object_get(r, "av")) == 3.0);
+	json_decref(r);
+}
+
+static void
+constraint_violations_are_conflicts(void **state)
+{
+	struct fixture *fx = *state;
+	struct err e;
+	int64_t n = 0;
+
+	assert_int_equal(db_exec(fx->db, &e, "DROP TABLE IF EXISTS t_child", ""), 0);
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_parent",
+	    "CREATE TABLE t_parent (id INTEGER PRIMARY KEY, login TEXT UNIQUE, "
+	    "age INTEGER CHECK (age >= 0))");
+	assert_int_equal(db_exec(fx->db, &e, "CREATE TABLE t_child (id INTEGER "
+	    "PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES t_parent(id))",
+	    ""), 0);
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_parent VALUES "
+	    "(1, ?, 30)", "s", "zhang"), 0);
+	err_clear(&e);
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_parent VALUES "
+	    "(2, ?, 30)", "s", "zhang"), -ERR_CONFLICT);
+	assert_string_equal(e.key, "duplicate");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_parent VALUES "
+	    "(1, ?, 30)", "s", "li"), -ERR_CONFLICT);
+	assert_string_equal(e.key, "duplicate");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_child VALUES "
+	    "(1, ?)", "i", (int64_t)42), -ERR_CONFLICT);
+	assert_string_equal(e.key, "conflict");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_parent VALUES "
+	    "(3, ?, -1)", "s", "wang"), -ERR_CONFLICT);
+	assert_string_equal(e.key, "conflict");
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM t_parent", ""), DB_ROW);
+	assert_int_equal(n, 1);
+}
+
+static int
+insert_then_fail(struct db *db, void *arg, struct err *e)
+{
+	int rc;
+
+	(void)arg;
+	assert_true(db_in_tx(db));
+	rc = db_exec(db, e, "INSERT INTO t_tx (v) VALUES (?)", "s", "lost");
+	if (rc != 0)
+		return rc;
+	return err_set(e, ERR_UNPROCESSABLE, "rule", "不符合规则");
+}
+
+static int
+insert_ok(struct db *db, void *arg, struct err *e)
+{
+	return db_exec(db, e, "INSERT INTO t_tx (v) VALUES (?)", "s",
+	    (const char *)arg);
+}
+
+static int
+outer_with_inner(struct db *db, void *arg, struct err *e)
+{
+	int rc;
+
+	rc = db_exec(db, e, "INSERT INTO t_tx (v) VALUES (?)", "s", "outer");
+	if (rc != 0)
+		return rc;
+	rc = db_tx(db, insert_ok, "inner", e);
+	if (rc != 0)
+		return rc;
+	assert_true(db_in_tx(db));
+	if (arg != NULL) {
+		/* The inner failure is swallowed: still nothing commits. */
+		rc = db_tx(db, insert_then_fail, NULL, e);
+		assert_int_equal(rc, -ERR_UNPROCESSABLE);
+		return 0;
+	}
+	return 0;
+}
+
+static void
+transactions_commit_roll_back_and_nest(void **state)
+{
+	struct fixture *fx = *state;
+	struct err e;
+	int64_t n = -1;
+
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_tx",
+	    "CREATE TABLE t_tx (v TEXT NOT NULL)");
+	assert_false(db_in_tx(fx->db));
+	err_clear(&e);
+	assert_int_equal(db_tx(fx->db, insert_then_fail, NULL, &e),
+	    -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "rule");
+	assert_false(db_in_tx(fx->db));
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM t_tx", ""), DB_ROW);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(db_tx(fx->db, outer_with_inner, NULL, &e), 0);
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM t_tx", ""), DB_ROW);
+	assert_int_equal(n, 2);
+
+	err_clear(&e);
+	assert_int_equal(db_tx(fx->db, outer_with_inner, "fail", &e),
+	    -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "rule");
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM t_tx", ""), DB_ROW);
+	assert_int_equal(n, 2);
+
+	/* A failed statement inside the transaction rolls it all back. */
+	assert_int_equal(db_tx(fx->db, insert_ok, NULL, &e), -ERR_INTERNAL);
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM t_tx", ""), DB_ROW);
+	assert_int_equal(n, 2);
+	assert_int_equal(db_tx_lock(fx->db, 1, &e), -ERR_INTERNAL);
+}
+
+#define THREADS 4
+#define ROUNDS 200
+
+static int
+increment(struct db *db, void *arg, struct err *e)
+{
+	int64_t n = 0;
+	int rc;
+
+	(void)arg;
+	/* Read, then write what was read plus one: only correct when the
+	 * transactions really run one after the other on this counter. */
+	rc = db_tx_lock(db, 42, e);
+	if (rc != 0)
+		return rc;
+	rc = db_query_int(db, e, &n, "SELECT n FROM t_counter WHERE id = 1", "");
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : -ERR_INTERNAL;
+	return db_exec(db, e, "UPDATE t_counter SET n = ? WHERE id = 1", "i",
+	    n + 1);
+}
+
+struct worker {
+	struct db *db;
+	int failures;
+	char msg[ERR_MSG_MAX];
+};
+
+static void *
+work(void *p)
+{
+	struct worker *w = p;
+	struct err e;
+	int i;
+
+	for (i = 0; i < ROUNDS; i++)
+		if (db_tx(w->db, increment, NULL, &e) != 0) {
+			w->failures++;
+			snprintf(w->msg, sizeof(w->msg), "%s", e.msg);
+		}
+	db_thread_done(w->db);
+	return NULL;
+}
+
+static void
+concurrent_increments_are_exact(void **state)
+{
+	struct fixture *fx = *state;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	struct err e;
+	int64_t n = -1;
+	int i;
+
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_counter",
+	    "CREATE TABLE t_counter (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_counter VALUES "
+	    "(1, 0)", ""), 0);
+	for (i = 0; i < THREADS; i++) {
+		w[i].db = fx->db;
+		w[i].failures = 0;
+		w[i].msg[0] = '\0';
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].failures != 0)
+			fprintf(stderr, "worker %d: %d failures, last: %s\n", i,
+			    w[i].failures, w[i].msg);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT n FROM t_counter WHERE id = 1", ""), DB_ROW);
+	assert_int_equal(n, THREADS * ROUNDS);
+}
+
+static void
+backup_copy_is_readable(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *copy = NULL;
+	char path[128], url[160];
+	struct err e;
+	int64_t n = 0;
+	struct stat sb;
+
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_backup",
+	    "CREATE TABLE t_backup (id INTEGER PRIMARY KEY, v TEXT)");
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_backup VALUES "
+	    "(1, ?), (2, ?)", "ss", "甲", "乙"), 0);
+	snprintf(path, sizeof(path), "%s/backup.db", fx->dir);
+	err_clear(&e);
+	if (fx->pg) {
+		assert_int_equal(db_backup_to(fx->db, path, &e),
+		    -ERR_UNPROCESSABLE);
+		assert_non_null(strstr(e.msg, "pg_dump --format=custom"));
+		assert_int_not_equal(stat(path, &sb), 0);
+		return;
+	}
+	assert_int_equal(db_backup_to(fx->db, "/no/such/dir/b.db", &e),
+	    -ERR_INVALID);
+	assert_int_equal(db_backup_to(fx->db, path, &e), 0);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_int_equal(db_open(&copy, url, &e), 0);
+	assert_int_equal(db_query_int(copy, &e, &n,
+	    "SELECT COUNT(*) FROM t_backup WHERE v IN (?, ?)", "ss", "甲", "乙"),
+	    DB_ROW);
+	assert_int_equal(n, 2);
+	db_close(copy);
+	/* No temporary file left beside it. */
+	snprintf(url, sizeof(url), "%s.tmp-%ld", path, (long)getpid());
+	assert_int_not_equal(stat(url, &sb), 0);
+}
+
+struct killer {
+	struct db *db;
+	int64_t pid;
+	int rc;
+};
+
+static void *
+kill_backend(void *p)
+{
+	struct killer *k = p;
+	struct err e;
+	int64_t ok = 0;
+
+	k->rc = db_query_int(k->db, &e, &ok, "SELECT CASE WHEN "
+	    "pg_terminate_backend(?) THEN 1 ELSE 0 END", "i", k->pid);
+	if (k->rc == DB_ROW && ok != 1)
+		k->rc = -1;
+	db_thread_done(k->db);
+	return NULL;
+}
+
+/* Terminates this thread's server connection from another one. */
+static int64_t
+kill_my_connection(struct db *db)
+{
+	struct killer k = { db, 0, 0 };
+	pthread_t t;
+	struct err e;
+
+	assert_int_equal(db_query_int(db, &e, &k.pid,
+	    "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(pthread_create(&t, NULL, kill_backend, &k), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(k.rc, DB_ROW);
+	usleep(100 * 1000);
+	return k.pid;
+}
+
+/* PostgreSQL only. */
+static void
+lost_connections_are_reopened(void **state)
+{
+	struct fixture *fx = *state;
+	struct err e;
+	int64_t old, now = 0, n = 0;
+
+	fresh_table(fx->db, "DROP TABLE IF EXISTS t_tx",
+	    "CREATE TABLE t_tx (v TEXT NOT NULL)");
+	/* A query simply runs again on a new connection. */
+	old = kill_my_connection(fx->db);
+	assert_int_equal(db_query_int(fx->db, &e, &now,
+	    "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_not_equal(now, old);
+	/* A transaction is retried on a new connection. */
+	kill_my_connection(fx->db);
+	assert_int_equal(db_tx(fx->db, insert_ok, "after", &e), 0);
+	/* A lone write is not repeated: it fails as busy, and the next
+	 * statement works again. */
+	kill_my_connection(fx->db);
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_tx (v) VALUES (?)",
+	    "s", "lost"), -ERR_BUSY);
+	assert_int_equal(db_query_int(fx->db, &e, &n, "SELECT COUNT(*) FROM "
+	    "t_tx", ""), DB_ROW);
+	assert_int_equal(n, 1);
+	assert_true(db_ping(fx->db));
+}
+
+static int
+count_migration_files(void)
+{
+	const struct embedded_file *f;
+	int n = 0;
+
+	for (f = embedded_files; f->path != NULL; f++)
+		if (strncmp(f->path, "src/store/migrations/", 21) == 0 &&
+		    strlen(f->path) > 25 &&
+		    strcmp(f->path + strlen(f->path) - 4, ".sql") == 0)
+			n++;
+	return n;
+}
+
+static void *
+migrate_thread(void *p)
+{
+	struct worker *w = p;
+	struct err e;
+	int applied = 0;
+
+	if (db_migrate(w->db, &applied, &e) != 0) {
+		w->failures = -1;
+		snprintf(w->msg, sizeof(w->msg), "%s", e.msg);
+	} else
+		w->failures = applied;
+	db_thread_done(w->db);
+	return NULL;
+}
+
+static void
+migrations_apply_once(void **state)
+{
+	struct fixture *fx = *state;
+	int files = count_migration_files();
+	struct worker w[2];
+	pthread_t t[2];
+	struct err e;
+	int64_t n = -1;
+	int i, applied = -1;
+
+	/* Two at once on a database that has none: together they apply
+	 * every file exactly once. */
+	for (i = 0; i < 2; i++) {
+		w[i].db = fx->db;
+		w[i].failures = 0;
+		w[i].msg[0] = '\0';
+		assert_int_equal(pthread_create(&t[i], NULL, migrate_thread,
+		    &w[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].failures < 0)
+			fprintf(stderr, "migrate: %s\n", w[i].msg);
+		assert_true(w[i].failures >= 0);
+	}
+	assert_int_equal(w[0].failures + w[1].failures, files);
+	assert_int_equal(db_query_int(fx->db, &e, &n,
+	    "SELECT COUNT(*) FROM schema_migrations", ""), DB_ROW);
+	assert_int_equal(n, files);
+	assert_int_equal(db_migrate(fx->db, &applied, &e), 0);
+	assert_int_equal(applied, 0);
+}
+
+#define DB_TESTS \
+	cmocka_unit_test(url_safe_hides_the_password), \
+	cmocka_unit_test(migrations_apply_once), \
+	cmocka_unit_test(crud_through_every_wrapper), \
+	cmocka_unit_test(bad_calls_are_internal_errors), \
+	cmocka_unit_test(query_json_maps_types), \
+	cmocka_unit_test(constraint_violations_are_conflicts), \
+	cmocka_unit_test(transactions_commit_roll_back_and_nest), \
+	cmocka_unit_test(concurrent_increments_are_exact), \
+	cmocka_unit_test(backup_copy_is_readable)
+
+int
+main(void)
+{
+	const struct CMUnitTest plain[] = {
+		cmocka_unit_test(open_refuses_bad_urls),
+	};
+	const struct CMUnitTest sqlite_tests[] = { DB_TESTS };
+	const struct CMUnitTest pg_tests[] = {
+		DB_TESTS,
+		cmocka_unit_test(lost_connections_are_reopened),
+	};
+	int failed = 0;
+
+	/* Expected failures below log internal errors; keep the output
+	 * for real ones. */
+	log_set_level(LOG_ERROR + 1);
+	failed += cmocka_run_group_tests_name("db", plain, NULL, NULL);
+	failed += cmocka_run_group_tests_name("db sqlite", sqlite_tests,
+	    setup_sqlite, teardown);
+	if (getenv("ONETRIP_TEST_PG_URL") != NULL &&
+	    getenv("ONETRIP_TEST_PG_URL")[0] != '\0')
+		failed += cmocka_run_group_tests_name("db postgresql", pg_tests,
+		    setup_pg, teardown);
+	else
+		printf("[  SKIPPED ] db postgresql: ONETRIP_TEST_PG_URL not set\n");
+	fflush(stdout);
+	return failed != 0;
+}

@@ -1,0 +1,649 @@
+/* Unit tests for docs/: SM2/SM3 signatures, QR codes, the seal picture, PDF
+ * documents, XLSX and CSV. Writes /tmp/onetrip-sample.pdf,
+ * /tmp/onetrip-sample.png, /tmp/onetrip-sample-p2.png and
+ * /tmp/onetrip-seal.png for a look by eye. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "docs/csv.h"
+#include "docs/pdf.h"
+#include "docs/qr.h"
+#include "docs/seal.h"
+#include "docs/sm2.h"
+#include "docs/sm3.h"
+#include "docs/xlsx.h"
+
+static char tmpdir[64];
+
+static int
+setup_dir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/onetrip-docs-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown_dir(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+/* --- SM3 / SM2 --------------------------------------------------------- */
+
+static void
+sm3_matches_the_standard_vector(void **state)
+{
+	char hex[SM3_HEX_LEN + 1];
+
+	(void)state;
+	/* GB/T 32905-2016 appendix A, example 1. */
+	assert_int_equal(sm3_hex("abc", 3, hex), 0);
+	assert_string_equal(hex,
+	    "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+	assert_int_equal(sm3_hex("abd", 3, hex), 0);
+	assert_string_not_equal(hex,
+	    "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
+static void
+hex_decode_rejects_bad_input(void **state)
+{
+	unsigned char out[4];
+
+	(void)state;
+	assert_int_equal(hex_decode("00ff7A", out, sizeof(out)), 3);
+	assert_int_equal(out[1], 0xff);
+	assert_int_equal(out[2], 0x7a);
+	assert_int_equal(hex_decode("abc", out, sizeof(out)), -1);
+	assert_int_equal(hex_decode("zz", out, sizeof(out)), -1);
+	assert_int_equal(hex_decode("0011223344", out, sizeof(out)), -1);
+}
+
+static void
+sm2_sign_verify_round_trip_and_tamper(void **state)
+{
+	static const char doc[] = "受理通知书：白审受字〔2026〕第0001号";
+	char key[128], key2[128], *pub = NULL, *pub2 = NULL, *pub_again = NULL;
+	char *sig = NULL, *tampered;
+	struct stat st;
+	struct err e;
+	size_t n = strlen(doc);
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s/seal-1.pem", tmpdir);
+	snprintf(key2, sizeof(key2), "%s/seal-2.pem", tmpdir);
+	assert_int_equal(sm2_keygen(key, &pub, &e), 0);
+	assert_non_null(strstr(pub, "-----BEGIN PUBLIC KEY-----"));
+	assert_int_equal(stat(key, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	assert_int_equal(sm2_public_pem(key, &pub_again, &e), 0);
+	assert_string_equal(pub, pub_again);
+
+	assert_int_equal(sm2_sign(key, doc, n, &sig, &e), 0);
+	assert_true(strlen(sig) > 100 && strlen(sig) <= SM2_SIG_HEX_MAX);
+	assert_int_equal(sm2_verify(pub, doc, n, sig, &e), 0);
+
+	/* One changed byte of the data. */
+	tampered = strdup(doc);
+	tampered[5] ^= 1;
+	assert_int_equal(sm2_verify(pub, tampered, n, sig, &e),
+	    -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "bad_signature");
+	/* One byte shorter. */
+	assert_int_equal(sm2_verify(pub, doc, n - 1, sig, &e),
+	    -ERR_UNPROCESSABLE);
+	free(tampered);
+
+	/* One changed byte of the signature (a hex digit near the end, in s). */
+	tampered = strdup(sig);
+	tampered[strlen(tampered) - 3] =
+	    tampered[strlen(tampered) - 3] == '0' ? '1' : '0';
+	assert_int_equal(sm2_verify(pub, doc, n, tampered, &e),
+	    -ERR_UNPROCESSABLE);
+	free(tampered);
+	assert_int_equal(sm2_verify(pub, doc, n, "zz", &e), -ERR_UNPROCESSABLE);
+	assert_int_equal(sm2_verify(pub, doc, n, "", &e), -ERR_UNPROCESSABLE);
+
+	/* Another key does not verify this signature. */
+	assert_int_equal(sm2_keygen(key2, &pub2, &e), 0);
+	assert_string_not_equal(pub, pub2);
+	assert_int_equal(sm2_verify(pub2, doc, n, sig, &e), -ERR_UNPROCESSABLE);
+	/* A broken public key is a different error. */
+	assert_int_equal(sm2_verify("-----BEGIN PUBLIC KEY-----\nAAAA\n",
+	    doc, n, sig, &e), -ERR_INVALID);
+
+	free(pub);
+	free(pub2);
+	free(pub_again);
+	free(sig);
+}
+
+static void
+sm2_keygen_refuses_to_overwrite(void **state)
+{
+	char key[128], *pub = NULL, *before, *after;
+	size_t n1, n2;
+	struct err e;
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s/seal-3.pem", tmpdir);
+	assert_int_equal(sm2_keygen(key, &pub, &e), 0);
+	free(pub);
+	before = slurp(key, &n1);
+	assert_non_null(strstr(before, "PRIVATE KEY"));
+	assert_int_equal(sm2_keygen(key, &pub, &e), -ERR_CONFLICT);
+	assert_null(pub);
+	after = slurp(key, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	free(before);
+	free(after);
+	/* No directory: an internal error, nothing created. */
+	assert_int_equal(sm2_keygen("/nonexistent-dir/k.pem", &pub, &e),
+	    -ERR_INTERNAL);
+	/* Signing with a missing key file. */
+	assert_int_equal(sm2_sign("/nonexistent-dir/k.pem", "x", 1, &pub, &e),
+	    -ERR_NOT_FOUND);
+}
+
+/* --- QR and seal ------------------------------------------------------- */
+
+static void
+qr_encodes_a_url(void **state)
+{
+	const char *url = "https://zwfw.baihe.gov.cn/v/DOC-2026-000123?c=9f3a";
+	unsigned char *m = NULL, *m2 = NULL;
+	char path[128];
+	int w, w2;
+	struct err e;
+	size_t len;
+	char *png;
+
+	(void)state;
+	assert_int_equal(qr_matrix(url, &m, &w, &e), 0);
+	/* A valid QR size (21 + 4k) and the finder pattern in the corner:
+	 * a dark 7x7 ring, a light ring, a dark 3x3 core. */
+	assert_true(w >= 21 && (w - 21) % 4 == 0);
+	for (int i = 0; i < 7; i++) {
+		assert_int_equal(m[0 * w + i], 1);
+		assert_int_equal(m[6 * w + i], 1);
+		assert_int_equal(m[i * w + 0], 1);
+	}
+	assert_int_equal(m[1 * w + 1], 0);
+	assert_int_equal(m[3 * w + 3], 1);
+	assert_int_equal(m[7 * w + 7], 0);
+	/* A longer payload needs at least as many modules; a different one
+	 * gives a different matrix. */
+	assert_int_equal(qr_matrix("https://zwfw.baihe.gov.cn/v/DOC-2026-000123"
+	    "?c=9f3a&long=0123456789012345678901234567890123456789", &m2, &w2,
+	    &e), 0);
+	assert_true(w2 > w);
+	free(m2);
+	assert_int_equal(qr_matrix("https://zwfw.baihe.gov.cn/v/DOC-2026-000124"
+	    "?c=9f3a", &m2, &w2, &e), 0);
+	assert_int_equal(w2, w);
+	assert_memory_not_equal(m, m2, (size_t)(w * w));
+	free(m);
+	free(m2);
+	assert_int_equal(qr_matrix("", &m, &w, &e), -ERR_INVALID);
+
+	snprintf(path, sizeof(path), "%s/qr.png", tmpdir);
+	assert_int_equal(qr_write_png(path, url, 4, &e), 0);
+	png = slurp(path, &len);
+	assert_memory_equal(png, "\x89PNG", 4);
+	free(png);
+}
+
+static void
+seal_png_is_drawn(void **state)
+{
+	struct err e;
+	size_t len;
+	char *png;
+
+	(void)state;
+	assert_int_equal(seal_write_png("/tmp/onetrip-seal.png",
+	    "白河县市场监督管理局", NULL, 480, &e), 0);
+	png = slurp("/tmp/onetrip-seal.png", &len);
+	assert_memory_equal(png, "\x89PNG", 4);
+	assert_true(len > 5000);
+	free(png);
+	assert_int_equal(seal_write_png("/tmp/x.png", "x", NULL, 8, &e),
+	    -ERR_INVALID);
+}
+
+/* --- PDF --------------------------------------------------------------- */
+
+static const char *const materials_head[] = { "序号", "材料名称", "要求",
+    "说明" };
+static const double materials_widths[] = { 0.6, 3, 1.6, 2.4 };
+static const char *const materials_cells[] = {
+	"1", "食品经营许可申请书", "原件 1 份", "申请人签字或盖章",
+	"2", "营业执照复印件", "复印件 1 份", "加盖公章",
+	"3", "法定代表人（负责人）身份证明文件", "复印件 1 份", "核验原件",
+	"4", "食品安全管理制度目录", "原件 1 份", NULL,
+};
+
+static const char *const notice_paras[] = {
+	"你（单位）于二〇二六年十一月二十七日提出的食品经营许可（新办）申请，"
+	"经审查，申请材料齐全、符合法定形式，根据《中华人民共和国行政许可法》"
+	"第三十二条第一款第（五）项的规定，决定予以受理。",
+	"本机关将自受理之日起二十个工作日内作出行政许可决定（依法需要听证、"
+	"检验、检测、鉴定和专家评审的时间不计算在内）。已收取的申请材料如下：",
+	"如对本通知有异议，可自收到本通知之日起六十日内向白河县人民政府申请"
+	"行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
+};
+
+static void
+sample_doc(struct pdf_doc *d, struct pdf_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = 4;
+	t->headers = materials_head;
+	t->widths = materials_widths;
+	t->nrows = 4;
+	t->cells = materials_cells;
+	memset(d, 0, sizeof(*d));
+	d->title = "受理通知书";
+	d->doc_no = "白审受字〔2026〕第0001号";
+	d->addressee = "白河县秦岭餐饮有限公司";
+	d->paragraphs = notice_paras;
+	d->nparagraphs = 3;
+	d->table = t;
+	d->table_after = 2;
+	d->dept_name = "白河县市场监督管理局";
+	d->date = "2026-11-28";
+	d->sealed = true;
+	d->verify_url = "http://127.0.0.1:8080/v/ACC-2026-0001?s=5d1c0e7a";
+}
+
+static bool
+contains(const struct buf *b, const char *needle)
+{
+	return memmem(b->data, b->len, needle, strlen(needle)) != NULL;
+}
+
+static void
+pdf_is_deterministic_text_pdf(void **state)
+{
+	struct pdf_doc d;
+	struct pdf_table t;
+	struct buf a, b;
+	struct err e;
+	FILE *f;
+	int pages = 0;
+
+	(void)state;
+	sample_doc(&d, &t);
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	assert_int_equal(pdf_render(&d, &a, &e), 0);
+	assert_memory_equal(a.data, "%PDF-", 5);
+	assert_true(a.len > 20000);
+	assert_true(contains(&a, "%%EOF"));
+	/* Real text: an embedded subset of the CJK font with a ToUnicode map. */
+	assert_true(contains(&a, "WenQuanYi"));
+	assert_true(contains(&a, "/ToUnicode"));
+	/* Dates come from the document, never the clock. */
+	assert_true(contains(&a, "/CreationDate (D:20261128090000+08'00)") ||
+	    contains(&a, "/CreationDate (20261128090000+08'00)"));
+	/* The title in the metadata, UTF-16BE: 受理通知书. */
+	assert_true(contains(&a, "53D77406901A77E54E66") ||
+	    contains(&a, "53d77406901a77e54e66") ||
+	    contains(&a, "\x53\xd7\x74\x06\x90\x1a\x77\xe5\x4e\x66"));
+
+	assert_int_equal(pdf_render(&d, &b, &e), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+
+	/* A different date gives a different document. */
+	buf_reset(&b);
+	d.date = "2026-11-29";
+	assert_int_equal(pdf_render(&d, &b, &e), 0);
+	assert_true(a.len != b.len || memcmp(a.data, b.data, a.len) != 0);
+
+	f = fopen("/tmp/onetrip-sample.pdf", "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(a.data, 1, a.len, f), a.len);
+	fclose(f);
+	d.date = "2026-11-28";
+	assert_int_equal(pdf_render_png(&d, 1, 1.5, "/tmp/onetrip-sample.png",
+	    &pages, &e), 0);
+	assert_int_equal(pages, 1);
+	assert_int_equal(pdf_render_png(&d, 2, 1.5, "/tmp/x.png", &pages, &e),
+	    -ERR_NOT_FOUND);
+	buf_release(&a);
+	buf_release(&b);
+}
+
+static void
+pdf_long_document_spans_pages(void **state)
+{
+	const char *paras[60];
+	struct pdf_doc d;
+	struct pdf_table t;
+	struct buf a;
+	struct err e;
+	int pages = 0;
+
+	(void)state;
+	sample_doc(&d, &t);
+	for (size_t i = 0; i < 60; i++)
+		paras[i] = notice_paras[i % 3];
+	d.title = "不予行政许可决定书";
+	d.paragraphs = paras;
+	d.nparagraphs = 60;
+	d.table_after = 30;
+	assert_int_equal(pdf_render_png(&d, 2, 1.0,
+	    "/tmp/onetrip-sample-p2.png", &pages, &e), 0);
+	assert_true(pages >= 4);
+	buf_init(&a, 0);
+	assert_int_equal(pdf_render(&d, &a, &e), 0);
+	/* cairo writes one "/Type /Page % n" object per page. */
+	{
+		int n = 0;
+		const char *p = a.data;
+
+		while ((p = memmem(p, a.len - (size_t)(p - a.data),
+		    "/Type /Page %", 13)) != NULL) {
+			n++;
+			p++;
+		}
+		assert_int_equal(n, pages);
+	}
+	buf_release(&a);
+}
+
+static void
+pdf_refuses_bad_descriptions(void **state)
+{
+	const char *bad_utf8[] = { "正常", "\xe5\x8f" };
+	struct pdf_doc d;
+	struct pdf_table t;
+	struct buf a;
+	struct err e;
+
+	(void)state;
+	buf_init(&a, 0);
+	sample_doc(&d, &t);
+	d.title = "";
+	assert_int_equal(pdf_render(&d, &a, &e), -ERR_INVALID);
+	assert_string_equal(e.field, "title");
+	sample_doc(&d, &t);
+	d.date = "2026-02-30";
+	assert_int_equal(pdf_render(&d, &a, &e), -ERR_INVALID);
+	assert_string_equal(e.field, "date");
+	sample_doc(&d, &t);
+	d.paragraphs = bad_utf8;
+	d.nparagraphs = 2;
+	assert_int_equal(pdf_render(&d, &a, &e), -ERR_INVALID);
+	assert_string_equal(e.key, "invalid_utf8");
+	sample_doc(&d, &t);
+	t.ncols = PDF_MAX_COLS + 1;
+	assert_int_equal(pdf_render(&d, &a, &e), -ERR_INVALID);
+	sample_doc(&d, &t);
+	d.nparagraphs = PDF_MAX_PARAGRAPHS + 1;
+	assert_int_equal(pdf_render(&d, &a, &e), -ERR_TOO_LARGE);
+	assert_int_equal(a.len, 0);
+	buf_release(&a);
+}
+
+static void
+dates_in_chinese_numerals(void **state)
+{
+	char s[64];
+
+	(void)state;
+	assert_int_equal(pdf_date_chinese("2026-11-28", s, sizeof(s)), 0);
+	assert_string_equal(s, "二〇二六年十一月二十八日");
+	assert_int_equal(pdf_date_chinese("2026-10-01", s, sizeof(s)), 0);
+	assert_string_equal(s, "二〇二六年十月一日");
+	assert_int_equal(pdf_date_chinese("2030-12-31", s, sizeof(s)), 0);
+	assert_string_equal(s, "二〇三〇年十二月三十一日");
+	assert_int_equal(pdf_date_chinese("2024-02-29", s, sizeof(s)), 0);
+	assert_string_equal(s, "二〇二四年二月二十九日");
+	assert_int_equal(pdf_date_chinese("2026-01-20", s, sizeof(s)), 0);
+	assert_string_equal(s, "二〇二六年一月二十日");
+	assert_int_equal(pdf_date_chinese("2023-02-29", s, sizeof(s)),
+	    -ERR_INVALID);
+	assert_int_equal(pdf_date_chinese("2026-13-01", s, sizeof(s)),
+	    -ERR_INVALID);
+	assert_int_equal(pdf_date_chinese("2026-1-01x", s, sizeof(s)),
+	    -ERR_INVALID);
+	assert_int_equal(pdf_date_chinese("2026/11/28", s, sizeof(s)),
+	    -ERR_INVALID);
+}
+
+/* --- XLSX and CSV ------------------------------------------------------ */
+
+static void
+xlsx_writes_a_zip_workbook(void **state)
+{
+	json_t *headers = json_pack("[sss]", "事项编码", "事项名称", "办件量");
+	json_t *rows = json_pack("[[ssi][ssf][sbn]]",
+	    "610929-001", "食品经营许可", 128,
+	    "610929-002", "=HYPERLINK(\"x\")", 3.5,
+	    "610929-003", 1);
+	const double widths[] = { 14, 30, 10 };
+	struct buf a, b;
+	struct err e;
+	char path[128], *data;
+	size_t len;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/t.xlsx", tmpdir);
+	assert_int_equal(xlsx_write_table(path, "办件统计", headers, rows,
+	    widths, 1795000000, &e), 0);
+	data = slurp(path, &len);
+	assert_memory_equal(data, "PK\x03\x04", 4);
+	assert_non_null(memmem(data, len, "xl/worksheets/sheet1.xml", 24));
+	free(data);
+
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	assert_int_equal(xlsx_table_to_buf(&a, tmpdir, NULL, headers, rows,
+	    NULL, 1795000000, &e), 0);
+	assert_memory_equal(a.data, "PK\x03\x04", 4);
+	assert_int_equal(xlsx_table_to_buf(&b, tmpdir, NULL, headers, rows,
+	    NULL, 1795000000, &e), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	buf_release(&a);
+	buf_release(&b);
+
+	assert_int_equal(xlsx_write_table(path, "bad/name", headers, rows,
+	    NULL, 0, &e), -ERR_INVALID);
+	json_array_append_new(rows, json_string("not an array"));
+	assert_int_equal(xlsx_write_table(path, NULL, headers, rows, NULL, 0,
+	    &e), -ERR_INVALID);
+	json_decref(headers);
+	json_decref(rows);
+}
+
+struct collected {
+	size_t rows;
+	size_t lines[8];
+	size_t nfields[8];
+	char text[8][4][64];
+	int stop_at;
+};
+
+static int
+collect(void *arg, size_t line, char **fields, size_t n, struct err *e)
+{
+	struct collected *c = arg;
+
+	if (c->stop_at > 0 && (int)c->rows + 1 == c->stop_at)
+		return err_set(e, ERR_UNPROCESSABLE, "bad_row",
+		    "第 %zu 行：事项编码无效", line);
+	if (c->rows < 8) {
+		c->lines[c->rows] = line;
+		c->nfields[c->rows] = n;
+		for (size_t i = 0; i < n && i < 4; i++)
+			snprintf(c->text[c->rows][i], 64, "%s", fields[i]);
+	}
+	c->rows++;
+	return 0;
+}
+
+static void
+csv_parses_quotes_newlines_and_bom(void **state)
+{
+	static const char data[] =
+	    "\xef\xbb\xbf" "编码,名称,说明\r\n"
+	    "001,食品经营许可,\"含逗号, 与\"\"引号\"\"\"\r\n"
+	    "\r\n"
+	    "002,\"跨行\n说明\",\n"
+	    "003,末行,无换行";
+	struct collected c = { 0 };
+	struct err e;
+
+	(void)state;
+	assert_int_equal(csv_parse(data, sizeof(data) - 1, NULL, collect, &c,
+	    &e), 0);
+	assert_int_equal(c.rows, 4);
+	assert_string_equal(c.text[0][0], "编码");  /* BOM gone */
+	assert_int_equal(c.lines[1], 2);
+	assert_string_equal(c.text[1][2], "含逗号, 与\"引号\"");
+	assert_int_equal(c.lines[2], 4);            /* after a blank line */
+	assert_string_equal(c.text[2][1], "跨行\n说明");
+	assert_int_equal(c.nfields[2], 3);
+	assert_string_equal(c.text[2][2], "");
+	assert_int_equal(c.lines[3], 6);            /* the quoted newline counts */
+	assert_string_equal(c.text[3][2], "无换行");
+}
+
+static void
+csv_reports_bad_rows_with_line_numbers(void **state)
+{
+	struct csv_limits lim = { 3, 10, 3 };
+	struct collected c;
+	struct err e;
+
+#define PARSE(s, l) (memset(&c, 0, sizeof(c)), \
+    csv_parse(s, sizeof(s) - 1, l, collect, &c, &e))
+	(void)state;
+	assert_int_equal(PARSE("a,b\n\"open,c\nd,e\n", NULL), -ERR_INVALID);
+	assert_non_null(strstr(e.msg, "第 2 行"));
+	assert_non_null(strstr(e.msg, "引号未闭合"));
+	assert_int_equal(PARSE("a,b\nc,d\ne,x\"y\n", NULL), -ERR_INVALID);
+	assert_non_null(strstr(e.msg, "第 3 行"));
+	assert_int_equal(PARSE("a,\"b\"x\n", NULL), -ERR_INVALID);
+	assert_non_null(strstr(e.msg, "第 1 行"));
+	assert_int_equal(PARSE("a,b\n\xff\xfe,c\n", NULL), -ERR_INVALID);
+	assert_non_null(strstr(e.msg, "第 2 行"));
+	assert_int_equal(PARSE("a,b,c,d\n", &lim), -ERR_TOO_LARGE);
+	assert_string_equal(e.key, "csv_too_many_fields");
+	assert_int_equal(PARSE("a\nb\n12345678901\n", &lim), -ERR_TOO_LARGE);
+	assert_string_equal(e.key, "csv_field_too_long");
+	assert_non_null(strstr(e.msg, "第 3 行"));
+	assert_int_equal(PARSE("a\nb\nc\nd\n", &lim), -ERR_TOO_LARGE);
+	assert_string_equal(e.key, "csv_too_many_rows");
+	assert_int_equal(c.rows, 3);
+	/* A callback error stops the parse and comes back unchanged. */
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 2;
+	assert_int_equal(csv_parse("h\nx\ny\n", 6, NULL, collect, &c, &e),
+	    -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "bad_row");
+	assert_int_equal(c.rows, 1);
+	/* Empty input: no rows, no error. */
+	assert_int_equal(PARSE("", NULL), 0);
+	assert_int_equal(c.rows, 0);
+#undef PARSE
+}
+
+static void
+csv_write_round_trips(void **state)
+{
+	const char *row[] = { "a,b", "say \"hi\"", "two\nlines", NULL, " pad" };
+	json_t *headers = json_pack("[ss]", "名称", "数量");
+	json_t *rows = json_pack("[[si][sn]]", "=1+1", 5, "-2", NULL);
+	struct collected c = { 0 };
+	struct buf b;
+	struct err e;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(csv_write_row(&b, row, 5), 0);
+	assert_string_equal(b.data,
+	    "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,\" pad\"\r\n");
+	assert_int_equal(csv_parse(b.data, b.len, NULL, collect, &c, &e), 0);
+	assert_int_equal(c.rows, 1);
+	assert_int_equal(c.nfields[0], 5);
+	assert_string_equal(c.text[0][1], "say \"hi\"");
+	assert_string_equal(c.text[0][2], "two\nlines");
+	assert_string_equal(c.text[0][3], "");
+
+	buf_reset(&b);
+	assert_int_equal(csv_write_json(&b, headers, rows,
+	    CSV_BOM | CSV_NEUTRALISE, &e), 0);
+	assert_string_equal(b.data,
+	    "\xef\xbb\xbf名称,数量\r\n'=1+1,5\r\n'-2,\r\n");
+	json_array_append_new(rows, json_pack("[{}]"));
+	buf_reset(&b);
+	assert_int_equal(csv_write_json(&b, headers, rows, 0, &e),
+	    -ERR_INVALID);
+	buf_release(&b);
+	json_decref(headers);
+	json_decref(rows);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sm3_matches_the_standard_vector),
+		cmocka_unit_test(hex_decode_rejects_bad_input),
+		cmocka_unit_test(sm2_sign_verify_round_trip_and_tamper),
+		cmocka_unit_test(sm2_keygen_refuses_to_overwrite),
+		cmocka_unit_test(qr_encodes_a_url),
+		cmocka_unit_test(seal_png_is_drawn),
+		cmocka_unit_test(dates_in_chinese_numerals),
+		cmocka_unit_test(pdf_is_deterministic_text_pdf),
+		cmocka_unit_test(pdf_long_document_spans_pages),
+		cmocka_unit_test(pdf_refuses_bad_descriptions),
+		cmocka_unit_test(xlsx_writes_a_zip_workbook),
+		cmocka_unit_test(csv_parses_quotes_newlines_and_bom),
+		cmocka_unit_test(csv_reports_bad_rows_with_line_numbers),
+		cmocka_unit_test(csv_write_round_trips),
+	};
+	int rc;
+
+	rc = cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	docs_fonts_release();
+	return rc;
+}

@@ -1,0 +1,131 @@
+// API client: JSON over fetch with the session cookie. Remembers the CSRF
+// token given by POST /api/auth/login and GET /api/me and sends it as
+// X-CSRF-Token on every non-GET request. A 401 clears the session and goes to
+// the login page; other errors are shown with ElMessage (error.message).
+import { ElMessage } from 'element-plus';
+import { session, setUser, clearUser } from './session.js';
+
+let csrfToken = '';
+let router = null;
+
+export function bindRouter(r) {
+  router = r;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field || '';
+  }
+}
+
+function goLogin() {
+  clearUser();
+  csrfToken = '';
+  if (!router) return;
+  const cur = router.currentRoute.value;
+  if (cur.name === 'login') return;
+  router.push({ name: 'login', query: cur.fullPath && cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} });
+}
+
+// request(method, path, body, opts)
+//   opts.quiet: do not show ElMessage on error (the caller shows it)
+//   opts.noRedirect: a 401 does not navigate to /login
+export async function request(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    const err = new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
+    if (!opts.quiet) ElMessage.error(err.message);
+    throw err;
+  }
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+  if (res.ok) {
+    if (data && typeof data.csrf_token === 'string') csrfToken = data.csrf_token;
+    return data;
+  }
+  const e = (data && data.error) || {};
+  const err = new ApiError(res.status, e.code || 'http_' + res.status,
+    e.message || defaultMessage(res.status), e.field);
+  if (res.status === 401 && !opts.noRedirect) {
+    goLogin();
+    if (!opts.quiet) ElMessage.warning(err.message || '请先登录');
+    throw err;
+  }
+  if (!opts.quiet) ElMessage.error(err.message);
+  throw err;
+}
+
+function defaultMessage(status) {
+  if (status === 401) return '登录已过期，请重新登录';
+  if (status === 403) return '没有权限执行此操作';
+  if (status === 404) return '请求的内容不存在';
+  if (status === 413) return '提交的内容过大';
+  if (status === 429) return '操作过于频繁，请稍后再试';
+  if (status >= 500) return '服务器繁忙，请稍后再试';
+  return '请求失败（' + status + '）';
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, undefined, opts),
+  post: (path, body, opts) => request('POST', path, body === undefined ? {} : body, opts),
+  put: (path, body, opts) => request('PUT', path, body, opts),
+  patch: (path, body, opts) => request('PATCH', path, body, opts),
+  del: (path, opts) => request('DELETE', path, undefined, opts),
+};
+
+// Loads the current user once; anonymous visitors get null (no redirect).
+export async function loadMe() {
+  try {
+    const data = await request('GET', '/api/me', undefined, { quiet: true, noRedirect: true });
+    setUser(data && data.user);
+  } catch {
+    clearUser();
+  } finally {
+    session.loaded = true;
+  }
+  return session.user;
+}
+
+// Logs in; errors are thrown (not shown) so the form shows them inline.
+export async function login(loginName, password) {
+  const data = await request('POST', '/api/auth/login', { login: loginName, password },
+    { quiet: true, noRedirect: true });
+  setUser(data && data.user);
+  return session.user;
+}
+
+export async function register(form) {
+  return request('POST', '/api/auth/register', form, { quiet: true, noRedirect: true });
+}
+
+export async function logout() {
+  try {
+    await request('POST', '/api/auth/logout', {}, { quiet: true, noRedirect: true });
+  } catch {
+    // The session is dropped locally either way.
+  }
+  csrfToken = '';
+  clearUser();
+}
