@@ -1,0 +1,36 @@
+/* jobs.h - background work of `onetrip serve` (jobs/jobs.c).
+ *
+ * One thread runs the registered jobs, each at its own interval: the
+ * deadline sweeper (warnings, supplement time-outs), the document renderer,
+ * the outbox deliverer. With several servers on one PostgreSQL database each
+ * job takes a transaction-scoped advisory lock (db_tx_lock) so that one
+ * leader runs it at a time; and every effect is idempotent (unique keys),
+ * so a job run twice never warns twice. */
+#ifndef ONETRIP_JOBS_JOBS_H
+#define ONETRIP_JOBS_JOBS_H
+
+#include "base/err.h"
+#include "service/ctx.h"
+
+struct app;
+
+struct job {
+	const char *name;
+	int interval_ms;
+	/* Does one round of work with a system actor; returns 0 or -ERR_*. */
+	int (*run)(struct ctx *c, struct err *e);
+};
+
+/* Starts the job thread. */
+int jobs_start(struct app *app, struct err *e);
+/* Asks the thread to stop and joins it. */
+void jobs_stop(void);
+/* Runs every job once, now, on the calling thread (CLI and tests). */
+int jobs_run_once(struct app *app, struct err *e);
+
+/* The jobs, each defined in its own module. */
+extern const struct job job_deadline_sweeper;  /* jobs/sweeper.c */
+extern const struct job job_document_renderer; /* jobs/renderer.c */
+extern const struct job job_outbox;            /* jobs/outbox.c */
+
+#endif
