@@ -58,6 +58,38 @@ expand_tokens(enum db_kind kind, const char *sql, struct buf *out)
 	return buf_puts(out, p);
 }
 
+/* Keeps the lines meant for this dialect: a line "-- @sqlite" or
+ * "-- @postgresql" opens a section that only that database runs, "-- @end"
+ * closes it; everything outside sections runs on both. Used where the two
+ * really differ (full-text indexes, triggers). */
+static int
+select_dialect(enum db_kind kind, const char *sql, struct buf *out)
+{
+	const char *line = sql, *nl;
+	size_t len;
+	int section = 0; /* 0 both, 1 sqlite only, 2 postgresql only */
+	int rc;
+
+	while (*line != '\0') {
+		nl = strchr(line, '\n');
+		len = nl != NULL ? (size_t)(nl - line) + 1 : strlen(line);
+		if (strncmp(line, "-- @sqlite", 10) == 0)
+			section = 1;
+		else if (strncmp(line, "-- @postgresql", 14) == 0)
+			section = 2;
+		else if (strncmp(line, "-- @end", 7) == 0)
+			section = 0;
+		else if (section == 0 || (section == 1 && kind == DB_SQLITE) ||
+		    (section == 2 && kind == DB_POSTGRES)) {
+			rc = buf_append(out, line, len);
+			if (rc != 0)
+				return rc;
+		}
+		line += len;
+	}
+	return 0;
+}
+
 struct step {
 	const struct embedded_file *file;
 	char version[128];
@@ -91,7 +123,7 @@ apply_one(struct db *db, void *arg, struct err *e)
 {
 	struct step *st = arg;
 	struct db_conn *c;
-	struct buf sql;
+	struct buf sql, text;
 	int64_t n = 0;
 	int rc;
 
@@ -110,7 +142,12 @@ apply_one(struct db *db, void *arg, struct err *e)
 	if (rc != 0)
 		return rc;
 	buf_init(&sql, 0);
-	rc = expand_tokens(db_kind(db), st->file->data, &sql);
+	buf_init(&text, 0);
+	rc = select_dialect(db_kind(db), st->file->data, &text);
+	if (rc == 0)
+		rc = expand_tokens(db_kind(db), text.data != NULL ? text.data : "",
+		    &sql);
+	buf_release(&text);
 	if (rc != 0) {
 		buf_release(&sql);
 		return err_internal(e, "migration %s: too large", st->version);
