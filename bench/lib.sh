@@ -18,7 +18,7 @@ as_pg_user() {
 pg_start() {
 	dir=$1
 	mkdir -p "$dir"
-	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+	[ "$(id -u)" -eq 0 ] && { chmod 755 "$(dirname "$dir")"; chown postgres "$dir"; }
 	port=$(free_port)
 	as_pg_user initdb -D "$dir/data" -A trust -U onetrip -E UTF8 --locale=C >/dev/null
 	as_pg_user pg_ctl -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200 -c shared_buffers=256MB" start >/dev/null
@@ -33,7 +33,7 @@ pg_stop() {
 
 # server_start DBURL VARDIR -> sets SERVER_PID and SERVER_URL
 server_start() {
-	"$BIN" demo --db "$1" --var "$2" >/dev/null || return 1
+	"$BIN" demo --db "$1" --var "$2" >/dev/null 2>&1 || return 1
 	"$BIN" serve --listen 127.0.0.1:0 --db "$1" --var "$2" >"$2/serve.out" 2>"$2/serve.log" &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
