@@ -314,44 +314,6 @@ get_password(const char *flag, char *out, size_t outsz)
 	return CLI_OK;
 }
 
-static bool
-all_digits(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* Resolves --dept (an id or an exact department name). */
-static int
-resolve_dept(struct db *db, const char *arg, int64_t *out)
-{
-	struct err e;
-	int rc;
-
-	err_clear(&e);
-	*out = 0;
-	if (all_digits(arg) && strlen(arg) <= 18)
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE id = ?", "i", (int64_t)strtoll(arg, NULL, 10));
-	else
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", "ss",
-		    arg, arg);
-	if (rc < 0) {
-		cli_print_err("user", &e);
-		return CLI_FAIL;
-	}
-	if (rc == DB_DONE) {
-		fprintf(stderr, "onetrip user: 部门“%s”不存在\n", arg);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 static int
 parse_roles(const char *arg, unsigned *out)
 {
@@ -440,7 +402,7 @@ cmd_user(int argc, char **argv)
 		if (dept_s == NULL || dept_s[0] == '\0')
 			return cli_bad_usage("user", "缺少 --dept");
 		if (window_s != NULL) {
-			if (!all_digits(window_s) || strlen(window_s) > 18)
+			if (!cli_all_digits(window_s) || strlen(window_s) > 18)
 				return cli_bad_usage("user", "--window 须为编号");
 			window = strtoll(window_s, NULL, 10);
 		}
@@ -454,7 +416,7 @@ cmd_user(int argc, char **argv)
 	if (cli_open_app(&app, cli_db_url(db_flag)) != CLI_OK)
 		return CLI_FAIL;
 	rc = CLI_FAIL;
-	if (add && resolve_dept(app.db, dept_s, &dept) != CLI_OK)
+	if (add && cli_resolve_dept("user", app.db, dept_s, &dept) != CLI_OK)
 		goto out;
 	actor_system(&sys, "cli");
 	memset(&c, 0, sizeof(c));

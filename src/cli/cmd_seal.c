@@ -28,44 +28,6 @@ seal_help(FILE *f)
 	    "  --custodian 为印章保管人。\n");
 }
 
-static bool
-all_digits(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* An id or an exact department name (or short name). */
-static int
-resolve_dept(struct db *db, const char *arg, int64_t *out)
-{
-	struct err e;
-	int rc;
-
-	err_clear(&e);
-	*out = 0;
-	if (all_digits(arg) && strlen(arg) <= 18)
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE id = ?", "i", (int64_t)strtoll(arg, NULL, 10));
-	else
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", "ss",
-		    arg, arg);
-	if (rc < 0) {
-		cli_print_err("seal", &e);
-		return CLI_FAIL;
-	}
-	if (rc == DB_DONE) {
-		fprintf(stderr, "onetrip seal: 部门“%s”不存在\n", arg);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 int
 cmd_seal(int argc, char **argv)
 {
@@ -126,7 +88,7 @@ cmd_seal(int argc, char **argv)
 	if (var != NULL)
 		app.cfg.var_dir = var;
 	rc = CLI_FAIL;
-	if (resolve_dept(app.db, dept_s, &dept) != CLI_OK)
+	if (cli_resolve_dept("seal", app.db, dept_s, &dept) != CLI_OK)
 		goto out;
 	actor_system(&sys, "cli");
 	memset(&c, 0, sizeof(c));

@@ -117,3 +117,41 @@ cli_bad_usage(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\n（onetrip %s --help 查看用法）\n", cmd);
 	return CLI_USAGE;
 }
+
+bool
+cli_all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int
+cli_resolve_dept(const char *cmd, struct db *db, const char *arg,
+    int64_t *out)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	*out = 0;
+	if (cli_all_digits(arg) && strlen(arg) <= 18)
+		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
+		    "WHERE id = ?", "i", (int64_t)strtoll(arg, NULL, 10));
+	else
+		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
+		    "WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", "ss",
+		    arg, arg);
+	if (rc < 0) {
+		cli_print_err(cmd, &e);
+		return CLI_FAIL;
+	}
+	if (rc == DB_DONE) {
+		fprintf(stderr, "onetrip %s: 部门“%s”不存在\n", cmd, arg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}

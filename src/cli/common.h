@@ -2,7 +2,12 @@
 #ifndef ONETRIP_CLI_COMMON_H
 #define ONETRIP_CLI_COMMON_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "base/err.h"
+
+struct db;
 
 /* Creates DIR and its sub-folders files/ and keys/ (mode 0700) if missing.
  * Prints the problem and returns CLI_FAIL on failure, else CLI_OK. */
@@ -12,5 +17,13 @@ void cli_print_err(const char *cmd, const struct err *e);
 /* Prints the command's usage hint for bad usage and returns CLI_USAGE. */
 int cli_bad_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* True for a non-empty string of ASCII digits. */
+bool cli_all_digits(const char *s);
+/* Resolves a --dept argument (an id, or an exact name or short name) to a
+ * department id; prints the problem and returns CLI_FAIL when there is
+ * none, else CLI_OK. cmd names the command in messages. */
+int cli_resolve_dept(const char *cmd, struct db *db, const char *arg,
+    int64_t *out);
 
 #endif
