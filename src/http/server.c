@@ -807,6 +807,7 @@ server_start(struct server **out, struct app *app,
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
 	    on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, /* must come first */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)LIMIT_CONNECTIONS,
@@ -815,7 +816,6 @@ server_start(struct server **out, struct app *app,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		free(srv->static_root);
