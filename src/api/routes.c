@@ -9,10 +9,28 @@
 extern const struct route api_health_routes[];
 extern const struct route api_auth_routes[];
 extern const struct route api_users_routes[];
+extern const struct route api_cases_routes[];
+extern const struct route api_catalog_routes[];
+extern const struct route api_hall_routes[];
+extern const struct route api_guide_routes[];
+extern const struct route api_files_routes[];
+extern const struct route api_documents_routes[];
+extern const struct route api_calendar_routes[];
+extern const struct route api_notifications_routes[];
+extern const struct route api_warnings_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
 	api_auth_routes,
 	api_users_routes,
+	api_cases_routes,
+	api_catalog_routes,
+	api_hall_routes,
+	api_guide_routes,
+	api_files_routes,
+	api_documents_routes,
+	api_calendar_routes,
+	api_notifications_routes,
+	api_warnings_routes,
 	NULL,
 };

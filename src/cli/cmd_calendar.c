@@ -21,6 +21,8 @@
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/deadline.h"
+#include "service/ctx.h"
+#include "service/deadlines.h"
 #include "store/db.h"
 
 static void
@@ -60,108 +62,54 @@ parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Applies the hall's overrides from the database. A missing table is not
- * an error: the schema may predate it. */
-static int
-apply_db(struct calendar *cal, const char *url)
-{
-	struct db *db = NULL;
-	struct db_stmt *s;
-	struct err e;
-	int64_t n = 0;
-	int rc, bad = 0, ret = CLI_OK;
-
-	err_clear(&e);
-	if (strncmp(url, "sqlite:", 7) == 0 && access(url + 7, F_OK) != 0) {
-		fprintf(stderr, "onetrip calendar: 数据库文件不存在：%s\n",
-		    url + 7);
-		return CLI_FAIL;
-	}
-	if (db_open(&db, url, &e) != 0) {
-		fprintf(stderr, "onetrip calendar: 无法打开数据库：%s\n", e.msg);
-		return CLI_FAIL;
-	}
-	/* Look the table up first so that its absence is not logged as a
-	 * failed query. */
-	if (db_kind(db) == DB_SQLITE)
-		rc = db_query_int(db, &e, &n, "SELECT count(*) FROM sqlite_master"
-		    " WHERE type = 'table' AND name = 'calendar_overrides'", "");
-	else
-		rc = db_query_int(db, &e, &n, "SELECT count(*) FROM"
-		    " information_schema.tables WHERE table_schema ="
-		    " current_schema() AND table_name = 'calendar_overrides'",
-		    "");
-	if (rc != DB_ROW) {
-		fprintf(stderr, "onetrip calendar: 无法读取数据库：%s\n", e.msg);
-		ret = CLI_FAIL;
-		goto out;
-	}
-	if (n == 0)
-		goto out; /* the schema predates the table */
-	s = db_query(db, &e,
-	    "SELECT day, kind, name FROM calendar_overrides ORDER BY day", "");
-	if (s == NULL) {
-		fprintf(stderr, "onetrip calendar: 无法读取节假日调整：%s\n",
-		    e.msg);
-		ret = CLI_FAIL;
-		goto out;
-	}
-	for (;;) {
-		const char *kind;
-		int32_t day;
-		struct err re;
-
-		rc = db_step(s, &e);
-		if (rc != DB_ROW)
-			break;
-		kind = db_col_text(s, 1);
-
-		if (calendar_day_parse(db_col_text(s, 0), &day, &re) != 0 ||
-		    (strcmp(kind, "off") != 0 && strcmp(kind, "work") != 0) ||
-		    calendar_set(cal, day, strcmp(kind, "off") == 0 ?
-		    CALENDAR_OFF : CALENDAR_WORK, db_col_text(s, 2), &re) != 0)
-			bad++;
-	}
-	db_finish(s);
-	if (rc < 0) {
-		fprintf(stderr, "onetrip calendar: 无法读取节假日调整：%s\n",
-		    e.msg);
-		ret = CLI_FAIL;
-		goto out;
-	}
-	if (bad > 0)
-		fprintf(stderr, "onetrip calendar: 警告：数据库中 %d 条节假日调整"
-		    "记录无效，已忽略\n", bad);
-out:
-	db_close(db);
-	return ret;
-}
-
+/* The calendar: the embedded years, plus, with --db, the hall's edits as
+ * the server sees them (the same builder the deadline service uses). */
 static int
 load(struct calendar **out, const char *db_url)
 {
-	struct calendar *cal = calendar_new();
+	struct calendar *cal;
+	struct actor system;
+	struct ctx c;
+	struct db *db = NULL;
 	struct err e;
-	int rc;
 
 	*out = NULL;
-	if (cal == NULL) {
-		fputs("onetrip calendar: 内存不足\n", stderr);
-		return CLI_FAIL;
-	}
-	if (calendar_load_embedded(cal, &e) != 0) {
-		fprintf(stderr, "onetrip calendar: %s\n", e.msg);
-		calendar_free(cal);
-		return CLI_FAIL;
-	}
-	if (db_url != NULL && db_url[0] != '\0') {
-		rc = apply_db(cal, db_url);
-		if (rc != CLI_OK) {
-			calendar_free(cal);
-			return rc;
+	err_clear(&e);
+	if (db_url == NULL || db_url[0] == '\0') {
+		cal = calendar_new();
+		if (cal == NULL) {
+			fputs("onetrip calendar: 内存不足\n", stderr);
+			return CLI_FAIL;
 		}
+		if (calendar_load_embedded(cal, &e) != 0) {
+			fprintf(stderr, "onetrip calendar: %s\n", e.msg);
+			calendar_free(cal);
+			return CLI_FAIL;
+		}
+		*out = cal;
+		return CLI_OK;
 	}
-	*out = cal;
+	if (strncmp(db_url, "sqlite:", 7) == 0 && access(db_url + 7, F_OK) != 0) {
+		fprintf(stderr, "onetrip calendar: 数据库文件不存在：%s\n",
+		    db_url + 7);
+		return CLI_FAIL;
+	}
+	if (db_open(&db, db_url, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: 无法打开数据库：%s\n", e.msg);
+		return CLI_FAIL;
+	}
+	actor_system(&system, "cli");
+	memset(&c, 0, sizeof(c));
+	c.db = db;
+	c.actor = &system;
+	c.client_ip = "";
+	c.request_id = "";
+	if (calendar_build(&c, out, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: 无法读取工作日历：%s\n", e.msg);
+		db_close(db);
+		return CLI_FAIL;
+	}
+	db_close(db);
 	return CLI_OK;
 }
 

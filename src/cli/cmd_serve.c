@@ -16,6 +16,7 @@
 #include "app.h"
 #include "base/clock.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "service/demo.h"
 #include "store/db.h"
 
@@ -26,66 +27,18 @@ serve_usage(FILE *f)
 	    "用法: onetrip serve [--listen HOST:PORT] [--db URL] [--var DIR]\n"
 	    "                    [--static DIR] [--public-url URL] [--threads N]\n"
 	    "                    [--secure-cookies] [--now 2026-09-28T09:00:00+08:00]\n"
+	    "                    [--no-jobs]\n"
 	    "  --listen   监听地址，默认 127.0.0.1:8080（端口 0 表示自动选择）\n"
 	    "  --db       数据库，默认取环境变量 ONETRIP_DB，否则 sqlite:var/onetrip.db\n"
 	    "  --var      数据目录（上传文件、印章密钥），默认 var\n"
 	    "  --static   前端页面目录，默认 web/dist\n"
 	    "  --public-url  文书和二维码中使用的访问地址\n"
 	    "  --now      把系统时钟设为指定时刻（演示和测试用，须带时区）\n"
+	    "  --no-jobs  不运行后台任务（期限预警、文书生成、短信发送），\n"
+	    "             可用 onetrip jobs run-once 手动执行\n"
 	    "环境变量 ONETRIP_LISTEN、ONETRIP_VAR、ONETRIP_STATIC、ONETRIP_PUBLIC_URL\n"
 	    "分别作为对应参数的默认值。就绪后输出一行\n"
 	    "\"onetrip listening on http://HOST:PORT\"；收到 SIGTERM/SIGINT 后平稳退出。\n");
-}
-
-/* Parses "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|+HHMM)" into Unix seconds. */
-static int
-parse_iso8601(const char *s, int64_t *out)
-{
-	int y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
-	const char *p;
-	struct tm tm;
-	int64_t t;
-	int sign;
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
-	    n != 16)
-		return -1;
-	p = s + n;
-	if (*p == ':') {
-		if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
-			return -1;
-		p += n;
-	}
-	if (*p == 'Z' && p[1] == '\0') {
-		sign = 0;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-		sign = *p == '+' ? 1 : -1;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-			return -1;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 5) {
-		sign = *p == '+' ? 1 : -1;
-		if (sscanf(p + 1, "%2d%2d", &oh, &om) != 2)
-			return -1;
-	} else {
-		return -1;
-	}
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || sec > 60 || oh > 14 || om > 59 ||
-	    h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = (int64_t)timegm(&tm);
-	/* timegm normalises 31 February into March: refuse such dates. */
-	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
-		return -1;
-	*out = t - (int64_t)sign * (oh * 3600 + om * 60);
-	return 0;
 }
 
 static const char *
@@ -140,6 +93,7 @@ cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "now", required_argument, NULL, 'n' },
+		{ "no-jobs", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -153,7 +107,7 @@ cmd_serve(int argc, char **argv)
 	struct err e;
 	sigset_t set;
 	unsigned threads = 0;
-	bool secure = false;
+	bool secure = false, no_jobs = false;
 	int64_t now_t = 0;
 	const char *colon;
 	int ch, sig = 0;
@@ -171,6 +125,7 @@ cmd_serve(int argc, char **argv)
 		case 'u': public_url = optarg; break;
 		case 'S': secure = true; break;
 		case 'n': now = optarg; break;
+		case 'J': no_jobs = true; break;
 		case 't':
 			lv = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || lv < 1 || lv > 256)
@@ -198,7 +153,7 @@ cmd_serve(int argc, char **argv)
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
 	if (now != NULL) {
-		if (parse_iso8601(now, &now_t) != 0)
+		if (cli_parse_instant(now, &now_t) != 0)
 			return cli_bad_usage("serve", "--now 须为带时区的 ISO-8601 "
 			    "时刻，例如 2026-09-28T09:00:00+08:00");
 		clock_set_now(now_t);
@@ -248,6 +203,12 @@ cmd_serve(int argc, char **argv)
 		    server_port(srv));
 		app.cfg.public_url = public_buf;
 	}
+	if (!no_jobs && jobs_start(&app, &e) != 0) {
+		fprintf(stderr, "onetrip serve: 无法启动后台任务: %s\n", e.msg);
+		server_stop(srv);
+		cli_close_app(&app);
+		return CLI_FAIL;
+	}
 	printf("onetrip listening on http://%s:%u\n", host, server_port(srv));
 	print_demo_accounts(app.db);
 	fflush(stdout);
@@ -255,6 +216,7 @@ cmd_serve(int argc, char **argv)
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "onetrip serve: 收到信号 %d，正在停止\n", sig);
+	jobs_stop();
 	server_stop(srv);
 	cli_close_app(&app);
 	return CLI_OK;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "app.h"
 #include "store/db.h"
@@ -154,4 +155,55 @@ cli_resolve_dept(const char *cmd, struct db *db, const char *arg,
 		return CLI_FAIL;
 	}
 	return CLI_OK;
+}
+
+/* Parses "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|+HHMM)" into Unix seconds. */
+int
+cli_parse_instant(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
+	const char *p;
+	struct tm tm;
+	int64_t t;
+	int sign;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
+	    n != 16)
+		return -1;
+	p = s + n;
+	if (*p == ':') {
+		if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
+			return -1;
+		p += n;
+	}
+	if (*p == 'Z' && p[1] == '\0') {
+		sign = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		sign = *p == '+' ? 1 : -1;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return -1;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 5) {
+		sign = *p == '+' ? 1 : -1;
+		if (sscanf(p + 1, "%2d%2d", &oh, &om) != 2)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60 || oh > 14 || om > 59 ||
+	    h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = (int64_t)timegm(&tm);
+	/* timegm normalises 31 February into March: refuse such dates. */
+	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
+		return -1;
+	*out = t - (int64_t)sign * (oh * 3600 + om * 60);
+	return 0;
 }

@@ -18,6 +18,9 @@ void cli_print_err(const char *cmd, const struct err *e);
 int cli_bad_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Parses "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|+HHMM)" (the --now flag) into
+ * Unix seconds; -1 when malformed or not a real date. */
+int cli_parse_instant(const char *s, int64_t *out);
 /* True for a non-empty string of ASCII digits. */
 bool cli_all_digits(const char *s);
 /* Resolves a --dept argument (an id, or an exact name or short name) to a

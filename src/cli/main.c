@@ -25,6 +25,7 @@ static const struct command {
 	{ "audit", cmd_audit, "校验审计日志哈希链：audit verify" },
 	{ "calendar", cmd_calendar, "工作日计算：calendar deadline YYYY-MM-DD N" },
 	{ "seal", cmd_seal, "电子印章：seal create --dept --custodian" },
+	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },
 };

@@ -35,6 +35,51 @@ indicators_formula_parse(const char *s)
 	return -1;
 }
 
+const char *
+indicators_label(enum indicator_id id)
+{
+	return (int)id >= 0 && id < IND__COUNT ? labels[id] : "";
+}
+
+int
+indicators_key_parse(const char *key)
+{
+	int k;
+
+	for (k = 0; key != NULL && k < IND__COUNT; k++)
+		if (strcmp(keys[k], key) == 0)
+			return k;
+	return -1;
+}
+
+int
+indicators_item_status(const struct catalog_item *it, enum indicator_id id,
+    const double *targets)
+{
+	if (targets == NULL)
+		targets = indicator_targets;
+	if (!catalog_type_in_scope(it->type))
+		return -1;
+	switch (id) {
+	case IND_TIME_REDUCTION:
+		if (it->statutory_days <= 0 || it->promised_days < 0 ||
+		    it->promised_days > it->statutory_days)
+			return -1;
+		return 100.0 * (it->statutory_days - it->promised_days) /
+		    it->statutory_days + 1e-9 >= targets[id] ? 1 : 0;
+	case IND_MAX_ONE_TRIP:
+		return it->visits >= 0 && it->visits <= 1;
+	case IND_INSTANT:
+		return it->case_kind == 1;
+	case IND_ONLINE:
+		return catalog_item_online(it);
+	case IND_FULL_ONLINE:
+		return catalog_item_full_online(it);
+	default:
+		return -1;
+	}
+}
+
 int
 indicators_compute(const json_t *items, enum indicator_time_formula f,
     const double *targets, struct indicator_set *out, struct err *e)
@@ -68,24 +113,25 @@ indicators_compute(const json_t *items, enum indicator_time_formula f,
 			continue;
 		}
 		out->items_in_scope++;
-		if (it.statutory_days > 0 && it.promised_days >= 0 &&
-		    it.promised_days <= it.statutory_days) {
-			struct indicator *t = &out->v[IND_TIME_REDUCTION];
+		for (k = 0; k < IND__COUNT; k++) {
+			int st = indicators_item_status(&it, (enum indicator_id)k,
+			    targets);
 
-			t->items++;
-			t->numerator += it.statutory_days - it.promised_days;
-			t->denominator += it.statutory_days;
-			ratio_sum += (double)(it.statutory_days -
-			    it.promised_days) / it.statutory_days;
+			if (st < 0)
+				continue;
+			if (k == IND_TIME_REDUCTION) {
+				struct indicator *t = &out->v[k];
+
+				t->items++;
+				t->numerator += it.statutory_days -
+				    it.promised_days;
+				t->denominator += it.statutory_days;
+				ratio_sum += (double)(it.statutory_days -
+				    it.promised_days) / it.statutory_days;
+			} else if (st == 1) {
+				out->v[k].numerator++;
+			}
 		}
-		if (it.visits >= 0 && it.visits <= 1)
-			out->v[IND_MAX_ONE_TRIP].numerator++;
-		if (it.case_kind == 1)
-			out->v[IND_INSTANT].numerator++;
-		if (catalog_item_online(&it))
-			out->v[IND_ONLINE].numerator++;
-		if (catalog_item_full_online(&it))
-			out->v[IND_FULL_ONLINE].numerator++;
 		catalog_item_release(&it);
 	}
 

@@ -75,6 +75,17 @@ json_t *indicators_to_json(const struct indicator_set *s);
  * New reference, or NULL with e filled. */
 json_t *indicators_report(const json_t *items, enum indicator_time_formula f,
     const double *targets, struct err *e);
+/* How one item stands for an indicator: -1 not counted (out of scope, or
+ * no statutory limit for time_reduction), 0 counted and not meeting it, 1
+ * meeting it (time_reduction: its own reduction reaches the target). This
+ * is what the supervisor's "items behind a figure" list shows. */
+struct catalog_item;
+int indicators_item_status(const struct catalog_item *it, enum indicator_id id,
+    const double *targets);
+/* "减时间比例", ... */
+const char *indicators_label(enum indicator_id id);
+/* "time_reduction", ... -> enum indicator_id; -1 if unknown. */
+int indicators_key_parse(const char *key);
 /* "mean" / "sum" -> formula; returns -1 for anything else. */
 int indicators_formula_parse(const char *s);
 

@@ -294,6 +294,23 @@ fill_ctx(struct reqstate *st)
 	r->ctx.arena = &r->arena;
 }
 
+/* 413 naming the route's own limit, so that an applicant uploading a 30 MB
+ * scan learns that the ceiling is 20 MB. */
+static void
+fail_too_large(struct reqstate *st)
+{
+	size_t max = st->route->max_body != 0 ? st->route->max_body :
+	    LIMIT_JSON_BODY;
+
+	if (max >= ((size_t)1 << 20))
+		err_set(&st->err, ERR_TOO_LARGE, NULL,
+		    "请求内容过大，上限为 %zu MB", max >> 20);
+	else
+		err_set(&st->err, ERR_TOO_LARGE, NULL,
+		    "请求内容过大，上限为 %zu KB", max >> 10);
+	st->failed = true;
+}
+
 /* Session, access rule and CSRF for a matched route. */
 static void
 authorise(struct reqstate *st)
@@ -438,7 +455,7 @@ begin(struct reqstate *st, struct MHD_Connection *conn, const char *method)
 		errno = 0;
 		clen = strtoull(cl, &end, 10);
 		if (errno == 0 && end != cl && clen > max_body) {
-			fail(st, ERR_TOO_LARGE, NULL, "请求内容过大");
+			fail_too_large(st);
 			return true;
 		}
 	}
@@ -632,7 +649,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (*upload_data_size > 0) {
 		if (!st->failed && buf_append(&st->body, upload_data,
 		    *upload_data_size) != 0)
-			fail(st, ERR_TOO_LARGE, NULL, "请求内容过大");
+			fail_too_large(st);
 		if (st->failed) {
 			/* Read and drop the rest, within reason: a client
 			 * streaming without end is cut off. */

@@ -10,6 +10,8 @@
 #include "base/log.h"
 #include "service/audit.h"
 #include "service/auth.h"
+#include "service/catalog.h"
+#include "service/documents.h"
 #include "service/users.h"
 #include "store/db.h"
 
@@ -25,6 +27,8 @@ static const struct {
 } demo_loaders[] = {
 	{ "departments", demo_load_departments },
 	{ "accounts", demo_load_accounts },
+	{ "catalog", demo_load_catalog },
+	{ "seals", demo_load_seals },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from

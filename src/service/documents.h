@@ -10,6 +10,7 @@
 #ifndef ONETRIP_SERVICE_DOCUMENTS_H
 #define ONETRIP_SERVICE_DOCUMENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -39,8 +40,50 @@ int document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
  * them. Each document is rendered and sealed in its own transaction. */
 int documents_render_pending(struct ctx *c, int max, int *done, struct err *e);
 
-/* Documents of a case, for whoever may see the case (JSON array, new ref). */
+/* Documents of a case, for whoever may see the case (JSON array, new ref):
+ * [{id, kind, kind_label, doc_no, status:"pending"|"ready"|"failed",
+ * verify_code, created_at, ready_at}]. */
 int documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
     struct err *e);
+
+/* The Chinese name of a kind ("受理通知书"), or NULL for an unknown one. */
+const char *document_kind_label(const char *kind);
+
+/* 0 when the actor may see the case: its applicant, staff of the case's
+ * department, the clerk of its window, hall_admin, supervisor, sysadmin and
+ * the system actor. ERR_NOT_FOUND otherwise (existence is not revealed). */
+int documents_case_visible(struct ctx *c, int64_t case_id, struct err *e);
+
+/* Opens the PDF of a ready document for whoever may see its case: *fd
+ * (caller closes), *size, and filename ("受理通知书-<doc_no>.pdf").
+ * ERR_CONFLICT ("document_pending") while it is not ready yet. */
+int document_pdf_open(struct ctx *c, int64_t doc_id, int *fd, uint64_t *size,
+    char filename[256], struct err *e);
+
+/* Public verification by code (/verify/<code>): recomputes the SM3 digest
+ * of the STORED bytes and checks the seal's signature each time.
+ * *out = {valid, status, message, kind, kind_label, doc_no, dept_name,
+ * date, case_no, applicant (masked), sm3, sm3_matches, signature_valid,
+ * seal_name, signed_at, certificate?: {name, valid, revoked_at}}.
+ * ERR_NOT_FOUND for an unknown code. */
+int document_verify_code(struct ctx *c, const char *code, json_t **out,
+    struct err *e);
+
+/* Public check of a copy someone holds: its SM3 must equal that of a ready
+ * document (the one with code, when code is not NULL) and the seal's
+ * signature must verify over these very bytes. *out = {valid, message,
+ * sm3, document?: {...as above}}; a copy changed by one byte gives
+ * valid false. */
+int document_verify_bytes(struct ctx *c, const void *data, size_t len,
+    const char *code, json_t **out, struct err *e);
+
+/* Renders a document (pending or ready) as a PNG page for previews and
+ * checks; page from 1. Staff of the case only. */
+int document_render_png(struct ctx *c, int64_t doc_id, int page,
+    const char *path, struct err *e);
+
+/* Demo loader: gives every department an approval seal (seal_create by the
+ * system actor); departments with one are left alone. */
+int demo_load_seals(struct ctx *c, struct err *e);
 
 #endif
