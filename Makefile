@@ -32,6 +32,9 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
+# `make V=1` prints the full compiler command lines.
+Q := $(if $(V),,@)
+
 .PHONY: all deps web run test unit api e2e bench clean lint
 .DEFAULT_GOAL := all
 
@@ -44,34 +47,40 @@ $(DEPS_STAMP): scripts/deps.sh
 
 $(GEN): scripts/embed.sh $(EMBED_IN) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	scripts/embed.sh $(EMBED_IN) > $@.tmp && mv $@.tmp $@
+	@echo "EMBED $(words $(EMBED_IN)) files"
+	$(Q)scripts/embed.sh $(EMBED_IN) > $@.tmp && mv $@.tmp $@
 
 build/rel/%.o: src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(CFLAGS) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC    $<"
+	$(Q)$(CC) $(CSTD) $(CFLAGS) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 build/rel/gen/embedded.o: $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(CFLAGS) -Isrc -c $< -o $@
+	$(Q)$(CC) $(CSTD) $(CFLAGS) -Isrc -c $< -o $@
 
 build/san/%.o: src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC    $< (sanitizers)"
+	$(Q)$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -DONETRIP_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 build/san/gen/embedded.o: $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 -g $(SAN) -Isrc -c $< -o $@
+	$(Q)$(CC) $(CSTD) -O1 -g $(SAN) -Isrc -c $< -o $@
 
 bin/onetrip: $(OBJ)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lpthread -lm
+	@echo "LD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lpthread -lm
 
 # The same program with AddressSanitizer and UBSan: the API tests run it.
 bin/onetrip-san: $(SAN_OBJ)
 	@mkdir -p bin
-	$(CC) $(SAN) -o $@ $(SAN_OBJ) $(PKG_LIBS) -lpthread -lm
+	@echo "LD    $@"
+	$(Q)$(CC) $(SAN) -o $@ $(SAN_OBJ) $(PKG_LIBS) -lpthread -lm
 
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -Wno-missing-prototypes -Isrc -Itests/unit $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+	@echo "LD    $@"
+	$(Q)$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -Wno-missing-prototypes -Isrc -Itests/unit $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread -lm
 
 web: web/dist/index.html
