@@ -79,10 +79,10 @@ test('a new person registers, lands on the applicant home, logs out and in again
     for (const m of APPLICANT_MENU) assert.ok(menu.includes(m), `applicant menu lacks ${m}: ${menu}`);
     assert.ok(!menu.includes('窗口工作台') && !menu.includes('审批工作台'), `applicant sees staff menu: ${menu}`);
 
-    // A menu entry not built yet opens the placeholder page.
+    // A menu entry opens its page.
     await page.locator('[data-test=side-menu] .el-menu-item', { hasText: '我的办件' }).click();
     await page.waitForURL(base + '/my/cases');
-    await page.getByText('该功能建设中').waitFor();
+    await page.locator('[data-test=my-cases]').waitFor();
 
     await logout(page, base);
     // The session is gone: a protected page sends us back to the login form.
@@ -90,7 +90,7 @@ test('a new person registers, lands on the applicant home, logs out and in again
     await page.waitForURL(/\/login\?redirect=/);
     await submitLogin(page, '610929200002290032', STRONG_PW);
     await page.waitForURL(base + '/my/cases');
-    await page.getByText('该功能建设中').waitFor();
+    await page.locator('[data-test=my-cases]').waitFor();
     await page.locator('[data-test=menu-home]').click();
     await page.locator('[data-test=welcome]').waitFor();
     await page.screenshot({ path: '/tmp/e2e-home-1366.png' });
@@ -128,7 +128,7 @@ test('the public guide opens without login and offers a login button', async () 
   const base = srv.url;
   await withPage(browser, 'guide', async (page) => {
     await page.goto(base + '/guide');
-    await page.getByText('该功能建设中').waitFor();
+    await page.locator('[data-test=guide-home]').waitFor();
     assert.equal(new URL(page.url()).pathname, '/guide');
     await page.locator('[data-test=login-button]').click();
     await page.waitForURL(/\/login/);
@@ -213,7 +213,7 @@ test('on a 375-px phone the menu opens from the drawer button', async () => {
     await drawer.getByText('我的证照').click();
     await page.waitForURL(base + '/my/certs');
     await drawer.waitFor({ state: 'hidden' });
-    await page.getByText('该功能建设中').waitFor();
+    await page.locator('[data-test=my-certs]').waitFor();
     await logout(page, base);
   }, { viewport: PHONE });
 });
