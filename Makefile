@@ -77,7 +77,7 @@ bin/onetrip-san: $(SAN_OBJ)
 	@echo "LD    $@"
 	$(Q)$(CC) $(SAN) -o $@ $(SAN_OBJ) $(PKG_LIBS) -lpthread -lm
 
-build/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ)
+build/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_db.h $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "LD    $@"
 	$(Q)$(CC) $(CSTD) -O1 -g $(SAN) $(WARN) -Wno-missing-prototypes -Isrc -Itests/unit $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \

@@ -17,37 +17,6 @@
 
 #define AUTH_BODY_MAX 4096 /* a few short strings */
 
-/* String member of the JSON body, or NULL when absent. A present member of
- * another type is an error (returns false with e filled). */
-static bool
-body_str(struct http_req *r, const char *name, const char **out,
-    struct err *e)
-{
-	json_t *v;
-
-	*out = NULL;
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		return false;
-	}
-	v = json_object_get(r->json, name);
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type", "字段 %s 须为字符串",
-		    name);
-		return false;
-	}
-	*out = json_string_value(v);
-	/* A NUL inside the string would silently cut it. */
-	if (strlen(*out) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_string",
-		    "字段 %s 含有无效字符", name);
-		return false;
-	}
-	return true;
-}
-
 static void
 set_cookie(struct http_req *r, struct http_resp *w, const char *token)
 {
@@ -74,10 +43,11 @@ post_register(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (!body_str(r, "kind", &kind, &e) || !body_str(r, "idno", &idno, &e) ||
-	    !body_str(r, "name", &name, &e) ||
-	    !body_str(r, "mobile", &mobile, &e) ||
-	    !body_str(r, "password", &password, &e))
+	if (!http_body_str(r, "kind", HTTP_BODY_STRICT, &kind, &e) ||
+	    !http_body_str(r, "idno", HTTP_BODY_STRICT, &idno, &e) ||
+	    !http_body_str(r, "name", HTTP_BODY_STRICT, &name, &e) ||
+	    !http_body_str(r, "mobile", HTTP_BODY_STRICT, &mobile, &e) ||
+	    !http_body_str(r, "password", HTTP_BODY_STRICT, &password, &e))
 		goto fail;
 	if (kind != NULL && strcmp(kind, "person") == 0)
 		k = ACTOR_PERSON;
@@ -104,9 +74,9 @@ post_login(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (!body_str(r, "login", &login, &e) ||
-	    !body_str(r, "password", &password, &e) ||
-	    !body_str(r, "client", &client, &e))
+	if (!http_body_str(r, "login", HTTP_BODY_STRICT, &login, &e) ||
+	    !http_body_str(r, "password", HTTP_BODY_STRICT, &password, &e) ||
+	    !http_body_str(r, "client", HTTP_BODY_STRICT, &client, &e))
 		goto fail;
 	if (client != NULL && strcmp(client, "api") != 0 &&
 	    strcmp(client, "browser") != 0) {

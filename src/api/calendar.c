@@ -8,48 +8,22 @@
  *       -> {day, kind, name, workday, version, recomputed} */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "core/deadline.h"
 #include "service/calendar_admin.h"
 
 #define CALENDAR_BODY_MAX 2048
-
-/* Required decimal query argument in [lo, hi]. */
-static bool
-query_int(struct http_req *r, const char *name, long lo, long hi,
-    const char *msg, long *out, struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-	long n;
-
-	if (v == NULL || v[0] < '0' || v[0] > '9' || strlen(v) > 9)
-		goto bad;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		goto bad;
-	*out = n;
-	return true;
-bad:
-	err_field(e, ERR_INVALID, name, NULL, "%s", msg);
-	return false;
-}
 
 static void
 get_calendar(struct http_req *r, struct http_resp *w)
 {
 	json_t *out = NULL;
 	struct err e;
-	long year;
+	int64_t year;
 
 	err_clear(&e);
-	if (!query_int(r, "year", 1970, 2999, "参数 year 应为四位年份，如 2026",
-	    &year, &e) || calendar_admin_year(&r->ctx, (int)year, &out,
-	    &e) != 0) {
+	if (!http_query_int(r, "year", 1970, 2999, true,
+	    "参数 year 应为四位年份，如 2026", &year, &e) ||
+	    calendar_admin_year(&r->ctx, (int)year, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -61,10 +35,10 @@ get_deadline(struct http_req *r, struct http_resp *w)
 {
 	json_t *out = NULL;
 	struct err e;
-	long n;
+	int64_t n;
 
 	err_clear(&e);
-	if (!query_int(r, "n", 0, DEADLINE_MAX_BUDGET,
+	if (!http_query_int(r, "n", 0, DEADLINE_MAX_BUDGET, true,
 	    "参数 n 应为 0 至 1000 的工作日数", &n, &e) ||
 	    calendar_admin_deadline(&r->ctx, http_query(r, "date"), (int)n,
 	    &out, &e) != 0) {
@@ -72,24 +46,6 @@ get_deadline(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	http_json(w, 200, out);
-}
-
-static bool
-body_str(json_t *j, const char *name, const char **out, struct err *e)
-{
-	json_t *v = json_object_get(j, name);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为字符串", name);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
 }
 
 static void
@@ -100,12 +56,9 @@ put_day(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(&e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		goto fail;
-	}
-	if (!body_str(r->json, "kind", &kind, &e) ||
-	    !body_str(r->json, "name", &name, &e))
+	if (!http_body_object(r, &e) ||
+	    !http_body_str(r, "kind", 0, &kind, &e) ||
+	    !http_body_str(r, "name", 0, &name, &e))
 		goto fail;
 	if (calendar_admin_set(&r->ctx, http_param(r, "date"), kind, name,
 	    &out, &e) != 0)

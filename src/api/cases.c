@@ -25,8 +25,6 @@
  * Every case answer is the case JSON (service/cases.h). */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -34,128 +32,13 @@
 
 #define CASES_BODY_MAX (256 * 1024)
 #define CASE_BODY_SMALL (32 * 1024)
+/* Case writes take a JSON object body; a string holding a NUL is refused. */
+#define STRICT HTTP_BODY_STRICT
 
 static bool
-body_obj(struct http_req *r, struct err *e)
+case_id(struct http_req *r, int64_t *id, struct err *e)
 {
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		return false;
-	}
-	return true;
-}
-
-/* String member or NULL; false (e filled) for another type. */
-static bool
-body_str(struct http_req *r, const char *name, const char **out,
-    struct err *e)
-{
-	json_t *v;
-
-	*out = NULL;
-	if (!body_obj(r, e))
-		return false;
-	v = json_object_get(r->json, name);
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type", "字段 %s 须为字符串",
-		    name);
-		return false;
-	}
-	*out = json_string_value(v);
-	if (strlen(*out) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_string",
-		    "字段 %s 含有无效字符", name);
-		return false;
-	}
-	return true;
-}
-
-/* Integer member (0 when absent). */
-static bool
-body_int(struct http_req *r, const char *name, int64_t *out, struct err *e)
-{
-	json_t *v;
-
-	*out = 0;
-	if (!body_obj(r, e))
-		return false;
-	v = json_object_get(r->json, name);
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为非负整数", name);
-		return false;
-	}
-	*out = (int64_t)json_integer_value(v);
-	return true;
-}
-
-static bool
-body_bool(struct http_req *r, const char *name, bool *out, struct err *e)
-{
-	json_t *v;
-
-	*out = false;
-	if (!body_obj(r, e))
-		return false;
-	v = json_object_get(r->json, name);
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_boolean(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为 true 或 false", name);
-		return false;
-	}
-	*out = json_is_true(v);
-	return true;
-}
-
-static bool
-query_int(struct http_req *r, const char *name, int64_t max, int64_t *out,
-    struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-	long long n;
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return true;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > max || v[0] == '-' ||
-	    v[0] == '+' || v[0] == ' ') {
-		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
-		    name);
-		return false;
-	}
-	*out = (int64_t)n;
-	return true;
-}
-
-static int64_t
-case_id(struct http_req *r, struct err *e)
-{
-	int64_t id = http_param_id(r, "id");
-
-	if (id <= 0)
-		err_set(e, ERR_NOT_FOUND, "case_not_found", "办件不存在");
-	return id;
-}
-
-static void
-reply(struct http_resp *w, int rc, int status, json_t *out,
-    const struct err *e)
-{
-	if (rc != 0) {
-		json_decref(out);
-		http_error(w, e);
-		return;
-	}
-	http_json(w, status, out);
+	return http_path_id(r, "id", "case_not_found", "办件不存在", id, e);
 }
 
 static void
@@ -167,10 +50,10 @@ post_apply(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	if (body_int(r, "item_id", &item, &e))
+	if (http_body_uint(r, "item_id", STRICT, &item, &e))
 		rc = case_apply(&r->ctx, item, json_object_get(r->json, "form"),
 		    json_object_get(r->json, "materials"), &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -182,12 +65,12 @@ post_walkin(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	if (body_int(r, "item_id", &item, &e))
+	if (http_body_uint(r, "item_id", STRICT, &item, &e))
 		rc = case_register_walkin(&r->ctx, item,
 		    json_object_get(r->json, "applicant"),
 		    json_object_get(r->json, "form"),
 		    json_object_get(r->json, "materials"), &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -199,10 +82,10 @@ get_cases(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	if (query_int(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		rc = case_list_mine(&r->ctx, http_query(r, "cursor"),
 		    (int)limit, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -214,11 +97,11 @@ get_lookup(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	if (query_int(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		rc = case_lookup(&r->ctx, http_query(r, "no"),
 		    http_query(r, "idno"), http_query(r, "cursor"),
 		    (int)limit, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -235,12 +118,12 @@ get_inbox(struct http_req *r, struct http_resp *w)
 	q.queue = http_query(r, "queue");
 	q.warn = http_query(r, "warn");
 	q.cursor = http_query(r, "cursor");
-	if (query_int(r, "limit", LIMIT_PAGE_MAX, &limit, &e) &&
-	    query_int(r, "item_id", INT64_MAX, &q.item_id, &e)) {
+	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e) &&
+	    http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e)) {
 		q.limit = (int)limit;
 		rc = case_inbox(&r->ctx, &q, &out, &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -252,10 +135,9 @@ get_case(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0)
+	if (case_id(r, &id, &e))
 		rc = case_get(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -267,10 +149,9 @@ get_timeline(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0)
+	if (case_id(r, &id, &e))
 		rc = case_timeline(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -284,18 +165,21 @@ post_accept(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	memset(&in, 0, sizeof(in));
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "mode", &in.mode, &e) &&
-	    body_str(r, "supplement_due", &in.supplement_due, &e) &&
-	    body_str(r, "commitment_text", &in.commitment_text, &e) &&
-	    body_bool(r, "approve", &in.approve, &e) &&
-	    body_str(r, "deliver_method", &in.deliver_method, &e) &&
-	    body_str(r, "tracking_no", &in.tracking_no, &e) &&
-	    body_int(r, "version", &in.version, &e)) {
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "mode", STRICT, &in.mode, &e) &&
+	    http_body_str(r, "supplement_due", STRICT, &in.supplement_due,
+	    &e) &&
+	    http_body_str(r, "commitment_text", STRICT, &in.commitment_text,
+	    &e) &&
+	    http_body_bool(r, "approve", STRICT, &in.approve, &e) &&
+	    http_body_str(r, "deliver_method", STRICT, &in.deliver_method,
+	    &e) &&
+	    http_body_str(r, "tracking_no", STRICT, &in.tracking_no, &e) &&
+	    http_body_uint(r, "version", STRICT, &in.version, &e)) {
 		in.missing = json_object_get(r->json, "missing");
 		rc = case_accept(&r->ctx, id, &in, &out, &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -308,11 +192,11 @@ post_reject(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "reason", &reason, &e) &&
-	    body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "reason", STRICT, &reason, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_reject(&r->ctx, id, reason, version, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -325,13 +209,13 @@ post_supplement_request(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "note", &note, &e) &&
-	    body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "note", STRICT, &note, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_request_supplement(&r->ctx, id,
 		    json_object_get(r->json, "items"), note, version, &out,
 		    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -343,11 +227,11 @@ post_supplement(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_supplement(&r->ctx, id, json_object_get(r->json,
 		    "materials"), version, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -361,15 +245,15 @@ post_action(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	memset(&in, 0, sizeof(in));
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "reason", &in.reason, &e) &&
-	    body_str(r, "kind", &in.kind, &e) &&
-	    body_int(r, "version", &in.version, &e)) {
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "reason", STRICT, &in.reason, &e) &&
+	    http_body_str(r, "kind", STRICT, &in.kind, &e) &&
+	    http_body_uint(r, "version", STRICT, &in.version, &e)) {
 		in.items = json_object_get(r->json, "items");
 		rc = case_act(&r->ctx, id, http_param(r, "action"), &in, &out,
 		    &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -382,13 +266,13 @@ post_deliver(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "method", &method, &e) &&
-	    body_str(r, "tracking_no", &tracking, &e) &&
-	    body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "method", STRICT, &method, &e) &&
+	    http_body_str(r, "tracking_no", STRICT, &tracking, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_deliver(&r->ctx, id, method, tracking, version, &out,
 		    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -401,10 +285,10 @@ post_trip(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "purpose", &purpose, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "purpose", STRICT, &purpose, &e))
 		rc = case_record_trip(&r->ctx, id, purpose, &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -417,13 +301,13 @@ post_special(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "kind", &kind, &e) &&
-	    body_str(r, "reason", &reason, &e) &&
-	    body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "kind", STRICT, &kind, &e) &&
+	    http_body_str(r, "reason", STRICT, &reason, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_special_start(&r->ctx, id, kind, reason, version,
 		    &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -436,11 +320,11 @@ post_special_end(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_str(r, "result", &result, &e) &&
-	    body_int(r, "version", &version, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_str(r, "result", STRICT, &result, &e) &&
+	    http_body_uint(r, "version", STRICT, &version, &e))
 		rc = case_special_end(&r->ctx, id, result, version, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -453,12 +337,12 @@ post_extension(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	id = case_id(r, &e);
-	if (id > 0 && body_int(r, "days", &days, &e) &&
-	    body_str(r, "reason", &reason, &e))
+	if (case_id(r, &id, &e) &&
+	    http_body_uint(r, "days", STRICT, &days, &e) &&
+	    http_body_str(r, "reason", STRICT, &reason, &e))
 		rc = case_extension_request(&r->ctx, id,
 		    days > 10000 ? 10001 : (int)days, reason, &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -467,16 +351,16 @@ extension_decide(struct http_req *r, struct http_resp *w, bool approve)
 	const char *reason = NULL;
 	json_t *out = NULL;
 	struct err e;
-	int64_t id = http_param_id(r, "id");
+	int64_t id;
 	int rc = -1;
 
 	err_clear(&e);
-	if (id <= 0)
-		err_set(&e, ERR_NOT_FOUND, NULL, "延期申请不存在");
-	else if (r->json == NULL || body_str(r, "reason", &reason, &e))
+	if (http_path_id(r, "id", NULL, "延期申请不存在", &id, &e) &&
+	    (r->json == NULL ||
+	    http_body_str(r, "reason", STRICT, &reason, &e)))
 		rc = case_extension_decide(&r->ctx, id, approve, reason, &out,
 		    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -500,10 +384,10 @@ get_checks(struct http_req *r, struct http_resp *w)
 	int rc = -1;
 
 	err_clear(&e);
-	if (query_int(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		rc = case_check_list(&r->ctx, http_query(r, "status"),
 		    http_query(r, "cursor"), (int)limit, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -512,14 +396,13 @@ post_check_result(struct http_req *r, struct http_resp *w)
 	const char *status, *result;
 	json_t *out = NULL;
 	struct err e;
-	int64_t id = http_param_id(r, "id");
+	int64_t id;
 	int rc = -1;
 
 	err_clear(&e);
-	if (id <= 0) {
-		err_set(&e, ERR_NOT_FOUND, NULL, "核查任务不存在");
-	} else if (body_str(r, "status", &status, &e) &&
-	    body_str(r, "result", &result, &e)) {
+	if (http_path_id(r, "id", NULL, "核查任务不存在", &id, &e) &&
+	    http_body_str(r, "status", STRICT, &status, &e) &&
+	    http_body_str(r, "result", STRICT, &result, &e)) {
 		if (status == NULL || (strcmp(status, "passed") != 0 &&
 		    strcmp(status, "false") != 0))
 			err_field(&e, ERR_INVALID, "status", NULL,
@@ -528,7 +411,7 @@ post_check_result(struct http_req *r, struct http_resp *w)
 			rc = case_check_result(&r->ctx, id,
 			    strcmp(status, "passed") == 0, result, &out, &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 #define STAFF ((unsigned)ROLE_STAFF_ANY)

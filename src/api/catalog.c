@@ -19,8 +19,6 @@
  *   POST /api/catalog/import (text/csv) -> {imported} | 422 {error, rows} */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -35,90 +33,22 @@
 #define FILE_BODY_MAX ((size_t)LIMIT_UPLOAD_FILE)
 
 static bool
-query_id(struct http_req *r, const char *name, int64_t *out, struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-	long long n;
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return true;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || v[0] == '-' ||
-	    v[0] == '+' || v[0] == ' ') {
-		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
-		    name);
-		return false;
-	}
-	*out = (int64_t)n;
-	return true;
-}
-
-static bool
-body_obj(struct http_req *r, struct err *e)
-{
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		return false;
-	}
-	return true;
-}
-
-static bool
-body_str(struct http_req *r, const char *name, const char **out,
-    struct err *e)
-{
-	json_t *v;
-
-	*out = NULL;
-	if (r->json == NULL || !json_is_object(r->json))
-		return true;
-	v = json_object_get(r->json, name);
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type", "字段 %s 须为字符串",
-		    name);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}
-
-static bool
 item_id(struct http_req *r, int64_t *id, struct err *e)
 {
-	*id = http_param_id(r, "id");
-	if (*id <= 0) {
-		err_set(e, ERR_NOT_FOUND, "item_not_found", "事项不存在");
-		return false;
-	}
-	return true;
+	return http_path_id(r, "id", "item_not_found", "事项不存在", id, e);
 }
 
 static bool
 list_filter(struct http_req *r, struct item_filter *f, struct err *e)
 {
-	const char *cur = http_query(r, "cursor");
 	int64_t limit = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (!query_id(r, "dept_id", &f->dept_id, e) ||
-	    !query_id(r, "limit", &limit, e))
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &f->dept_id, e) ||
+	    !http_query_uint(r, "limit", INT64_MAX, &limit, e) ||
+	    !http_query_int(r, "cursor", 0, INT64_MAX, false, "cursor 不正确",
+	    &f->after_id, e))
 		return false;
-	if (cur != NULL && cur[0] != '\0') {
-		char *end;
-
-		errno = 0;
-		f->after_id = strtoll(cur, &end, 10);
-		if (errno != 0 || *end != '\0' || f->after_id < 0) {
-			err_field(e, ERR_INVALID, "cursor", NULL, "cursor 不正确");
-			return false;
-		}
-	}
 	if (limit > LIMIT_PAGE_MAX)
 		limit = LIMIT_PAGE_MAX;
 	f->limit = (int)limit;
@@ -128,18 +58,6 @@ list_filter(struct http_req *r, struct item_filter *f, struct err *e)
 	f->object = http_query(r, "object");
 	f->q = http_query(r, "q");
 	return true;
-}
-
-static void
-reply(struct http_resp *w, int rc, int status, json_t *out,
-    const struct err *e)
-{
-	if (rc != 0) {
-		json_decref(out);
-		http_error(w, e);
-		return;
-	}
-	http_json(w, status, out);
 }
 
 /* GET /api/indicators?formula=mean|sum */
@@ -152,7 +70,7 @@ get_indicators(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = reform_indicators(&r->ctx, http_query(r, "formula"), &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 /* GET /api/items?indicator=KEY&met=0|1&dept_id=: the items behind a figure. */
@@ -173,13 +91,13 @@ get_indicator_items(struct http_req *r, struct http_resp *w)
 	}
 	if (met_s != NULL)
 		met = met_s[0] - '0';
-	if (!query_id(r, "dept_id", &dept, &e)) {
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
 		http_error(w, &e);
 		return;
 	}
 	rc = reform_indicator_items(&r->ctx, http_query(r, "indicator"), met,
 	    dept, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -197,7 +115,7 @@ get_items(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	rc = list_filter(r, &f, &e) ? catalog_items_list(&r->ctx, &f, &out, &e)
 	    : -(int)e.code;
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static bool
@@ -214,10 +132,10 @@ post_items(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (body_obj(r, &e))
+	if (http_body_object(r, &e))
 		rc = catalog_item_create(&r->ctx, json_object_get(r->json,
 		    "elements"), partial_flag(r), &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -231,7 +149,7 @@ get_item(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (item_id(r, &id, &e))
 		rc = catalog_item_get(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -244,11 +162,11 @@ put_draft(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (item_id(r, &id, &e) && body_obj(r, &e) &&
-	    body_str(r, "change_note", &note, &e))
+	if (item_id(r, &id, &e) && http_body_object(r, &e) &&
+	    http_body_str(r, "change_note", 0, &note, &e))
 		rc = catalog_item_draft_put(&r->ctx, id, json_object_get(r->json,
 		    "elements"), note, partial_flag(r), &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -262,7 +180,7 @@ post_submit(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (item_id(r, &id, &e))
 		rc = catalog_item_submit(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -276,7 +194,7 @@ post_publish(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (item_id(r, &id, &e))
 		rc = catalog_item_publish(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -289,9 +207,9 @@ post_return(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (item_id(r, &id, &e) && body_str(r, "reason", &reason, &e))
+	if (item_id(r, &id, &e) && http_body_str(r, "reason", 0, &reason, &e))
 		rc = catalog_item_return(&r->ctx, id, reason, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -303,7 +221,7 @@ get_reviews(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = catalog_reviews_list(&r->ctx, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -317,7 +235,7 @@ get_versions(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (item_id(r, &id, &e))
 		rc = catalog_item_versions(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -337,7 +255,7 @@ get_version(struct http_req *r, struct http_resp *w)
 			rc = catalog_item_version(&r->ctx, id, (int)no, &out,
 			    &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -349,8 +267,8 @@ get_diff(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (item_id(r, &id, &e) && query_id(r, "from", &from, &e) &&
-	    query_id(r, "to", &to, &e)) {
+	if (item_id(r, &id, &e) && http_query_uint(r, "from", INT64_MAX, &from, &e) &&
+	    http_query_uint(r, "to", INT64_MAX, &to, &e)) {
 		if (from > 1000000 || to > 1000000 || to == 0)
 			rc = err_field(&e, ERR_INVALID, "to", NULL,
 			    "请用 from 和 to 指定要比较的版本号");
@@ -358,7 +276,7 @@ get_diff(struct http_req *r, struct http_resp *w)
 			rc = catalog_item_diff(&r->ctx, id, (int)from, (int)to,
 			    &out, &e);
 	}
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -371,12 +289,12 @@ post_withdrawal(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (item_id(r, &id, &e) && body_obj(r, &e) &&
-	    body_str(r, "scope", &scope, &e) &&
-	    body_str(r, "reason", &reason, &e))
+	if (item_id(r, &id, &e) && http_body_object(r, &e) &&
+	    http_body_str(r, "scope", 0, &scope, &e) &&
+	    http_body_str(r, "reason", 0, &reason, &e))
 		rc = catalog_withdrawal_request(&r->ctx, id, scope, reason, &out,
 		    &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -389,7 +307,7 @@ get_withdrawals(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	rc = catalog_withdrawals_list(&r->ctx, http_query(r, "status"), &out,
 	    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -398,16 +316,15 @@ decide_withdrawal(struct http_req *r, struct http_resp *w, bool approve)
 	const char *reason;
 	json_t *out = NULL;
 	struct err e;
-	int64_t id = http_param_id(r, "id");
+	int64_t id;
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (id <= 0)
-		rc = err_set(&e, ERR_NOT_FOUND, NULL, "撤回申请不存在");
-	else if (body_str(r, "reason", &reason, &e))
+	if (http_path_id(r, "id", NULL, "撤回申请不存在", &id, &e) &&
+	    http_body_str(r, "reason", 0, &reason, &e))
 		rc = catalog_withdrawal_decide(&r->ctx, id, approve, reason,
 		    &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void

@@ -22,32 +22,6 @@
 #include "service/documents.h"
 
 static void
-add_disposition(struct http_req *r, struct http_resp *w, const char *name,
-    const char *fallback)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char v[1200];
-	size_t n;
-
-	n = (size_t)snprintf(v, sizeof(v), "attachment; filename=\"%s\"; "
-	    "filename*=UTF-8''", fallback);
-	for (const unsigned char *p = (const unsigned char *)name;
-	    *p != '\0' && n + 4 < sizeof(v); p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p) !=
-		    NULL) {
-			v[n++] = (char)*p;
-		} else {
-			v[n++] = '%';
-			v[n++] = hex[*p >> 4];
-			v[n++] = hex[*p & 15];
-		}
-	}
-	v[n] = '\0';
-	http_add_header(r, w, "Content-Disposition", v);
-}
-
-static void
 get_case_documents(struct http_req *r, struct http_resp *w)
 {
 	json_t *out = NULL;
@@ -81,7 +55,7 @@ get_document_pdf(struct http_req *r, struct http_resp *w)
 	w->content_type = "application/pdf";
 	snprintf(fallback, sizeof(fallback), "document-%lld.pdf",
 	    (long long)id);
-	add_disposition(r, w, name, fallback);
+	http_add_disposition(r, w, "attachment", name, fallback);
 	http_add_header(r, w, "Cache-Control", "private, no-store");
 }
 

@@ -17,33 +17,6 @@
 #include "service/certificates.h"
 #include "service/files.h"
 
-/* Content-Disposition with an RFC 5987 UTF-8 name and an ASCII fallback. */
-static void
-add_disposition(struct http_req *r, struct http_resp *w, const char *type,
-    const char *name, const char *fallback)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char v[1200];
-	size_t n;
-
-	n = (size_t)snprintf(v, sizeof(v), "%s; filename=\"%s\"; "
-	    "filename*=UTF-8''", type, fallback);
-	for (const unsigned char *p = (const unsigned char *)name;
-	    *p != '\0' && n + 4 < sizeof(v); p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p) !=
-		    NULL) {
-			v[n++] = (char)*p;
-		} else {
-			v[n++] = '%';
-			v[n++] = hex[*p >> 4];
-			v[n++] = hex[*p & 15];
-		}
-	}
-	v[n] = '\0';
-	http_add_header(r, w, "Content-Disposition", v);
-}
-
 static void
 post_upload(struct http_req *r, struct http_resp *w)
 {
@@ -84,7 +57,7 @@ get_upload(struct http_req *r, struct http_resp *w)
 	snprintf(fallback, sizeof(fallback), "material-%.12s%s",
 	    http_param(r, "sha256"), strcmp(ctype, "application/pdf") == 0 ?
 	    ".pdf" : strcmp(ctype, "image/png") == 0 ? ".png" : ".jpg");
-	add_disposition(r, w, "inline", name[0] != '\0' ? name : fallback,
+	http_add_disposition(r, w, "inline", name[0] != '\0' ? name : fallback,
 	    fallback);
 	http_add_header(r, w, "Cache-Control", "private, no-store");
 }

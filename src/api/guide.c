@@ -7,45 +7,12 @@
  *   GET /api/guide/items/:id/files/:sha256 (blank form or sample) */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/limits.h"
 #include "service/catalog.h"
 #include "service/files.h"
-
-static void
-reply(struct http_resp *w, int rc, json_t *out, const struct err *e)
-{
-	if (rc != 0) {
-		json_decref(out);
-		http_error(w, e);
-		return;
-	}
-	http_json(w, 200, out);
-}
-
-static bool
-query_num(struct http_req *r, const char *name, int64_t *out, struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return true;
-	errno = 0;
-	*out = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || *out < 0 || v[0] == '-' ||
-	    v[0] == '+' || v[0] == ' ') {
-		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
-		    name);
-		return false;
-	}
-	return true;
-}
 
 static void
 get_items(struct http_req *r, struct http_resp *w)
@@ -58,9 +25,9 @@ get_items(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	memset(&f, 0, sizeof(f));
-	if (query_num(r, "dept_id", &f.dept_id, &e) &&
-	    query_num(r, "cursor", &f.after_id, &e) &&
-	    query_num(r, "limit", &limit, &e)) {
+	if (http_query_uint(r, "dept_id", INT64_MAX, &f.dept_id, &e) &&
+	    http_query_uint(r, "cursor", INT64_MAX, &f.after_id, &e) &&
+	    http_query_uint(r, "limit", INT64_MAX, &limit, &e)) {
 		f.limit = limit > LIMIT_PAGE_MAX ? LIMIT_PAGE_MAX : (int)limit;
 		f.q = http_query(r, "q");
 		f.type = http_query(r, "type");
@@ -68,7 +35,7 @@ get_items(struct http_req *r, struct http_resp *w)
 		f.object = http_query(r, "object");
 		rc = catalog_guide_list(&r->ctx, &f, &out, &e);
 	}
-	reply(w, rc, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -76,13 +43,13 @@ get_item(struct http_req *r, struct http_resp *w)
 {
 	json_t *out = NULL;
 	struct err e;
-	int64_t id = http_param_id(r, "id");
-	int rc;
+	int64_t id;
+	int rc = -ERR_NOT_FOUND;
 
 	err_clear(&e);
-	rc = id > 0 ? catalog_guide_item(&r->ctx, id, &out, &e) :
-	    err_set(&e, ERR_NOT_FOUND, "item_not_found", "事项不存在");
-	reply(w, rc, out, &e);
+	if (http_path_id(r, "id", "item_not_found", "事项不存在", &id, &e))
+		rc = catalog_guide_item(&r->ctx, id, &out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -94,7 +61,7 @@ get_themes(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = catalog_guide_themes(&r->ctx, &out, &e);
-	reply(w, rc, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -106,7 +73,7 @@ get_types(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = catalog_guide_types(&r->ctx, &out, &e);
-	reply(w, rc, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void

@@ -12,81 +12,14 @@
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "service/hall.h"
 
 #define HALL_BODY_MAX 65536
 
-static void
-reply(struct http_resp *w, int rc, int status, json_t *out,
-    const struct err *e)
-{
-	if (rc != 0) {
-		json_decref(out);
-		http_error(w, e);
-		return;
-	}
-	http_json(w, status, out);
-}
-
-static bool
-body_obj(struct http_req *r, struct err *e)
-{
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		return false;
-	}
-	return true;
-}
-
-static bool
-body_str(struct http_req *r, const char *name, const char **out,
-    struct err *e)
-{
-	json_t *v = r->json != NULL ? json_object_get(r->json, name) : NULL;
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type", "字段 %s 须为字符串",
-		    name);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}
-
-static bool
-body_id(struct http_req *r, const char *name, int64_t *out, struct err *e)
-{
-	json_t *v = r->json != NULL ? json_object_get(r->json, name) : NULL;
-
-	*out = 0;
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为非负整数", name);
-		return false;
-	}
-	*out = (int64_t)json_integer_value(v);
-	return true;
-}
-
 static bool
 path_id(struct http_req *r, int64_t *id, struct err *e)
 {
-	*id = http_param_id(r, "id");
-	if (*id <= 0) {
-		err_set(e, ERR_NOT_FOUND, NULL, "对象不存在");
-		return false;
-	}
-	return true;
+	return http_path_id(r, "id", NULL, "对象不存在", id, e);
 }
 
 static void
@@ -98,7 +31,7 @@ get_departments(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = hall_departments_list(&r->ctx, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -112,7 +45,7 @@ get_department(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (path_id(r, &id, &e))
 		rc = hall_department_get(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -124,9 +57,9 @@ put_department(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (path_id(r, &id, &e) && body_obj(r, &e))
+	if (path_id(r, &id, &e) && http_body_object(r, &e))
 		rc = hall_department_update(&r->ctx, id, r->json, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -138,7 +71,7 @@ get_windows(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	rc = hall_windows_list(&r->ctx, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -149,9 +82,9 @@ post_windows(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (body_obj(r, &e))
+	if (http_body_object(r, &e))
 		rc = hall_window_create(&r->ctx, r->json, &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -163,9 +96,9 @@ put_window(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (path_id(r, &id, &e) && body_obj(r, &e))
+	if (path_id(r, &id, &e) && http_body_object(r, &e))
 		rc = hall_window_update(&r->ctx, id, r->json, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -179,7 +112,7 @@ get_window_items(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (path_id(r, &id, &e))
 		rc = hall_window_items(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -191,10 +124,10 @@ put_window_items(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (path_id(r, &id, &e) && body_obj(r, &e))
+	if (path_id(r, &id, &e) && http_body_object(r, &e))
 		rc = hall_window_items_put(&r->ctx, id, json_object_get(r->json,
 		    "item_ids"), &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -208,7 +141,7 @@ get_window_staff(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (path_id(r, &id, &e))
 		rc = hall_window_staff(&r->ctx, id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -220,33 +153,26 @@ post_assignment(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (body_obj(r, &e) && body_id(r, "user_id", &user_id, &e) &&
-	    body_id(r, "window_id", &window_id, &e))
+	if (http_body_object(r, &e) &&
+	    http_body_uint(r, "user_id", 0, &user_id, &e) &&
+	    http_body_uint(r, "window_id", 0, &window_id, &e))
 		rc = hall_staff_assign(&r->ctx, user_id, window_id, &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
 get_history(struct http_req *r, struct http_resp *w)
 {
-	const char *v = http_query(r, "user_id");
 	json_t *out = NULL;
 	struct err e;
-	char *end = NULL;
-	long long id = 0;
-	int rc;
+	int64_t id;
+	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (v != NULL) {
-		errno = 0;
-		id = strtoll(v, &end, 10);
-	}
-	if (v == NULL || *end != '\0' || errno != 0 || id <= 0)
-		rc = err_field(&e, ERR_INVALID, "user_id", NULL,
-		    "请用 user_id 指定工作人员");
-	else
-		rc = hall_staff_history(&r->ctx, (int64_t)id, &out, &e);
-	reply(w, rc, 200, out, &e);
+	if (http_query_int(r, "user_id", 1, INT64_MAX, true,
+	    "请用 user_id 指定工作人员", &id, &e))
+		rc = hall_staff_history(&r->ctx, id, &out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -259,13 +185,14 @@ post_change(struct http_req *r, struct http_resp *w)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (body_obj(r, &e) && body_str(r, "kind", &kind, &e) &&
-	    body_str(r, "reason", &reason, &e) &&
-	    body_id(r, "user_id", &user_id, &e) &&
-	    body_id(r, "to_window_id", &to, &e))
+	if (http_body_object(r, &e) &&
+	    http_body_str(r, "kind", 0, &kind, &e) &&
+	    http_body_str(r, "reason", 0, &reason, &e) &&
+	    http_body_uint(r, "user_id", 0, &user_id, &e) &&
+	    http_body_uint(r, "to_window_id", 0, &to, &e))
 		rc = hall_staff_change_request(&r->ctx, kind, user_id, to,
 		    reason, &out, &e);
-	reply(w, rc, 201, out, &e);
+	http_reply(w, rc, 201, out, &e);
 }
 
 static void
@@ -278,7 +205,7 @@ get_changes(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	rc = hall_staff_changes_list(&r->ctx, http_query(r, "status"), &out,
 	    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -291,10 +218,11 @@ decide(struct http_req *r, struct http_resp *w, bool approve)
 	int rc = -ERR_INVALID;
 
 	err_clear(&e);
-	if (path_id(r, &id, &e) && body_str(r, "reason", &reason, &e))
+	if (path_id(r, &id, &e) &&
+	    http_body_str(r, "reason", 0, &reason, &e))
 		rc = hall_staff_change_decide(&r->ctx, id, approve, reason, &out,
 		    &e);
-	reply(w, rc, 200, out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void

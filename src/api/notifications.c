@@ -6,8 +6,7 @@
  *   POST /api/notifications/:id/read -> 204 */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "base/limits.h"
 #include "service/notify.h"
@@ -15,23 +14,17 @@
 static void
 get_notifications(struct http_req *r, struct http_resp *w)
 {
-	const char *lim = http_query(r, "limit");
 	json_t *out = NULL;
+	int64_t limit;
+	char msg[64];
 	struct err e;
-	long limit = 0;
-	char *end;
 
 	err_clear(&e);
-	if (lim != NULL && lim[0] != '\0') {
-		errno = 0;
-		limit = strtol(lim, &end, 10);
-		if (errno != 0 || *end != '\0' || lim[0] < '0' || lim[0] > '9' ||
-		    limit < 1 || limit > LIMIT_PAGE_MAX) {
-			err_field(&e, ERR_INVALID, "limit", NULL,
-			    "参数 limit 应为 1 至 %d 的整数", LIMIT_PAGE_MAX);
-			goto fail;
-		}
-	}
+	snprintf(msg, sizeof(msg), "参数 limit 应为 1 至 %d 的整数",
+	    LIMIT_PAGE_MAX);
+	if (!http_query_int(r, "limit", 1, LIMIT_PAGE_MAX, false, msg, &limit,
+	    &e))
+		goto fail;
 	if (notify_list(&r->ctx, http_query(r, "cursor"), (int)limit, &out,
 	    &e) != 0)
 		goto fail;

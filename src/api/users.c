@@ -6,39 +6,12 @@
  *        window_id?, password} -> 201 {user} */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "service/users.h"
 
 #define USERS_BODY_MAX 8192
-
-/* Optional positive integer query argument; false (e filled) when present
- * and malformed. */
-static bool
-query_id(struct http_req *r, const char *name, int64_t max, int64_t *out,
-    struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-	long long n;
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return true;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > max || v[0] == '-' ||
-	    v[0] == '+' || v[0] == ' ') {
-		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
-		    name);
-		return false;
-	}
-	*out = (int64_t)n;
-	return true;
-}
 
 static void
 get_users(struct http_req *r, struct http_resp *w)
@@ -75,9 +48,9 @@ get_users(struct http_req *r, struct http_resp *w)
 		}
 	}
 	f.q = http_query(r, "q");
-	if (!query_id(r, "dept_id", INT64_MAX, &f.dept_id, &e) ||
-	    !query_id(r, "after", INT64_MAX, &f.after_id, &e) ||
-	    !query_id(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &f.dept_id, &e) ||
+	    !http_query_uint(r, "after", INT64_MAX, &f.after_id, &e) ||
+	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	f.limit = (int)limit;
 	if (user_list(&r->ctx, &f, &out, &e) != 0)
@@ -86,48 +59,6 @@ get_users(struct http_req *r, struct http_resp *w)
 	return;
 fail:
 	http_error(w, &e);
-}
-
-static bool
-body_str(json_t *j, const char *name, bool required, const char **out,
-    struct err *e)
-{
-	json_t *v = json_object_get(j, name);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (required) {
-			err_field(e, ERR_INVALID, name, "required",
-			    "缺少字段 %s", name);
-			return false;
-		}
-		return true;
-	}
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为字符串", name);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}
-
-static bool
-body_id(json_t *j, const char *name, int64_t *out, struct err *e)
-{
-	json_t *v = json_object_get(j, name);
-
-	*out = 0;
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为非负整数", name);
-		return false;
-	}
-	*out = (int64_t)json_integer_value(v);
-	return true;
 }
 
 static void
@@ -141,16 +72,13 @@ post_users(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(&e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		goto fail;
-	}
-	if (!body_str(r->json, "login", true, &login, &e) ||
-	    !body_str(r->json, "name", true, &name, &e) ||
-	    !body_str(r->json, "mobile", false, &mobile, &e) ||
-	    !body_str(r->json, "password", true, &password, &e) ||
-	    !body_id(r->json, "dept_id", &dept_id, &e) ||
-	    !body_id(r->json, "window_id", &window_id, &e))
+	if (!http_body_object(r, &e) ||
+	    !http_body_str(r, "login", HTTP_BODY_REQUIRED, &login, &e) ||
+	    !http_body_str(r, "name", HTTP_BODY_REQUIRED, &name, &e) ||
+	    !http_body_str(r, "mobile", 0, &mobile, &e) ||
+	    !http_body_str(r, "password", HTTP_BODY_REQUIRED, &password, &e) ||
+	    !http_body_uint(r, "dept_id", 0, &dept_id, &e) ||
+	    !http_body_uint(r, "window_id", 0, &window_id, &e))
 		goto fail;
 	roles = json_object_get(r->json, "roles");
 	if (!json_is_array(roles) || json_array_size(roles) == 0) {

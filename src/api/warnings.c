@@ -9,37 +9,12 @@
  *        (staff of the case's department; red cases only) -> 201 */
 #include "http/http.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "service/warnings.h"
 
 #define EXPLAIN_BODY_MAX 65536
-
-static bool
-query_id(struct http_req *r, const char *name, int64_t max, int64_t *out,
-    struct err *e)
-{
-	const char *v = http_query(r, name);
-	char *end;
-	long long n;
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return true;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || v[0] < '0' || v[0] > '9' || n < 0 ||
-	    n > max) {
-		err_field(e, ERR_INVALID, name, NULL, "参数 %s 须为非负整数",
-		    name);
-		return false;
-	}
-	*out = (int64_t)n;
-	return true;
-}
 
 static void
 get_warnings(struct http_req *r, struct http_resp *w)
@@ -52,9 +27,9 @@ get_warnings(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	memset(&f, 0, sizeof(f));
 	f.level = http_query(r, "level");
-	if (!query_id(r, "dept_id", INT64_MAX, &f.dept_id, &e) ||
-	    !query_id(r, "cursor", INT64_MAX, &f.before_id, &e) ||
-	    !query_id(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &f.dept_id, &e) ||
+	    !http_query_uint(r, "cursor", INT64_MAX, &f.before_id, &e) ||
+	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	f.limit = (int)limit;
 	if (warnings_list(&r->ctx, &f, &out, &e) != 0)
@@ -65,44 +40,20 @@ fail:
 	http_error(w, &e);
 }
 
-static bool
-body_str(json_t *j, const char *name, const char **out, struct err *e)
-{
-	json_t *v = json_object_get(j, name);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return true;
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		err_field(e, ERR_INVALID, name, "bad_type",
-		    "字段 %s 须为字符串", name);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}
-
 static void
 post_explanation(struct http_req *r, struct http_resp *w)
 {
 	const char *reason, *measures, *new_date;
-	int64_t id = http_param_id(r, "id");
 	json_t *out = NULL;
 	struct err e;
+	int64_t id;
 
 	err_clear(&e);
-	if (id <= 0) {
-		err_set(&e, ERR_NOT_FOUND, "case_not_found", "办件不存在");
-		goto fail;
-	}
-	if (r->json == NULL || !json_is_object(r->json)) {
-		err_set(&e, ERR_INVALID, "bad_json", "请求内容须为 JSON 对象");
-		goto fail;
-	}
-	if (!body_str(r->json, "reason", &reason, &e) ||
-	    !body_str(r->json, "measures", &measures, &e) ||
-	    !body_str(r->json, "new_date", &new_date, &e))
+	if (!http_path_id(r, "id", "case_not_found", "办件不存在", &id, &e) ||
+	    !http_body_object(r, &e) ||
+	    !http_body_str(r, "reason", 0, &reason, &e) ||
+	    !http_body_str(r, "measures", 0, &measures, &e) ||
+	    !http_body_str(r, "new_date", 0, &new_date, &e))
 		goto fail;
 	if (overdue_explain(&r->ctx, id, reason, measures, new_date, &out,
 	    &e) != 0)

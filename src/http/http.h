@@ -72,17 +72,62 @@ const char *http_header(const struct http_req *r, const char *name);
 /* Cookie value, or NULL. */
 const char *http_cookie(const struct http_req *r, const char *name);
 
+/* Typed request readers (http/params.c). Each returns true, or false with e
+ * filled (ERR_INVALID unless said otherwise) for the handler to answer. */
+
+/* Decimal query argument (digits only, no sign or spaces) in [lo, hi].
+ * Absent or empty: *out = 0, and true unless required. A bad value names
+ * the field and says msg, or "参数 <name> 须为非负整数" when msg is NULL. */
+bool http_query_int(const struct http_req *r, const char *name, int64_t lo,
+    int64_t hi, bool required, const char *msg, int64_t *out, struct err *e);
+/* Optional query argument in [0, max] with the default message. */
+bool http_query_uint(const struct http_req *r, const char *name, int64_t max,
+    int64_t *out, struct err *e);
+/* Path parameter as a positive id (http_param_id); otherwise ERR_NOT_FOUND
+ * with key (NULL: the default "not_found") and the caller's msg. */
+bool http_path_id(const struct http_req *r, const char *name, const char *key,
+    const char *msg, int64_t *out, struct err *e);
+/* The JSON body is an object; else "bad_json" 请求内容须为 JSON 对象. */
+bool http_body_object(const struct http_req *r, struct err *e);
+
+/* Flags of the http_body_* member readers. */
+#define HTTP_BODY_REQUIRED 0x1u /* absent or null: "required" 缺少字段 <name> */
+/* The body must be an object (as http_body_object), and a string holding a
+ * NUL is "bad_string" 字段 <name> 含有无效字符 rather than "bad_type". */
+#define HTTP_BODY_STRICT 0x2u
+/* Member `name` of the JSON body. Absent, null, or (without
+ * HTTP_BODY_STRICT) no object body: NULL, 0 or false. Another type is
+ * "bad_type" naming the field. Strings are borrowed from r->json. */
+bool http_body_str(const struct http_req *r, const char *name, unsigned flags,
+    const char **out, struct err *e);
+/* Non-negative integer member ("字段 <name> 须为非负整数"). */
+bool http_body_uint(const struct http_req *r, const char *name, unsigned flags,
+    int64_t *out, struct err *e);
+/* Boolean member ("字段 <name> 须为 true 或 false"). */
+bool http_body_bool(const struct http_req *r, const char *name, unsigned flags,
+    bool *out, struct err *e);
+
 /* Sets a JSON response; steals the reference to j. */
 void http_json(struct http_resp *w, int status, json_t *j);
 /* Sets the error response {"error":{"code","message","field"?}} with the
  * status mapped from e->code. */
 void http_error(struct http_resp *w, const struct err *e);
+/* A handler's outcome: rc != 0 drops out (json_decref) and sends e as
+ * http_error(); otherwise sends out with status, stealing it (http_json). */
+void http_reply(struct http_resp *w, int rc, int status, json_t *out,
+    const struct err *e);
 /* Raw body; if owned, free() is called after sending. */
 void http_bytes(struct http_resp *w, int status, const char *content_type,
     void *data, size_t len, bool owned);
 /* Adds a response header (value copied into the request arena). */
 int http_add_header(struct http_req *r, struct http_resp *w, const char *name,
     const char *value);
+
+/* Content-Disposition "<type>; filename=\"<fallback>\"; filename*=UTF-8''<name>"
+ * with name percent-encoded (RFC 5987), so Chinese names survive; fallback
+ * must be plain ASCII. type is "attachment" or "inline". */
+int http_add_disposition(struct http_req *r, struct http_resp *w,
+    const char *type, const char *name, const char *fallback);
 
 /* The one table from error codes to HTTP statuses. */
 int http_status_for(enum err_code code);

@@ -13,6 +13,10 @@
 #include "base/err.h"
 #include "http/http.h"
 
+/* params.c: http_query_int() on the argument's text v. */
+bool http_arg_int(const char *v, const char *name, int64_t lo, int64_t hi,
+    bool required, const char *msg, int64_t *out, struct err *e);
+
 /* router.c */
 
 enum route_result {

@@ -2,6 +2,7 @@
  * one table from error codes to HTTP statuses. */
 #include "http/http_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,18 @@ http_error(struct http_resp *w, const struct err *e)
 }
 
 void
+http_reply(struct http_resp *w, int rc, int status, json_t *out,
+    const struct err *e)
+{
+	if (rc != 0) {
+		json_decref(out);
+		http_error(w, e);
+		return;
+	}
+	http_json(w, status, out);
+}
+
+void
 http_bytes(struct http_resp *w, int status, const char *content_type,
     void *data, size_t len, bool owned)
 {
@@ -120,4 +133,32 @@ http_add_header(struct http_req *r, struct http_resp *w, const char *name,
 		    name);
 	w->nheaders++;
 	return 0;
+}
+
+int
+http_add_disposition(struct http_req *r, struct http_resp *w,
+    const char *type, const char *name, const char *fallback)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char v[1200];
+	size_t n;
+
+	n = (size_t)snprintf(v, sizeof(v), "%s; filename=\"%s\"; "
+	    "filename*=UTF-8''", type, fallback);
+	if (n >= sizeof(v))
+		n = sizeof(v) - 1;
+	for (const unsigned char *p = (const unsigned char *)name;
+	    *p != '\0' && n + 4 < sizeof(v); p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p) !=
+		    NULL) {
+			v[n++] = (char)*p;
+		} else {
+			v[n++] = '%';
+			v[n++] = hex[*p >> 4];
+			v[n++] = hex[*p & 15];
+		}
+	}
+	v[n] = '\0';
+	return http_add_header(r, w, "Content-Disposition", v);
 }

@@ -11,10 +11,10 @@
 #include "service/audit.h"
 #include "service/ctx.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[UNIT_DB_DIR_MAX];
 	struct db *db;
 	struct actor actor;
 	struct ctx c;
@@ -24,22 +24,9 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char url[160];
-	struct err e;
-	int applied = 0;
 
-	if (f == NULL)
+	if (f == NULL || unit_db_open("audit", f->dir, &f->db) < 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/onetrip-audit-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	snprintf(url, sizeof(url), "sqlite:%s", f->path);
-	if (db_open(&f->db, url, &e) != 0 ||
-	    db_migrate(f->db, &applied, &e) != 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
 	memset(&f->actor, 0, sizeof(f->actor));
 	f->actor.user_id = 7;
 	f->actor.kind = ACTOR_STAFF;
@@ -58,17 +45,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[192];
+	int rc = unit_db_remove(f->db, f->dir);
 
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 struct append_arg {

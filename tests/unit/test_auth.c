@@ -3,7 +3,6 @@
  * accounts and role checks made by the services themselves. */
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,13 +17,14 @@
 #include "service/session.h"
 #include "service/users.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 #define PW "Baihe@2024"
 #define PERSON "61092919900315001X"
 #define ENTERPRISE "91610929MA0BHE001T"
 
 struct fixture {
-	char dir[64];
+	char dir[UNIT_DB_DIR_MAX];
 	struct db *db;
 	struct config cfg;
 	struct actor anon;
@@ -36,24 +36,15 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char url[160];
 	struct err e;
-	int applied = 0;
 
 	if (f == NULL)
 		return -1;
 	clock_set_now((int64_t)time(NULL));
 	session_cache_clear();
 	user_dept_cache_clear();
-	snprintf(f->dir, sizeof(f->dir), "/tmp/onetrip-auth-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (unit_db_open("auth", f->dir, &f->db) < 0)
 		return -1;
-	snprintf(url, sizeof(url), "sqlite:%s/t.db", f->dir);
-	if (db_open(&f->db, url, &e) != 0 ||
-	    db_migrate(f->db, &applied, &e) != 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
 	config_defaults(&f->cfg);
 	memset(&f->anon, 0, sizeof(f->anon));
 	f->c.db = f->db;
@@ -74,25 +65,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *d;
-	DIR *dir;
-	char p[512];
+	int rc = unit_db_remove(f->db, f->dir);
 
-	db_close(f->db);
-	dir = opendir(f->dir);
-	while (dir != NULL && (d = readdir(dir)) != NULL) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", f->dir, d->d_name);
-		unlink(p);
-	}
-	if (dir != NULL)
-		closedir(dir);
-	rmdir(f->dir);
 	session_cache_clear();
 	clock_set_now((int64_t)time(NULL));
 	free(f);
-	return 0;
+	return rc;
 }
 
 static int64_t

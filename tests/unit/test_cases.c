@@ -9,6 +9,7 @@
 #include "core/catalog.h"
 #include "service/cases.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 #define IMPL "11610929016120006K4000101001001"
 
@@ -137,17 +138,12 @@ test_rank_column(void **state)
 	static const char *levels[] = { "red", "yellow", "green", "paused",
 	    NULL };
 	static const char *days[] = { "2026-10-09", NULL };
-	char dir[] = "/tmp/onetrip-test-cases-XXXXXX", url[128], want[16];
+	char dir[UNIT_DB_DIR_MAX], want[16];
 	struct db *db = NULL;
 	struct err e;
-	int applied = 0;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(url, sizeof(url), "sqlite:%s/t.db", dir);
-	assert_int_equal(db_open(&db, url, &e), 0);
-	assert_int_equal(db_migrate(db, &applied, &e), 0);
-	assert_true(applied > 0);
+	assert_true(unit_db_open("test-cases", dir, &db) > 0);
 	assert_int_equal(db_exec(db, &e, "INSERT INTO departments (name, "
 	    "created_at) VALUES ('d', 0)", ""), 0);
 	assert_int_equal(db_exec(db, &e, "INSERT INTO items (dept_id, "
@@ -177,9 +173,7 @@ test_rank_column(void **state)
 			db_finish(s);
 		}
 	}
-	db_close(db);
-	snprintf(url, sizeof(url), "rm -rf '%s'", dir);
-	assert_int_equal(system(url), 0);
+	assert_int_equal(unit_db_remove(db, dir), 0);
 }
 
 int

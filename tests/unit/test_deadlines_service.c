@@ -21,10 +21,10 @@
 #include "service/notify.h"
 #include "service/warnings.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[UNIT_DB_DIR_MAX];
 	struct db *db;
 	struct config cfg;
 	struct actor sys;
@@ -73,22 +73,9 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char url[160];
-	struct err e;
-	int applied = 0;
 
-	if (f == NULL)
+	if (f == NULL || unit_db_open("dl", f->dir, &f->db) < 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/onetrip-dl-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	snprintf(url, sizeof(url), "sqlite:%s", f->path);
-	if (db_open(&f->db, url, &e) != 0 ||
-	    db_migrate(f->db, &applied, &e) != 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
 	config_defaults(&f->cfg);
 	f->cfg.var_dir = f->dir;
 	actor_system(&f->sys, "system");
@@ -126,21 +113,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[192];
+	int rc;
 
 	calendar_cache_reset();
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/sms-outbox.log", f->dir);
-	unlink(p);
-	rmdir(p);
-	rmdir(f->dir);
+	rc = unit_db_remove(f->db, f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* A case accepted on accepted (NULL: not accepted) with budget days. */

@@ -25,9 +25,10 @@
 #include "service/files.h"
 #include "service/seals.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 struct fixture {
-	char dir[64];
+	char dir[UNIT_DB_DIR_MAX];
 	char var[96];
 	struct db *db;
 	struct config cfg;
@@ -93,22 +94,11 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char url[160];
 	struct err e;
-	int applied = 0;
 
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/onetrip-files-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || unit_db_open("files", f->dir, &f->db) < 0)
 		return -1;
 	snprintf(f->var, sizeof(f->var), "%s/var", f->dir);
-	snprintf(url, sizeof(url), "sqlite:%s/t.db", f->dir);
-	if (db_open(&f->db, url, &e) != 0 ||
-	    db_migrate(f->db, &applied, &e) != 0) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		return -1;
-	}
 	f->dept = insert_id(f, "INSERT INTO departments (name, short_name, "
 	    "created_at) VALUES ('县市场监管局', '市场监管局', 0) RETURNING id");
 	f->dept2 = insert_id(f, "INSERT INTO departments (name, short_name, "
@@ -167,11 +157,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (unit_db_remove(f->db, f->dir) != 0)
 		return -1;
 	free(f);
 	clock_set_now((int64_t)time(NULL));

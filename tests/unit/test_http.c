@@ -331,6 +331,208 @@ param_ids_are_strict(void **state)
 }
 
 static void
+expect_err(const struct err *e, enum err_code code, const char *key,
+    const char *field, const char *msg)
+{
+	assert_int_equal(e->code, code);
+	assert_string_equal(e->key, key);
+	assert_string_equal(e->field, field);
+	assert_string_equal(e->msg, msg);
+}
+
+static void
+numeric_arguments_are_digits_in_range(void **state)
+{
+	int64_t v = -1;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	/* Absent or empty: 0, unless required. */
+	assert_true(http_arg_int(NULL, "limit", 0, 200, false, NULL, &v, &e));
+	assert_int_equal(v, 0);
+	v = -1;
+	assert_true(http_arg_int("", "limit", 1, 200, false, NULL, &v, &e));
+	assert_int_equal(v, 0);
+	assert_true(http_arg_int("200", "limit", 0, 200, false, NULL, &v, &e));
+	assert_int_equal(v, 200);
+	assert_true(http_arg_int("007", "n", 0, 1000, true, "m", &v, &e));
+	assert_int_equal(v, 7);
+	assert_true(http_arg_int("9223372036854775807", "id", 0, INT64_MAX,
+	    false, NULL, &v, &e));
+	assert_int_equal(v, INT64_MAX);
+	assert_int_equal(e.code, ERR_NONE);
+
+	/* Signs, spaces, junk, overflow and range all fail the same way. */
+	const char *bad[] = { "-1", "+1", " 1", "\t1", "1 ", "1x", "x",
+	    "0x10", "1e3", "201", "99999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&e);
+		assert_false(http_arg_int(bad[i], "limit", 0, 200, false, NULL,
+		    &v, &e));
+		expect_err(&e, ERR_INVALID, "invalid", "limit",
+		    "参数 limit 须为非负整数");
+	}
+	/* The caller's message, the lower bound and a required argument. */
+	err_clear(&e);
+	assert_false(http_arg_int("0", "limit", 1, 200, false,
+	    "参数 limit 应为 1 至 200 的整数", &v, &e));
+	expect_err(&e, ERR_INVALID, "invalid", "limit",
+	    "参数 limit 应为 1 至 200 的整数");
+	err_clear(&e);
+	assert_false(http_arg_int(NULL, "year", 1970, 2999, true,
+	    "参数 year 应为四位年份，如 2026", &v, &e));
+	expect_err(&e, ERR_INVALID, "invalid", "year",
+	    "参数 year 应为四位年份，如 2026");
+	err_clear(&e);
+	assert_false(http_arg_int("", "user_id", 1, INT64_MAX, true, "x", &v,
+	    &e));
+	expect_err(&e, ERR_INVALID, "invalid", "user_id", "x");
+}
+
+static void
+path_ids_carry_the_callers_message(void **state)
+{
+	struct http_req r;
+	struct err e;
+	int64_t id;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.nparams = 1;
+	r.param_names[0] = "id";
+	r.param_values[0] = "42";
+	err_clear(&e);
+	assert_true(http_path_id(&r, "id", "case_not_found", "办件不存在", &id,
+	    &e));
+	assert_int_equal(id, 42);
+	r.param_values[0] = "0";
+	assert_false(http_path_id(&r, "id", "case_not_found", "办件不存在",
+	    &id, &e));
+	expect_err(&e, ERR_NOT_FOUND, "case_not_found", "", "办件不存在");
+	err_clear(&e);
+	assert_false(http_path_id(&r, "other", NULL, "对象不存在", &id, &e));
+	expect_err(&e, ERR_NOT_FOUND, "not_found", "", "对象不存在");
+}
+
+static void
+body_members_are_typed(void **state)
+{
+	struct http_req r;
+	const char *s;
+	int64_t n;
+	bool b;
+	struct err e;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	/* No body: lenient readers see nothing, strict ones refuse. */
+	err_clear(&e);
+	assert_true(http_body_str(&r, "reason", 0, &s, &e));
+	assert_null(s);
+	assert_true(http_body_uint(&r, "user_id", 0, &n, &e));
+	assert_int_equal(n, 0);
+	assert_false(http_body_object(&r, &e));
+	expect_err(&e, ERR_INVALID, "bad_json", "", "请求内容须为 JSON 对象");
+	err_clear(&e);
+	assert_false(http_body_str(&r, "mode", HTTP_BODY_STRICT, &s, &e));
+	expect_err(&e, ERR_INVALID, "bad_json", "", "请求内容须为 JSON 对象");
+	err_clear(&e);
+	assert_false(http_body_bool(&r, "approve", HTTP_BODY_STRICT, &b, &e));
+	assert_string_equal(e.key, "bad_json");
+	/* An array body reads as empty when lenient. */
+	r.json = json_array();
+	err_clear(&e);
+	assert_true(http_body_str(&r, "reason", 0, &s, &e));
+	assert_null(s);
+	assert_false(http_body_object(&r, &e));
+	json_decref(r.json);
+
+	r.json = json_pack("{s:s, s:s#, s:i, s:i, s:b, s:n, s:s}", "name",
+	    "张三", "nul", "a\0b", (size_t)3, "days", 5, "neg", -1, "ok", 1,
+	    "none", "num", "7");
+	assert_non_null(r.json);
+	err_clear(&e);
+	assert_true(http_body_str(&r, "name", HTTP_BODY_REQUIRED, &s, &e));
+	assert_string_equal(s, "张三");
+	assert_true(http_body_str(&r, "none", 0, &s, &e));
+	assert_null(s);
+	assert_true(http_body_uint(&r, "days", HTTP_BODY_STRICT, &n, &e));
+	assert_int_equal(n, 5);
+	assert_true(http_body_bool(&r, "ok", HTTP_BODY_STRICT, &b, &e));
+	assert_true(b);
+	assert_true(http_body_bool(&r, "absent", 0, &b, &e));
+	assert_false(b);
+	assert_int_equal(e.code, ERR_NONE);
+
+	assert_false(http_body_str(&r, "none", HTTP_BODY_REQUIRED, &s, &e));
+	expect_err(&e, ERR_INVALID, "required", "none", "缺少字段 none");
+	err_clear(&e);
+	assert_false(http_body_str(&r, "days", 0, &s, &e));
+	expect_err(&e, ERR_INVALID, "bad_type", "days", "字段 days 须为字符串");
+	/* A NUL inside a string: bad_type when lenient, bad_string when
+	 * strict. */
+	err_clear(&e);
+	assert_false(http_body_str(&r, "nul", 0, &s, &e));
+	expect_err(&e, ERR_INVALID, "bad_type", "nul", "字段 nul 须为字符串");
+	err_clear(&e);
+	assert_false(http_body_str(&r, "nul", HTTP_BODY_STRICT, &s, &e));
+	expect_err(&e, ERR_INVALID, "bad_string", "nul",
+	    "字段 nul 含有无效字符");
+	err_clear(&e);
+	assert_false(http_body_uint(&r, "neg", 0, &n, &e));
+	expect_err(&e, ERR_INVALID, "bad_type", "neg",
+	    "字段 neg 须为非负整数");
+	err_clear(&e);
+	assert_false(http_body_uint(&r, "num", HTTP_BODY_STRICT, &n, &e));
+	expect_err(&e, ERR_INVALID, "bad_type", "num",
+	    "字段 num 须为非负整数");
+	err_clear(&e);
+	assert_false(http_body_bool(&r, "days", 0, &b, &e));
+	expect_err(&e, ERR_INVALID, "bad_type", "days",
+	    "字段 days 须为 true 或 false");
+	json_decref(r.json);
+}
+
+static void
+replies_and_dispositions(void **state)
+{
+	struct http_req r;
+	struct http_resp w;
+	struct err e;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&w, 0, sizeof(w));
+	w.fd = -1;
+	arena_init(&r.arena, 0);
+	err_clear(&e);
+	http_reply(&w, 0, 201, json_pack("{s:i}", "id", 7), &e);
+	assert_int_equal(w.status, 201);
+	assert_int_equal(json_integer_value(json_object_get(w.json, "id")), 7);
+	/* On failure the result is dropped and e answered. */
+	err_set(&e, ERR_CONFLICT, "stale_version", "办件已被他人修改");
+	http_reply(&w, -ERR_CONFLICT, 200, json_object(), &e);
+	assert_int_equal(w.status, 409);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    w.json, "error"), "code")), "stale_version");
+	json_decref(w.json);
+
+	assert_int_equal(http_add_disposition(&r, &w, "attachment",
+	    "受理通知书 (1).pdf", "document-9.pdf"), 0);
+	assert_int_equal(w.nheaders, 1);
+	assert_string_equal(w.headers[0].name, "Content-Disposition");
+	assert_string_equal(w.headers[0].value, "attachment; "
+	    "filename=\"document-9.pdf\"; filename*=UTF-8''"
+	    "%E5%8F%97%E7%90%86%E9%80%9A%E7%9F%A5%E4%B9%A6%20%281%29.pdf");
+	assert_int_equal(http_add_disposition(&r, &w, "inline", "a\"b;c",
+	    "m.png"), 0);
+	assert_string_equal(w.headers[1].value, "inline; filename=\"m.png\"; "
+	    "filename*=UTF-8''a%22b%3Bc");
+	arena_release(&r.arena);
+}
+
+static void
 write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -428,6 +630,10 @@ main(void)
 		cmocka_unit_test(status_table_covers_every_code),
 		cmocka_unit_test(error_responses_have_the_shared_shape),
 		cmocka_unit_test(param_ids_are_strict),
+		cmocka_unit_test(numeric_arguments_are_digits_in_range),
+		cmocka_unit_test(path_ids_carry_the_callers_message),
+		cmocka_unit_test(body_members_are_typed),
+		cmocka_unit_test(replies_and_dispositions),
 		cmocka_unit_test(static_files_stay_inside_the_root),
 	};
 

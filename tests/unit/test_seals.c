@@ -17,9 +17,10 @@
 #include "service/ctx.h"
 #include "service/seals.h"
 #include "store/db.h"
+#include "unit_db.h"
 
 struct fixture {
-	char dir[64];
+	char dir[UNIT_DB_DIR_MAX];
 	char var[96];
 	struct db *db;
 	struct config cfg;
@@ -45,20 +46,12 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char url[160];
 	struct err e;
-	int applied = 0;
 
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/onetrip-seals-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || unit_db_open("seals", f->dir, &f->db) < 0)
 		return -1;
 	snprintf(f->var, sizeof(f->var), "%s/var", f->dir);
-	snprintf(url, sizeof(url), "sqlite:%s/t.db", f->dir);
-	if (db_open(&f->db, url, &e) != 0 ||
-	    db_migrate(f->db, &applied, &e) != 0 ||
-	    db_exec(f->db, &e, "INSERT INTO departments (name, created_at) "
+	if (db_exec(f->db, &e, "INSERT INTO departments (name, created_at) "
 	    "VALUES ('白河县市场监督管理局', 0), ('白河县住房和城乡建设局', 0)",
 	    "") != 0 ||
 	    db_query_int(f->db, &e, &f->dept, "SELECT id FROM departments "
@@ -91,11 +84,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (unit_db_remove(f->db, f->dir) != 0)
 		return -1;
 	free(f);
 	return 0;
