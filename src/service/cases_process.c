@@ -141,6 +141,19 @@ tracking_check(const char *t, struct err *e)
 	return 0;
 }
 
+/* Has the applicant of this case already been at the hall today (UTC+8)? */
+static bool
+trip_today(struct ctx *c, int64_t case_id)
+{
+	int64_t now = clock_now(), n = 0;
+	int64_t day_start = (now + 8 * 3600) / 86400 * 86400 - 8 * 3600;
+
+	if (db_query_int(c->db, NULL, &n, "SELECT COUNT(*) FROM case_trips "
+	    "WHERE case_id = ? AND at >= ?", "ii", case_id, day_start) != DB_ROW)
+		return false;
+	return n > 0;
+}
+
 int
 case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
     const char *tracking_no, struct err *e)
@@ -169,7 +182,10 @@ case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
 	p->delivery_method = strcmp(method, "window") == 0 ? "window" :
 	    strcmp(method, "post") == 0 ? "post" : "download";
 	p->tracking_no = tracking_no;
-	if (strcmp(method, "window") == 0) {
+	/* One visit is one trip: picking the result up during the same day's
+	 * visit (a 即办件 registered and handed out at once) is not a second
+	 * trip. */
+	if (strcmp(method, "window") == 0 && !trip_today(p->c, p->row->id)) {
 		p->add_trips++;
 		p->trip_purpose = "窗口领取结果";
 	}
