@@ -3,7 +3,8 @@
  *   GET  /api/notifications?cursor=&limit= -> {items:[{id, case_id, kind,
  *        title, body, created_at, read, read_at}], unread, next_cursor}
  *        (unread first, newest first)
- *   POST /api/notifications/:id/read -> 204 */
+ *   POST /api/notifications/:id/read -> 204
+ *   POST /api/notifications/read-all -> {marked: N, unread: 0} */
 #include "http/http.h"
 
 #include <stdio.h>
@@ -47,8 +48,23 @@ post_read(struct http_req *r, struct http_resp *w)
 	w->status = 204;
 }
 
+static void
+post_read_all(struct http_req *r, struct http_resp *w)
+{
+	int64_t n = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = notify_mark_all_read(&r->ctx, &n, &e);
+	http_reply(w, rc, 200, rc == 0 ? json_pack("{s:I, s:i}", "marked",
+	    (json_int_t)n, "unread", 0) : NULL, &e);
+}
+
 const struct route api_notifications_routes[] = {
 	{ "GET", "/api/notifications", get_notifications, ACCESS_LOGIN, 0 },
+	{ "POST", "/api/notifications/read-all", post_read_all, ACCESS_LOGIN,
+	    1024 },
 	{ "POST", "/api/notifications/:id/read", post_read, ACCESS_LOGIN,
 	    1024 },
 	{ NULL, NULL, NULL, 0, 0 },

@@ -19,6 +19,7 @@ extern const struct route api_documents_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
+extern const struct route api_work_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -34,5 +35,6 @@ const struct route *const api_route_tables[] = {
 	api_calendar_routes,
 	api_notifications_routes,
 	api_warnings_routes,
+	api_work_routes,
 	NULL,
 };

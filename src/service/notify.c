@@ -304,3 +304,49 @@ notify_mark_read(struct ctx *c, int64_t id, struct err *e)
 		    "通知不存在");
 	return db_tx(c->db, read_fn, &t, e);
 }
+
+struct read_all_tx {
+	struct ctx *c;
+	int64_t count;
+};
+
+static int
+read_all_fn(struct db *db, void *arg, struct err *e)
+{
+	struct read_all_tx *t = arg;
+	char idbuf[24];
+	json_t *sum;
+	int rc;
+
+	t->count = 0;
+	rc = db_exec(db, e, "UPDATE notifications SET read_at = ? WHERE "
+	    "user_id = ? AND read_at IS NULL", "ii", clock_now(),
+	    t->c->actor->user_id);
+	if (rc != 0)
+		return rc;
+	t->count = db_last_changes(db);
+	if (t->count == 0)
+		return 0;
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->c->actor->user_id);
+	sum = json_pack("{s:I}", "count", (json_int_t)t->count);
+	rc = audit_append(t->c, "notification.read_all", "user", idbuf, sum,
+	    e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e)
+{
+	struct read_all_tx t = { c, 0 };
+	int rc;
+
+	if (count != NULL)
+		*count = 0;
+	if (c->actor == NULL || c->actor->user_id <= 0)
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	rc = db_tx(c->db, read_all_fn, &t, e);
+	if (rc == 0 && count != NULL)
+		*count = t.count;
+	return rc;
+}

@@ -46,4 +46,8 @@ int notify_list(struct ctx *c, const char *cursor, int limit, json_t **out,
  * is not the actor's. */
 int notify_mark_read(struct ctx *c, int64_t id, struct err *e);
 
+/* Marks every unread notification of the actor read; *count (may be NULL)
+ * is how many were unread. Audited ("notification.read_all") when any. */
+int notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e);
+
 #endif

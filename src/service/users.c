@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "service/audit.h"
 #include "service/auth.h"
+#include "service/me_extra.h"
 #include "service/session.h"
 #include "store/db.h"
 
@@ -221,6 +222,7 @@ user_get_me(struct ctx *c, json_t **out, struct err *e)
 {
 	const struct actor *a = c->actor;
 	char dname[NAME_BYTES];
+	struct me_extra x;
 	int rc;
 
 	*out = NULL;
@@ -229,19 +231,42 @@ user_get_me(struct ctx *c, json_t **out, struct err *e)
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
 	/* actor.name holds up to 127 bytes; a longer name (over ~40 Chinese
 	 * characters) was cut, so read the full record. */
-	if (strlen(a->name) + 4 >= sizeof(a->name))
-		return user_json_by_id(c, a->user_id, false, out, e);
-	dname[0] = '\0';
-	if (a->dept_id > 0) {
-		rc = dept_name(c, a->dept_id, dname, e);
+	if (strlen(a->name) + 4 >= sizeof(a->name)) {
+		rc = user_json_by_id(c, a->user_id, false, out, e);
 		if (rc != 0)
 			return rc;
+	} else {
+		dname[0] = '\0';
+		if (a->dept_id > 0) {
+			rc = dept_name(c, a->dept_id, dname, e);
+			if (rc != 0)
+				return rc;
+		}
+		*out = user_object(a->user_id, (char)a->kind, a->login, a->name,
+		    a->roles, a->dept_id, dname, a->window_id, false);
+		if (*out == NULL)
+			return err_internal(e, "user_object failed");
 	}
-	*out = user_object(a->user_id, (char)a->kind, a->login, a->name,
-	    a->roles, a->dept_id, dname, a->window_id, false);
-	if (*out == NULL)
-		return err_internal(e, "user_object failed");
+	/* The account's own mobile (unmasked: it is their own data) and the
+	 * clerk's window, from a short-lived cache. */
+	rc = me_extra_get(c, &x, e);
+	if (rc != 0)
+		goto fail;
+	if (json_object_set_new(*out, "mobile", x.mobile[0] != '\0' ?
+	    json_string(x.mobile) : json_null()) != 0 ||
+	    json_object_set_new(*out, "window_name", x.window_name[0] != '\0' ?
+	    json_string(x.window_name) : json_null()) != 0 ||
+	    json_object_set_new(*out, "window_number",
+	    x.window_number[0] != '\0' ? json_string(x.window_number) :
+	    json_null()) != 0) {
+		rc = err_internal(e, "user_get_me: out of memory");
+		goto fail;
+	}
 	return 0;
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return rc;
 }
 
 /* --- staff accounts --- */

@@ -30,18 +30,11 @@ function goLogin() {
   router.push({ name: 'login', query: cur.fullPath && cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} });
 }
 
-// request(method, path, body, opts)
+// Sends one request and turns the answer into data or an ApiError.
 //   opts.quiet: do not show ElMessage on error (the caller shows it)
 //   opts.noRedirect: a 401 does not navigate to /login
-export async function request(method, path, body, opts = {}) {
-  const headers = { Accept: 'application/json' };
-  const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-
+//   opts.messages: {status: message} used when the server gives none
+async function send(path, init, opts) {
   let res;
   try {
     res = await fetch(path, init);
@@ -66,8 +59,8 @@ export async function request(method, path, body, opts = {}) {
     return data;
   }
   const e = (data && data.error) || {};
-  const err = new ApiError(res.status, e.code || 'http_' + res.status,
-    e.message || defaultMessage(res.status), e.field);
+  const fallback = (opts.messages && opts.messages[res.status]) || defaultMessage(res.status);
+  const err = new ApiError(res.status, e.code || 'http_' + res.status, e.message || fallback, e.field);
   if (res.status === 401 && !opts.noRedirect) {
     goLogin();
     if (!opts.quiet) ElMessage.warning(err.message || '请先登录');
@@ -75,6 +68,54 @@ export async function request(method, path, body, opts = {}) {
   }
   if (!opts.quiet) ElMessage.error(err.message);
   throw err;
+}
+
+// request(method, path, body, opts): JSON in and out (opts as for send).
+export async function request(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return send(path, init, opts);
+}
+
+// The CSRF token, fetched from GET /api/me when none is known yet (a page
+// opened from a bookmark) or when the server refused the one we had.
+async function ensureCsrf(force) {
+  if (csrfToken && !force) return csrfToken;
+  const me = await request('GET', '/api/me', undefined, { quiet: true, noRedirect: true }).catch(() => null);
+  if (me && me.user) setUser(me.user);
+  return csrfToken;
+}
+
+// upload(path, file, opts): POSTs a File or Blob as the raw request body
+// (Content-Type of the file) with the CSRF header; resolves with the JSON
+// answer. opts.name adds ?name= (default file.name), opts.contentType
+// overrides the type; quiet, noRedirect and messages as for request(). A
+// stale CSRF token is renewed once.
+export async function upload(path, file, opts = {}) {
+  const name = opts.name !== undefined ? opts.name : file && file.name;
+  const url = name ? `${path}${path.includes('?') ? '&' : '?'}name=${encodeURIComponent(name)}` : path;
+  const type = opts.contentType || (file && file.type) || 'application/octet-stream';
+  for (let attempt = 0; ; attempt++) {
+    const token = await ensureCsrf(attempt > 0);
+    const headers = { Accept: 'application/json', 'Content-Type': type };
+    if (token) headers['X-CSRF-Token'] = token;
+    try {
+      return await send(url, { method: 'POST', headers, credentials: 'same-origin', body: file },
+        { ...opts, quiet: attempt === 0 ? true : opts.quiet });
+    } catch (e) {
+      if (attempt === 0 && e.status === 403 && e.code === 'csrf_failed') continue;
+      if (attempt === 0 && !opts.quiet) {
+        if (e.status === 401) ElMessage.warning(e.message);
+        else ElMessage.error(e.message);
+      }
+      throw e;
+    }
+  }
 }
 
 function defaultMessage(status) {
@@ -93,6 +134,7 @@ export const api = {
   put: (path, body, opts) => request('PUT', path, body, opts),
   patch: (path, body, opts) => request('PATCH', path, body, opts),
   del: (path, opts) => request('DELETE', path, undefined, opts),
+  upload,
 };
 
 // Loads the current user once; anonymous visitors get null (no redirect).
@@ -113,6 +155,9 @@ export async function login(loginName, password) {
   const data = await request('POST', '/api/auth/login', { login: loginName, password },
     { quiet: true, noRedirect: true });
   setUser(data && data.user);
+  // GET /api/me adds what the login answer leaves out (mobile, window).
+  const me = await request('GET', '/api/me', undefined, { quiet: true, noRedirect: true }).catch(() => null);
+  if (me && me.user) setUser(me.user);
   return session.user;
 }
 

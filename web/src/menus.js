@@ -23,6 +23,7 @@ export const MENU_GROUPS = [
       { path: '/my/cases', title: '我的办件', icon: 'Files', desc: '查看办件进度，补正材料' },
       { path: '/my/certs', title: '我的证照', icon: 'Postcard', desc: '查看和下载电子证照、批文' },
       { path: '/my/ratings', title: '评价记录', icon: 'Star', desc: '对办事服务进行“好差评”' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '办件进度、补正和领取提醒' },
     ],
   },
   {
@@ -33,6 +34,7 @@ export const MENU_GROUPS = [
       { path: '/window', title: '窗口工作台', icon: 'Monitor', desc: '窗口收件、即办、转办一览' },
       { path: '/window/accept', title: '待受理', icon: 'DocumentAdd', desc: '审核申请材料，受理或退回' },
       { path: '/window/deliver', title: '待出件', icon: 'Box', desc: '办结件的送达与出件登记' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '临期、超期和待办提醒' },
     ],
   },
   {
@@ -43,6 +45,8 @@ export const MENU_GROUPS = [
       { path: '/approve', title: '审批工作台', icon: 'DataBoard', desc: '本部门审批事项的办理情况' },
       { path: '/approve/review', title: '待审查', icon: 'DocumentChecked', desc: '审查受理的办件，提出意见' },
       { path: '/approve/decide', title: '待决定', icon: 'Stamp', desc: '作出审批决定，加盖审批专用章' },
+      { path: '/dept/checks', title: '告知承诺核查', icon: 'DocumentChecked', desc: '核查告知承诺的真实性，登记核查结果' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '临期、超期和待办提醒' },
     ],
   },
   {
@@ -53,6 +57,9 @@ export const MENU_GROUPS = [
       { path: '/catalog', title: '事项管理', icon: 'Collection', desc: '维护本部门政务服务事项' },
       { path: '/dept/staff', title: '部门人员', icon: 'UserFilled', desc: '本部门进驻人员与窗口授权' },
       { path: '/ledger', title: '工作台账', icon: 'Notebook', desc: '按季度填报和查看工作台账' },
+      { path: '/dept/extensions', title: '延期审批', icon: 'Timer', desc: '审批本部门办件的延长办理时限申请' },
+      { path: '/dept/checks', title: '告知承诺核查', icon: 'DocumentChecked', desc: '核查告知承诺的真实性，登记核查结果' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '本部门办件预警与待审批提醒' },
     ],
   },
   {
@@ -66,6 +73,7 @@ export const MENU_GROUPS = [
       { path: '/hall/withdrawals', title: '事项撤回审批', icon: 'RefreshLeft', desc: '审批进驻事项的撤回申请' },
       { path: '/hall/calendar', title: '工作日历', icon: 'Calendar', desc: '法定节假日与调休工作日' },
       { path: '/hall/bundles', title: '一件事管理', icon: 'Connection', desc: '“高效办成一件事”联办配置' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '大厅管理相关提醒' },
     ],
   },
   {
@@ -77,6 +85,7 @@ export const MENU_GROUPS = [
       { path: '/indicators', title: '改革指标', icon: 'TrendCharts', desc: '“减时间”、“最多跑一次”等五项指标' },
       { path: '/ratings', title: '好差评监督', icon: 'ChatDotSquare', desc: '差评核实、整改与回访' },
       { path: '/warnings', title: '超期预警', icon: 'Bell', desc: '临期与超期办件预警' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '督查相关提醒' },
     ],
   },
   {
@@ -87,6 +96,7 @@ export const MENU_GROUPS = [
       { path: '/admin/users', title: '账户管理', icon: 'Avatar', desc: '工作人员账户与角色' },
       { path: '/admin/audit', title: '审计日志', icon: 'Document', desc: '操作留痕与防篡改校验' },
       { path: '/admin/settings', title: '系统设置', icon: 'Tools', desc: '密钥、备份与系统参数' },
+      { path: '/notifications', title: '消息通知', icon: 'Bell', desc: '系统相关提醒' },
     ],
   },
 ];
@@ -108,10 +118,20 @@ export function userRoles(user) {
   return roles;
 }
 
+// The menu of an account: its role groups in order; an entry several of its
+// roles share (消息通知, 告知承诺核查) appears once, in the first group.
 export function menuFor(user) {
   if (!user) return [PUBLIC_GROUP];
   const roles = userRoles(user);
-  return MENU_GROUPS.filter((g) => roles.includes(g.role));
+  const seen = new Set();
+  const out = [];
+  for (const g of MENU_GROUPS) {
+    if (!roles.includes(g.role)) continue;
+    const items = g.items.filter((it) => !seen.has(it.path));
+    for (const it of items) seen.add(it.path);
+    if (items.length) out.push({ ...g, items });
+  }
+  return out;
 }
 
 export function roleLabels(user) {

@@ -35,6 +35,18 @@ const caseRoutes = CASE_ROUTES.map(([path, name, component, title, roles, extra]
   path: path.slice(1), name, component, meta: { title, roles, ...(extra || {}) },
 }));
 
+// The inbox (every signed-in account) and the department's extension and
+// 告知承诺 核查 work lists.
+const WORK_ROUTES = [
+  ['/notifications', 'notifications', () => import('./views/NotificationsView.vue'), '消息通知', null],
+  ['/dept/extensions', 'dept-extensions', () => import('./views/dept/ExtensionsView.vue'), '延期审批', ['dept_admin']],
+  ['/dept/checks', 'dept-checks', () => import('./views/dept/ChecksView.vue'), '告知承诺核查', ['dept_admin', 'approver']],
+];
+const WORK_PATHS = new Set(WORK_ROUTES.map((r) => r[0]));
+const workRoutes = WORK_ROUTES.map(([path, name, component, title, roles]) => ({
+  path: path.slice(1), name, component, meta: roles ? { title, roles } : { title },
+}));
+
 // Catalogue pages: the public guide, catalogue management, the hall's
 // review, departments/windows, staff and withdrawal approvals, indicators.
 const STAFF_ALL = ['dept_admin', 'hall_admin', 'supervisor', 'sysadmin'];
@@ -61,7 +73,7 @@ const catalogRoutes = CATALOG_ROUTES.map(([path, name, component, title, roles])
 // Menu entries not built yet open the placeholder page; a page built later
 // replaces `component` for its path and keeps the path and name.
 const featureRoutes = menuRoutes()
-  .filter((m) => !CATALOG_PATHS.has(m.path) && !CASE_PATHS.has(m.path))
+  .filter((m) => !CATALOG_PATHS.has(m.path) && !CASE_PATHS.has(m.path) && !WORK_PATHS.has(m.path))
   .map((m) => ({
     path: m.path.slice(1),
     name: m.path.slice(1).replace(/\//g, '-'),
@@ -79,6 +91,7 @@ const routes = [
       { path: '', name: 'home', component: HomeView, meta: { title: '首页' } },
       ...catalogRoutes,
       ...caseRoutes,
+      ...workRoutes,
       ...featureRoutes,
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在', public: true } },
     ],

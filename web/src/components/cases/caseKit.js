@@ -1,5 +1,5 @@
 // Shared helpers of the case pages: labels, colours, date formatting, list
-// shapes, and raw file upload (POST /api/uploads with the file as the body).
+// shapes, and file upload (POST /api/uploads through api.upload).
 import { ElMessage } from 'element-plus';
 import { ApiError, api } from '../../api.js';
 
@@ -112,15 +112,6 @@ export function typeLabel(ct) {
   return ct || '';
 }
 
-// The CSRF token for raw (non-JSON) writes: GET /api/me hands it out.
-let csrf = '';
-async function csrfToken(force) {
-  if (csrf && !force) return csrf;
-  const me = await api.get('/api/me', { quiet: true, noRedirect: true });
-  csrf = (me && me.csrf_token) || '';
-  return csrf;
-}
-
 // Checks a chosen file before it is sent; returns a Chinese message or ''.
 export function checkFile(file) {
   const name = (file.name || '').toLowerCase();
@@ -141,37 +132,13 @@ export async function uploadFile(file) {
     const n = file.name.toLowerCase();
     type = n.endsWith('.pdf') ? 'application/pdf' : n.endsWith('.png') ? 'image/png' : 'image/jpeg';
   }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const token = await csrfToken(attempt > 0);
-    let res;
-    try {
-      res = await fetch('/api/uploads?name=' + encodeURIComponent(file.name), {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': type, Accept: 'application/json', 'X-CSRF-Token': token },
-        body: file,
-      });
-    } catch {
-      throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (res.ok) return { ...data, name: file.name, size: data && data.size ? data.size : file.size };
-    const e = (data && data.error) || {};
-    if (res.status === 403 && e.code === 'csrf_failed' && attempt === 0) continue;
-    let msg = e.message;
-    if (!msg) {
-      if (res.status === 413) msg = '文件不能超过 20 MB';
-      else if (res.status === 415) msg = '仅支持 PDF、JPEG、PNG 格式';
-      else msg = '上传失败（' + res.status + '）';
-    }
-    throw new ApiError(res.status, e.code || 'http_' + res.status, msg, e.field);
-  }
-  throw new ApiError(403, 'csrf_failed', '会话已失效，请刷新页面后重试');
+  const data = await api.upload('/api/uploads', file, {
+    name: file.name,
+    contentType: type,
+    quiet: true,
+    messages: { 413: '文件不能超过 20 MB', 415: '仅支持 PDF、JPEG、PNG 格式' },
+  });
+  return { ...data, name: file.name, size: data && data.size ? data.size : file.size };
 }
 
 // Runs a case write; a 409 shows its message and calls refresh().
