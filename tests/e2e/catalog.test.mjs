@@ -343,3 +343,37 @@ test('staff move requests and withdrawal requests go through the hall', async ()
   const g = await rawRequest(base + `/api/guide/items/${foodId}`);
   assert.equal(g.json.elements.online_level, 3);
 });
+
+test('the catalogue exports to Excel and a bad CSV import lists every bad row and imports nothing', async () => {
+  const base = srv.url;
+  await withPage(browser, 'catalog-import', async (page) => {
+    await loginAs(page, base, DEMO.hall, DEMO.password);
+    await page.goto(base + '/catalog');
+    await page.locator('[data-test=catalog-table]').waitFor();
+    const reviews = () => page.evaluate(async () => (await (await fetch('/api/reviews')).json()));
+    const before = await reviews();
+
+    // The export is a real spreadsheet (a zip: "PK").
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test=export-xlsx]').click(),
+    ]);
+    const file = await download.path();
+    const { readFileSync } = await import('node:fs');
+    assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK');
+
+    // Two bad rows: the report names their lines; nothing is imported.
+    const csv = 'basic_code,name\n12,坏编码事项\n000104002001,\n';
+    await page.locator('[data-test=import-file]').setInputFiles({
+      name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv),
+    });
+    const dialog = page.locator('[data-test=import-report]');
+    await dialog.getByText('导入未完成').waitFor();
+    const text = await dialog.innerText();
+    assert.match(text, /\b2\b/);
+    assert.match(text, /\b3\b/);
+    await page.waitForTimeout(400); // let the dialog finish opening for the picture
+    await page.screenshot({ path: '/tmp/e2e-catalog-import.png' });
+    assert.deepEqual(await reviews(), before, 'a refused import must not leave versions for review');
+  });
+});

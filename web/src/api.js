@@ -13,11 +13,12 @@ export function bindRouter(r) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, body) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field || '';
+    this.body = body || null; // the whole answer, e.g. an import report's rows
   }
 }
 
@@ -60,7 +61,7 @@ async function send(path, init, opts) {
   }
   const e = (data && data.error) || {};
   const fallback = (opts.messages && opts.messages[res.status]) || defaultMessage(res.status);
-  const err = new ApiError(res.status, e.code || 'http_' + res.status, e.message || fallback, e.field);
+  const err = new ApiError(res.status, e.code || 'http_' + res.status, e.message || fallback, e.field, data);
   if (res.status === 401 && !opts.noRedirect) {
     goLogin();
     if (!opts.quiet) ElMessage.warning(err.message || '请先登录');
