@@ -13,6 +13,7 @@
 #include "core/deadline.h"
 #include "service/audit.h"
 #include "service/deadlines.h"
+#include "service/notify.h"
 #include "service/documents.h"
 #include "store/db.h"
 
@@ -571,6 +572,16 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 	rc = audit_append(t->c, "case.extension_request", "case", idbuf, sum,
 	    e);
 	json_decref(sum);
+	if (rc == 0) {
+		char body[256];
+
+		/* The department admin decides: tell them a request waits. */
+		snprintf(body, sizeof(body), "办件 %s 申请延长 %d 个工作日，"
+		    "理由：%.120s", t->r->case_no, t->days, t->reason);
+		rc = notify_dept_admins(t->c, t->r->dept_id, a->user_id,
+		    t->r->id, "extension_request", "延期申请待审批", body, NULL,
+		    e);
+	}
 	return rc;
 }
 

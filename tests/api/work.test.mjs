@@ -125,6 +125,13 @@ for (const db of dbKinds()) {
 			assert.equal(r.status, 201, r.text);
 			const x2 = r.json.id;
 
+			// The department administrator is told in the inbox.
+			r = await admin.get('/api/notifications?limit=50');
+			assert.equal(r.status, 200, r.text);
+			const told = r.json.items.filter((n) => n.kind === 'extension_request');
+			assert.ok(told.some((n) => n.case_id === k1.id && n.body.includes(k1.case_no)), r.text);
+			assert.ok(told.some((n) => n.case_id === k2.id));
+
 			// The department administrator: both, oldest first, may decide.
 			r = await admin.get('/api/extensions');
 			assert.equal(r.status, 200, r.text);
