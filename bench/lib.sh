@@ -14,14 +14,15 @@ as_pg_user() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# pg_start DIR -> prints the URL; the cluster lives in DIR.
+# pg_start DIR -> prints the URL; the cluster lives in DIR. PG_EXTRA: more
+# server options ("-c name=value ...").
 pg_start() {
 	dir=$1
 	mkdir -p "$dir"
 	[ "$(id -u)" -eq 0 ] && { chmod 755 "$(dirname "$dir")"; chown postgres "$dir"; }
 	port=$(free_port)
 	as_pg_user initdb -D "$dir/data" -A trust -U onetrip -E UTF8 --locale=C >/dev/null
-	as_pg_user pg_ctl -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200 -c shared_buffers=256MB" start >/dev/null
+	as_pg_user pg_ctl -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200 -c shared_buffers=256MB ${PG_EXTRA:-}" start >/dev/null
 	as_pg_user psql -h 127.0.0.1 -p "$port" -U onetrip -d postgres -qc "CREATE DATABASE onetrip" >/dev/null
 	echo "postgresql://onetrip@127.0.0.1:$port/onetrip"
 }
@@ -31,17 +32,22 @@ pg_stop() {
 	rm -rf "$1"
 }
 
-# server_start DBURL VARDIR -> sets SERVER_PID and SERVER_URL
+# server_start DBURL VARDIR [NOW [serve options...]] -> sets SERVER_PID and
+# SERVER_URL. NOW (ISO-8601 with zone, or "") sets the server's clock.
 server_start() {
-	"$BIN" demo --db "$1" --var "$2" >/dev/null 2>&1 || return 1
-	"$BIN" serve --listen 127.0.0.1:0 --db "$1" --var "$2" >"$2/serve.out" 2>"$2/serve.log" &
+	_db=$1; _var=$2; _now=${3:-}
+	shift 2; [ $# -gt 0 ] && shift
+	"$BIN" demo --db "$_db" --var "$_var" >/dev/null 2>&1 || return 1
+	# shellcheck disable=SC2086
+	"$BIN" serve --listen 127.0.0.1:0 --db "$_db" --var "$_var" \
+		${_now:+--now "$_now"} "$@" >"$_var/serve.out" 2>"$_var/serve.log" &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
-		SERVER_URL=$(sed -n 's/^onetrip listening on //p' "$2/serve.out" | head -1)
+		SERVER_URL=$(sed -n 's/^onetrip listening on //p' "$_var/serve.out" | head -1)
 		[ -n "$SERVER_URL" ] && return 0
 		sleep 0.1
 	done
-	echo "server did not start; log:" >&2; tail -20 "$2/serve.log" >&2
+	echo "server did not start; log:" >&2; tail -20 "$_var/serve.log" >&2
 	return 1
 }
 
@@ -49,9 +55,38 @@ server_stop() {
 	kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
 }
 
-# api_token URL LOGIN -> prints a bearer token
+# api_token URL LOGIN -> prints a bearer token (a few attempts; fails when
+# there is none, so that a benchmark never runs with a missing token).
 api_token() {
-	curl -sf -H 'Content-Type: application/json' \
-		-d "{\"login\":\"$2\",\"password\":\"$PASSWORD\",\"client\":\"api\"}" "$1/api/auth/login" |
-		node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))'
+	for _try in 1 2 3; do
+		_tok=$(curl -sf -H 'Content-Type: application/json' \
+			-d "{\"login\":\"$2\",\"password\":\"$PASSWORD\",\"client\":\"api\"}" "$1/api/auth/login" |
+			node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).token||"")}catch{console.log("")}})')
+		if [ -n "$_tok" ]; then echo "$_tok"; return 0; fi
+		sleep 1
+	done
+	echo "no token for $2" >&2
+	return 1
+}
+
+# gen_build -> builds build/bench/gen-cases (the case generator) and sets GEN.
+gen_build() {
+	GEN=$ROOT/build/bench/gen-cases
+	mkdir -p "$ROOT/build/bench"
+	if [ ! -x "$GEN" ] || [ "$ROOT/bench/gen-cases.c" -nt "$GEN" ]; then
+		cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/src" \
+			-I"$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)" \
+			-o "$GEN" "$ROOT/bench/gen-cases.c" "$ROOT/src/base/idno.c" \
+			"$ROOT/src/base/clock.c" -lsqlite3 -lpq || return 1
+	fi
+}
+
+# load_now: the server's clock for benchmarks on generated data (the day
+# after the generated range).
+BENCH_DAY=2026-09-29
+BENCH_NOW=${BENCH_DAY}T10:00:00+08:00
+
+# machine_line: cores, CPU model, memory, kernel and the load average.
+machine_line() {
+	echo "machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }

@@ -836,7 +836,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	const char *role = a->role_used[0] != '\0' ? a->role_used :
 	    user_primary_role(a->kind, a->roles);
 	char idbuf[24];
-	json_t *sum;
+	json_t *sum, *docs;
 	int rc;
 
 	/* 1. the case row, guarded by the version the actor saw */
@@ -955,28 +955,38 @@ plan_tx(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 
-	/* 7. documents */
+	/* 7. documents (named in the audit record below) */
+	docs = p->n_docs > 0 ? json_array() : NULL;
 	for (int i = 0; i < p->n_docs; i++) {
-		int64_t doc = 0;
+		json_t *doc = NULL;
 
-		rc = document_enqueue(c, id, p->docs[i].kind,
+		rc = document_enqueue_noaudit(c, id, p->docs[i].kind,
 		    p->docs[i].content, &doc, e);
-		if (rc != 0)
+		if (rc != 0) {
+			json_decref(docs);
 			return rc;
+		}
+		json_array_append_new(docs, doc);
 	}
 	if (strcmp(p->state, "revoked") == 0 &&
 	    strcmp(p->row->state, "revoked") != 0) {
 		rc = certificates_revoke_case(c, id, NULL, e);
-		if (rc != 0)
+		if (rc != 0) {
+			json_decref(docs);
 			return rc;
+		}
 	}
 
-	/* 8. audit */
+	/* 8. audit: one record for the whole change */
 	sum = json_pack("{s:s, s:s, s:s, s:I}", "case_no", p->row->case_no,
 	    "from", p->row->state, "to", p->state, "version",
 	    (json_int_t)(p->version + 1));
-	if (sum == NULL)
+	if (sum == NULL) {
+		json_decref(docs);
 		return err_internal(e, "out of memory");
+	}
+	if (docs != NULL)
+		json_object_set_new(sum, "documents", docs);
 	if (p->n_events > 0) {
 		json_t *acts = json_array();
 

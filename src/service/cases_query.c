@@ -455,6 +455,47 @@ window_item_ids(struct ctx *c, int64_t item_id, int64_t **ids, size_t *n,
 	return rc < 0 ? rc : 0;
 }
 
+/* The summaries of the cases ids[0..n) in that order (a case gone in the
+ * meantime is left out): one query per PAGE_IDS ids. */
+#define PAGE_IDS 20
+static int
+page_rows(struct ctx *c, const int64_t *ids, size_t n, json_t **out,
+    struct err *e)
+{
+	json_t *got = json_array(), *rows = json_array(), *o;
+	size_t i, j;
+	int rc = 0;
+
+	*out = NULL;
+	for (i = 0; i < n && rc == 0; i += PAGE_IDS) {
+		int64_t v[PAGE_IDS];
+
+		/* Unused slots repeat the first id: never a different case. */
+		for (j = 0; j < PAGE_IDS; j++)
+			v[j] = i + j < n ? ids[i + j] : ids[i];
+		rc = collect(db_query(c->db, e, SUMMARY_SELECT "WHERE c.id IN "
+		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iiiiiiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3], v[4], v[5],
+		    v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+		    v[15], v[16], v[17], v[18], v[19]), got, e);
+	}
+	if (rc != 0) {
+		json_decref(got);
+		json_decref(rows);
+		return rc;
+	}
+	for (i = 0; i < n; i++)
+		json_array_foreach(got, j, o)
+			if (json_integer_value(json_object_get(o, "id")) ==
+			    ids[i]) {
+				json_array_append(rows, o);
+				break;
+			}
+	json_decref(got);
+	*out = rows;
+	return 0;
+}
+
 int
 case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
     struct err *e)
@@ -543,20 +584,38 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	}
 	if (rc != 0)
 		goto out;
-	/* Merge: sort the keys, drop duplicates, read the page's cases. */
+	/* Merge: sort the keys, drop duplicates, read the page's cases
+	 * (PAGE_IDS at a time) and put them in key order. */
 	qsort(k.v, k.n, sizeof(*k.v), key_cmp);
 	rows = json_array();
-	for (size_t i = 0; i < k.n && rc == 0; i++) {
-		if (i > 0 && key_cmp(&k.v[i], &k.v[i - 1]) == 0)
-			continue;
-		if (taken++ == (size_t)limit) {
-			/* One more than the page: there is a next page. */
-			json_array_append_new(rows, json_pack("{s:I, s:s}",
-			    "id", (json_int_t)k.v[i].id, "_rank", k.v[i].rank));
-			break;
+	{
+		int64_t ids[LIMIT_PAGE_MAX + 1];
+		size_t nids = 0;
+		bool more = false;
+
+		for (size_t i = 0; i < k.n; i++) {
+			if (i > 0 && key_cmp(&k.v[i], &k.v[i - 1]) == 0)
+				continue;
+			if (taken++ == (size_t)limit) {
+				more = true;
+				json_decref(rows);
+				rows = NULL;
+				rc = page_rows(c, ids, nids, &rows, e);
+				/* One more than the page: a next page. */
+				if (rc == 0)
+					json_array_append_new(rows, json_pack(
+					    "{s:I, s:s}", "id",
+					    (json_int_t)k.v[i].id, "_rank",
+					    k.v[i].rank));
+				break;
+			}
+			ids[nids++] = k.v[i].id;
 		}
-		rc = collect(db_query(c->db, e, SUMMARY_SELECT "WHERE c.id = ?",
-		    "i", k.v[i].id), rows, e);
+		if (!more) {
+			json_decref(rows);
+			rows = NULL;
+			rc = page_rows(c, ids, nids, &rows, e);
+		}
 	}
 	if (rc == 0)
 		*out = page(rows, limit, true);

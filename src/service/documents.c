@@ -192,9 +192,9 @@ code_normalise(const char *in, char out[DOC_CODE_LEN + 1])
 
 /* --- enqueue --- */
 
-int
-document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
-    json_t *content, int64_t *doc_id, struct err *e)
+static int
+enqueue(struct ctx *c, int64_t case_id, const char *kind, json_t *content,
+    int64_t *doc_id, json_t **doc, struct err *e)
 {
 	const struct kind_info *ki = kind_find(kind);
 	struct db_stmt *s;
@@ -272,16 +272,39 @@ document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
 		rc = err_internal(e, "INSERT documents: no id");
 		goto out;
 	}
-	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	sum = json_pack("{s:I, s:s, s:s}", "case_id", (json_int_t)case_id,
-	    "kind", kind, "doc_no", doc_no);
-	rc = audit_append(c, "document.enqueue", "document", idbuf, sum, e);
-	json_decref(sum);
+	if (doc != NULL) {
+		/* The caller's audit record names the document. */
+		*doc = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
+		    "kind", kind, "doc_no", doc_no);
+		rc = *doc != NULL ? 0 : err_internal(e, "out of memory");
+	} else {
+		snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+		sum = json_pack("{s:I, s:s, s:s}", "case_id",
+		    (json_int_t)case_id, "kind", kind, "doc_no", doc_no);
+		rc = audit_append(c, "document.enqueue", "document", idbuf,
+		    sum, e);
+		json_decref(sum);
+	}
 	if (rc == 0 && doc_id != NULL)
 		*doc_id = id;
 out:
 	free(text);
 	return rc;
+}
+
+int
+document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
+    json_t *content, int64_t *doc_id, struct err *e)
+{
+	return enqueue(c, case_id, kind, content, doc_id, NULL, e);
+}
+
+int
+document_enqueue_noaudit(struct ctx *c, int64_t case_id, const char *kind,
+    json_t *content, json_t **doc, struct err *e)
+{
+	*doc = NULL;
+	return enqueue(c, case_id, kind, content, NULL, doc, e);
 }
 
 /* --- the text of each kind --- */

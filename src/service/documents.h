@@ -35,6 +35,11 @@
  * Certificates also enter the applicant's certificate library when ready. */
 int document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
     json_t *content, int64_t *doc_id, struct err *e);
+/* The same without an audit record of its own, for a caller whose single
+ * audit record of the change names the document: *doc (new reference) is
+ * {"id", "kind", "doc_no"} to put in that record's summary. */
+int document_enqueue_noaudit(struct ctx *c, int64_t case_id,
+    const char *kind, json_t *content, json_t **doc, struct err *e);
 
 /* Renders up to max pending documents (the job calls it); *done counts
  * them. Each document is rendered and sealed in its own transaction. */

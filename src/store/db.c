@@ -130,6 +130,7 @@ db_open(struct db **out, const char *url, struct err *e)
 		goto fail_nokey;
 	}
 	pthread_mutex_init(&db->mu, NULL);
+	pthread_mutex_init(&db->write_mu, NULL);
 	rc = db_conn_acquire(db, &c, e);
 	if (rc != 0) {
 		db_close(db);
@@ -162,6 +163,7 @@ db_close(struct db *db)
 	pthread_setspecific(db->key, NULL);
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->mu);
+	pthread_mutex_destroy(&db->write_mu);
 	free(db->target);
 	free(db->url_safe);
 	free(db);

@@ -68,6 +68,11 @@ struct db {
 	pthread_key_t key;   /* this thread's struct db_conn */
 	pthread_mutex_t mu;  /* guards conns */
 	struct db_conn *conns;
+	/* SQLite: held from BEGIN IMMEDIATE to COMMIT/ROLLBACK, so that the
+	 * writers of this process queue here and are woken at once, instead
+	 * of sleeping in SQLite's busy handler (which polls). Writers of
+	 * other processes still meet the busy handler. */
+	pthread_mutex_t write_mu;
 };
 
 struct db_cache_entry {

@@ -1,0 +1,90 @@
+#!/bin/sh
+# The staff inbox and the case look-up with many stored cases, on SQLite and
+# on PostgreSQL: fills each database with bench/gen-cases, then measures
+# under wrk (keep-alive, CONNS connections, SECS seconds each):
+#   inbox       GET /api/work/inbox?queue=Q, first page, for 6 staff (window
+#               clerks, approvers, department administrators) and all queues
+#   inbox-next  the second page of the same (the cursor of the first)
+#   lookup-no   GET /api/cases/lookup?no=...   (2,000 random case numbers)
+#   lookup-idno GET /api/cases/lookup?idno=... (2,000 random ID numbers)
+# and prints requests/s, p50 and p99 latency and non-2xx answers.
+#   bench/lookup.sh [cases] [seconds] [connections] [sqlite|postgresql ...]
+set -eu
+. "$(dirname "$0")/lib.sh"
+CASES=${1:-1000000}
+SECS=${2:-10}
+CONNS=${3:-4}
+shift 3 2>/dev/null || shift $#
+DBS=${*:-sqlite postgresql}
+WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+gen_build
+
+# Server-side time of the requests logged since line $1 of serve.log (the
+# access log's duration field): p50 and p99, without the client's queueing.
+server_pct() {
+	tail -n +"$(($1 + 1))" "$WORK/$DBNAME/serve.log" | grep ' 200 ' |
+		awk '{v = $(NF - 3); sub("ms", "", v); print v}' | sort -n |
+		awk '{a[NR] = $1} END {if (NR) printf "server p50 %sms p99 %sms", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1]}'
+}
+
+run_wrk() { # name file
+	from=$(wc -l < "$WORK/$DBNAME/serve.log")
+	wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$ROOT/bench/paths.lua" \
+		"$SERVER_URL" -- "$2" > "$WORK/wrk.txt"
+	rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+	p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
+	p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
+	non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt")
+	printf '%-11s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s)\n' \
+		"$DBNAME" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")"
+}
+
+STAFF="window01 scjg_clerk scjg_sp zj_sp scjg_admin zj_admin"
+machine_line
+echo "cases stored: $CASES; wrk -t1 -c$CONNS -d${SECS}s per line"
+for DBNAME in $DBS; do
+	mkdir -p "$WORK/$DBNAME"
+	if [ "$DBNAME" = sqlite ]; then
+		URL="sqlite:$WORK/$DBNAME/onetrip.db"
+	else
+		PGDIR="$WORK/pg"
+		URL=$(pg_start "$PGDIR")
+	fi
+	"$BIN" demo --db "$URL" --var "$WORK/$DBNAME" >/dev/null 2>&1
+	"$GEN" --db "$URL" --cases "$CASES" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	"$GEN" --db "$URL" --sample 2000 > "$WORK/sample.txt"
+	server_start "$URL" "$WORK/$DBNAME" "$BENCH_NOW"
+	: > "$WORK/inbox.txt"; : > "$WORK/next.txt"; rm -f "$WORK"/tok.*
+	for login in $STAFF; do
+		tok=$(api_token "$SERVER_URL" "$login")
+		[ -n "$tok" ] || exit 1
+		echo "$tok" > "$WORK/tok.$login"
+		for q in accept review decide deliver all; do
+			printf '%s\t/api/work/inbox?queue=%s\n' "$tok" "$q" >> "$WORK/inbox.txt"
+			cur=$(curl -sf -H "Authorization: Bearer $tok" "$SERVER_URL/api/work/inbox?queue=$q" |
+				node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).next_cursor;console.log(c?encodeURIComponent(c):"")})')
+			[ -n "$cur" ] && printf '%s\t/api/work/inbox?queue=%s&cursor=%s\n' "$tok" "$q" "$cur" >> "$WORK/next.txt"
+		done
+	done
+	# Look-ups by the hall (sees every case), a window clerk and an approver.
+	: > "$WORK/no.txt"; : > "$WORK/idno.txt"
+	n=0
+	while IFS="$(printf '\t')" read -r no idno; do
+		case $((n % 3)) in 0) who=hall;; 1) who=window01;; *) who=scjg_sp;; esac
+		[ -s "$WORK/tok.$who" ] || api_token "$SERVER_URL" "$who" > "$WORK/tok.$who"
+		tok=$(cat "$WORK/tok.$who")
+		printf '%s\t/api/cases/lookup?no=%s\n' "$tok" "$no" >> "$WORK/no.txt"
+		printf '%s\t/api/cases/lookup?idno=%s\n' "$tok" "$idno" >> "$WORK/idno.txt"
+		n=$((n + 1))
+	done < "$WORK/sample.txt"
+	echo "$DBNAME: $(wc -l < "$WORK/inbox.txt") inbox pages, $(wc -l < "$WORK/next.txt") next pages, $n look-ups each"
+	run_wrk inbox "$WORK/inbox.txt"
+	[ -s "$WORK/next.txt" ] && run_wrk inbox-next "$WORK/next.txt"
+	run_wrk lookup-no "$WORK/no.txt"
+	run_wrk lookup-idno "$WORK/idno.txt"
+	server_stop
+	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK/$DBNAME"
+done
+machine_line
