@@ -676,15 +676,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct server *srv = cls;
 	struct reqstate *st = *req_cls;
 	struct arena a;
+	long long tenths;
 
 	(void)conn;
 	if (st == NULL)
 		return;
 	*req_cls = NULL;
-	log_info("http %s %s %d %llu %.1fms rid=%s ip=%s uid=%lld%s",
+	/* Duration in tenths of a millisecond, formatted as integers: one
+	 * line per request, so floating-point formatting would show up. */
+	tenths = (long long)((clock_mono_ms() - st->t0) * 10.0);
+	log_info("http %s %s %d %llu %lld.%lldms rid=%s ip=%s uid=%lld%s",
 	    st->req.method != NULL ? st->req.method : "-", st->log_path,
-	    st->status, (unsigned long long)st->bytes,
-	    clock_mono_ms() - st->t0,
+	    st->status, (unsigned long long)st->bytes, tenths / 10, tenths % 10,
 	    st->req.request_id[0] != '\0' ? st->req.request_id : "-",
 	    st->req.client_ip[0] != '\0' ? st->req.client_ip : "-",
 	    (long long)st->req.actor.user_id,
