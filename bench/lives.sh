@@ -1,5 +1,5 @@
 #!/bin/sh
-# Complete case lives over HTTP on SQLite (WAL, synchronous=FULL) and on
+# Complete case lives over HTTP on SQLite (WAL; every commit durable before its answer: group commit, or synchronous=FULL with ONETRIP_SQLITE_GROUP_COMMIT=0) and on
 # PostgreSQL, with audit records, the documents left to the background
 # renderer:
 #   1. counts what one life costs: on PostgreSQL the write transactions
@@ -65,7 +65,7 @@ for DBNAME in $DBS; do
 			node "$ROOT/bench/lives.mjs" "$SERVER_URL" $flow 1 0 $COUNT > "$WORK/count.json"
 			kill -INT $STRACE; wait $STRACE 2>/dev/null || true
 			syncs=$(awk '$NF=="fdatasync" || $NF=="fsync" {n += $4} END {print n+0}' "$WORK/strace.txt")
-			printf '%-11s %-7s per life: %s fsync calls (durable commits; synchronous=FULL: one per commit)\n' \
+			printf '%-11s %-7s per life: %s fsync calls (one WAL sync per commit at most; group commit shares them)\n' \
 				"$DBNAME" "$flow" "$(calc "$syncs / $COUNT")"
 		fi
 	done

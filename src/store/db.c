@@ -131,6 +131,13 @@ db_open(struct db **out, const char *url, struct err *e)
 	}
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_mutex_init(&db->write_mu, NULL);
+	pthread_mutex_init(&db->sync_mu, NULL);
+	pthread_cond_init(&db->sync_cv, NULL);
+	if (db->kind == DB_SQLITE) {
+		const char *gc = getenv("ONETRIP_SQLITE_GROUP_COMMIT");
+
+		db->group_commit = gc == NULL || strcmp(gc, "0") != 0;
+	}
 	rc = db_conn_acquire(db, &c, e);
 	if (rc != 0) {
 		db_close(db);
@@ -164,6 +171,8 @@ db_close(struct db *db)
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->mu);
 	pthread_mutex_destroy(&db->write_mu);
+	pthread_mutex_destroy(&db->sync_mu);
+	pthread_cond_destroy(&db->sync_cv);
 	free(db->target);
 	free(db->url_safe);
 	free(db);

@@ -123,6 +123,17 @@ int64_t db_last_changes(struct db *db);
  * saying to use pg_dump. */
 int db_backup_to(struct db *db, const char *dest_path, struct err *e);
 
+/* SQLite durability: every write (db_tx() commit or a write statement outside
+ * a transaction) returns only once it is on stable storage. By default the
+ * connections run WAL with synchronous=NORMAL and the driver syncs the WAL
+ * itself after each commit, one fdatasync covering every commit of this
+ * process made meanwhile (group commit). The environment variable
+ * ONETRIP_SQLITE_GROUP_COMMIT=0, read by db_open(), restores SQLite's own
+ * synchronous=FULL (one sync inside every COMMIT).
+ * The number of WAL syncs made by group commit in this process so far
+ * (not counting SQLite's own checkpoint syncs); for tests. */
+uint64_t db_sqlite_sync_count(void);
+
 /* Applies the numbered migrations (store/migrations/NNN_name.sql) that are
  * not yet recorded in schema_migrations, each in its own transaction.
  * Sets *applied to the number applied. Safe when several processes migrate

@@ -73,6 +73,18 @@ struct db {
 	 * of sleeping in SQLite's busy handler (which polls). Writers of
 	 * other processes still meet the busy handler. */
 	pthread_mutex_t write_mu;
+	/* SQLite group commit (db_sqlite.c): commits run with
+	 * synchronous=NORMAL and each takes a ticket; a commit returns once
+	 * the WAL has been synced past its ticket, one fdatasync covering
+	 * every commit made while the previous one ran. False: the env
+	 * ONETRIP_SQLITE_GROUP_COMMIT=0 asked for synchronous=FULL. */
+	bool group_commit;
+	pthread_mutex_t sync_mu;
+	pthread_cond_t sync_cv;
+	uint64_t sync_issued;   /* tickets handed out */
+	uint64_t sync_done;     /* every ticket <= this is on stable storage */
+	uint64_t sync_failed;   /* tickets <= this met a failed sync */
+	bool syncing;           /* a thread is in fdatasync */
 };
 
 struct db_cache_entry {

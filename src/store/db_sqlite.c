@@ -1,5 +1,6 @@
-/* db_sqlite.c - the SQLite driver: WAL, synchronous=FULL, one connection per
- * thread, persistent prepared statements. */
+/* db_sqlite.c - the SQLite driver: WAL, durable commits (group commit, or
+ * synchronous=FULL), one connection per thread, persistent prepared
+ * statements. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <stdatomic.h>
 
 #include <sqlite3.h>
 
@@ -26,7 +29,12 @@ struct sq_conn {
 struct sq_stmt {
 	struct db_stmt base;
 	sqlite3_stmt *st;
+	bool autocommit_write; /* a write outside a transaction, not yet
+				  known durable */
 };
+
+/* WAL syncs made by group commit, all handles of the process. */
+static atomic_uint_fast64_t sync_count;
 
 static sqlite3 *
 handle(struct db_stmt *s)
@@ -93,7 +101,6 @@ sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 {
 	static const char pragmas[] =
 	    "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
 	    /* Pages read through a shared mapping and a larger page cache:
@@ -125,6 +132,10 @@ sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 	sqlite3_extended_result_codes(c->h, 1);
 	sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS);
 	rc = sqlite3_exec(c->h, pragmas, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->h, db->group_commit ?
+		    "PRAGMA synchronous = NORMAL" :
+		    "PRAGMA synchronous = FULL", NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		rc = err_set(e, ERR_INTERNAL, "db_open_failed",
 		    "无法使用数据库文件 %s：%s", db->target,
@@ -150,6 +161,116 @@ sq_conn_close(struct db_conn *base)
 		sqlite3_close_v2(c->h);
 	}
 	free(c);
+}
+
+/*
+ * Group commit.
+ *
+ * With synchronous=NORMAL a WAL commit appends its frames with write(2) and
+ * does not sync; SQLite syncs the WAL before each checkpoint and the database
+ * file after it (https://sqlite.org/pragma.html#pragma_synchronous,
+ * https://sqlite.org/wal.html). We make the commit durable ourselves before
+ * returning from it: each successful commit takes a ticket (sync_issued + 1)
+ * once its frames are written, then waits until sync_done covers it. The
+ * first waiter finding no sync in progress becomes the syncer: it notes the
+ * highest ticket issued so far, fdatasyncs the WAL, and publishes that ticket
+ * as done. Every commit with a ticket up to the noted one had written its
+ * frames before the fdatasync started, so that one fdatasync made them all
+ * durable; commits made during the sync wait for the next one. The write
+ * mutex is released before waiting, so the next writer's statements run while
+ * the previous commits are being synced.
+ *
+ * The sync goes through SQLite's own WAL file object (xSync with
+ * SQLITE_SYNC_NORMAL, which is what synchronous=FULL does after a WAL commit
+ * unless PRAGMA fullfsync is set, a macOS-only flag; the unix VFS also syncs
+ * the directory on the first sync of a new WAL file, as it would for FULL).
+ * fdatasync works on the file, not the descriptor, so syncing our
+ * connection's descriptor covers frames any connection of the file wrote.
+ *
+ * Checkpoints: a checkpoint first syncs the WAL (NORMAL does that), copies
+ * frames into the database file and syncs it before recording them as
+ * backfilled, so it never loses a frame, acknowledged or not.
+ * WAL restart: a writer may start the WAL again from its beginning only
+ * when every frame of it has been backfilled, i.e. is already durable in the
+ * database file (synced after the copy, before the restart is allowed); the
+ * new header is synced by SQLite (checkpoint sync flags) before new frames
+ * follow. So whenever a sync races with a restart, the older commits it
+ * covers are durable in the database file, and the newer ones are in the
+ * same WAL file (same inode, not unlinked while we hold it open), which the
+ * fdatasync covers whatever the offsets.
+ * Other processes on the same file do not share our tickets, but each one's
+ * commits are synced by its own driver (or by SQLite under FULL) before they
+ * return, so every process keeps the guarantee for what it acknowledges.
+ * Writes outside a transaction (autocommit) wait for a ticket too (sq_step).
+ * ONETRIP_SQLITE_GROUP_COMMIT=0 turns all of this off: synchronous=FULL.
+ */
+static int
+wal_fsync(struct sq_conn *c)
+{
+	sqlite3_file *f = NULL;
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if (sqlite3_file_control(c->h, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &f) == SQLITE_OK && f != NULL && f->pMethods != NULL)
+		return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ?
+		    0 : -1;
+	/* Not expected once a WAL commit has happened: sync by name. */
+	if (snprintf(path, sizeof(path), "%s-wal", c->base.db->target) >=
+	    (int)sizeof(path))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fdatasync(fd);
+	close(fd);
+	return rc;
+}
+
+/* After a commit (its frames written): returns once they are durable. */
+static int
+commit_durable(struct sq_conn *c, struct err *e)
+{
+	struct db *db = c->base.db;
+	uint64_t ticket, upto;
+	int rc = 0, src;
+
+	pthread_mutex_lock(&db->sync_mu);
+	ticket = ++db->sync_issued;
+	while (db->sync_done < ticket) {
+		if (db->sync_failed >= ticket) {
+			rc = -1;
+			break;
+		}
+		if (db->syncing) {
+			pthread_cond_wait(&db->sync_cv, &db->sync_mu);
+			continue;
+		}
+		db->syncing = true;
+		upto = db->sync_issued;
+		pthread_mutex_unlock(&db->sync_mu);
+		src = wal_fsync(c);
+		pthread_mutex_lock(&db->sync_mu);
+		db->syncing = false;
+		if (src == 0) {
+			atomic_fetch_add(&sync_count, 1);
+			if (upto > db->sync_done)
+				db->sync_done = upto;
+		} else if (upto > db->sync_failed)
+			db->sync_failed = upto;
+		pthread_cond_broadcast(&db->sync_cv);
+	}
+	pthread_mutex_unlock(&db->sync_mu);
+	if (rc != 0)
+		return err_internal(e, "sqlite: syncing the WAL of %s failed",
+		    db->target);
+	return 0;
+}
+
+uint64_t
+db_sqlite_sync_count(void)
+{
+	return atomic_load(&sync_count);
 }
 
 static int
@@ -197,7 +318,16 @@ sq_stmt_free(struct db_stmt *s)
 static void
 sq_stmt_reset(struct db_stmt *s)
 {
+	struct sq_stmt *q = (struct sq_stmt *)s;
+
 	sqlite3_reset(st(s));
+	/* Left before DB_DONE (INSERT ... RETURNING read once): the reset
+	 * committed it. */
+	if (q->autocommit_write) {
+		q->autocommit_write = false;
+		/* A failure is logged by err_internal(). */
+		(void)commit_durable((struct sq_conn *)s->conn, NULL);
+	}
 	sqlite3_clear_bindings(st(s));
 }
 
@@ -235,15 +365,26 @@ sq_bind_null(struct db_stmt *s, int idx)
 static int
 sq_step(struct db_stmt *s, struct err *e)
 {
-	int rc = sqlite3_step(st(s));
+	struct sq_stmt *q = (struct sq_stmt *)s;
+	int rc;
 
+	/* A write outside a transaction commits by itself when it ends. */
+	if (s->conn->db->group_commit && !sqlite3_stmt_busy(st(s)) &&
+	    !sqlite3_stmt_readonly(st(s)) && sqlite3_get_autocommit(handle(s)))
+		q->autocommit_write = true;
+	rc = sqlite3_step(st(s));
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
 		if (!sqlite3_stmt_readonly(st(s)))
 			s->conn->changes = sqlite3_changes64(handle(s));
+		if (q->autocommit_write) {
+			q->autocommit_write = false;
+			return commit_durable((struct sq_conn *)s->conn, e);
+		}
 		return DB_DONE;
 	}
+	q->autocommit_write = false;
 	rc = sq_error(s->conn, handle(s), rc, "step", s->sql, e);
 	/* Leave the statement reusable (and release its read lock). */
 	sqlite3_reset(st(s));
@@ -343,6 +484,9 @@ sq_commit(struct db_conn *base, struct err *e)
 	 * follows releases the writer lock. */
 	if (rc == 0 || sqlite3_get_autocommit(c->h))
 		writer_release(c);
+	/* Durable before db_tx() returns; the next writer already runs. */
+	if (rc == 0 && base->db->group_commit)
+		rc = commit_durable(c, e);
 	return rc;
 }
 
@@ -363,6 +507,7 @@ sq_exec_script(struct db_conn *base, const char *sql, struct err *e)
 	struct sq_conn *c = (struct sq_conn *)base;
 	const char *p = sql, *tail;
 	sqlite3_stmt *stmt;
+	bool wrote = false;
 	int rc;
 
 	while (*p != '\0') {
@@ -372,6 +517,8 @@ sq_exec_script(struct db_conn *base, const char *sql, struct err *e)
 			return sq_error(base, c->h, rc, "prepare", p, e);
 		if (stmt == NULL)
 			break; /* only blanks and comments left */
+		if (!sqlite3_stmt_readonly(stmt) && sqlite3_get_autocommit(c->h))
+			wrote = true;
 		do
 			rc = sqlite3_step(stmt);
 		while (rc == SQLITE_ROW);
@@ -384,6 +531,8 @@ sq_exec_script(struct db_conn *base, const char *sql, struct err *e)
 		sqlite3_finalize(stmt);
 		p = tail;
 	}
+	if (wrote && base->db->group_commit)
+		return commit_durable(c, e);
 	return 0;
 }
 

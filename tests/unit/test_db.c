@@ -668,6 +668,193 @@ migrations_apply_once(void **state)
 	assert_int_equal(applied, 0);
 }
 
+/* Group commit (SQLite): every write is synced before it returns; one WAL
+ * sync per commit when commits come one at a time, fewer syncs than commits
+ * when threads commit together. Each test uses its own database file. */
+#define GC_THREADS 8
+#define GC_ROUNDS 40
+
+static struct db *
+gc_open(const char *dir, const char *name)
+{
+	char url[160];
+	struct db *db = NULL;
+	struct err e;
+
+	snprintf(url, sizeof(url), "sqlite:%s/%s", dir, name);
+	if (db_open(&db, url, &e) != 0)
+		fail_msg("db_open %s: %s", url, e.msg);
+	return db;
+}
+
+static int
+gc_insert(struct db *db, void *arg, struct err *e)
+{
+	const int64_t *v = arg;
+
+	return db_exec(db, e, "INSERT INTO t_gc (v) VALUES (?)", "i", *v);
+}
+
+static int
+gc_fail(struct db *db, void *arg, struct err *e)
+{
+	(void)arg;
+	if (db_exec(db, e, "INSERT INTO t_gc (v) VALUES (-1)", "") != 0)
+		return -ERR_INTERNAL;
+	return err_set(e, ERR_INVALID, NULL, "回滚");
+}
+
+static void
+group_commit_syncs_every_write_alone(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db;
+	struct err e;
+	uint64_t before;
+	int64_t i, n = -1;
+
+	if (fx->pg)
+		skip();
+	db = gc_open(fx->dir, "gc1.db");
+	before = db_sqlite_sync_count();
+	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_gc (id INTEGER "
+	    "PRIMARY KEY, v BIGINT NOT NULL)", ""), 0);
+	/* An autocommit write (DDL) is synced before it returns. */
+	assert_int_equal(db_sqlite_sync_count() - before, 1);
+	before = db_sqlite_sync_count();
+	for (i = 0; i < 20; i++)
+		assert_int_equal(db_tx(db, gc_insert, &i, &e), 0);
+	assert_int_equal(db_sqlite_sync_count() - before, 20);
+	before = db_sqlite_sync_count();
+	for (i = 0; i < 5; i++)
+		assert_int_equal(db_exec(db, &e,
+		    "INSERT INTO t_gc (v) VALUES (?)", "i", 100 + i), 0);
+	assert_int_equal(db_sqlite_sync_count() - before, 5);
+	/* A write read through RETURNING and left before DB_DONE. */
+	before = db_sqlite_sync_count();
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "INSERT INTO t_gc (v) VALUES (200) RETURNING id", ""), DB_ROW);
+	assert_true(n > 0);
+	assert_int_equal(db_sqlite_sync_count() - before, 1);
+	/* Reads and rolled-back transactions sync nothing. */
+	before = db_sqlite_sync_count();
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc", ""), DB_ROW);
+	assert_int_equal(n, 26);
+	assert_int_equal(db_tx(db, gc_fail, NULL, &e), -ERR_INVALID);
+	assert_int_equal(db_sqlite_sync_count() - before, 0);
+	db_close(db);
+	db = gc_open(fx->dir, "gc1.db");
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc WHERE v >= 0", ""), DB_ROW);
+	assert_int_equal(n, 26);
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc WHERE v < 0", ""), DB_ROW);
+	assert_int_equal(n, 0);
+	db_close(db);
+}
+
+struct gc_worker {
+	struct db *db;
+	int id, failures;
+};
+
+static void *
+gc_work(void *arg)
+{
+	struct gc_worker *w = arg;
+	struct err e;
+	int64_t v;
+	int i;
+
+	for (i = 0; i < GC_ROUNDS; i++) {
+		v = (int64_t)w->id * 1000 + i;
+		if (db_tx(w->db, gc_insert, &v, &e) != 0)
+			w->failures++;
+	}
+	db_thread_done(w->db);
+	return NULL;
+}
+
+static void
+group_commit_shares_syncs_between_threads(void **state)
+{
+	struct fixture *fx = *state;
+	struct gc_worker w[GC_THREADS];
+	pthread_t t[GC_THREADS];
+	struct db *db;
+	struct err e;
+	uint64_t before, syncs;
+	int64_t n = -1;
+	int i;
+
+	if (fx->pg)
+		skip();
+	db = gc_open(fx->dir, "gc2.db");
+	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_gc (id INTEGER "
+	    "PRIMARY KEY, v BIGINT NOT NULL UNIQUE)", ""), 0);
+	before = db_sqlite_sync_count();
+	for (i = 0; i < GC_THREADS; i++) {
+		w[i].db = db;
+		w[i].id = i;
+		w[i].failures = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, gc_work, &w[i]), 0);
+	}
+	for (i = 0; i < GC_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	syncs = db_sqlite_sync_count() - before;
+	assert_true(syncs >= 1);
+	assert_true(syncs < GC_THREADS * GC_ROUNDS);
+	db_close(db);
+	/* Every acknowledged row is there after reopening. */
+	db = gc_open(fx->dir, "gc2.db");
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc", ""), DB_ROW);
+	assert_int_equal(n, GC_THREADS * GC_ROUNDS);
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc WHERE v = ?", "i",
+	    (int64_t)(GC_THREADS - 1) * 1000 + GC_ROUNDS - 1), DB_ROW);
+	assert_int_equal(n, 1);
+	db_close(db);
+}
+
+static void
+group_commit_can_be_turned_off(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db;
+	struct err e;
+	uint64_t before;
+	int64_t i, n = -1;
+
+	if (fx->pg)
+		skip();
+	setenv("ONETRIP_SQLITE_GROUP_COMMIT", "0", 1);
+	db = gc_open(fx->dir, "gc3.db");
+	unsetenv("ONETRIP_SQLITE_GROUP_COMMIT");
+	before = db_sqlite_sync_count();
+	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_gc (id INTEGER "
+	    "PRIMARY KEY, v BIGINT NOT NULL)", ""), 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(db_tx(db, gc_insert, &i, &e), 0);
+	/* SQLite syncs inside COMMIT (synchronous=FULL), not the driver. */
+	assert_int_equal(db_sqlite_sync_count() - before, 0);
+	assert_int_equal(db_query_int(db, &e, &n, "PRAGMA synchronous", ""),
+	    DB_ROW);
+	assert_int_equal(n, 2);
+	db_close(db);
+	db = gc_open(fx->dir, "gc3.db");
+	assert_int_equal(db_query_int(db, &e, &n, "PRAGMA synchronous", ""),
+	    DB_ROW);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc", ""), DB_ROW);
+	assert_int_equal(n, 5);
+	db_close(db);
+}
+
 #define DB_TESTS \
 	cmocka_unit_test(url_safe_hides_the_password), \
 	cmocka_unit_test(migrations_apply_once), \
@@ -685,7 +872,12 @@ main(void)
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(open_refuses_bad_urls),
 	};
-	const struct CMUnitTest sqlite_tests[] = { DB_TESTS };
+	const struct CMUnitTest sqlite_tests[] = {
+		DB_TESTS,
+		cmocka_unit_test(group_commit_syncs_every_write_alone),
+		cmocka_unit_test(group_commit_shares_syncs_between_threads),
+		cmocka_unit_test(group_commit_can_be_turned_off),
+	};
 	const struct CMUnitTest pg_tests[] = {
 		DB_TESTS,
 		cmocka_unit_test(lost_connections_are_reopened),
