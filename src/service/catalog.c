@@ -15,6 +15,7 @@
 #include "docs/csv.h"
 #include "docs/xlsx.h"
 #include "service/audit.h"
+#include "service/requests.h"
 #include "store/db.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -1626,18 +1627,12 @@ catalog_withdrawals_list(struct ctx *c, const char *status, json_t **out,
 	const struct actor *a = c->actor;
 	int64_t dept = 0;
 	json_t *list;
+	int rc;
 
 	*out = NULL;
-	if (status != NULL && status[0] != '\0' && strcmp(status, "pending") &&
-	    strcmp(status, "approved") && strcmp(status, "rejected"))
-		return err_field(e, ERR_INVALID, "status", NULL,
-		    "状态须为 pending、approved 或 rejected");
-	if (!actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)) {
-		if (!actor_has(a, ROLE_DEPT_ADMIN))
-			return err_set(e, ERR_FORBIDDEN, NULL,
-			    "无权查看撤回申请");
-		dept = a->dept_id;
-	}
+	rc = requests_list_scope(a, status, "无权查看撤回申请", &dept, e);
+	if (rc != 0)
+		return rc;
 	list = db_query_json(c->db, e, WD_COLS "WHERE (? = '' OR w.status = ?) "
 	    "AND (? = 0 OR i.dept_id = ?) ORDER BY w.requested_at DESC, w.id "
 	    "DESC LIMIT 1000", "ssii", status != NULL ? status : "",

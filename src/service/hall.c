@@ -11,6 +11,7 @@
 #include "base/limits.h"
 #include "base/utf8.h"
 #include "service/audit.h"
+#include "service/requests.h"
 #include "service/auth.h"
 #include "store/db.h"
 
@@ -824,18 +825,12 @@ hall_staff_changes_list(struct ctx *c, const char *status, json_t **out,
 	const struct actor *a = c->actor;
 	int64_t dept = 0;
 	json_t *list;
+	int rc;
 
 	*out = NULL;
-	if (status != NULL && status[0] != '\0' && strcmp(status, "pending") &&
-	    strcmp(status, "approved") && strcmp(status, "rejected"))
-		return err_field(e, ERR_INVALID, "status", NULL,
-		    "状态须为 pending、approved 或 rejected");
-	if (!actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)) {
-		if (!actor_has(a, ROLE_DEPT_ADMIN))
-			return err_set(e, ERR_FORBIDDEN, NULL,
-			    "无权查看人员变动申请");
-		dept = a->dept_id;
-	}
+	rc = requests_list_scope(a, status, "无权查看人员变动申请", &dept, e);
+	if (rc != 0)
+		return rc;
 	list = db_query_json(c->db, e, CHANGE_COLS "WHERE (? = '' OR r.status "
 	    "= ?) AND (? = 0 OR r.dept_id = ?) ORDER BY r.requested_at DESC, "
 	    "r.id DESC LIMIT 1000", "ssii", status != NULL ? status : "",
