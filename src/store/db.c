@@ -16,6 +16,15 @@
 
 static void conn_free(struct db_conn *c);
 
+/* The connection this thread's statements run on now, or NULL. */
+static struct db_conn *
+conn_current(struct db *db)
+{
+	struct db_conn *c = pthread_getspecific(db->key);
+
+	return c != NULL && c->borrowed != NULL ? c->borrowed : c;
+}
+
 /* Thread exit: the thread's connection goes with it. */
 static void
 conn_destructor(void *p)
@@ -190,30 +199,54 @@ db_url_safe(const struct db *db)
 	return db->url_safe;
 }
 
-int
-db_conn_acquire(struct db *db, struct db_conn **out, struct err *e)
+/* Adds a new connection to db's list (closed by db_close()). */
+static void
+conn_link(struct db *db, struct db_conn *c)
 {
-	struct db_conn *c = pthread_getspecific(db->key);
-	int rc;
-
-	*out = c;
-	if (c != NULL)
-		return 0;
-	rc = db->ops->conn_open(db, &c, e);
-	if (rc != 0)
-		return rc;
 	c->db = db;
 	c->prev = NULL;
-	if (pthread_setspecific(db->key, c) != 0) {
-		db->ops->conn_close(c);
-		return err_internal(e, "pthread_setspecific failed");
-	}
 	pthread_mutex_lock(&db->mu);
 	c->next = db->conns;
 	if (db->conns != NULL)
 		db->conns->prev = c;
 	db->conns = c;
 	pthread_mutex_unlock(&db->mu);
+}
+
+int
+db_conn_acquire(struct db *db, struct db_conn **out, struct err *e)
+{
+	struct db_conn *c = pthread_getspecific(db->key);
+	int rc;
+
+	if (c != NULL) {
+		*out = c->borrowed != NULL ? c->borrowed : c;
+		return 0;
+	}
+	*out = NULL;
+	rc = db->ops->conn_open(db, &c, e);
+	if (rc != 0)
+		return rc;
+	if (pthread_setspecific(db->key, c) != 0) {
+		db->ops->conn_close(c);
+		return err_internal(e, "pthread_setspecific failed");
+	}
+	conn_link(db, c);
+	*out = c;
+	return 0;
+}
+
+int
+db_conn_open_unbound(struct db *db, struct db_conn **out, struct err *e)
+{
+	struct db_conn *c;
+	int rc;
+
+	*out = NULL;
+	rc = db->ops->conn_open(db, &c, e);
+	if (rc != 0)
+		return rc;
+	conn_link(db, c);
 	*out = c;
 	return 0;
 }
@@ -502,7 +535,7 @@ db_changes(struct db_stmt *s)
 int64_t
 db_last_changes(struct db *db)
 {
-	struct db_conn *c = pthread_getspecific(db->key);
+	struct db_conn *c = conn_current(db);
 
 	return c != NULL ? c->changes : 0;
 }
@@ -718,7 +751,7 @@ db_query_row(struct db *db, struct err *e, const char *sql,
 bool
 db_in_tx(struct db *db)
 {
-	struct db_conn *c = pthread_getspecific(db->key);
+	struct db_conn *c = conn_current(db);
 
 	return c != NULL && c->tx_depth > 0;
 }
@@ -775,29 +808,34 @@ int
 db_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e)
 {
 	const struct db_ops *ops = db->ops;
-	struct db_conn *c;
+	struct db_conn *own, *c;
 	int attempt, rc = -ERR_BUSY;
+	bool retry;
 
 	rc = db_conn_acquire(db, &c, e);
 	if (rc != 0)
 		return rc;
 	if (c->tx_depth > 0)
 		return tx_nested(c, fn, arg, e);
+	own = c;
 	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
 		if (attempt > 0)
 			backoff(attempt);
-		c->retryable = false;
+		own->retryable = false;
 		if (ops->conn_check != NULL) {
-			rc = ops->conn_check(c, e);
+			rc = ops->conn_check(own, e);
 			if (rc != 0)
 				return rc;
 		}
-		rc = ops->begin(c, e);
+		rc = ops->begin(own, &c, e);
 		if (rc != 0) {
-			if (c->retryable)
+			if (own->retryable)
 				continue;
 			return rc;
 		}
+		if (c != own)
+			own->borrowed = c;
+		c->retryable = false;
 		c->tx_depth = 1;
 		c->rollback_only = false;
 		rc = fn(db, arg, e);
@@ -807,14 +845,20 @@ db_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e)
 			if (e != NULL)
 				*e = c->nested_err;
 		}
+		own->borrowed = NULL;
+		c->rollback_only = false;
 		if (rc == 0) {
-			rc = ops->commit(c, e);
+			/* Ends the transaction either way and hands c on
+			 * (SQLite): only own is ours afterwards. */
+			rc = ops->commit(c, own, e);
 			if (rc == 0)
 				return 0;
+			retry = own->retryable;
+		} else {
+			retry = c->retryable;
+			ops->rollback(c, own);
 		}
-		ops->rollback(c);
-		c->rollback_only = false;
-		if (!c->retryable)
+		if (!retry)
 			return rc;
 		log_debug("db: transaction attempt %d busy, retrying",
 		    attempt + 1);
@@ -827,7 +871,7 @@ db_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e)
 int
 db_tx_lock(struct db *db, int64_t key, struct err *e)
 {
-	struct db_conn *c = pthread_getspecific(db->key);
+	struct db_conn *c = conn_current(db);
 
 	if (c == NULL || c->tx_depth == 0)
 		return err_internal(e, "db_tx_lock outside a transaction");

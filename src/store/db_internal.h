@@ -8,6 +8,7 @@
 #define ONETRIP_STORE_DB_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,9 +51,14 @@ struct db_ops {
 	int64_t (*col_int)(struct db_stmt *s, int col);
 	double (*col_double)(struct db_stmt *s, int col);
 	const char *(*col_text)(struct db_stmt *s, int col);
-	int (*begin)(struct db_conn *c, struct err *e);
-	int (*commit)(struct db_conn *c, struct err *e);
-	void (*rollback)(struct db_conn *c);
+	/* Starts a write transaction for the thread whose connection is own
+	 * and sets *tx to the connection it runs on: own (PostgreSQL), or
+	 * the shared writer connection (SQLite), held until commit/rollback. */
+	int (*begin)(struct db_conn *own, struct db_conn **tx, struct err *e);
+	/* Commits tx; returns once the commit is durable. own: the calling
+	 * thread's connection (for work after tx has been handed on). */
+	int (*commit)(struct db_conn *tx, struct db_conn *own, struct err *e);
+	void (*rollback)(struct db_conn *tx, struct db_conn *own);
 	/* Runs a text holding several statements (migrations). */
 	int (*exec_script)(struct db_conn *c, const char *sql, struct err *e);
 	/* Serialises transactions holding the same key until they end. */
@@ -73,6 +79,25 @@ struct db {
 	 * of sleeping in SQLite's busy handler (which polls). Writers of
 	 * other processes still meet the busy handler. */
 	pthread_mutex_t write_mu;
+	/* SQLite: the one connection every write transaction of the process
+	 * runs on, used by whoever holds write_mu. SQLite drops a
+	 * connection's page cache (and its mapping of the file) whenever
+	 * another connection has changed the database; with the writes on
+	 * one connection its cache stays warm across transactions, and the
+	 * per-thread connections are left to the reads outside
+	 * transactions. Opened on first use; in conns. */
+	struct db_conn *writer;
+	/* SQLite transaction batching (with group commit): while more
+	 * transactions are queued on write_mu, the writer keeps one SQLite
+	 * transaction open across several db_tx() transactions, each in its
+	 * own savepoint; the last of them commits them all, and every one of
+	 * them returns once that commit is durable (db_sqlite.c). Guarded by
+	 * write_mu; write_waiters counts the threads queued on it. */
+	atomic_int write_waiters;
+	bool batch_open;
+	int batch_n;
+	int64_t batch_started_ns;
+	struct sq_batch_member *batch_members;
 	/* SQLite group commit (db_sqlite.c): commits run with
 	 * synchronous=NORMAL and each takes a ticket; a commit returns once
 	 * the WAL has been synced past its ticket, one fdatasync covering
@@ -104,6 +129,9 @@ struct db_conn {
 	struct err nested_err;
 	bool retryable;               /* the last error was busy/serialization */
 	int64_t changes;              /* of the last INSERT/UPDATE/DELETE */
+	/* A thread's own connection, while its transaction runs on another
+	 * one (the SQLite writer): that one. Statements go there. */
+	struct db_conn *borrowed;
 };
 
 struct db_stmt {
@@ -117,8 +145,11 @@ struct db_stmt {
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 
-/* This thread's connection, opened on first use. */
+/* The connection this thread's statements run on: its own, opened on first
+ * use, or the one its transaction borrowed. */
 int db_conn_acquire(struct db *db, struct db_conn **out, struct err *e);
+/* A connection of no thread (the SQLite writer), closed by db_close(). */
+int db_conn_open_unbound(struct db *db, struct db_conn **out, struct err *e);
 /* Fills e for a database that stayed busy and returns -ERR_BUSY. */
 int db_err_busy(struct err *e);
 

@@ -661,14 +661,18 @@ pg_simple(struct db_conn *c, const char *sql, struct err *e)
 	return rc;
 }
 
-static int
-pg_begin(struct db_conn *c, struct err *e)
-{
-	return pg_simple(c, "BEGIN", e);
-}
+static void pg_rollback(struct db_conn *c, struct db_conn *own);
 
 static int
-pg_commit(struct db_conn *c, struct err *e)
+pg_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
+{
+	*tx = own;
+	return pg_simple(own, "BEGIN", e);
+}
+
+/* Ends the transaction either way: a failed COMMIT is rolled back. */
+static int
+pg_commit(struct db_conn *c, struct db_conn *own, struct err *e)
 {
 	PGresult *res = PQexec(hconn(c), "COMMIT");
 	int rc = 0;
@@ -680,14 +684,17 @@ pg_commit(struct db_conn *c, struct err *e)
 		rc = err_internal(e, "postgresql: transaction was aborted, "
 		    "COMMIT rolled back");
 	PQclear(res);
+	if (rc != 0)
+		pg_rollback(c, own);
 	return rc;
 }
 
 static void
-pg_rollback(struct db_conn *c)
+pg_rollback(struct db_conn *c, struct db_conn *own)
 {
 	PGresult *res;
 
+	(void)own;
 	if (PQstatus(hconn(c)) != CONNECTION_OK ||
 	    PQtransactionStatus(hconn(c)) == PQTRANS_IDLE)
 		return;

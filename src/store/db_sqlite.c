@@ -17,6 +17,7 @@
 
 #include "base/log.h"
 #include "store/db_internal.h"
+#include "store/sqlite_walbuf.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -31,6 +32,7 @@ struct sq_stmt {
 	sqlite3_stmt *st;
 	bool autocommit_write; /* a write outside a transaction, not yet
 				  known durable */
+	bool holds_writer;     /* that write holds db->write_mu */
 };
 
 /* WAL syncs made by group commit, all handles of the process. */
@@ -96,22 +98,42 @@ parent_dir_exists(const char *path)
 	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* Process-wide settings, before SQLite's first use: no memory-use
+ * statistics (they take a global mutex on every allocation); the VFS that
+ * writes a commit's WAL frames at once (sqlite_walbuf.c). */
+static int walbuf_rc = SQLITE_ERROR;
+
+static void
+sqlite_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	walbuf_rc = sqlite_walbuf_register();
+	if (walbuf_rc != SQLITE_OK)
+		log_warn("sqlite: WAL write buffering not available (%d)",
+		    walbuf_rc);
+}
+
 static int
 sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	static const char pragmas[] =
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
-	    /* Pages read through a shared mapping and a larger page cache:
-	     * fewer read system calls and copies per query. */
-	    "PRAGMA mmap_size = 1073741824;"
+	    /* No memory mapping: a connection drops its mapping, with its
+	     * page cache, each time another one has changed the file, and
+	     * under a stream of writes the munmap/mmap and page faults that
+	     * follow cost more than reading the pages. A larger page cache
+	     * keeps the writer's pages (the writer is one connection). */
+	    "PRAGMA mmap_size = 0;"
 	    "PRAGMA cache_size = -32768;";
 	struct sq_conn *c;
 	char *msg = NULL;
 	int rc;
 
 	*out = NULL;
+	pthread_once(&configured, sqlite_configure);
 	if (strcmp(db->target, ":memory:") == 0 || db->target[0] == ':')
 		return err_set(e, ERR_INVALID, "bad_db_url",
 		    "不支持内存数据库，请指定 SQLite 数据库文件路径");
@@ -122,7 +144,8 @@ sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 	if (c == NULL)
 		return err_internal(e, "sqlite: out of memory");
 	rc = sqlite3_open_v2(db->target, &c->h, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    walbuf_rc == SQLITE_OK ? SQLITE_WALBUF_VFS : NULL);
 	if (rc != SQLITE_OK) {
 		rc = err_set(e, ERR_INTERNAL, "db_open_failed",
 		    "无法打开数据库文件 %s：%s", db->target,
@@ -274,6 +297,169 @@ db_sqlite_sync_count(void)
 }
 
 static int
+sq_simple(struct db_conn *base, const char *sql, struct err *e)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	int rc = sqlite3_exec(c->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return sq_error(base, c->h, rc, "exec", sql, e);
+	return 0;
+}
+
+/*
+ * Writers and transaction batching.
+ *
+ * Write transactions run on db->writer (see struct db), one at a time: the
+ * writers of this process queue on write_mu and are woken in turn, instead
+ * of polling in SQLite's busy handler. Writers of other processes still meet
+ * the busy handler.
+ *
+ * With group commit, a transaction that ends while others are queued does
+ * not commit: it releases its savepoint, leaves the SQLite transaction open
+ * and waits; the next one runs in a new savepoint of the same SQLite
+ * transaction and sees the earlier ones' changes, as if they had committed
+ * just before it. The one that ends with nobody queued (or the BATCH_MAX-th,
+ * or after BATCH_MAX_NS) commits the batch, syncs the WAL (commit_durable)
+ * and wakes the others with the outcome. So no db_tx() returns before its
+ * changes are durable, a failed transaction only rolls back its own
+ * savepoint, and the pages that consecutive transactions share (the right
+ * edges of indexes, the audit chain's head) go to the WAL once per batch
+ * instead of once per transaction. If SQLite rolls back the whole
+ * transaction (I/O error, out of memory), every member of the batch fails.
+ */
+#define BATCH_MAX 32
+#define BATCH_MAX_NS 5000000LL
+
+struct sq_batch_member {
+	struct sq_batch_member *next;
+	bool done;
+	int rc;
+	struct err err;
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+writer_lock(struct db *db)
+{
+	atomic_fetch_add(&db->write_waiters, 1);
+	pthread_mutex_lock(&db->write_mu);
+	atomic_fetch_sub(&db->write_waiters, 1);
+}
+
+static void
+writer_release(struct sq_conn *c)
+{
+	if (c->writing) {
+		c->writing = false;
+		pthread_mutex_unlock(&c->base.db->write_mu);
+	}
+}
+
+/* Hands the outcome of a batch to its members. */
+static void
+batch_publish(struct db *db, struct sq_batch_member *list, int rc,
+    const struct err *e)
+{
+	struct sq_batch_member *m, *next;
+
+	pthread_mutex_lock(&db->sync_mu);
+	for (m = list; m != NULL; m = next) {
+		next = m->next;
+		m->rc = rc;
+		if (rc != 0)
+			m->err = *e;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&db->sync_cv);
+	pthread_mutex_unlock(&db->sync_mu);
+}
+
+static int
+batch_wait(struct db *db, struct sq_batch_member *m, struct err *e)
+{
+	pthread_mutex_lock(&db->sync_mu);
+	while (!m->done)
+		pthread_cond_wait(&db->sync_cv, &db->sync_mu);
+	pthread_mutex_unlock(&db->sync_mu);
+	if (m->rc != 0 && e != NULL)
+		*e = m->err;
+	return m->rc;
+}
+
+/* Writer lock held, batch open: commits it. *list: its members. */
+static int
+batch_commit_locked(struct db *db, struct sq_batch_member **list,
+    struct err *e)
+{
+	struct sq_conn *w = (struct sq_conn *)db->writer;
+	int rc;
+
+	*list = db->batch_members;
+	db->batch_members = NULL;
+	db->batch_n = 0;
+	db->batch_open = false;
+	rc = sq_simple(&w->base, "COMMIT", e);
+	if (rc != 0 && !sqlite3_get_autocommit(w->h) &&
+	    sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		log_error("sqlite: rollback failed: %s", sqlite3_errmsg(w->h));
+	return rc;
+}
+
+/* Writer lock held: commits the open batch if nobody else will, makes it
+ * durable and tells its members; then releases the writer. own: the calling
+ * thread's connection. */
+static void
+writer_leave(struct db *db, struct db_conn *own)
+{
+	struct sq_conn *w = (struct sq_conn *)db->writer;
+	struct sq_batch_member *list;
+	struct err ce;
+	int rc;
+
+	if (!db->batch_open || (atomic_load(&db->write_waiters) > 0 &&
+	    db->batch_n < BATCH_MAX &&
+	    mono_ns() - db->batch_started_ns < BATCH_MAX_NS)) {
+		writer_release(w);
+		return;
+	}
+	err_clear(&ce);
+	rc = batch_commit_locked(db, &list, &ce);
+	writer_release(w);
+	if (rc == 0 && list != NULL)
+		rc = commit_durable((struct sq_conn *)own, &ce);
+	if (list != NULL)
+		batch_publish(db, list, rc, &ce);
+}
+
+/* The whole SQLite transaction was rolled back under a batch (SQLite does
+ * that on I/O errors and when out of memory): its members fail. */
+static void
+batch_lost(struct db *db)
+{
+	struct sq_batch_member *list = db->batch_members;
+	struct err e;
+
+	db->batch_members = NULL;
+	db->batch_n = 0;
+	db->batch_open = false;
+	err_set(&e, ERR_INTERNAL, "db_write_failed", "数据写入失败，请重试");
+	if (list != NULL) {
+		log_error("sqlite: a batch of transactions was rolled back");
+		batch_publish(db, list, -ERR_INTERNAL, &e);
+	}
+}
+
+
+static int
 sq_stmt_new(struct db_conn *base, const char *sql, bool cached,
     struct db_stmt **out, struct err *e)
 {
@@ -315,6 +501,9 @@ sq_stmt_free(struct db_stmt *s)
 	free(s);
 }
 
+static int autocommit_write_end(struct sq_stmt *q, bool committed,
+    struct err *e);
+
 static void
 sq_stmt_reset(struct db_stmt *s)
 {
@@ -323,11 +512,9 @@ sq_stmt_reset(struct db_stmt *s)
 	sqlite3_reset(st(s));
 	/* Left before DB_DONE (INSERT ... RETURNING read once): the reset
 	 * committed it. */
-	if (q->autocommit_write) {
-		q->autocommit_write = false;
+	if (q->autocommit_write)
 		/* A failure is logged by err_internal(). */
-		(void)commit_durable((struct sq_conn *)s->conn, NULL);
-	}
+		(void)autocommit_write_end(q, true, NULL);
 	sqlite3_clear_bindings(st(s));
 }
 
@@ -362,6 +549,45 @@ sq_bind_null(struct db_stmt *s, int idx)
 	return bind_rc(sqlite3_bind_null(st(s), idx));
 }
 
+/* A write outside a transaction, on this thread's own connection: waits for
+ * the writer lock, and commits the batch left open, so that the write neither
+ * meets the writer's open transaction nor overtakes it. */
+static void
+autocommit_write_begin(struct sq_stmt *q)
+{
+	struct db_conn *own = q->base.conn;
+	struct db *db = own->db;
+	struct sq_batch_member *list;
+	struct err ce;
+	int rc;
+
+	writer_lock(db);
+	q->holds_writer = true;
+	if (!db->batch_open)
+		return;
+	err_clear(&ce);
+	rc = batch_commit_locked(db, &list, &ce);
+	if (rc == 0 && list != NULL)
+		rc = commit_durable((struct sq_conn *)own, &ce);
+	if (list != NULL)
+		batch_publish(db, list, rc, &ce);
+}
+
+/* The write has committed (or failed): lets the writers go on, then makes
+ * it durable. */
+static int
+autocommit_write_end(struct sq_stmt *q, bool committed, struct err *e)
+{
+	struct db_conn *own = q->base.conn;
+
+	q->autocommit_write = false;
+	if (q->holds_writer) {
+		q->holds_writer = false;
+		pthread_mutex_unlock(&own->db->write_mu);
+	}
+	return committed ? commit_durable((struct sq_conn *)own, e) : 0;
+}
+
 static int
 sq_step(struct db_stmt *s, struct err *e)
 {
@@ -370,8 +596,10 @@ sq_step(struct db_stmt *s, struct err *e)
 
 	/* A write outside a transaction commits by itself when it ends. */
 	if (s->conn->db->group_commit && !sqlite3_stmt_busy(st(s)) &&
-	    !sqlite3_stmt_readonly(st(s)) && sqlite3_get_autocommit(handle(s)))
+	    !sqlite3_stmt_readonly(st(s)) && sqlite3_get_autocommit(handle(s))) {
 		q->autocommit_write = true;
+		autocommit_write_begin(q);
+	}
 	rc = sqlite3_step(st(s));
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -379,12 +607,13 @@ sq_step(struct db_stmt *s, struct err *e)
 		if (!sqlite3_stmt_readonly(st(s)))
 			s->conn->changes = sqlite3_changes64(handle(s));
 		if (q->autocommit_write) {
-			q->autocommit_write = false;
-			return commit_durable((struct sq_conn *)s->conn, e);
+			rc = autocommit_write_end(q, true, e);
+			return rc != 0 ? rc : DB_DONE;
 		}
 		return DB_DONE;
 	}
-	q->autocommit_write = false;
+	if (q->autocommit_write)
+		(void)autocommit_write_end(q, false, NULL);
 	rc = sq_error(s->conn, handle(s), rc, "step", s->sql, e);
 	/* Leave the statement reusable (and release its read lock). */
 	sqlite3_reset(st(s));
@@ -439,63 +668,106 @@ sq_col_text(struct db_stmt *s, int col)
 }
 
 static int
-sq_simple(struct db_conn *base, const char *sql, struct err *e)
+sq_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
 {
-	struct sq_conn *c = (struct sq_conn *)base;
-	int rc = sqlite3_exec(c->h, sql, NULL, NULL, NULL);
+	struct db *db = own->db;
+	struct sq_conn *c;
+	int rc;
 
-	if (rc != SQLITE_OK)
-		return sq_error(base, c->h, rc, "exec", sql, e);
+	*tx = NULL;
+	writer_lock(db);
+	if (db->writer == NULL) {
+		rc = db_conn_open_unbound(db, &db->writer, e);
+		if (rc != 0) {
+			pthread_mutex_unlock(&db->write_mu);
+			return rc;
+		}
+	}
+	c = (struct sq_conn *)db->writer;
+	c->writing = true;
+	c->base.retryable = false;
+	if (!db->batch_open) {
+		rc = sq_simple(&c->base, "BEGIN IMMEDIATE", e);
+		if (rc != 0) {
+			own->retryable = c->base.retryable;
+			writer_release(c);
+			return rc;
+		}
+		if (!db->group_commit) {
+			*tx = &c->base;
+			return 0;
+		}
+		db->batch_open = true;
+		db->batch_started_ns = mono_ns();
+	}
+	rc = sq_simple(&c->base, "SAVEPOINT onetrip_tx", e);
+	if (rc != 0) {
+		if (sqlite3_get_autocommit(c->h))
+			batch_lost(db);
+		writer_leave(db, own);
+		return rc;
+	}
+	*tx = &c->base;
 	return 0;
 }
 
-static void
-writer_release(struct sq_conn *c)
-{
-	if (c->writing) {
-		c->writing = false;
-		pthread_mutex_unlock(&c->base.db->write_mu);
-	}
-}
+static void sq_rollback(struct db_conn *tx, struct db_conn *own);
 
+/* Ends tx; returns once its changes are durable (group commit: with the
+ * batch it belongs to, synced on own, this thread's connection, while the
+ * next writer already runs). */
 static int
-sq_begin(struct db_conn *base, struct err *e)
+sq_commit(struct db_conn *tx, struct db_conn *own, struct err *e)
 {
-	struct sq_conn *c = (struct sq_conn *)base;
+	struct db *db = own->db;
+	struct sq_batch_member self;
 	int rc;
 
-	if (!c->writing) {
-		pthread_mutex_lock(&base->db->write_mu);
-		c->writing = true;
+	if (!db->batch_open) {
+		/* synchronous=FULL: one durable COMMIT per transaction. */
+		rc = sq_simple(tx, "COMMIT", e);
+		if (rc != 0) {
+			/* A failed COMMIT may leave the transaction open. */
+			own->retryable = tx->retryable;
+			sq_rollback(tx, own);
+			return rc;
+		}
+		writer_release((struct sq_conn *)tx);
+		return 0;
 	}
-	rc = sq_simple(base, "BEGIN IMMEDIATE", e);
-	if (rc != 0)
-		writer_release(c);
-	return rc;
-}
-
-static int
-sq_commit(struct db_conn *base, struct err *e)
-{
-	struct sq_conn *c = (struct sq_conn *)base;
-	int rc = sq_simple(base, "COMMIT", e);
-
-	/* A failed COMMIT leaves the transaction open: the rollback that
-	 * follows releases the writer lock. */
-	if (rc == 0 || sqlite3_get_autocommit(c->h))
-		writer_release(c);
-	/* Durable before db_tx() returns; the next writer already runs. */
-	if (rc == 0 && base->db->group_commit)
-		rc = commit_durable(c, e);
-	return rc;
+	rc = sq_simple(tx, "RELEASE onetrip_tx", e);
+	if (rc != 0) {
+		own->retryable = tx->retryable;
+		sq_rollback(tx, own);
+		return rc;
+	}
+	memset(&self, 0, sizeof(self));
+	self.next = db->batch_members;
+	db->batch_members = &self;
+	db->batch_n++;
+	writer_leave(db, own);
+	return batch_wait(db, &self, e);
 }
 
 static void
-sq_rollback(struct db_conn *base)
+sq_rollback(struct db_conn *tx, struct db_conn *own)
 {
-	struct sq_conn *c = (struct sq_conn *)base;
+	struct sq_conn *c = (struct sq_conn *)tx;
+	struct db *db = tx->db;
 
-	if (!sqlite3_get_autocommit(c->h) &&
+	if (db->batch_open) {
+		if (!sqlite3_get_autocommit(c->h) && sqlite3_exec(c->h,
+		    "ROLLBACK TO onetrip_tx; RELEASE onetrip_tx", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			log_error("sqlite: rollback to savepoint failed: %s",
+			    sqlite3_errmsg(c->h));
+		if (sqlite3_get_autocommit(c->h))
+			batch_lost(db);
+		else {
+			writer_leave(db, own);
+			return;
+		}
+	} else if (!sqlite3_get_autocommit(c->h) &&
 	    sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
 		log_error("sqlite: rollback failed: %s", sqlite3_errmsg(c->h));
 	writer_release(c);

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -855,6 +856,145 @@ group_commit_can_be_turned_off(void **state)
 	db_close(db);
 }
 
+
+/* Transactions batched into one SQLite transaction: a failing one rolls back
+ * alone, the others all commit; writes outside transactions made meanwhile
+ * get through; a plain SQLite connection of its own (another process would
+ * use one) sees every acknowledged row. */
+struct batch_worker {
+	struct db *db;
+	int id, ok, failed, unexpected;
+};
+
+static void *
+batch_work(void *arg)
+{
+	struct batch_worker *w = arg;
+	struct err e;
+	int64_t v;
+	int i, rc;
+
+	for (i = 0; i < GC_ROUNDS; i++) {
+		v = (int64_t)w->id * 1000 + i;
+		if (i % 5 == 4) {
+			rc = db_tx(w->db, gc_fail, NULL, &e);
+			if (rc == -ERR_INVALID)
+				w->failed++;
+			else
+				w->unexpected++;
+		} else if (db_tx(w->db, gc_insert, &v, &e) == 0)
+			w->ok++;
+		else
+			w->unexpected++;
+	}
+	db_thread_done(w->db);
+	return NULL;
+}
+
+static void
+batched_transactions_fail_alone(void **state)
+{
+	struct fixture *fx = *state;
+	struct batch_worker w[GC_THREADS];
+	pthread_t t[GC_THREADS];
+	char path[512];
+	sqlite3 *plain;
+	sqlite3_stmt *st;
+	struct db *db;
+	struct err e;
+	int64_t n = -1, ok = 0;
+	int i;
+
+	if (fx->pg)
+		skip();
+	db = gc_open(fx->dir, "batch.db");
+	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_gc (id INTEGER "
+	    "PRIMARY KEY, v BIGINT NOT NULL)", ""), 0);
+	for (i = 0; i < GC_THREADS; i++) {
+		w[i] = (struct batch_worker){ .db = db, .id = i };
+		assert_int_equal(pthread_create(&t[i], NULL, batch_work,
+		    &w[i]), 0);
+	}
+	/* Writes outside any transaction, while the batches run. */
+	for (i = 0; i < 20; i++)
+		assert_int_equal(db_exec(db, &e,
+		    "INSERT INTO t_gc (v) VALUES (?)", "i",
+		    (int64_t)500000 + i), 0);
+	for (i = 0; i < GC_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].unexpected, 0);
+		assert_int_equal(w[i].failed, GC_ROUNDS / 5);
+		ok += w[i].ok;
+	}
+	/* What another connection sees, through SQLite's own file layer. */
+	snprintf(path, sizeof(path), "%s/batch.db", fx->dir);
+	assert_int_equal(sqlite3_open_v2(path, &plain, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(plain, "SELECT COUNT(*), "
+	    "SUM(v < 0) FROM t_gc", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), ok + 20);
+	assert_int_equal(sqlite3_column_int64(st, 1), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(plain);
+	db_close(db);
+	db = gc_open(fx->dir, "batch.db");
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_gc", ""), DB_ROW);
+	assert_int_equal(n, ok + 20);
+	db_close(db);
+}
+
+static int
+big_insert(struct db *db, void *arg, struct err *e)
+{
+	int rows = *(const int *)arg;
+	char blob[3000];
+	int i, rc;
+
+	memset(blob, 'x', sizeof(blob) - 1);
+	blob[sizeof(blob) - 1] = '\0';
+	for (i = 0; i < rows; i++) {
+		rc = db_exec(db, e, "INSERT INTO t_big (v, pad) VALUES (?, ?)",
+		    "is", (int64_t)i, blob);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Commits whose WAL frames are far larger than the write buffer (and than
+ * one write of the file layer) reach the file whole. */
+static void
+large_commits_reach_the_wal_whole(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db;
+	struct err e;
+	json_t *row;
+	int64_t n = -1;
+	int rows;
+
+	if (fx->pg)
+		skip();
+	db = gc_open(fx->dir, "big.db");
+	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_big (id INTEGER "
+	    "PRIMARY KEY, v BIGINT NOT NULL, pad TEXT NOT NULL)", ""), 0);
+	for (rows = 1; rows <= 2000; rows *= 3)
+		assert_int_equal(db_tx(db, big_insert, &rows, &e), 0);
+	db_close(db);
+	db = gc_open(fx->dir, "big.db");
+	assert_int_equal(db_query_int(db, &e, &n,
+	    "SELECT COUNT(*) FROM t_big", ""), DB_ROW);
+	assert_int_equal(n, 1 + 3 + 9 + 27 + 81 + 243 + 729);
+	row = db_query_row(db, &e, "PRAGMA integrity_check", "");
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row,
+	    "integrity_check")), "ok");
+	json_decref(row);
+	db_close(db);
+}
+
 #define DB_TESTS \
 	cmocka_unit_test(url_safe_hides_the_password), \
 	cmocka_unit_test(migrations_apply_once), \
@@ -877,6 +1017,8 @@ main(void)
 		cmocka_unit_test(group_commit_syncs_every_write_alone),
 		cmocka_unit_test(group_commit_shares_syncs_between_threads),
 		cmocka_unit_test(group_commit_can_be_turned_off),
+		cmocka_unit_test(batched_transactions_fail_alone),
+		cmocka_unit_test(large_commits_reach_the_wal_whole),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		DB_TESTS,
