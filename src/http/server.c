@@ -49,6 +49,9 @@
     12288)
 
 #define STOP_WAIT_MS 10000
+/* Default worker threads: per core, and at most. */
+#define SERVE_THREADS_PER_CPU 8
+#define SERVE_THREADS_MAX 64
 /* Body bytes read and dropped after a chunked body passed its limit. */
 #define DISCARD_LIMIT ((size_t)8 << 20)
 
@@ -798,8 +801,14 @@ server_start(struct server **out, struct app *app,
 	/* Peers that close early must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	if (threads == 0) {
+		/* Handlers wait on the database (the SQLite writer and its
+		 * batched, synced commits; PostgreSQL round trips), so more
+		 * threads than cores keep the cores busy and let commits be
+		 * shared (bench/README.md §3). */
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = ncpu > 0 ? (unsigned)ncpu : 1;
+		threads = ncpu > 0 ? (unsigned)ncpu * SERVE_THREADS_PER_CPU : 8;
+		if (threads > SERVE_THREADS_MAX)
+			threads = SERVE_THREADS_MAX;
 	}
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
