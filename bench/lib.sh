@@ -81,6 +81,17 @@ gen_build() {
 	fi
 }
 
+# lives_build -> builds build/bench/lives (the case-life load client) and
+# sets LIVES.
+lives_build() {
+	LIVES=$ROOT/build/bench/lives
+	mkdir -p "$ROOT/build/bench"
+	if [ ! -x "$LIVES" ] || [ "$ROOT/bench/lives.c" -nt "$LIVES" ]; then
+		cc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$LIVES" \
+			"$ROOT/bench/lives.c" || return 1
+	fi
+}
+
 # load_now: the server's clock for benchmarks on generated data (the day
 # after the generated range).
 BENCH_DAY=2026-09-29

@@ -28,6 +28,7 @@ COUNT=200
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
 gen_build
+lives_build
 machine_line
 
 sql() { "$GEN" --db "$URL" --sql "$1"; }
@@ -44,13 +45,13 @@ for DBNAME in $DBS; do
 	fi
 	server_start "$URL" "$VAR" "$BENCH_NOW" --no-jobs
 	# Warm-up (logins, caches), then the counted lives, one at a time.
-	node "$ROOT/bench/lives.mjs" "$SERVER_URL" window 1 0 20 >/dev/null
-	node "$ROOT/bench/lives.mjs" "$SERVER_URL" dept 1 0 20 >/dev/null
+	"$LIVES" "$SERVER_URL" window 1 0 20 >/dev/null
+	"$LIVES" "$SERVER_URL" dept 1 0 20 >/dev/null
 	for flow in window dept; do
 		if [ "$DBNAME" = postgresql ]; then
 			sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
 			sql "SELECT pg_stat_statements_reset()" >/dev/null
-			node "$ROOT/bench/lives.mjs" "$SERVER_URL" $flow 1 0 $COUNT > "$WORK/count.json"
+			"$LIVES" "$SERVER_URL" $flow 1 0 $COUNT > "$WORK/count.json"
 			st=$(sql "SELECT SUM(calls) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat%'")
 			bg=$(sql "SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query = 'BEGIN'")
 			wr=$(sql "SELECT SUM(calls) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND (s.query LIKE 'INSERT%' OR s.query LIKE 'UPDATE%' OR s.query LIKE 'DELETE%')")
@@ -62,7 +63,7 @@ for DBNAME in $DBS; do
 			strace -f -c -e trace=fdatasync,fsync -p "$SERVER_PID" -o "$WORK/strace.txt" 2>/dev/null &
 			STRACE=$!
 			sleep 0.5
-			node "$ROOT/bench/lives.mjs" "$SERVER_URL" $flow 1 0 $COUNT > "$WORK/count.json"
+			"$LIVES" "$SERVER_URL" $flow 1 0 $COUNT > "$WORK/count.json"
 			kill -INT $STRACE; wait $STRACE 2>/dev/null || true
 			syncs=$(awk '$NF=="fdatasync" || $NF=="fsync" {n += $4} END {print n+0}' "$WORK/strace.txt")
 			printf '%-11s %-7s per life: %s fsync calls (one WAL sync per commit at most; group commit shares them)\n' \
@@ -70,7 +71,7 @@ for DBNAME in $DBS; do
 		fi
 	done
 	for flow in window instant dept; do
-		node "$ROOT/bench/lives.mjs" "$SERVER_URL" $flow "$CLIENTS" "$SECS" > "$WORK/run.json"
+		"$LIVES" "$SERVER_URL" $flow "$CLIENTS" "$SECS" > "$WORK/run.json"
 		node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const steps = Object.entries(r.steps).map(([k, v]) => `${k} ${v.p50_ms}/${v.p99_ms}`).join(", ");

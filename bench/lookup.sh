@@ -29,6 +29,8 @@ server_pct() {
 }
 
 run_wrk() { # name file
+	# Warm-up (caches, prepared statements), not counted.
+	wrk -t1 -c"$CONNS" -d2s -s "$ROOT/bench/paths.lua" "$SERVER_URL" -- "$2" >/dev/null
 	from=$(wc -l < "$WORK/$DBNAME/serve.log")
 	wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$ROOT/bench/paths.lua" \
 		"$SERVER_URL" -- "$2" > "$WORK/wrk.txt"
