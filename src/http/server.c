@@ -40,6 +40,7 @@
 #include "base/log.h"
 #include "base/utf8.h"
 #include "service/session.h"
+#include "store/db.h"
 
 /* Room for the request line and headers in MHD's per-connection pool: the
  * largest request we accept plus MHD's own bookkeeping and the response
@@ -49,8 +50,9 @@
     12288)
 
 #define STOP_WAIT_MS 10000
-/* Default worker threads: per core, and at most. */
-#define SERVE_THREADS_PER_CPU 8
+/* Default worker threads per core (SQLite, PostgreSQL) and at most. */
+#define SERVE_THREADS_PER_CPU_SQLITE 8
+#define SERVE_THREADS_PER_CPU_PG 2
 #define SERVE_THREADS_MAX 64
 /* Body bytes read and dropped after a chunked body passed its limit. */
 #define DISCARD_LIMIT ((size_t)8 << 20)
@@ -801,12 +803,16 @@ server_start(struct server **out, struct app *app,
 	/* Peers that close early must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	if (threads == 0) {
-		/* Handlers wait on the database (the SQLite writer and its
-		 * batched, synced commits; PostgreSQL round trips), so more
-		 * threads than cores keep the cores busy and let commits be
-		 * shared (bench/README.md §3). */
+		/* Handlers wait on the database. On SQLite more threads
+		 * than cores keep the cores busy while others wait for the
+		 * writer, and more waiting transactions share a commit; on
+		 * PostgreSQL each thread is a server process on the same
+		 * cores, and more of them queue on the same row locks
+		 * (bench/README.md §3). */
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = ncpu > 0 ? (unsigned)ncpu * SERVE_THREADS_PER_CPU : 8;
+		threads = (ncpu > 0 ? (unsigned)ncpu : 1) *
+		    (db_kind(app->db) == DB_SQLITE ?
+		    SERVE_THREADS_PER_CPU_SQLITE : SERVE_THREADS_PER_CPU_PG);
 		if (threads > SERVE_THREADS_MAX)
 			threads = SERVE_THREADS_MAX;
 	}
