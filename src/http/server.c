@@ -546,6 +546,12 @@ add_header(struct MHD_Response *resp, const char *name, const char *value)
 		log_warn("http: cannot add response header %s", name);
 }
 
+static int
+dump_to_buf(const char *data, size_t size, void *arg)
+{
+	return buf_append(arg, data, size) == 0 ? 0 : -1;
+}
+
 static enum MHD_Result
 respond(struct reqstate *st, struct MHD_Connection *conn)
 {
@@ -554,6 +560,7 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	const char *ctype = NULL;
 	bool has_cache = false;
 	enum MHD_Result ret;
+	struct buf out;
 	size_t len = 0;
 	char *text;
 
@@ -577,12 +584,19 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		len = (size_t)w->fd_size;
 		ctype = w->content_type;
 	} else if (w->json != NULL) {
-		len = json_dumpb(w->json, NULL, 0, JSON_COMPACT);
-		text = len > 0 ? arena_alloc(&st->req.arena, len) : NULL;
-		if (text != NULL && json_dumpb(w->json, text, len,
-		    JSON_COMPACT) == len)
+		/* One pass over the value (json_dumpb would need two: one
+		 * to size the buffer, one to fill it). */
+		buf_init(&out, 0);
+		if (json_dump_callback(w->json, dump_to_buf, &out,
+		    JSON_COMPACT) == 0 && out.len > 0) {
+			len = out.len;
+			text = buf_detach(&out, NULL);
 			resp = MHD_create_response_from_buffer(len, text,
-			    MHD_RESPMEM_PERSISTENT);
+			    MHD_RESPMEM_MUST_FREE);
+			if (resp == NULL)
+				free(text);
+		}
+		buf_release(&out);
 		json_decref(w->json);
 		w->json = NULL;
 		ctype = JSON_TYPE;
