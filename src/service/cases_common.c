@@ -79,6 +79,11 @@ facts_from_elements(struct item_facts *f, const char *text, struct err *e)
 	f->commitment = it.commitment;
 	f->online = catalog_item_online(&it);
 	f->certificate = strcmp(it.result_type, "licence") == 0;
+	f->delivery = 0;
+	for (int i = 0; i < it.n_delivery; i++)
+		f->delivery |= strcmp(it.delivery[i], "window") == 0 ?
+		    DELIVERY_WINDOW : strcmp(it.delivery[i], "post") == 0 ?
+		    DELIVERY_POST : DELIVERY_DOWNLOAD;
 	snprintf(f->result_name, sizeof(f->result_name), "%s",
 	    it.result_name);
 	f->n_materials = it.n_materials;

@@ -21,6 +21,13 @@
 
 /* What a case needs from its item version (immutable once published, so
  * cached by version id). */
+/* Result delivery methods an item offers (its "delivery" element). */
+enum {
+	DELIVERY_WINDOW = 1u << 0,
+	DELIVERY_POST = 1u << 1,
+	DELIVERY_DOWNLOAD = 1u << 2,    /* also 电子证照 */
+};
+
 struct item_facts {
 	int64_t version_id;
 	int64_t item_id;
@@ -36,6 +43,7 @@ struct item_facts {
 	bool commitment;
 	bool online;
 	bool certificate;        /* result is a licence (证照) */
+	unsigned delivery;       /* DELIVERY_* the item offers; 0: any */
 	char result_name[CASE_NAME_BYTES];
 	int n_materials;
 	struct {

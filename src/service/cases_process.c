@@ -155,6 +155,41 @@ trip_today(struct ctx *c, int64_t case_id)
 	return n > 0;
 }
 
+/* The method must be one the item's guide offers (电子证照 counts as a
+ * download). */
+static int
+delivery_offered(const struct item_facts *f, const char *method,
+    struct err *e)
+{
+	static const struct {
+		const char *method;
+		unsigned bit;
+		const char *label;
+	} all[] = {
+		{ "window", DELIVERY_WINDOW, "窗口领取" },
+		{ "post", DELIVERY_POST, "邮寄送达" },
+		{ "download", DELIVERY_DOWNLOAD, "网上下载" },
+	};
+	char offered[64] = "";
+	size_t n = 0;
+	unsigned bit = 0;
+
+	if (f->delivery == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(all[i].method, method) == 0)
+			bit = all[i].bit;
+		if (f->delivery & all[i].bit)
+			n += (size_t)snprintf(offered + n, sizeof(offered) - n,
+			    "%s%s", n > 0 ? "、" : "", all[i].label);
+	}
+	if (f->delivery & bit)
+		return 0;
+	return err_field(e, ERR_INVALID, "method", "method_not_offered",
+	    "该事项的结果送达方式为%s，不能选择%s", offered,
+	    case_delivery_label(method));
+}
+
 int
 case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
     const char *tracking_no, struct err *e)
@@ -168,6 +203,9 @@ case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
 	if (label == NULL)
 		return err_field(e, ERR_INVALID, "method", "bad_method",
 		    "送达方式须为 window、post 或 download");
+	rc = delivery_offered(p->facts, method, e);
+	if (rc != 0)
+		return rc;
 	if (strcmp(method, "post") == 0) {
 		rc = tracking_check(tracking_no, e);
 		if (rc != 0)

@@ -275,6 +275,28 @@ for (const db of dbKinds()) {
 			assert.equal(r.json.error.message, '无权处理其他部门的办件');
 		}
 
+		test('delivery only by a method the item offers', async () => {
+			// 建设项目环境影响登记表备案 offers window pickup and download, not post.
+			const item = await findItem(person, '建设项目环境影响登记表备案');
+			const g = ok(await person.get(`/api/guide/items/${item.id}`));
+			assert.deepEqual(g.elements.delivery, ['window', 'download']);
+			let cs = ok(await person.post('/api/cases', {
+				item_id: item.id, form: {}, materials: await materialsFor(person, g.elements.materials.length),
+			}), 201);
+			cs = ok(await window01.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
+			cs = ok(await act(window01, cs, 'approve', { reason: '准予备案' }));
+			const r = await window01.post(`/api/cases/${cs.id}/deliver`, {
+				method: 'post', tracking_no: 'SF1234567890', version: cs.version,
+			});
+			assertError(r, 400, 'method_not_offered');
+			assert.match(r.json.error.message, /窗口领取、网上下载/);
+			const still = ok(await window01.get(`/api/cases/${cs.id}`));
+			assert.equal(still.version, cs.version, 'a refused delivery changes nothing');
+			assert.equal(still.state, cs.state);
+			cs = ok(await window01.post(`/api/cases/${cs.id}/deliver`, { method: 'download', version: cs.version }));
+			assert.equal(cs.state, 'done');
+		});
+
 		test('即办件: accepted, approved and delivered at the window the same day', async () => {
 			const item = await findItem(scjgClerk, '个体工商户设立登记');
 			assert.equal(item.case_kind, 1);
