@@ -631,6 +631,12 @@ pdf_date_chinese(const char *ymd, char *out, size_t outsz)
 }
 
 void
+docs_thread_fonts_release(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+}
+
+void
 docs_fonts_release(void)
 {
 	void (*fc_fini)(void);

@@ -74,5 +74,8 @@ int pdf_date_chinese(const char *ymd, char *out, size_t outsz);
  * fontconfig's static data) so that leak checkers see a clean exit. Call
  * once at exit, after the last rendering, from the thread that rendered. */
 void docs_fonts_release(void);
+/* Releases the calling thread's font map (pango keeps one per thread); for
+ * threads that rendered and are about to end. */
+void docs_thread_fonts_release(void);
 
 #endif

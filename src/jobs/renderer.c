@@ -2,29 +2,106 @@
  * sealed PDFs (service/documents.c does the work). */
 #include "jobs/jobs.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include "base/clock.h"
 #include "base/log.h"
+#include "docs/pdf.h"
 #include "service/documents.h"
+#include "store/db.h"
 
 #define RENDER_BATCH 20      /* documents claimed per transaction round */
 #define RENDER_SLICE_MS 2000 /* a backlog is drained in slices this long, so
                               * that the other jobs still get their turn */
+#define RENDER_THREADS_MAX 4 /* threads sharing a backlog, this one included */
+
+/* One thread's share of a backlog: the documents whose id % shards ==
+ * shard, until the slice ends or the share is done. */
+struct share {
+	struct ctx c;
+	int shard, shards;
+	double until;
+	int done, rc;
+	struct err e;
+};
+
+static void
+drain(struct share *s)
+{
+	int done;
+
+	do {
+		done = 0;
+		s->rc = documents_render_shard(&s->c, RENDER_BATCH, s->shard,
+		    s->shards, &done, &s->e);
+		s->done += done;
+	} while (s->rc == 0 && done == RENDER_BATCH &&
+	    clock_mono_ms() < s->until);
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct share *s = arg;
+
+	drain(s);
+	docs_thread_fonts_release();
+	db_thread_done(s->c.db);
+	return NULL;
+}
+
+static int
+render_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > RENDER_THREADS_MAX ? RENDER_THREADS_MAX : (int)n;
+}
 
 static int
 run(struct ctx *c, struct err *e)
 {
+	struct share sh[RENDER_THREADS_MAX];
+	pthread_t t[RENDER_THREADS_MAX];
 	double t0 = clock_mono_ms();
-	int done, total = 0, rc;
+	int done = 0, total, n, started = 1, rc;
 
-	/* Keep going while rounds come back full: at peaks (hundreds of case
-	 * lives a second, two or three documents each) documents are made far
-	 * faster than one batch per interval could render them. */
-	do {
-		done = 0;
-		rc = documents_render_pending(c, RENDER_BATCH, &done, e);
-		total += done;
-	} while (rc == 0 && done == RENDER_BATCH &&
-	    clock_mono_ms() - t0 < RENDER_SLICE_MS);
+	rc = documents_render_pending(c, RENDER_BATCH, &done, e);
+	total = done;
+	if (rc != 0 || done < RENDER_BATCH)
+		goto out;
+	/* A backlog (at peaks, hundreds of case lives a second make two or
+	 * three documents each): the cores share it for the rest of the
+	 * slice, each thread its own documents. */
+	n = render_threads();
+	for (int i = 0; i < n; i++) {
+		sh[i] = (struct share){ .c = *c, .shard = i, .shards = n,
+		    .until = t0 + RENDER_SLICE_MS };
+		sh[i].c.arena = NULL;
+		err_clear(&sh[i].e);
+	}
+	for (int i = 1; i < n; i++) {
+		if (pthread_create(&t[i], NULL, helper_main, &sh[i]) != 0)
+			break;
+		started++;
+	}
+	if (started < n)
+		/* No helper thread: this one takes every share. */
+		sh[0].shards = 1;
+	drain(&sh[0]);
+	for (int i = 1; i < started; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < started; i++) {
+		total += sh[i].done;
+		if (rc == 0 && sh[i].rc != 0) {
+			rc = sh[i].rc;
+			*e = sh[i].e;
+		}
+	}
+out:
 	if (total > 0)
 		log_debug("renderer: %d document(s) ready", total);
 	return rc;

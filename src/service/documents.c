@@ -916,6 +916,13 @@ out:
 int
 documents_render_pending(struct ctx *c, int max, int *done, struct err *e)
 {
+	return documents_render_shard(c, max, 0, 1, done, e);
+}
+
+int
+documents_render_shard(struct ctx *c, int max, int shard, int shards,
+    int *done, struct err *e)
+{
 	json_t *ids, *v;
 	int64_t now = clock_now(), stale = 0;
 	size_t i;
@@ -941,9 +948,13 @@ documents_render_pending(struct ctx *c, int max, int *done, struct err *e)
 		log_warn("documents: %" PRId64 " abandoned rendering claim(s) "
 		    "released", stale);
 	}
+	if (shards < 1 || shard < 0 || shard >= shards)
+		return err_internal(e, "documents: shard %d of %d", shard,
+		    shards);
 	ids = db_query_json(c->db, e, "SELECT id FROM documents WHERE "
-	    "status = 'pending' AND next_try_at <= ? ORDER BY id LIMIT ?", "iI",
-	    now, max);
+	    "status = 'pending' AND next_try_at <= ? AND id % ? = ? "
+	    "ORDER BY id LIMIT ?", "iiiI", now, (int64_t)shards,
+	    (int64_t)shard, max);
 	if (ids == NULL)
 		return stmt_err(e);
 	json_array_foreach(ids, i, v) {

@@ -44,6 +44,11 @@ int document_enqueue_noaudit(struct ctx *c, int64_t case_id,
 /* Renders up to max pending documents (the job calls it); *done counts
  * them. Each document is rendered and sealed in its own transaction. */
 int documents_render_pending(struct ctx *c, int max, int *done, struct err *e);
+/* The same for the pending documents whose id % shards == shard, so that
+ * several threads (or servers) render a backlog without claiming the same
+ * ones. 0 <= shard < shards. */
+int documents_render_shard(struct ctx *c, int max, int shard, int shards,
+    int *done, struct err *e);
 
 /* Documents of a case, for whoever may see the case (JSON array, new ref):
  * [{id, kind, kind_label, doc_no, status:"pending"|"ready"|"failed",

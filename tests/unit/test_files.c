@@ -662,6 +662,40 @@ every_kind_renders(void **state)
 	}
 }
 
+/* Shards: two threads (or servers) sharing a backlog each render their own
+ * documents, and between them all of them. */
+static void
+render_shards_split_the_backlog(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ids[6];
+	struct err e;
+	int done = 0, odd = 0;
+
+	f->c.actor = &f->sys;
+	assert_int_equal(seal_create(&f->c, f->dept, "周海涛", NULL, &e), 0);
+	f->c.actor = &f->clerk;
+	for (int i = 0; i < 6; i++) {
+		ids[i] = enqueue(f, DOC_ACCEPT_NOTICE, NULL);
+		odd += (int)(ids[i] % 2);
+	}
+	f->c.actor = &f->sys;
+	assert_int_equal(documents_render_shard(&f->c, 20, 1, 2, &done, &e), 0);
+	assert_int_equal(done, odd);
+	for (int i = 0; i < 6; i++) {
+		char *st = doc_text(f, ids[i], "status");
+
+		assert_string_equal(st, ids[i] % 2 == 1 ? "ready" : "pending");
+		free(st);
+	}
+	assert_int_equal(documents_render_shard(&f->c, 20, 0, 2, &done, &e), 0);
+	assert_int_equal(done, 6 - odd);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM documents WHERE "
+	    "status = 'ready'"), 6);
+	assert_int_equal(documents_render_shard(&f->c, 20, 2, 2, &done, &e),
+	    -ERR_INTERNAL);
+}
+
 /* Rendering speed: how many documents per second are rendered, stored
  * and sealed (printed; asserts only that it is not absurdly slow). */
 static void
@@ -706,6 +740,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(every_kind_renders, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(render_shards_split_the_backlog,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(render_speed, setup, teardown),
 	};
 
