@@ -318,7 +318,8 @@ out:
  * A queue is the union of a few branches, each one index range read in
  * (inbox_rank, id) order: by window and state, by department and state,
  * and, for cases waiting at any window that accepts their item, one range
- * per item of the window (so that no branch ever sorts). Each branch yields
+ * per item of the window (so that no branch ever sorts; on PostgreSQL all
+ * of those in one query, a LATERAL join). Each branch yields
  * at most limit + 1 keys; the keys are merged, and only the page's cases
  * are then read. */
 
@@ -574,7 +575,19 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	for (size_t i = 0; i < nb && rc == 0; i++)
 		rc = run_branch(c, &br[i], warn, q->item_id, rank, after,
 		    limit + 1, &k, e);
-	if (rc == 0 && submitted)
+	if (rc == 0 && submitted && db_kind(c->db) == DB_POSTGRES)
+		/* The same ranges, one per item, in one round trip. */
+		rc = keys_collect(db_query(c->db, e, "SELECT k.inbox_rank, "
+		    "k.id FROM window_items w CROSS JOIN LATERAL (SELECT "
+		    "c.inbox_rank, c.id FROM cases c WHERE c.state = "
+		    "'submitted' AND c.item_id = w.item_id AND (c.inbox_rank, "
+		    "c.id) > (?, ?) AND (c.window_id IS NULL OR c.window_id = "
+		    "?) AND (? = '' OR c.warn_level = ?) ORDER BY "
+		    "c.inbox_rank, c.id LIMIT ?) k WHERE w.window_id = ? AND "
+		    "(? = 0 OR w.item_id = ?)", "siissIiii", rank, after,
+		    a->window_id, warn, warn, limit + 1, a->window_id,
+		    q->item_id, q->item_id), &k, e);
+	else if (rc == 0 && submitted)
 		rc = window_item_ids(c, q->item_id, &items, &nitems, e);
 	for (size_t i = 0; i < nitems && rc == 0; i++) {
 		struct branch b = { BR_ITEM_SUBMITTED, "submitted", 0,

@@ -424,6 +424,39 @@ for (const db of dbKinds()) {
 			assertError(await zj.get('/api/work/inbox?cursor=bad'), 400);
 		});
 
+		test('the comprehensive window pages through online applications for the items it accepts', async () => {
+			const item = await findItem(person, '建设项目环境影响登记表备案');
+			const g = ok(await person.get(`/api/guide/items/${item.id}`));
+			const mine = [];
+			for (let i = 0; i < 3; i++) {
+				mine.push(ok(await person.post('/api/cases', {
+					item_id: item.id, form: {}, materials: await materialsFor(person, g.elements.materials.length),
+				}), 201).id);
+			}
+			const seen = [];
+			let cursor = '';
+			for (let i = 0; i < 50; i++) {
+				const r = await window01.get(`/api/work/inbox?queue=accept&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+				assert.equal(r.status, 200, r.text);
+				assert.ok(r.json.items.length <= 1);
+				seen.push(...r.json.items);
+				if (!r.json.next_cursor) break;
+				cursor = r.json.next_cursor;
+			}
+			const ids = seen.map((x) => x.id);
+			assert.equal(new Set(ids).size, ids.length, 'no case twice');
+			for (const id of mine) assert.ok(ids.includes(id), `case ${id} in the window's 受理 queue`);
+			// Same urgency, newest last: the three appear in the order they came.
+			const pos = mine.map((id) => ids.indexOf(id));
+			assert.deepEqual([...pos].sort((x, y) => x - y), pos);
+			// Narrowed to the item, and not at a window that does not accept it.
+			const only = ok(await window01.get(`/api/work/inbox?queue=accept&item_id=${item.id}&limit=50`));
+			assert.ok(only.items.every((x) => x.item_id === item.id));
+			for (const id of mine) assert.ok(only.items.some((x) => x.id === id));
+			const other = ok(await scjgClerk.get('/api/work/inbox?queue=accept&limit=50'));
+			assert.ok(!other.items.some((x) => mine.includes(x.id)));
+		});
+
 		test('applicants see only their own cases', async () => {
 			const item = await findItem(person, '个体工商户变更登记');
 			const cs = ok(await person.post('/api/cases', { item_id: item.id, materials: await materialsFor(person, 3) }), 201);
