@@ -89,7 +89,8 @@ run(struct ctx *c, struct err *e)
 		started++;
 	}
 	if (started < n)
-		/* No helper thread: this one takes every share. */
+		/* A helper did not start: this thread takes every document
+		 * (a claim still keeps two threads off the same one). */
 		sh[0].shards = 1;
 	drain(&sh[0]);
 	for (int i = 1; i < started; i++)

@@ -2,7 +2,8 @@
  *
  * SQL is written once in a portable dialect with '?' placeholders; the
  * PostgreSQL driver rewrites them to $1..$n. Each thread gets its own
- * connection, opened lazily and kept until db_close(); prepared statements are
+ * connection, opened lazily and kept until db_close() (on SQLite, db_tx()
+ * runs on the one writer connection instead); prepared statements are
  * cached per connection by SQL text, so callers pass string literals and never
  * build SQL from input.
  *

@@ -1,6 +1,6 @@
-/* db_sqlite.c - the SQLite driver: WAL, durable commits (group commit, or
- * synchronous=FULL), one connection per thread, persistent prepared
- * statements. */
+/* db_sqlite.c - the SQLite driver: WAL, one connection per thread for reads
+ * and one shared writer connection for transactions, batched durable commits
+ * (or synchronous=FULL), persistent prepared statements. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
