@@ -17,7 +17,7 @@ CSTD := -std=c11 -D_GNU_SOURCE
 CFLAGS ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-SRC := $(sort $(wildcard src/*.c src/*/*.c))
+SRC := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
 MAIN := src/cli/main.c
 LIB_SRC := $(filter-out $(MAIN),$(SRC))
 EMBED_IN := $(sort $(wildcard src/store/migrations/*.sql data/*/*.txt data/*/*.json data/*/*.csv))

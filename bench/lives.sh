@@ -1,5 +1,5 @@
 #!/bin/sh
-# Complete case lives over HTTP on SQLite (WAL; every commit durable before its answer: group commit, or synchronous=FULL with ONETRIP_SQLITE_GROUP_COMMIT=0) and on
+# Complete case lives over HTTP on SQLite (WAL; every commit durable before its answer: group commit, or synchronous=FULL with the setting sqlite.group_commit=0) and on
 # PostgreSQL, with audit records, the documents left to the background
 # renderer:
 #   1. counts what one life costs: on PostgreSQL the write transactions

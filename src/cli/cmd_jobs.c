@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "base/config.h"
 #include "base/clock.h"
 #include "jobs/jobs.h"
 #include "store/db.h"
@@ -24,7 +25,7 @@ jobs_usage(FILE *f)
 	    "用法: onetrip jobs run-once [--db URL] [--var DIR] [--now 时刻]\n"
 	    "  立即执行一遍后台任务：办件期限检查与预警、文书生成、短信发送\n"
 	    "  --db   数据库，默认取环境变量 ONETRIP_DB\n"
-	    "  --var  数据目录，默认取环境变量 ONETRIP_VAR，否则 var\n"
+	    "  --var  数据目录，默认取配置项 var\n"
 	    "  --now  把系统时钟设为指定时刻（演示和测试用，须带时区），\n"
 	    "         例如 2026-09-28T09:00:00+08:00\n");
 }
@@ -75,7 +76,7 @@ cmd_jobs(int argc, char **argv)
 		clock_set_now(t);
 	}
 	if (var == NULL) {
-		var = getenv("ONETRIP_VAR");
+		var = config_str("var");
 		if (var == NULL || var[0] == '\0')
 			var = "var";
 	}

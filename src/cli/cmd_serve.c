@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "service/demo.h"
@@ -29,29 +30,23 @@ serve_usage(FILE *f)
 	    "                    [--secure-cookies] [--now 2026-09-28T09:00:00+08:00]\n"
 	    "                    [--no-jobs]\n"
 	    "  --listen   监听地址，默认 127.0.0.1:8080（端口 0 表示自动选择）\n"
-	    "  --db       数据库，默认取环境变量 ONETRIP_DB，否则 sqlite:var/onetrip.db\n"
+	    "  --db       数据库，默认取配置项 db（sqlite:var/onetrip.db）\n"
 	    "  --var      数据目录（上传文件、印章密钥），默认 var\n"
 	    "  --static   前端页面目录，默认 web/dist\n"
 	    "  --public-url  文书和二维码中使用的访问地址\n"
 	    "  --now      把系统时钟设为指定时刻（演示和测试用，须带时区）\n"
 	    "  --no-jobs  不运行后台任务（期限预警、文书生成、短信发送），\n"
 	    "             可用 onetrip jobs run-once 手动执行\n"
-	    "环境变量 ONETRIP_LISTEN、ONETRIP_VAR、ONETRIP_STATIC、ONETRIP_PUBLIC_URL\n"
-	    "分别作为对应参数的默认值。就绪后输出一行\n"
+	    "配置项 http.listen、var、http.static_dir、http.public_url、http.threads\n"
+	    "分别作为对应参数的默认值（--config FILE、--set key=value）。就绪后输出一行\n"
 	    "\"onetrip listening on http://HOST:PORT\"；收到 SIGTERM/SIGINT 后平稳退出。\n");
 }
 
+/* A command-line flag wins over the configuration (base/config.h). */
 static const char *
-env_or(const char *flag, const char *env, const char *def)
+flag_or(const char *flag, const char *key)
 {
-	const char *v;
-
-	if (flag != NULL)
-		return flag;
-	v = getenv(env);
-	if (v != NULL && v[0] != '\0')
-		return v;
-	return def;
+	return flag != NULL ? flag : config_str(key);
 }
 
 /* Lists the demo accounts of a SQLite database, so that `make run` shows
@@ -142,10 +137,15 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_bad_usage("serve", "多余的参数 %s", argv[optind]);
-	listen = env_or(listen, "ONETRIP_LISTEN", "127.0.0.1:8080");
-	var = env_or(var, "ONETRIP_VAR", "var");
-	stat_dir = env_or(stat_dir, "ONETRIP_STATIC", "web/dist");
-	public_url = env_or(public_url, "ONETRIP_PUBLIC_URL", NULL);
+	listen = flag_or(listen, "http.listen");
+	var = flag_or(var, "var");
+	stat_dir = flag_or(stat_dir, "http.static_dir");
+	public_url = flag_or(public_url, "http.public_url");
+	if (public_url[0] == '\0')
+		public_url = NULL;
+	secure = secure || config_bool("http.secure_cookies");
+	if (threads == 0)
+		threads = (unsigned)config_int("http.threads");
 	colon = strrchr(listen, ':');
 	if (colon == NULL || colon == listen || colon[1] == '\0' ||
 	    (size_t)(colon - listen) >= sizeof(host))

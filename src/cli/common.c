@@ -12,19 +12,15 @@
 #include <time.h>
 
 #include "app.h"
+#include "base/config.h"
 #include "store/db.h"
 
 const char *
 cli_db_url(const char *flag_value)
 {
-	const char *env;
-
 	if (flag_value != NULL && flag_value[0] != '\0')
 		return flag_value;
-	env = getenv("ONETRIP_DB");
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return "sqlite:var/onetrip.db";
+	return config_str("db");
 }
 
 int

@@ -1,7 +1,9 @@
 /* main.c - the `onetrip` program: one table of sub-commands. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "cli/cli.h"
 
 #ifndef ONETRIP_VERSION
@@ -25,6 +27,7 @@ static const struct command {
 	{ "audit", cmd_audit, "校验审计日志哈希链：audit verify" },
 	{ "calendar", cmd_calendar, "工作日计算：calendar deadline YYYY-MM-DD N" },
 	{ "seal", cmd_seal, "电子印章：seal create --dept --custodian" },
+	{ "config", cmd_config, "列出全部配置项：config show [--markdown]" },
 	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },
@@ -38,8 +41,8 @@ usage(FILE *f)
 	fprintf(f, "用法: onetrip <命令> [参数]   （onetrip <命令> --help 查看命令帮助）\n\n命令:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n环境变量 ONETRIP_DB 为 --db 的默认值"
-	    "（否则 sqlite:var/onetrip.db）。\n"
+	fprintf(f, "\n配置: --config FILE（key = value 行）和 --set key=value 可用于任何命令，\n"
+	    "后者优先；onetrip config show 列出全部配置项及其默认值。\n"
 	    "退出码: 0 成功, 1 失败, 2 用法错误。\n");
 }
 
@@ -61,10 +64,75 @@ cmd_version(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* Takes --config FILE and --set key=value out of argv, wherever they stand,
+ * and applies them: the file first, then every --set in order. */
+static int
+take_config_args(int *argc, char **argv)
+{
+	const char *file = NULL;
+	const char *sets[64];
+	int nsets = 0, i, out = 1;
+	struct err e;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		const char *v = NULL;
+		bool is_file;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		is_file = strcmp(a, "--config") == 0 ||
+		    strncmp(a, "--config=", 9) == 0;
+		if (!is_file && strcmp(a, "--set") != 0 &&
+		    strncmp(a, "--set=", 6) != 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (strchr(a, '=') != NULL)
+			v = strchr(a, '=') + 1;
+		else if (i + 1 < *argc)
+			v = argv[++i];
+		if (v == NULL) {
+			fprintf(stderr, "onetrip: %s 需要一个值\n", a);
+			return CLI_USAGE;
+		}
+		if (is_file)
+			file = v;
+		else if (nsets < (int)(sizeof(sets) / sizeof(sets[0])))
+			sets[nsets++] = v;
+		else {
+			fprintf(stderr, "onetrip: --set 过多\n");
+			return CLI_USAGE;
+		}
+	}
+	argv[out] = NULL;
+	*argc = out;
+	err_clear(&e);
+	if (file != NULL && config_load_file(file, &e) != 0) {
+		fprintf(stderr, "onetrip: %s\n", e.msg);
+		return CLI_USAGE;
+	}
+	for (i = 0; i < nsets; i++) {
+		if (config_set_arg(sets[i], &e) != 0) {
+			fprintf(stderr, "onetrip: %s\n", e.msg);
+			return CLI_USAGE;
+		}
+	}
+	return CLI_OK;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *name;
+	int rc;
+
+	rc = take_config_args(&argc, argv);
+	if (rc != CLI_OK)
+		return rc;
 
 	if (argc < 2) {
 		usage(stderr);

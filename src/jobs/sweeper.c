@@ -27,13 +27,13 @@
 #include "base/log.h"
 #include "core/calendar.h"
 #include "core/deadline.h"
+#include "base/config.h"
 #include "service/audit.h"
 #include "service/deadlines.h"
 #include "service/notify.h"
 #include "store/db.h"
 
 #define SWEEP_BATCH 200
-#define SUPPLEMENT_TIMEOUT_DEFAULT 10
 #define TEXT_BYTES 512
 
 static int
@@ -43,23 +43,10 @@ stmt_error(const struct err *e)
 	    -ERR_INTERNAL;
 }
 
-/* ONETRIP_SUPPLEMENT_TIMEOUT_DAYS (1..365), else the default. */
 static int
 supplement_timeout_days(void)
 {
-	const char *v = getenv("ONETRIP_SUPPLEMENT_TIMEOUT_DAYS");
-	char *end;
-	long n;
-
-	if (v == NULL || v[0] == '\0')
-		return SUPPLEMENT_TIMEOUT_DEFAULT;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || n < 1 || n > 365) {
-		log_warn("ONETRIP_SUPPLEMENT_TIMEOUT_DAYS=%s is not 1..365; "
-		    "using %d", v, SUPPLEMENT_TIMEOUT_DEFAULT);
-		return SUPPLEMENT_TIMEOUT_DEFAULT;
-	}
-	return (int)n;
+	return (int)config_int("case.supplement_timeout_days");
 }
 
 struct case_info {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/config.h"
 #include "base/log.h"
 #include "store/db_internal.h"
 
@@ -142,11 +143,8 @@ db_open(struct db **out, const char *url, struct err *e)
 	pthread_mutex_init(&db->write_mu, NULL);
 	pthread_mutex_init(&db->sync_mu, NULL);
 	pthread_cond_init(&db->sync_cv, NULL);
-	if (db->kind == DB_SQLITE) {
-		const char *gc = getenv("ONETRIP_SQLITE_GROUP_COMMIT");
-
-		db->group_commit = gc == NULL || strcmp(gc, "0") != 0;
-	}
+	if (db->kind == DB_SQLITE)
+		db->group_commit = config_bool("sqlite.group_commit");
 	rc = db_conn_acquire(db, &c, e);
 	if (rc != 0) {
 		db_close(db);

@@ -129,7 +129,7 @@ int db_backup_to(struct db *db, const char *dest_path, struct err *e);
  * connections run WAL with synchronous=NORMAL and the driver syncs the WAL
  * itself after each commit, one fdatasync covering every commit of this
  * process made meanwhile (group commit). The environment variable
- * ONETRIP_SQLITE_GROUP_COMMIT=0, read by db_open(), restores SQLite's own
+ * the setting sqlite.group_commit=0, read by db_open(), restores SQLite's own
  * synchronous=FULL (one sync inside every COMMIT).
  * The number of WAL syncs made by group commit in this process so far
  * (not counting SQLite's own checkpoint syncs); for tests. */

@@ -102,7 +102,7 @@ struct db {
 	 * synchronous=NORMAL and each takes a ticket; a commit returns once
 	 * the WAL has been synced past its ticket, one fdatasync covering
 	 * every commit made while the previous one ran. False: the env
-	 * ONETRIP_SQLITE_GROUP_COMMIT=0 asked for synchronous=FULL. */
+	 * the setting sqlite.group_commit=0 asked for synchronous=FULL. */
 	bool group_commit;
 	pthread_mutex_t sync_mu;
 	pthread_cond_t sync_cv;

@@ -225,7 +225,7 @@ sq_conn_close(struct db_conn *base)
  * commits are synced by its own driver (or by SQLite under FULL) before they
  * return, so every process keeps the guarantee for what it acknowledges.
  * Writes outside a transaction (autocommit) wait for a ticket too (sq_step).
- * ONETRIP_SQLITE_GROUP_COMMIT=0 turns all of this off: synchronous=FULL.
+ * the setting sqlite.group_commit=0 turns all of this off: synchronous=FULL.
  */
 static int
 wal_fsync(struct sq_conn *c)

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO } from '../lib/demo.mjs';
@@ -202,10 +202,26 @@ describe('onetrip init, migrate and demo on SQLite', () => {
 		assert.equal(r.out, 'audit chain intact: 0 records\n');
 	});
 
-	test('ONETRIP_DB is the default for --db', () => {
-		const r = run(['audit', 'verify'], { env: { ONETRIP_DB: `sqlite:${dir}/env.db` } });
+	test('the configuration file and --set give the default for --db; --set wins', () => {
+		writeFileSync(`${dir}/onetrip.conf`, `# test\ndb = sqlite:${dir}/file.db\n`);
+		let r = run(['--config', `${dir}/onetrip.conf`, 'audit', 'verify']);
 		assert.equal(r.code, 0, r.err);
-		assert.ok(existsSync(`${dir}/env.db`));
+		assert.ok(existsSync(`${dir}/file.db`));
+		r = run(['audit', 'verify', '--config', `${dir}/onetrip.conf`, '--set', `db=sqlite:${dir}/set.db`]);
+		assert.equal(r.code, 0, r.err);
+		assert.ok(existsSync(`${dir}/set.db`));
+		r = run(['--set', 'case.supplement_timeout_days=0', 'config', 'show']);
+		assert.equal(r.code, 2);
+		assert.match(r.err, /case\.supplement_timeout_days 须为 1 至 365 的整数/);
+		r = run(['--set', 'no.such.key=1', 'config', 'show']);
+		assert.equal(r.code, 2);
+		assert.match(r.err, /没有名为 no\.such\.key 的配置项/);
+		writeFileSync(`${dir}/bad.conf`, 'db = sqlite:x.db\nthis line is wrong\n');
+		r = run(['--config', `${dir}/bad.conf`, 'config', 'show']);
+		assert.equal(r.code, 2);
+		assert.match(r.err, /第 2 行/);
+		r = run(['--set', 'case.supplement_timeout_days=12', 'config', 'show']);
+		assert.match(r.out, /case\.supplement_timeout_days = 12/);
 	});
 
 	test('demo twice changes nothing; the audit chain covers it', () => {

@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/config.h"
 #include "base/embedded.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "base/config.h"
 #include "store/db.h"
 
 struct fixture {
@@ -832,9 +834,9 @@ group_commit_can_be_turned_off(void **state)
 
 	if (fx->pg)
 		skip();
-	setenv("ONETRIP_SQLITE_GROUP_COMMIT", "0", 1);
+	config_set("sqlite.group_commit", "0", NULL);
 	db = gc_open(fx->dir, "gc3.db");
-	unsetenv("ONETRIP_SQLITE_GROUP_COMMIT");
+	config_reset();
 	before = db_sqlite_sync_count();
 	assert_int_equal(db_exec(db, &e, "CREATE TABLE t_gc (id INTEGER "
 	    "PRIMARY KEY, v BIGINT NOT NULL)", ""), 0);

@@ -1,0 +1,266 @@
+/* config.c - the table of every setting and its reader (base/config.h).
+ *
+ * Add a setting by adding a row here, with the source of its default in
+ * `doc`; `onetrip config show --markdown` regenerates docs/configuration.md. */
+#include "base/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+#define CONFIG_VALUE_MAX 512
+
+/* Sorted by key. */
+static const struct config_key keys[] = {
+	{ "case.supplement_timeout_days", CONFIG_INT, "10", 1, 365,
+	  "一次性告知补正后申请人未补正、视为撤回申请的工作日数（本地规定）" },
+	{ "db", CONFIG_STR, "sqlite:var/onetrip.db", 0, 0,
+	  "数据库地址：sqlite:文件路径 或 postgresql://…（命令行 --db 同义）" },
+	{ "http.listen", CONFIG_STR, "127.0.0.1:8080", 0, 0,
+	  "监听地址 HOST:PORT，端口 0 表示自动选择" },
+	{ "http.public_url", CONFIG_STR, "", 0, 0,
+	  "对外访问地址，用于文书二维码和短信链接；为空时取监听地址；https 地址时 Cookie 带 Secure 并发送 HSTS" },
+	{ "http.secure_cookies", CONFIG_BOOL, "0", 0, 0,
+	  "Cookie 加 Secure 属性（部署在 TLS 之后）" },
+	{ "http.static_dir", CONFIG_STR, "web/dist", 0, 0,
+	  "前端页面目录" },
+	{ "http.threads", CONFIG_INT, "0", 0, 256,
+	  "工作线程数，0 表示按 CPU 核数自动确定" },
+	{ "login.lock_seconds", CONFIG_INT, "900", 60, 86400,
+	  "连续登录失败后锁定的秒数（等保三级：登录失败处理）" },
+	{ "login.max_failures", CONFIG_INT, "5", 3, 20,
+	  "锁定前允许的连续登录失败次数（等保三级：登录失败处理）" },
+	{ "session.absolute_seconds", CONFIG_INT, "43200", 600, 604800,
+	  "会话最长有效秒数，不论是否活动（OWASP ASVS 3.3）" },
+	{ "session.idle_seconds", CONFIG_INT, "1800", 60, 86400,
+	  "会话空闲超时秒数（等保三级：会话超时）" },
+	{ "sqlite.group_commit", CONFIG_BOOL, "1", 0, 0,
+	  "SQLite 合并提交：排队的事务一批提交并同步 WAL；0 表示每次提交 synchronous=FULL" },
+	{ "var", CONFIG_STR, "var", 0, 0,
+	  "数据目录：上传文件、文书、印章密钥、短信发件箱" },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Current values as text; NULL means the default. Written only before the
+ * server's threads start (and by tests). */
+static char *values[NKEYS];
+
+static const struct config_key *
+find(const char *key, size_t *idx)
+{
+	size_t lo = 0, hi = NKEYS;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(key, keys[mid].key);
+
+		if (c == 0) {
+			if (idx != NULL)
+				*idx = mid;
+			return &keys[mid];
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "yes") == 0 || strcmp(s, "on") == 0)
+		*out = true;
+	else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "no") == 0 || strcmp(s, "off") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+int
+config_set(const char *key, const char *value, struct err *e)
+{
+	const struct config_key *k;
+	size_t i;
+	int64_t n;
+	bool b;
+	char *copy;
+
+	k = find(key, &i);
+	if (k == NULL)
+		return err_field(e, ERR_INVALID, key, "unknown_setting",
+		    "没有名为 %s 的配置项", key);
+	if (strlen(value) >= CONFIG_VALUE_MAX)
+		return err_field(e, ERR_INVALID, key, "bad_setting",
+		    "配置项 %s 的值过长", key);
+	switch (k->type) {
+	case CONFIG_INT:
+		if (parse_int(value, &n) != 0 || n < k->min || n > k->max)
+			return err_field(e, ERR_INVALID, key, "bad_setting",
+			    "配置项 %s 须为 %lld 至 %lld 的整数", key,
+			    (long long)k->min, (long long)k->max);
+		break;
+	case CONFIG_BOOL:
+		if (parse_bool(value, &b) != 0)
+			return err_field(e, ERR_INVALID, key, "bad_setting",
+			    "配置项 %s 须为 0 或 1", key);
+		value = b ? "1" : "0";
+		break;
+	case CONFIG_STR:
+		break;
+	}
+	copy = strdup(value);
+	if (copy == NULL)
+		return err_internal(e, "config_set: out of memory");
+	free(values[i]);
+	values[i] = copy;
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+int
+config_set_arg(const char *arg, struct err *e)
+{
+	char buf[CONFIG_VALUE_MAX + 128];
+	char *eq;
+
+	if (strlen(arg) >= sizeof(buf))
+		return err_set(e, ERR_INVALID, "bad_setting", "配置参数过长");
+	strcpy(buf, arg);
+	eq = strchr(buf, '=');
+	if (eq == NULL)
+		return err_set(e, ERR_INVALID, "bad_setting",
+		    "配置参数须写作 key=value：%s", arg);
+	*eq = '\0';
+	return config_set(trim(buf), trim(eq + 1), e);
+}
+
+int
+config_load_file(const char *path, struct err *e)
+{
+	char line[CONFIG_VALUE_MAX + 128];
+	FILE *f;
+	int lineno = 0, rc = 0;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return err_set(e, ERR_INVALID, "config_file",
+		    "无法读取配置文件 %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = trim(line);
+		struct err le;
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		err_clear(&le);
+		if (config_set_arg(s, &le) != 0) {
+			rc = err_set(e, le.code, "config_file", "%s 第 %d 行: %s",
+			    path, lineno, le.msg);
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+void
+config_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		free(values[i]);
+		values[i] = NULL;
+	}
+}
+
+static const char *
+value_of(const char *key, enum config_type type)
+{
+	const struct config_key *k;
+	size_t i;
+
+	k = find(key, &i);
+	if (k == NULL || k->type != type) {
+		log_error("config: %s is not a setting of that type", key);
+		abort();
+	}
+	return values[i] != NULL ? values[i] : k->def;
+}
+
+int64_t
+config_int(const char *key)
+{
+	int64_t n = 0;
+
+	(void)parse_int(value_of(key, CONFIG_INT), &n);
+	return n;
+}
+
+bool
+config_bool(const char *key)
+{
+	return strcmp(value_of(key, CONFIG_BOOL), "1") == 0;
+}
+
+const char *
+config_str(const char *key)
+{
+	return value_of(key, CONFIG_STR);
+}
+
+size_t
+config_count(void)
+{
+	return NKEYS;
+}
+
+const struct config_key *
+config_key_at(size_t i)
+{
+	return i < NKEYS ? &keys[i] : NULL;
+}
+
+const char *
+config_value_at(size_t i)
+{
+	if (i >= NKEYS)
+		return NULL;
+	return values[i] != NULL ? values[i] : keys[i].def;
+}
