@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "service/auth.h"
-#include "service/session.h"
-#include "service/users.h"
+#include "service/account/account.h"
 
 #define AUTH_BODY_MAX 4096 /* a few short strings */
 

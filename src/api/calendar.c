@@ -9,7 +9,7 @@
 #include "http/http.h"
 
 #include "core/deadline.h"
-#include "service/calendar_admin.h"
+#include "service/case/case.h"
 
 #define CALENDAR_BODY_MAX 2048
 

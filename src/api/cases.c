@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "service/cases.h"
+#include "service/case/case.h"
 
 #define CASES_BODY_MAX (256 * 1024)
 #define CASE_BODY_SMALL (32 * 1024)

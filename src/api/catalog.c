@@ -23,9 +23,9 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "service/catalog.h"
-#include "service/files.h"
-#include "service/reform.h"
+#include "service/catalog/catalog.h"
+#include "service/records/records.h"
+#include "service/stats/stats.h"
 
 #define ITEM_BODY_MAX ((size_t)512 << 10)
 #define SMALL_BODY_MAX 16384

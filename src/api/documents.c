@@ -18,8 +18,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "service/certificates.h"
-#include "service/documents.h"
+#include "service/records/records.h"
 
 static void
 get_case_documents(struct http_req *r, struct http_resp *w)

@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "service/certificates.h"
-#include "service/files.h"
+#include "service/records/records.h"
 
 static void
 post_upload(struct http_req *r, struct http_resp *w)

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "base/limits.h"
-#include "service/catalog.h"
-#include "service/files.h"
+#include "service/catalog/catalog.h"
+#include "service/records/records.h"
 
 static void
 get_items(struct http_req *r, struct http_resp *w)

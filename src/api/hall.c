@@ -12,7 +12,7 @@
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
 
-#include "service/hall.h"
+#include "service/hall/hall.h"
 
 #define HALL_BODY_MAX 65536
 

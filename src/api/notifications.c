@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "base/limits.h"
-#include "service/notify.h"
+#include "service/platform/platform.h"
 
 static void
 get_notifications(struct http_req *r, struct http_resp *w)

@@ -5,7 +5,7 @@
  *                                          every document it sealed, newest first */
 #include "http/http.h"
 
-#include "service/seals.h"
+#include "service/records/records.h"
 
 static void
 get_seal(struct http_req *r, struct http_resp *w)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "service/users.h"
+#include "service/account/account.h"
 
 #define USERS_BODY_MAX 8192
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "service/warnings.h"
+#include "service/case/case.h"
 
 #define EXPLAIN_BODY_MAX 65536
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "service/case_admin.h"
+#include "service/case/case.h"
 
 static void
 get_extensions(struct http_req *r, struct http_resp *w)

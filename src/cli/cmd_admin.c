@@ -15,9 +15,8 @@
 
 #include "app.h"
 #include "base/limits.h"
-#include "service/audit.h"
-#include "service/ctx.h"
-#include "service/users.h"
+#include "service/platform/platform.h"
+#include "service/account/account.h"
 #include "store/db.h"
 
 /* Options every data command shares: --db and --help, plus an optional

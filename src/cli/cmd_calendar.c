@@ -21,8 +21,8 @@
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/deadline.h"
-#include "service/ctx.h"
-#include "service/deadlines.h"
+#include "service/platform/platform.h"
+#include "service/case/case.h"
 #include "store/db.h"
 
 static void

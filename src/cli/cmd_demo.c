@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "app.h"
-#include "service/ctx.h"
-#include "service/demo.h"
+#include "service/platform/platform.h"
+#include "demo/demo.h"
 #include "store/db.h"
 
 static void

@@ -13,8 +13,8 @@
 #include <jansson.h>
 
 #include "app.h"
-#include "service/ctx.h"
-#include "service/seals.h"
+#include "service/platform/platform.h"
+#include "service/records/records.h"
 #include "store/db.h"
 
 static void

@@ -18,7 +18,7 @@
 #include "base/config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
-#include "service/demo.h"
+#include "demo/demo.h"
 #include "store/db.h"
 
 static void

@@ -15,7 +15,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "service/ctx.h"
+#include "service/platform/platform.h"
 
 struct app;
 struct MHD_Connection;

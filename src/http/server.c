@@ -39,7 +39,7 @@
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/utf8.h"
-#include "service/session.h"
+#include "service/account/account.h"
 #include "store/db.h"
 
 /* Room for the request line and headers in MHD's per-connection pool: the

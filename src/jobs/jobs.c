@@ -16,7 +16,7 @@
 #include "app.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "service/deadlines.h"
+#include "service/case/case.h"
 #include "store/db.h"
 
 static const struct job *const all_jobs[] = {

@@ -10,7 +10,7 @@
 #define ONETRIP_JOBS_JOBS_H
 
 #include "base/err.h"
-#include "service/ctx.h"
+#include "service/platform/platform.h"
 
 struct app;
 

@@ -8,7 +8,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "docs/pdf.h"
-#include "service/documents.h"
+#include "service/records/records.h"
 #include "store/db.h"
 
 #define RENDER_BATCH 20      /* documents claimed per transaction round */

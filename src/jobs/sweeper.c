@@ -28,9 +28,8 @@
 #include "core/calendar.h"
 #include "core/deadline.h"
 #include "base/config.h"
-#include "service/audit.h"
-#include "service/deadlines.h"
-#include "service/notify.h"
+#include "service/platform/platform.h"
+#include "service/case/case.h"
 #include "store/db.h"
 
 #define SWEEP_BATCH 200

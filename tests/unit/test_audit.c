@@ -8,8 +8,7 @@
 #include <openssl/evp.h>
 
 #include "base/err.h"
-#include "service/audit.h"
-#include "service/ctx.h"
+#include "service/platform/platform.h"
 #include "store/db.h"
 #include "unit_db.h"
 

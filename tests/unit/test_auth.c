@@ -12,10 +12,8 @@
 #include "app.h"
 #include "base/clock.h"
 #include "base/err.h"
-#include "service/auth.h"
-#include "service/ctx.h"
-#include "service/session.h"
-#include "service/users.h"
+#include "service/account/account.h"
+#include "service/platform/platform.h"
 #include "store/db.h"
 #include "unit_db.h"
 

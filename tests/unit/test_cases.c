@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "core/catalog.h"
-#include "service/cases.h"
+#include "service/case/case.h"
 #include "store/db.h"
 #include "unit_db.h"
 

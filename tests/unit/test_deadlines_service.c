@@ -15,11 +15,8 @@
 #include "base/clock.h"
 #include "core/calendar.h"
 #include "jobs/jobs.h"
-#include "service/calendar_admin.h"
-#include "service/ctx.h"
-#include "service/deadlines.h"
-#include "service/notify.h"
-#include "service/warnings.h"
+#include "service/case/case.h"
+#include "service/platform/platform.h"
 #include "store/db.h"
 #include "unit_db.h"
 

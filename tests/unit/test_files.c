@@ -19,11 +19,8 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "docs/pdf.h"
-#include "service/certificates.h"
-#include "service/ctx.h"
-#include "service/documents.h"
-#include "service/files.h"
-#include "service/seals.h"
+#include "service/records/records.h"
+#include "service/platform/platform.h"
 #include "store/db.h"
 #include "unit_db.h"
 

@@ -14,8 +14,8 @@
 #include "app.h"
 #include "base/err.h"
 #include "docs/sm3.h"
-#include "service/ctx.h"
-#include "service/seals.h"
+#include "service/platform/platform.h"
+#include "service/records/records.h"
 #include "store/db.h"
 #include "unit_db.h"
 

@@ -8,7 +8,7 @@
 
 #include "base/err.h"
 #include "core/workflow.h"
-#include "service/ctx.h"
+#include "service/platform/platform.h"
 
 #define ALL WORKFLOW_ROLE_ALL
 

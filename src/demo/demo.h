@@ -1,0 +1,34 @@
+/* demo.h - the Baihe County demo dataset (service/demo.c): departments and
+ * utility companies from data/demo/departments.json, the demo accounts, and
+ * whatever further loaders are listed in demo.c's demo_loaders[].
+ *
+ * Everything is created through the same service functions the API uses, by
+ * the system actor, so it is audited. Loading is idempotent: what exists
+ * (by department name or login) is left alone, so a second run changes
+ * nothing and appends no audit record. */
+#ifndef ONETRIP_DEMO_DEMO_H
+#define ONETRIP_DEMO_DEMO_H
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "service/platform/platform.h"
+
+struct db;
+
+#define DEMO_PASSWORD "Baihe@2024"
+#define DEMO_DEPARTMENTS_FILE "data/demo/departments.json"
+
+/* Loads everything; c->actor should be a system actor. */
+int demo_load(struct ctx *c, struct err *e);
+
+/* One step of demo_load(): departments and accounts. Exposed for tests. */
+int demo_load_departments(struct ctx *c, struct err *e);
+int demo_load_accounts(struct ctx *c, struct err *e);
+
+/* The demo accounts present in the database, in a fixed order, as a new
+ * JSON array of {"login", "label"} (label: role and department in
+ * Chinese). An empty array when there are none; NULL on error. */
+json_t *demo_accounts(struct db *db, struct err *e);
+
+#endif

@@ -1,0 +1,237 @@
+/* account.h - the public interface of the service domain "account". */
+#ifndef ONETRIP_SERVICE_ACCOUNT_ACCOUNT_H
+#define ONETRIP_SERVICE_ACCOUNT_ACCOUNT_H
+
+/* users.h - staff accounts, passwords, the user list and "me"
+ * (service/users.c).
+ *
+ * A user object (JSON) is
+ *   {id, kind:"person"|"enterprise"|"staff", login, login_masked, name,
+ *    roles:["clerk",..], dept_id, dept_name, window_id}
+ * and never carries password data. In lists, logins and mobiles of
+ * applicants are masked (login is then the masked form too). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "service/platform/platform.h"
+
+/* Filters and page of user_list(). Zero/NULL fields do not filter. */
+struct user_filter {
+	char kind;          /* 'P', 'E', 'S' or 0 */
+	int64_t dept_id;
+	unsigned roles;     /* any of these role bits */
+	const char *q;      /* part of the name, or the exact login */
+	int64_t after_id;   /* keyset cursor: ids greater than this */
+	int limit;          /* 0: LIMIT_PAGE_DEFAULT; at most LIMIT_PAGE_MAX */
+};
+
+/* Creates a staff account (kind 'S'). Allowed for sysadmin and hall_admin
+ * (and the system actor); a hall_admin may not grant sysadmin. mobile may be
+ * NULL or ""; dept_id and window_id may be 0 (none). roles must be a
+ * non-empty mask of staff roles. login: 3..32 of a-z 0-9 _ . -, starting
+ * with a letter (stored lower-case). Audit "user.add_staff". */
+int user_add_staff(struct ctx *c, const char *login, const char *name,
+    const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
+    const char *password, struct err *e);
+
+/* Sets a password. A sysadmin (or the system actor) may set anyone's
+ * without old_password; a user may set their own when old_password matches.
+ * Clears the failure counter and lock. When set for someone else, that
+ * user's sessions end. Audit "user.set_password". */
+int user_set_password(struct ctx *c, const char *login,
+    const char *old_password, const char *new_password, struct err *e);
+
+/* Page of users for sysadmin and hall_admin: *out = new reference to
+ * {"items":[user..], "next_after": id|null}. */
+int user_list(struct ctx *c, const struct user_filter *f, json_t **out,
+    struct err *e);
+
+/* The acting user's object (unmasked login). Served from the session's
+ * actor and a short-lived department-name cache: no database work in the
+ * common case. ERR_UNAUTHENTICATED when anonymous. */
+int user_get_me(struct ctx *c, json_t **out, struct err *e);
+
+/* Loads user id as a user object, without an authorisation check: for
+ * services that have already decided the caller may see it. mask: mask an
+ * applicant's login as in lists. ERR_NOT_FOUND when absent. */
+int user_json_by_id(struct ctx *c, int64_t id, bool mask, json_t **out,
+    struct err *e);
+
+/* The id of the account with this login (normalised as at login), without
+ * an authorisation check. ERR_NOT_FOUND when absent. */
+int user_id_by_login(struct ctx *c, const char *login, int64_t *id,
+    struct err *e);
+
+/* The audit role name of an account's roles ("applicant", "sysadmin", ...):
+ * its most powerful role. */
+const char *user_primary_role(enum actor_kind kind, unsigned roles);
+
+/* Forgets cached department names (tests; after renaming a department). */
+void user_dept_cache_clear(void);
+
+
+/* session.h - login sessions (service/session.c).
+ *
+ * A session token is 32 random bytes (libsodium), given to the client as
+ * base64url once; the database keeps only its SHA-256 (hex). Sessions expire
+ * after 30 idle minutes and 12 hours in all. Resolution is cached in memory
+ * for a few seconds so that an authenticated read costs no database write;
+ * last-seen is written back at most once a minute. */
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+#define SESSION_COOKIE "onetrip_session"
+#define SESSION_CSRF_HEADER "X-CSRF-Token"
+
+struct session_info {
+	struct actor actor;
+	char token_hash[65];  /* hex SHA-256 of the token */
+	char csrf[65];        /* CSRF token bound to the session (hex) */
+};
+
+/* Resolves a raw token (from the cookie or the Bearer header) into the
+ * session's actor. ERR_UNAUTHENTICATED when unknown or expired. */
+int session_resolve(struct ctx *c, const char *token, struct session_info *out,
+    struct err *e);
+/* Drops cached sessions (tests, shutdown). */
+void session_cache_clear(void);
+
+
+/* auth.h - registration, passwords, login and logout (service/auth.c), and
+ * the session helpers of service/session.c that session.h does not list.
+ *
+ * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str). Logins
+ * are normalised: an ID number or credit code upper-case, a staff user name
+ * lower-case (auth_login_normalise). After cfg->login_max_failures wrong
+ * passwords in a row an account is locked for cfg->login_lock_s seconds. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+#define AUTH_TOKEN_CHARS 43      /* base64url (no padding) of 32 bytes */
+#define AUTH_HASH_HEX 64         /* hex SHA-256 */
+#define AUTH_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define AUTH_LOGIN_MAX 63        /* bytes of a normalised login (fits actor.login) */
+
+/* A new session as handed to the client once. */
+struct auth_session {
+	char token[AUTH_TOKEN_CHARS + 1];   /* raw token: cookie or Bearer */
+	char token_hash[AUTH_HASH_HEX + 1]; /* what the database keeps */
+	char csrf[AUTH_HASH_HEX + 1];       /* hex of 32 random bytes */
+	int64_t created_at;
+	int64_t expires_at;                 /* absolute end */
+};
+
+/* Creates an applicant account. kind is ACTOR_PERSON (idno = 居民身份证号码,
+ * a lower-case x is accepted and stored upper-case) or ACTOR_ENTERPRISE
+ * (idno = 统一社会信用代码). mobile is required. Anyone may register.
+ * On success *id_out (if not NULL) is the new id and *user_out (if not NULL)
+ * a new reference to the user object (caller decrefs).
+ * Errors: ERR_INVALID (field named) for a bad kind, ID number, credit code,
+ * name or mobile; ERR_UNPROCESSABLE "weak_password"; ERR_CONFLICT
+ * "login_taken". Audit "user.register". */
+int auth_register(struct ctx *c, enum actor_kind kind, const char *idno,
+    const char *name, const char *mobile, const char *password,
+    json_t **user_out, int64_t *id_out, struct err *e);
+
+/* Checks login/password and opens a session. user_agent may be NULL.
+ * *user_out (if not NULL) gets a new reference to the user object.
+ * Errors: ERR_UNAUTHENTICATED "bad_credentials" (also for unknown logins,
+ * after the same hashing work), ERR_LOCKED "account_locked",
+ * ERR_FORBIDDEN "account_disabled". Audit "auth.login",
+ * "auth.login_failed", "auth.locked". */
+int auth_login(struct ctx *c, const char *login, const char *password,
+    const char *user_agent, struct auth_session *out, json_t **user_out,
+    struct err *e);
+
+/* Ends the acting user's session with this token hash (from
+ * http_req.session_hash). Audit "auth.logout". */
+int auth_logout(struct ctx *c, const char *token_hash, struct err *e);
+
+/* Password policy: 8..LIMIT_PASSWORD_BYTES bytes, valid UTF-8, at least three
+ * of lower-case, upper-case, digit, other. field names the input in e. */
+int auth_password_check(const char *password, const char *field,
+    struct err *e);
+/* Argon2id hash string of password into out. */
+int auth_password_hash(const char *password,
+    char out[AUTH_PASSWORD_HASH_MAX], struct err *e);
+/* True when password matches the stored hash string. */
+bool auth_password_verify(const char *hash, const char *password);
+
+/* Copies a person's or organisation's name without surrounding blanks into
+ * out (LIMIT_NAME_CHARS * 4 + 1 bytes suffice); checks UTF-8, control
+ * characters and 1..LIMIT_NAME_CHARS code points (ERR_INVALID, field
+ * "name"). */
+int auth_check_name(const char *in, char *out, size_t outsz, struct err *e);
+
+/* Normalises a login for look-up and storage: a valid ID number or credit
+ * code (after upper-casing) upper-case, anything else lower-case ASCII.
+ * Returns 0, or -1 when in is empty, too long or not printable ASCII. */
+int auth_login_normalise(const char *in, char *out, size_t outsz);
+
+/* Makes sure libsodium is initialised (idempotent, thread-safe). */
+int auth_crypto_init(struct err *e);
+
+/* --- session.c --- */
+
+/* Fills s with a fresh random token, its hash and a CSRF token; times from
+ * clock_now() and cfg->session_absolute_s. No database work. */
+int session_token_new(const struct ctx *c, struct auth_session *s,
+    struct err *e);
+/* Stores the session row (must run inside db_tx). ua is sanitised. */
+int session_insert(struct ctx *c, int64_t user_id,
+    const struct auth_session *s, const char *user_agent, struct err *e);
+/* hex SHA-256 of a raw token. */
+void session_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
+/* The CSRF token of a live session, from the cache or the database. */
+int session_csrf(struct ctx *c, const char *token_hash,
+    char out[AUTH_HASH_HEX + 1], struct err *e);
+/* Drops one session, or every session of a user, from the cache (call after
+ * the commit that deleted them or changed the user). */
+void session_cache_forget(const char *token_hash);
+void session_cache_forget_user(int64_t user_id);
+
+
+/* me_extra.h - the parts of GET /api/me that are not in the session's actor
+ * (service/me_extra.c): the account's own mobile number and, for clerks,
+ * the name and number of their window.
+ *
+ * Served from a small per-user cache (ME_EXTRA_TTL seconds), so that
+ * GET /api/me stays free of database work in the common case; a renamed
+ * window shows its new name within that time. */
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+
+#define ME_EXTRA_TTL 60
+#define ME_MOBILE_BYTES 32
+#define ME_WINDOW_BYTES (LIMIT_NAME_CHARS * 4 + 1)
+#define ME_WNUMBER_BYTES 64
+
+struct me_extra {
+	char mobile[ME_MOBILE_BYTES];          /* "" when none */
+	char window_name[ME_WINDOW_BYTES];     /* "" when no window */
+	char window_number[ME_WNUMBER_BYTES];  /* "" when no window */
+};
+
+/* Fills x for the actor (a person, enterprise or staff account). */
+int me_extra_get(struct ctx *c, struct me_extra *x, struct err *e);
+
+/* Forgets every cached entry (tests). */
+void me_extra_cache_clear(void);
+
+
+#endif

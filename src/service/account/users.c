@@ -1,0 +1,643 @@
+/* users.c - staff accounts, password changes, the user list and "me". */
+#include "service/account/account.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "base/clock.h"
+#include "base/idno.h"
+#include "base/limits.h"
+#include "base/utf8.h"
+#include "service/platform/platform.h"
+#include "store/db.h"
+
+#define STAFF_LOGIN_MIN 3
+#define STAFF_LOGIN_MAX 32
+#define NAME_BYTES (LIMIT_NAME_CHARS * 4 + 1)
+
+/* Department names for user_get_me(), so that GET /api/me needs no query.
+ * Direct-mapped on the id; an entry is trusted for DEPT_CACHE_TTL seconds
+ * (a renamed department shows its new name within that time). */
+#define DEPT_CACHE_SLOTS 64
+#define DEPT_CACHE_TTL 60
+
+struct dept_entry {
+	int64_t id;
+	int64_t at;
+	char name[NAME_BYTES];
+};
+
+static struct dept_entry dept_cache[DEPT_CACHE_SLOTS];
+static pthread_mutex_t dept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const unsigned role_order[] = {
+	ROLE_SYSADMIN, ROLE_HALL_ADMIN, ROLE_SUPERVISOR, ROLE_DEPT_ADMIN,
+	ROLE_APPROVER, ROLE_CLERK, ROLE_APPLICANT,
+};
+
+static int
+stmt_error(const struct err *e)
+{
+	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
+	    -ERR_INTERNAL;
+}
+
+const char *
+user_primary_role(enum actor_kind kind, unsigned roles)
+{
+	if (kind == ACTOR_SYSTEM)
+		return "system";
+	if (kind == ACTOR_PERSON || kind == ACTOR_ENTERPRISE)
+		return "applicant";
+	for (size_t i = 0; i < sizeof(role_order) / sizeof(role_order[0]); i++)
+		if (roles & role_order[i])
+			return role_name(role_order[i]);
+	return "";
+}
+
+static const char *
+kind_name(char kind)
+{
+	switch (kind) {
+	case 'P':
+		return "person";
+	case 'E':
+		return "enterprise";
+	case 'S':
+		return "staff";
+	default:
+		return "";
+	}
+}
+
+static json_t *
+roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+
+	for (unsigned bit = 1; bit != 0 && bit <= ROLE_SYSADMIN; bit <<= 1)
+		if ((roles & bit) && role_name(bit)[0] != '\0')
+			json_array_append_new(a, json_string(role_name(bit)));
+	return a;
+}
+
+static json_t *
+id_or_null(int64_t id)
+{
+	return id > 0 ? json_integer((json_int_t)id) : json_null();
+}
+
+/* The user object. Applicants' logins are masked when mask is set. */
+static json_t *
+user_object(int64_t id, char kind, const char *login, const char *name,
+    unsigned roles, int64_t dept_id, const char *dept_name,
+    int64_t window_id, bool mask)
+{
+	char masked[AUTH_LOGIN_MAX + 1];
+	bool applicant = kind == 'P' || kind == 'E';
+
+	if (applicant)
+		idno_mask(login, masked, sizeof(masked));
+	else
+		snprintf(masked, sizeof(masked), "%s", login);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)id,
+	    "kind", kind_name(kind),
+	    "login", mask ? masked : login,
+	    "login_masked", masked,
+	    "name", name,
+	    "roles", roles_json(roles),
+	    "dept_id", id_or_null(dept_id),
+	    "dept_name", dept_name != NULL && dept_id > 0 ?
+	    json_string(dept_name) : json_null(),
+	    "window_id", id_or_null(window_id));
+}
+
+int
+user_json_by_id(struct ctx *c, int64_t id, bool mask, json_t **out,
+    struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	*out = NULL;
+	s = db_query(c->db, e, "SELECT u.id, u.kind, u.login, u.name, u.roles, "
+	    "u.dept_id, d.name, u.window_id FROM users u LEFT JOIN departments "
+	    "d ON d.id = u.dept_id WHERE u.id = ?", "i", id);
+	if (s == NULL)
+		return stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		*out = user_object(db_col_int(s, 0), db_col_text(s, 1)[0],
+		    db_col_text(s, 2), db_col_text(s, 3),
+		    (unsigned)db_col_int(s, 4), db_col_int(s, 5),
+		    db_col_is_null(s, 6) ? NULL : db_col_text(s, 6),
+		    db_col_int(s, 7), mask);
+		rc = *out != NULL ? 0 : err_internal(e, "user_object failed");
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOT_FOUND, "user_not_found", "用户不存在");
+	}
+	db_finish(s);
+	return rc;
+}
+
+int
+user_id_by_login(struct ctx *c, const char *login, int64_t *id,
+    struct err *e)
+{
+	char norm[AUTH_LOGIN_MAX + 1];
+	int rc;
+
+	*id = 0;
+	if (auth_login_normalise(login, norm, sizeof(norm)) != 0)
+		return err_field(e, ERR_NOT_FOUND, "login", "user_not_found",
+		    "用户不存在");
+	rc = db_query_int(c->db, e, id, "SELECT id FROM users WHERE login = ?",
+	    "s", norm);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_field(e, ERR_NOT_FOUND, "login", "user_not_found",
+		    "用户不存在");
+	return 0;
+}
+
+void
+user_dept_cache_clear(void)
+{
+	pthread_mutex_lock(&dept_lock);
+	memset(dept_cache, 0, sizeof(dept_cache));
+	pthread_mutex_unlock(&dept_lock);
+}
+
+/* Department name into out; "" when the department does not exist. */
+static int
+dept_name(struct ctx *c, int64_t id, char out[NAME_BYTES], struct err *e)
+{
+	struct dept_entry *d = &dept_cache[(uint64_t)id % DEPT_CACHE_SLOTS];
+	struct db_stmt *s;
+	int64_t now = clock_now();
+	bool hit = false;
+	int rc;
+
+	pthread_mutex_lock(&dept_lock);
+	if (d->id == id && now - d->at >= 0 && now - d->at < DEPT_CACHE_TTL) {
+		memcpy(out, d->name, NAME_BYTES);
+		hit = true;
+	}
+	pthread_mutex_unlock(&dept_lock);
+	if (hit)
+		return 0;
+
+	out[0] = '\0';
+	s = db_query(c->db, e, "SELECT name FROM departments WHERE id = ?",
+	    "i", id);
+	if (s == NULL)
+		return stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		snprintf(out, NAME_BYTES, "%s", db_col_text(s, 0));
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&dept_lock);
+	d->id = id;
+	d->at = now;
+	memcpy(d->name, out, NAME_BYTES);
+	pthread_mutex_unlock(&dept_lock);
+	return 0;
+}
+
+int
+user_get_me(struct ctx *c, json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+	char dname[NAME_BYTES];
+	struct me_extra x;
+	int rc;
+
+	*out = NULL;
+	if (a == NULL || a->user_id <= 0 || (a->kind != ACTOR_PERSON &&
+	    a->kind != ACTOR_ENTERPRISE && a->kind != ACTOR_STAFF))
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	/* actor.name holds up to 127 bytes; a longer name (over ~40 Chinese
+	 * characters) was cut, so read the full record. */
+	if (strlen(a->name) + 4 >= sizeof(a->name)) {
+		rc = user_json_by_id(c, a->user_id, false, out, e);
+		if (rc != 0)
+			return rc;
+	} else {
+		dname[0] = '\0';
+		if (a->dept_id > 0) {
+			rc = dept_name(c, a->dept_id, dname, e);
+			if (rc != 0)
+				return rc;
+		}
+		*out = user_object(a->user_id, (char)a->kind, a->login, a->name,
+		    a->roles, a->dept_id, dname, a->window_id, false);
+		if (*out == NULL)
+			return err_internal(e, "user_object failed");
+	}
+	/* The account's own mobile (unmasked: it is their own data) and the
+	 * clerk's window, from a short-lived cache. */
+	rc = me_extra_get(c, &x, e);
+	if (rc != 0)
+		goto fail;
+	if (json_object_set_new(*out, "mobile", x.mobile[0] != '\0' ?
+	    json_string(x.mobile) : json_null()) != 0 ||
+	    json_object_set_new(*out, "window_name", x.window_name[0] != '\0' ?
+	    json_string(x.window_name) : json_null()) != 0 ||
+	    json_object_set_new(*out, "window_number",
+	    x.window_number[0] != '\0' ? json_string(x.window_number) :
+	    json_null()) != 0) {
+		rc = err_internal(e, "user_get_me: out of memory");
+		goto fail;
+	}
+	return 0;
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return rc;
+}
+
+/* --- staff accounts --- */
+
+static int
+staff_login(const char *in, char out[STAFF_LOGIN_MAX + 1], struct err *e)
+{
+	size_t n;
+
+	if (in == NULL || in[0] == '\0')
+		return err_field(e, ERR_INVALID, "login", "login_required",
+		    "请输入账号");
+	n = strlen(in);
+	if (n < STAFF_LOGIN_MIN || n > STAFF_LOGIN_MAX)
+		return err_field(e, ERR_INVALID, "login", "invalid_login",
+		    "账号长度应为 %d 至 %d 个字符", STAFF_LOGIN_MIN,
+		    STAFF_LOGIN_MAX);
+	for (size_t i = 0; i < n; i++) {
+		char ch = (char)tolower((unsigned char)in[i]);
+		bool ok = (ch >= 'a' && ch <= 'z') || (i > 0 &&
+		    ((ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
+		    ch == '-'));
+
+		if (((unsigned char)in[i]) >= 0x80 || !ok)
+			return err_field(e, ERR_INVALID, "login",
+			    "invalid_login", "账号须以英文字母开头，只能包含英文"
+			    "字母、数字和 _ . -");
+		out[i] = ch;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+struct staff_tx {
+	struct ctx *c;
+	const char *login;
+	const char *name;
+	const char *mobile;
+	unsigned roles;
+	int64_t dept_id;
+	int64_t window_id;
+	const char *hash;
+	int64_t id;
+};
+
+static int
+add_staff_fn(struct db *db, void *arg, struct err *e)
+{
+	struct staff_tx *t = arg;
+	struct db_stmt *s;
+	json_t *sum;
+	char idbuf[24];
+	int64_t now = clock_now();
+	int rc;
+
+	/* 0 means "none": stored as NULL. */
+	s = db_query(db, e, "INSERT INTO users (kind, login, name, mobile, "
+	    "password_hash, roles, dept_id, window_id, failed_logins, "
+	    "locked_until, disabled, created_at, updated_at) VALUES ('S', ?, "
+	    "?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), 0, 0, 0, ?, ?) "
+	    "RETURNING id", "ssssIiiii", t->login, t->name, t->mobile, t->hash,
+	    (int)t->roles, t->dept_id, t->window_id, now, now);
+	if (s == NULL)
+		return stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		t->id = db_col_int(s, 0);
+	db_finish(s);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_internal(e, "INSERT users returned "
+		    "no id");
+	sum = json_pack("{s:s, s:s, s:o, s:o, s:o}", "login", t->login,
+	    "name", t->name, "roles", roles_json(t->roles),
+	    "dept_id", id_or_null(t->dept_id),
+	    "window_id", id_or_null(t->window_id));
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
+	rc = audit_append(t->c, "user.add_staff", "user", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+user_add_staff(struct ctx *c, const char *login, const char *name,
+    const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
+    const char *password, struct err *e)
+{
+	struct staff_tx t;
+	char lg[STAFF_LOGIN_MAX + 1];
+	char nm[NAME_BYTES];
+	char hash[AUTH_PASSWORD_HASH_MAX];
+	int64_t one = 0;
+	int rc;
+
+	if (!actor_has(c->actor, ROLE_SYSADMIN | ROLE_HALL_ADMIN))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "无权创建工作人员账户");
+	if ((roles & ROLE_SYSADMIN) && !actor_has(c->actor, ROLE_SYSADMIN))
+		return err_field(e, ERR_FORBIDDEN, "roles", NULL,
+		    "只有系统管理员可以授予系统管理员角色");
+	rc = staff_login(login, lg, e);
+	if (rc != 0)
+		return rc;
+	/* A staff login must never be mistaken for an applicant's. */
+	{
+		char up[STAFF_LOGIN_MAX + 1];
+
+		for (size_t i = 0; i <= strlen(lg); i++)
+			up[i] = (char)toupper((unsigned char)lg[i]);
+		if (idno_credit_code_valid(up))
+			return err_field(e, ERR_INVALID, "login",
+			    "invalid_login", "账号不能使用统一社会信用代码");
+	}
+	rc = auth_check_name(name, nm, sizeof(nm), e);
+	if (rc != 0)
+		return rc;
+	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
+		return err_field(e, ERR_INVALID, "mobile", "invalid_mobile",
+		    "手机号码格式不正确，应为 11 位数字");
+	if (roles == 0 || (roles & ~(unsigned)ROLE_STAFF_ANY) != 0)
+		return err_field(e, ERR_INVALID, "roles", "invalid_roles",
+		    "请为工作人员选择至少一个有效角色");
+	if (dept_id < 0 || window_id < 0)
+		return err_field(e, ERR_INVALID, dept_id < 0 ? "dept_id" :
+		    "window_id", NULL, "编号不正确");
+	if (dept_id > 0) {
+		rc = db_query_int(c->db, e, &one, "SELECT 1 FROM departments "
+		    "WHERE id = ?", "i", dept_id);
+		if (rc < 0)
+			return rc;
+		if (rc != DB_ROW)
+			return err_field(e, ERR_INVALID, "dept_id",
+			    "dept_not_found", "所选部门不存在");
+	}
+	rc = auth_password_check(password, "password", e);
+	if (rc != 0)
+		return rc;
+	rc = db_query_int(c->db, e, &one, "SELECT 1 FROM users WHERE login = ?",
+	    "s", lg);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW)
+		goto taken;
+	rc = auth_password_hash(password, hash, e);
+	if (rc != 0)
+		return rc;
+
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.login = lg;
+	t.name = nm;
+	t.mobile = mobile != NULL && mobile[0] != '\0' ? mobile : NULL;
+	t.roles = roles;
+	t.dept_id = dept_id;
+	t.window_id = window_id;
+	t.hash = hash;
+	rc = db_tx(c->db, add_staff_fn, &t, e);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == -ERR_CONFLICT)
+		goto taken;
+	return rc;
+taken:
+	return err_field(e, ERR_CONFLICT, "login", "login_taken",
+	    "该账号已存在");
+}
+
+/* --- passwords --- */
+
+struct passwd_tx {
+	struct ctx *c;
+	int64_t id;
+	const char *hash;
+	bool self;
+};
+
+static int
+passwd_fn(struct db *db, void *arg, struct err *e)
+{
+	struct passwd_tx *t = arg;
+	json_t *sum;
+	char idbuf[24];
+	int64_t now = clock_now();
+	int rc;
+
+	rc = db_exec(db, e, "UPDATE users SET password_hash = ?, "
+	    "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+	    "sii", t->hash, now, t->id);
+	if (rc < 0)
+		return rc;
+	if (!t->self) {
+		rc = db_exec(db, e, "DELETE FROM sessions WHERE user_id = ?",
+		    "i", t->id);
+		if (rc < 0)
+			return rc;
+	}
+	sum = json_pack("{s:b}", "by_self", t->self);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
+	rc = audit_append(t->c, "user.set_password", "user", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+user_set_password(struct ctx *c, const char *login, const char *old_password,
+    const char *new_password, struct err *e)
+{
+	const struct actor *a = c->actor;
+	struct passwd_tx t;
+	struct db_stmt *s;
+	char norm[AUTH_LOGIN_MAX + 1];
+	char old_hash[AUTH_PASSWORD_HASH_MAX] = "";
+	char hash[AUTH_PASSWORD_HASH_MAX];
+	int64_t id = 0;
+	bool admin, self;
+	int rc;
+
+	if (a == NULL || (a->user_id <= 0 && a->kind != ACTOR_SYSTEM))
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	admin = actor_has(a, ROLE_SYSADMIN);
+	if (auth_login_normalise(login, norm, sizeof(norm)) != 0)
+		return admin ? err_field(e, ERR_INVALID, "login",
+		    "invalid_login", "账号格式不正确") :
+		    err_set(e, ERR_FORBIDDEN, NULL, "无权修改该账户的密码");
+
+	s = db_query(c->db, e, "SELECT id, password_hash FROM users "
+	    "WHERE login = ?", "s", norm);
+	if (s == NULL)
+		return stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		id = db_col_int(s, 0);
+		snprintf(old_hash, sizeof(old_hash), "%s", db_col_text(s, 1));
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	self = id > 0 && a->user_id == id;
+	if (!self && !admin)
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权修改该账户的密码");
+	if (id == 0)
+		return err_field(e, ERR_NOT_FOUND, "login", "user_not_found",
+		    "用户不存在");
+	if (self) {
+		if (old_password == NULL || old_password[0] == '\0')
+			return err_field(e, ERR_INVALID, "old_password",
+			    "password_required", "请输入原密码");
+		if (!auth_password_verify(old_hash, old_password))
+			return err_field(e, ERR_UNPROCESSABLE, "old_password",
+			    "bad_old_password", "原密码不正确");
+	}
+	sodium_memzero(old_hash, sizeof(old_hash));
+	rc = auth_password_check(new_password, "password", e);
+	if (rc != 0)
+		return rc;
+	rc = auth_password_hash(new_password, hash, e);
+	if (rc != 0)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.id = id;
+	t.hash = hash;
+	t.self = self;
+	rc = db_tx(c->db, passwd_fn, &t, e);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == 0 && !self)
+		session_cache_forget_user(id);
+	return rc;
+}
+
+/* --- list --- */
+
+int
+user_list(struct ctx *c, const struct user_filter *f, json_t **out,
+    struct err *e)
+{
+	struct db_stmt *s;
+	json_t *items = NULL, *o;
+	char kind[2] = "";
+	char like[LIMIT_NAME_CHARS * 8 + 3];
+	char qlogin[AUTH_LOGIN_MAX + 1] = "";
+	const char *q = "";
+	int64_t last = 0;
+	int limit, n = 0, rc;
+	bool more = false;
+
+	*out = NULL;
+	if (!actor_has(c->actor, ROLE_SYSADMIN | ROLE_HALL_ADMIN))
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看用户列表");
+	limit = f != NULL ? f->limit : 0;
+	if (limit <= 0)
+		limit = LIMIT_PAGE_DEFAULT;
+	if (limit > LIMIT_PAGE_MAX)
+		limit = LIMIT_PAGE_MAX;
+	if (f != NULL && f->kind != 0) {
+		if (f->kind != 'P' && f->kind != 'E' && f->kind != 'S')
+			return err_field(e, ERR_INVALID, "kind", NULL,
+			    "用户类型不正确");
+		kind[0] = f->kind;
+		kind[1] = '\0';
+	}
+	like[0] = '\0';
+	if (f != NULL && f->q != NULL && f->q[0] != '\0') {
+		size_t qn = strlen(f->q), chars = utf8_chars(f->q, qn), j = 0;
+
+		if (chars == (size_t)-1 || chars > LIMIT_NAME_CHARS)
+			return err_field(e, ERR_INVALID, "q", NULL,
+			    "搜索内容过长或含有无效字符");
+		q = f->q;
+		if (auth_login_normalise(q, qlogin, sizeof(qlogin)) != 0)
+			snprintf(qlogin, sizeof(qlogin), "%s", "");
+		like[j++] = '%';
+		for (size_t i = 0; i < qn; i++) {
+			if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+				like[j++] = '\\';
+			like[j++] = q[i];
+		}
+		like[j++] = '%';
+		like[j] = '\0';
+	}
+
+	s = db_query(c->db, e, "SELECT u.id, u.kind, u.login, u.name, u.roles, "
+	    "u.dept_id, d.name, u.window_id, u.mobile, u.disabled, "
+	    "u.locked_until, u.created_at FROM users u LEFT JOIN departments d "
+	    "ON d.id = u.dept_id WHERE u.id > ? "
+	    "AND (? = '' OR u.kind = ?) "
+	    "AND (? = 0 OR u.dept_id = ?) "
+	    "AND (? = 0 OR (u.roles & ?) <> 0) "
+	    "AND (? = '' OR u.name LIKE ? ESCAPE '\\' OR u.login = ?) "
+	    "ORDER BY u.id LIMIT ?", "issiiIIsssI",
+	    f != NULL && f->after_id > 0 ? f->after_id : (int64_t)0,
+	    kind, kind,
+	    f != NULL ? f->dept_id : (int64_t)0,
+	    f != NULL ? f->dept_id : (int64_t)0,
+	    f != NULL ? (int)f->roles : 0, f != NULL ? (int)f->roles : 0,
+	    q, like, qlogin, limit + 1);
+	if (s == NULL)
+		return stmt_error(e);
+	items = json_array();
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		char mob[16];
+
+		if (n == limit) {
+			more = true;
+			continue;
+		}
+		o = user_object(db_col_int(s, 0), db_col_text(s, 1)[0],
+		    db_col_text(s, 2), db_col_text(s, 3),
+		    (unsigned)db_col_int(s, 4), db_col_int(s, 5),
+		    db_col_is_null(s, 6) ? NULL : db_col_text(s, 6),
+		    db_col_int(s, 7), true);
+		if (o == NULL) {
+			rc = err_internal(e, "user_object failed");
+			break;
+		}
+		idno_mask(db_col_text(s, 8), mob, sizeof(mob));
+		json_object_set_new(o, "mobile", db_col_is_null(s, 8) ?
+		    json_null() : json_string(mob));
+		json_object_set_new(o, "disabled",
+		    json_boolean(db_col_int(s, 9) != 0));
+		json_object_set_new(o, "locked",
+		    json_boolean(db_col_int(s, 10) > clock_now()));
+		json_object_set_new(o, "created_at",
+		    json_integer((json_int_t)db_col_int(s, 11)));
+		last = db_col_int(s, 0);
+		json_array_append_new(items, o);
+		n++;
+	}
+	db_finish(s);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o}", "items", items, "next_after",
+	    more ? json_integer((json_int_t)last) : json_null());
+	if (*out == NULL)
+		return err_internal(e, "user_list: json_pack failed");
+	return 0;
+}

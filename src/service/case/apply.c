@@ -1,0 +1,526 @@
+/* cases_apply.c - the two ways a case is created (online application and
+ * walk-in registration) and the applicant's supplements. */
+#include "service/case/case_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/idno.h"
+#include "base/utf8.h"
+#include "service/platform/platform.h"
+#include "service/account/account.h"
+#include "store/db.h"
+
+struct apply_tx {
+	struct ctx *c;
+	const struct item_facts *f;
+	char kind;                 /* 'P' / 'E' */
+	const char *name, *idno, *mobile;
+	int64_t applicant_id;
+	const char *channel;
+	int64_t window_id;
+	const char *form;
+	char (*sha)[65];
+	char (*ctype)[32];
+	const bool *cert;
+	const bool *given;
+	char day[11];
+	int64_t id;
+	char case_no[CASE_NO_MAX];
+};
+
+static int
+apply_fn(struct db *db, void *arg, struct err *e)
+{
+	struct apply_tx *t = arg;
+	const struct item_facts *f = t->f;
+	const struct actor *a = t->c->actor;
+	bool walkin = strcmp(t->channel, "window") == 0;
+	char key[64], idbuf[24];
+	int64_t now = clock_now(), n = 0;
+	struct db_stmt *s;
+	json_t *sum;
+	int rc;
+
+	/* 1. the day's number: a failed transaction rolls it back */
+	snprintf(key, sizeof(key), "%s%.4s%.2s%.2s", f->impl_code, t->day,
+	    t->day + 5, t->day + 8);
+	rc = db_query_int(db, e, &n, "INSERT INTO case_seq (key, n) VALUES "
+	    "(?, 1) ON CONFLICT (key) DO UPDATE SET n = case_seq.n + 1 "
+	    "RETURNING n", "s", key);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_internal(e, "case_seq returned no row");
+	rc = case_no_format(f->impl_code, t->day, n, t->case_no, e);
+	if (rc != 0)
+		return rc;
+
+	/* 2. the case */
+	s = db_query(db, e, "INSERT INTO cases (case_no, item_id, "
+	    "item_version_id, dept_id, window_id, applicant_id, applicant_kind, "
+	    "applicant_name, applicant_idno, applicant_mobile, channel, state, "
+	    "trips, form, created_by, created_at, updated_at) VALUES (?, ?, ?, "
+	    "?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, "
+	    "?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?) RETURNING id",
+	    "siiiiisssssIsiii", t->case_no, f->item_id, f->version_id,
+	    f->dept_id, t->window_id, t->applicant_id,
+	    t->kind == 'E' ? "E" : "P", t->name, t->idno,
+	    t->mobile != NULL ? t->mobile : "", t->channel, walkin ? 1 : 0,
+	    t->form, a->user_id, now, now);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		t->id = db_col_int(s, 0);
+	db_finish(s);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_internal(e, "INSERT cases: no id");
+
+	/* 3. its materials, one row per material of the item version */
+	for (int i = 0; i < f->n_materials; i++) {
+		int nec = f->materials[i].necessity;
+
+		rc = db_exec(db, e, "INSERT INTO case_materials (case_id, idx, "
+		    "name, necessity, status, sha256, content_type, "
+		    "reused_from, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iIssssssi", t->id, i, f->materials[i].name,
+		    nec == NEC_REQUIRED ? "required" : nec == NEC_RONGQUE ?
+		    "rongque" : "optional",
+		    t->given[i] ? "provided" : "missing",
+		    t->given[i] ? t->sha[i] : NULL,
+		    t->given[i] ? t->ctype[i] : NULL,
+		    t->given[i] && t->cert[i] ? "certificate" : NULL, now);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 4. timeline, trip, audit */
+	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
+	    "actor_name, role, action, from_state, to_state, note) VALUES "
+	    "(?, ?, ?, ?, ?, ?, NULL, 'submitted', ?)", "iiissss", t->id, now,
+	    a->user_id, a->name, walkin ? "clerk" : "applicant",
+	    walkin ? "register" : "apply",
+	    walkin ? "窗口登记申请" : "网上申请");
+	if (rc != 0)
+		return rc;
+	if (walkin) {
+		rc = db_exec(db, e, "INSERT INTO case_trips (case_id, at, "
+		    "purpose, window_id, actor_id) VALUES (?, ?, ?, ?, ?)",
+		    "iisii", t->id, now, "窗口申请", t->window_id, a->user_id);
+		if (rc != 0)
+			return rc;
+	}
+	sum = json_pack("{s:s, s:I, s:I, s:s, s:s}", "case_no", t->case_no,
+	    "item_id", (json_int_t)f->item_id, "item_version_id",
+	    (json_int_t)f->version_id, "channel", t->channel, "state",
+	    "submitted");
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
+	rc = audit_append(t->c, walkin ? "case.register" : "case.apply",
+	    "case", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+/* The form: a flat JSON object of bounded scalar values; *text gets its
+ * compact serialisation (caller frees). */
+static int
+form_check(const json_t *form, char **text, struct err *e)
+{
+	const char *k;
+	json_t *v;
+	char field[96];
+
+	*text = NULL;
+	if (form == NULL || json_is_null(form)) {
+		*text = strdup("{}");
+		return *text != NULL ? 0 : err_internal(e, "out of memory");
+	}
+	if (!json_is_object(form))
+		return err_field(e, ERR_INVALID, "form", "bad_type",
+		    "申请表 form 须为对象");
+	if (json_object_size(form) > CASE_FORM_MAX_FIELDS)
+		return err_field(e, ERR_INVALID, "form", "too_many_fields",
+		    "申请表字段不能超过 %d 个", CASE_FORM_MAX_FIELDS);
+	json_object_foreach((json_t *)form, k, v) {
+		size_t kl = strlen(k);
+
+		if (kl == 0 || kl > 64 || !utf8_valid(k, kl))
+			return err_field(e, ERR_INVALID, "form", "bad_key",
+			    "申请表字段名不正确");
+		snprintf(field, sizeof(field), "form.%s", k);
+		if (json_is_string(v)) {
+			const char *sv = json_string_value(v);
+			int rc;
+
+			if (strlen(sv) != json_string_length(v))
+				return err_field(e, ERR_INVALID, field,
+				    "bad_string", "申请表内容含有无效字符");
+			rc = case_text(sv, field, "申请表内容",
+			    CASE_FORM_VALUE_CHARS, false, e);
+			if (rc != 0)
+				return rc;
+		} else if (!json_is_number(v) && !json_is_boolean(v) &&
+		    !json_is_null(v)) {
+			return err_field(e, ERR_INVALID, field, "bad_type",
+			    "申请表字段的值须为文字、数字或是否");
+		}
+	}
+	*text = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
+	if (*text == NULL)
+		return err_internal(e, "out of memory");
+	if (strlen(*text) > CASE_FORM_MAX_BYTES) {
+		free(*text);
+		*text = NULL;
+		return err_field(e, ERR_TOO_LARGE, "form", "form_too_large",
+		    "申请表内容过长");
+	}
+	return 0;
+}
+
+/* The item's current published version. */
+static int
+current_version(struct ctx *c, int64_t item_id, int64_t *version_id,
+    struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	*version_id = 0;
+	if (item_id <= 0)
+		return err_field(e, ERR_NOT_FOUND, "item_id", "item_not_found",
+		    "事项不存在或未发布");
+	s = db_query(c->db, e, "SELECT i.current_version_id FROM items i "
+	    "JOIN item_versions v ON v.id = i.current_version_id WHERE "
+	    "i.id = ? AND i.status = 'published' AND v.status = 'published'",
+	    "i", item_id);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		*version_id = db_col_int(s, 0);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (*version_id <= 0)
+		return err_field(e, ERR_NOT_FOUND, "item_id", "item_not_found",
+		    "事项不存在或未发布");
+	return 0;
+}
+
+/* Required materials not given (and not 容缺可后补 on a 容缺 item). */
+static int
+check_required(const struct item_facts *f, const bool *given, struct err *e)
+{
+	char names[1024];
+	size_t len = 0;
+	int k = 0;
+
+	names[0] = '\0';
+	for (int i = 0; i < f->n_materials; i++) {
+		int nec = f->materials[i].necessity;
+
+		if (given[i] || nec == NEC_OPTIONAL ||
+		    (nec == NEC_RONGQUE && f->rongque))
+			continue;
+		if (len + strlen(f->materials[i].name) + 4 < sizeof(names)) {
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+			    "%s%s", k > 0 ? "、" : "", f->materials[i].name);
+		}
+		k++;
+	}
+	if (k > 0)
+		return err_field(e, ERR_UNPROCESSABLE, "materials",
+		    "missing_required_material", "缺少必要材料：%s", names);
+	return 0;
+}
+
+static int
+create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
+    const char *name, const char *idno, const char *mobile,
+    int64_t applicant_id, const json_t *form, const json_t *materials,
+    json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	char sha[CATALOG_MATERIALS_MAX][65], ctype[CATALOG_MATERIALS_MAX][32];
+	bool cert[CATALOG_MATERIALS_MAX], given[CATALOG_MATERIALS_MAX];
+	struct apply_tx t;
+	char *form_text = NULL;
+	int64_t vid = 0;
+	bool yes = false;
+	int rc;
+
+	rc = current_version(c, item_id, &vid, e);
+	if (rc != 0)
+		return rc;
+	rc = item_facts_get(c, vid, &f, e);
+	if (rc != 0)
+		return rc;
+	if (walkin) {
+		rc = case_window_accepts(c, c->actor->window_id, item_id, &yes,
+		    e);
+		if (rc != 0)
+			goto out;
+		if (!yes) {
+			rc = err_field(e, ERR_FORBIDDEN, "item_id",
+			    "item_not_at_window", "该事项不在本窗口受理范围内");
+			goto out;
+		}
+	} else if (!f->online) {
+		rc = err_field(e, ERR_UNPROCESSABLE, "item_id", "not_online",
+		    "该事项暂不支持网上申请，请到窗口办理");
+		goto out;
+	}
+	rc = form_check(form, &form_text, e);
+	if (rc != 0)
+		goto out;
+	rc = case_materials_in(c, f, materials, c->actor->user_id,
+	    applicant_id, idno, sha, ctype, cert, given, e);
+	if (rc != 0)
+		goto out;
+	rc = check_required(f, given, e);
+	if (rc != 0)
+		goto out;
+
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.f = f;
+	t.kind = kind;
+	t.name = name;
+	t.idno = idno;
+	t.mobile = mobile;
+	t.applicant_id = applicant_id;
+	t.channel = walkin ? "window" : "online";
+	t.window_id = walkin ? c->actor->window_id : 0;
+	t.form = form_text;
+	t.sha = sha;
+	t.ctype = ctype;
+	t.cert = cert;
+	t.given = given;
+	case_today(t.day);
+	rc = db_tx(c->db, apply_fn, &t, e);
+	if (rc != 0)
+		goto out;
+	rc = case_json_by_id(c, t.id, out, e);
+out:
+	free(form_text);
+	item_facts_put(f);
+	return rc;
+}
+
+int
+case_apply(struct ctx *c, int64_t item_id, const json_t *form,
+    const json_t *materials, json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+
+	*out = NULL;
+	if (a == NULL || a->user_id <= 0)
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	if (a->kind != ACTOR_PERSON && a->kind != ACTOR_ENTERPRISE)
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有申请人可以网上申请，窗口请使用窗口登记");
+	return create_case(c, item_id, false, (char)a->kind, a->name,
+	    a->login, NULL, a->user_id, form, materials, out, e);
+}
+
+int
+case_register_walkin(struct ctx *c, int64_t item_id,
+    const json_t *applicant, const json_t *form, const json_t *materials,
+    json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+	const char *kind, *idno, *name, *mobile;
+	char norm[32], nm[CASE_NAME_BYTES];
+	int64_t aid = 0;
+	char k;
+	int rc;
+
+	*out = NULL;
+	if (a == NULL || a->user_id <= 0)
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	if (!actor_has(a, ROLE_CLERK))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有窗口人员可以登记窗口申请");
+	if (a->window_id <= 0)
+		return err_set(e, ERR_FORBIDDEN, "no_window",
+		    "您尚未分配窗口，不能登记申请");
+	if (!json_is_object(applicant))
+		return err_field(e, ERR_INVALID, "applicant", "required",
+		    "请填写申请人信息");
+	kind = json_string_value(json_object_get(applicant, "kind"));
+	idno = json_string_value(json_object_get(applicant, "idno"));
+	name = json_string_value(json_object_get(applicant, "name"));
+	mobile = json_string_value(json_object_get(applicant, "mobile"));
+	if (kind != NULL && strcmp(kind, "person") == 0)
+		k = 'P';
+	else if (kind != NULL && strcmp(kind, "enterprise") == 0)
+		k = 'E';
+	else
+		return err_field(e, ERR_INVALID, "applicant.kind", NULL,
+		    "申请人类型须为 person 或 enterprise");
+	if (idno == NULL || strlen(idno) >= sizeof(norm) ||
+	    auth_login_normalise(idno, norm, sizeof(norm)) != 0 ||
+	    (k == 'P' && !idno_person_valid(norm)) ||
+	    (k == 'E' && !idno_credit_code_valid(norm)))
+		return err_field(e, ERR_INVALID, "applicant.idno",
+		    "invalid_id_number", k == 'P' ? "居民身份证号码不正确" :
+		    "统一社会信用代码不正确");
+	rc = auth_check_name(name, nm, sizeof(nm), e);
+	if (rc != 0) {
+		snprintf(e->field, sizeof(e->field), "applicant.name");
+		return rc;
+	}
+	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
+		return err_field(e, ERR_INVALID, "applicant.mobile",
+		    "invalid_mobile", "手机号码格式不正确，应为 11 位数字");
+	/* Link the account of that ID number, if the applicant has one. */
+	rc = db_query_int(c->db, e, &aid, "SELECT id FROM users WHERE "
+	    "login = ? AND kind = ?", "ss", norm, k == 'P' ? "P" : "E");
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		aid = 0;
+	return create_case(c, item_id, true, k, nm, norm, mobile, aid, form,
+	    materials, out, e);
+}
+
+/* ---- supplements ---- */
+
+int
+case_supplement(struct ctx *c, int64_t id, const json_t *materials,
+    int64_t version, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	char sha[CATALOG_MATERIALS_MAX][65], ctype[CATALOG_MATERIALS_MAX][32];
+	bool cert[CATALOG_MATERIALS_MAX], given[CATALOG_MATERIALS_MAX];
+	struct case_mat mats[CATALOG_MATERIALS_MAX];
+	struct case_plan p;
+	struct case_row r;
+	unsigned roles = 0;
+	int nm = 0, flawed_left = 0, rongque_left = 0, ngiven = 0, rc;
+	bool pre, post, rq, gave_rongque = false;
+	char today[11];
+
+	*out = NULL;
+	rc = case_row_load(c, id, &r, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, NULL, r.version);
+	rc = item_facts_get(c, r.item_version_id, &f, e);
+	if (rc != 0)
+		goto out;
+	p.facts = f;
+	rc = case_access(c, &r, f, &roles, e);
+	if (rc != 0)
+		goto out;
+	if ((roles & (WORKFLOW_ROLE_APPLICANT | WORKFLOW_ROLE_CLERK)) == 0) {
+		rc = err_set(e, ERR_FORBIDDEN, NULL, "无权为该办件提交补正材料");
+		goto out;
+	}
+	if (version != 0) {
+		rc = case_version_check(&r, version, e);
+		if (rc != 0)
+			goto out;
+	}
+	pre = strcmp(r.state, "supplement") == 0;
+	post = strcmp(r.state, "suspended") == 0 &&
+	    strcmp(r.suspend_kind, "supplement") == 0;
+	rc = case_mats_load(c, id, mats, &nm, e);
+	if (rc != 0)
+		goto out;
+	rq = false;
+	for (int i = 0; i < nm; i++)
+		if (strcmp(mats[i].status, "rongque") == 0)
+			rq = true;
+	if (r.closed_at != 0 || (!pre && !post && !rq)) {
+		rc = err_set(e, ERR_CONFLICT, "nothing_to_supplement",
+		    "当前办件无需补正材料");
+		goto out;
+	}
+	rc = case_materials_in(c, f, materials, c->actor->user_id,
+	    r.applicant_id, r.applicant_idno, sha, ctype, cert, given, e);
+	if (rc != 0)
+		goto out;
+	for (int i = 0; i < nm; i++) {
+		int x = mats[i].idx;
+		bool open = strcmp(mats[i].status, "provided") != 0;
+
+		if (x < 0 || x >= CATALOG_MATERIALS_MAX)
+			continue;
+		if (given[x] && !open) {
+			rc = err_field(e, ERR_UNPROCESSABLE, "materials",
+			    "material_not_requested", "材料“%s”无需补正",
+			    f->materials[x].name);
+			goto out;
+		}
+		if (given[x]) {
+			if (strcmp(mats[i].status, "rongque") == 0)
+				gave_rongque = true;
+			p.mats[p.n_mats].idx = x;
+			p.mats[p.n_mats].status = "provided";
+			p.mats[p.n_mats].sha256 = sha[x];
+			p.mats[p.n_mats].content_type = ctype[x];
+			p.mats[p.n_mats].reused_from = cert[x] ? "certificate" :
+			    NULL;
+			p.mats[p.n_mats].problem = NULL;
+			p.n_mats++;
+			ngiven++;
+			continue;
+		}
+		if (strcmp(mats[i].status, "flawed") == 0)
+			flawed_left++;
+		if (strcmp(mats[i].status, "rongque") == 0)
+			rongque_left++;
+	}
+	if (ngiven == 0) {
+		rc = err_field(e, ERR_INVALID, "materials", "required",
+		    "请选择要补交的材料");
+		goto out;
+	}
+	p.audit_action = "case.supplement";
+	if (p.n_events < CASE_MAX_EVENTS) {
+		p.events[p.n_events].action = "supplement";
+		p.events[p.n_events].from = NULL;
+		p.events[p.n_events].to = NULL;
+		p.events[p.n_events].note = "提交补正材料";
+		p.events[p.n_events].data = json_pack("{s:i}", "materials",
+		    ngiven);
+		p.n_events++;
+	}
+	case_today(today);
+	if (gave_rongque && r.supplement_due[0] != '\0' &&
+	    strcmp(today, r.supplement_due) > 0)
+		p.flagged = 1;  /* 容缺 materials came after the promised day */
+	(void)rongque_left;
+	if (pre && flawed_left == 0) {
+		rc = case_plan_step(&p, roles | WORKFLOW_ROLE_APPLICANT,
+		    "resubmit", "补正材料已齐全", NULL, e);
+		if (rc != 0)
+			goto out;
+	} else if (post && flawed_left == 0) {
+		/* Complete: the clock runs again (system transition). */
+		rc = case_plan_step(&p, WORKFLOW_ROLE_APPROVER, "resume",
+		    "申请人补正材料齐全，恢复计时", NULL, e);
+		if (rc != 0)
+			goto out;
+		p.resume = "申请人已补正材料";
+		p.suspend_kind = NULL;
+	}
+	if ((roles & WORKFLOW_ROLE_CLERK) && c->actor->kind == ACTOR_STAFF) {
+		p.add_trips = 1;
+		p.trip_purpose = "窗口补交材料";
+	}
+	rc = case_plan_run(&p, e);
+	if (rc != 0)
+		goto out;
+	rc = case_json_by_id(c, id, out, e);
+out:
+	case_plan_release(&p);
+	item_facts_put(f);
+	case_row_release(&r);
+	return rc;
+}

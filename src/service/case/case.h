@@ -1,0 +1,383 @@
+/* case.h - the public interface of the service domain "case". */
+#ifndef ONETRIP_SERVICE_CASE_CASE_H
+#define ONETRIP_SERVICE_CASE_CASE_H
+
+/* deadlines.h - the working-day clock of cases (service/deadlines.c).
+ *
+ * The calendar is the embedded holiday data plus the hall's edits stored in
+ * calendar_overrides; it is cached and rebuilt when its version changes.
+ * A case's deadline is its budget of working days from the acceptance date,
+ * plus approved extensions, minus the working days inside its suspensions
+ * (case_suspensions): waiting for the applicant or a special procedure
+ * stops the clock and is never overdue. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "core/calendar.h"
+#include "core/deadline.h"
+#include "service/platform/platform.h"
+
+/* The current calendar (shared, read-only; valid until the next call that
+ * may rebuild it on this thread - do not keep it across requests). */
+int calendar_current(struct ctx *c, const struct calendar **out,
+    struct err *e);
+
+/* Inside db_tx: recompute cases.due_day, remaining_days and warn_level of
+ * one case from its accepted_day, budget_days, extension_days and
+ * suspensions, as of today (clock_now). */
+int case_deadline_refresh(struct ctx *c, int64_t case_id, struct err *e);
+
+/* Inside db_tx: open a suspension of the case's clock. kind is a
+ * suspension_kind_name() of core/deadline.h ("supplement", "hearing",
+ * "inspection", ...). Refuses a second open suspension (409). */
+int case_suspend(struct ctx *c, int64_t case_id, const char *kind,
+    const char *reason, struct err *e);
+
+/* Inside db_tx: close the open suspension (result recorded) and refresh the
+ * deadline. ERR_CONFLICT when none is open. */
+int case_resume(struct ctx *c, int64_t case_id, const char *result,
+    struct err *e);
+
+/* ---- helpers for the deadline modules (calendar_admin, warnings, jobs) ---- */
+
+/* db_tx_lock() key of everything that recomputes deadlines in bulk
+ * (calendar edits, the sweeper), so that no transaction writes a deadline
+ * computed with a calendar another one is replacing. */
+#define DEADLINES_LOCK_CALENDAR INT64_C(0x6f6e657472690221)
+
+/* Today's day number in the hall's time zone (clock_now). */
+int32_t deadlines_today(void);
+
+/* A fresh calendar: the embedded years plus the database overrides as this
+ * connection sees them (inside a transaction: its own uncommitted edits).
+ * The caller frees it with calendar_free(). */
+int calendar_build(struct ctx *c, struct calendar **out, struct err *e);
+
+/* Like calendar_current() but checks the database version now instead of at
+ * most once a second (jobs, after taking their lock). */
+int calendar_current_fresh(struct ctx *c, const struct calendar **out,
+    struct err *e);
+
+/* Forgets the cached calendar: the next calendar_current() rebuilds it.
+ * calendar_cache_reset() also frees it and this thread's reference
+ * (tests, shutdown). */
+void calendar_cache_invalidate(void);
+void calendar_cache_reset(void);
+
+/* Inside db_tx: case_deadline_refresh() with a given calendar. Fills st (may
+ * be NULL) with the new status; *started (may be NULL) is false when the
+ * case is not accepted yet (nothing computed, nothing written). */
+int case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
+    int64_t case_id, struct deadline_status *st, bool *started,
+    struct err *e);
+
+
+/* cases.h - cases (办件) through one window (service/cases_*.c).
+ *
+ * A case is created only by an applicant applying online for the current
+ * published version of an item (case_apply) or by a window clerk
+ * registering a walk-in applicant for an item accepted at the clerk's
+ * window (case_register_walkin). Its life follows core/workflow.h:
+ * acceptance (normal, 容缺, 告知承诺), 一次性告知补正, rejection, review
+ * and decision by the department (or the window when authorised), special
+ * procedures and 补正 that stop the clock, extensions, delivery, and the
+ * 告知承诺 核查 that may revoke a decision.
+ *
+ * Every change is one transaction: one UPDATE of the case guarded by its
+ * version (optimistic concurrency: a stale version is 409 "办件已被他人处理，
+ * 请刷新后重试"), the timeline event(s), the documents it produces
+ * (document_enqueue), the deadline (case_deadline_refresh / case_suspend /
+ * case_resume) and the audit record.
+ *
+ * Who may see a case: the applicant (same ID number as the case), staff of
+ * the case's department, the clerk of the window that accepted it (or, before
+ * acceptance, of any window accepting the item), hall_admin and supervisor.
+ * An applicant asking for someone else's case gets 404 (its existence is not
+ * revealed); staff of another department get 403.
+ *
+ * Material indices are 0-based positions in the item version's materials.
+ * Functions returning a case fill *out with the case JSON of phase2.md
+ * (new reference) as seen by the actor. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+#define CASE_NO_MAX 48           /* 31 + 8 + 4 (5 beyond 9999 a day) */
+#define CASE_FORM_MAX_FIELDS 64  /* members of the application form */
+#define CASE_FORM_VALUE_CHARS 2000
+#define CASE_FORM_MAX_BYTES 32768
+#define CASE_REASON_CHARS 1000   /* reasons, problems, results */
+#define CASE_COMMITMENT_CHARS 5000
+#define CASE_TRACKING_MAX 40
+#define CASE_CHECK_DAYS 20       /* 核查 of a commitment: working days */
+#define CASE_STALE_MSG "办件已被他人处理，请刷新后重试"
+
+/* Body of an acceptance. */
+struct case_accept_in {
+	const char *mode;            /* "normal" (NULL), "rongque", "commitment" */
+	const json_t *missing;       /* rongque: array of material indices */
+	const char *supplement_due;  /* rongque: YYYY-MM-DD */
+	const char *commitment_text; /* commitment (required), rongque */
+	bool approve;                /* 即办件: approve at once */
+	const char *deliver_method;  /* with approve: also deliver (or NULL) */
+	const char *tracking_no;
+	int64_t version;
+};
+
+/* Body of a workflow action. */
+struct case_act_in {
+	const char *reason;          /* 意见/理由 */
+	const json_t *items;         /* request_more: [{index, problem}] */
+	const char *kind;            /* special_procedure: suspension kind */
+	int64_t version;
+};
+
+/* Inbox query. queue: "accept", "review", "decide", "deliver", "all". */
+struct case_inbox_q {
+	const char *queue;
+	const char *warn;            /* "red", "yellow", "green", "paused" or NULL */
+	int64_t item_id;
+	const char *cursor;
+	int limit;
+};
+
+/* ---- creating cases ---- */
+
+/* Online application by the acting applicant. form: JSON object (may be
+ * NULL); materials: [{index, sha256}] of files the applicant uploaded or
+ * certificates issued to them. 404 unknown item, 422 missing required
+ * material ("缺少必要材料：…") unless it is 容缺可后补 on a 容缺 item. */
+int case_apply(struct ctx *c, int64_t item_id, const json_t *form,
+    const json_t *materials, json_t **out, struct err *e);
+
+/* Walk-in registration by a clerk for item_id accepted at the clerk's
+ * window (403 otherwise). applicant: {kind:"person"|"enterprise", idno,
+ * name, mobile}. Records a trip. */
+int case_register_walkin(struct ctx *c, int64_t item_id,
+    const json_t *applicant, const json_t *form, const json_t *materials,
+    json_t **out, struct err *e);
+
+/* ---- before acceptance ---- */
+
+int case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
+    json_t **out, struct err *e);
+/* 不予受理 with a reason. */
+int case_reject(struct ctx *c, int64_t id, const char *reason,
+    int64_t version, json_t **out, struct err *e);
+/* 一次性告知补正: items [{index, problem}] lists every flawed or missing
+ * material at once. */
+int case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
+    const char *note, int64_t version, json_t **out, struct err *e);
+/* The applicant (or the clerk at the window) hands in materials
+ * [{index, sha256}]: 补正 (back to submitted once complete), 容缺 late
+ * materials (flagged when after supplement_due), or post-acceptance 补正
+ * (the clock resumes once complete). version 0: not checked. */
+int case_supplement(struct ctx *c, int64_t id, const json_t *materials,
+    int64_t version, json_t **out, struct err *e);
+
+/* ---- processing ---- */
+
+/* A workflow action by code (forward, pass, approve, deny, request_more,
+ * special_procedure, resume, terminate, withdraw, revoke, accept, reject,
+ * request_supplement, deliver). */
+int case_act(struct ctx *c, int64_t id, const char *action,
+    const struct case_act_in *in, json_t **out, struct err *e);
+/* Delivery: method "window" (a trip), "post" (tracking_no), "download";
+ * closes the case. */
+int case_deliver(struct ctx *c, int64_t id, const char *method,
+    const char *tracking_no, int64_t version, json_t **out, struct err *e);
+/* Records an in-person visit. */
+int case_record_trip(struct ctx *c, int64_t id, const char *purpose,
+    json_t **out, struct err *e);
+/* Special procedure (听证, 检验检测, 专家评审, 现场踏勘, 公示): stops the
+ * clock; end with a result resumes it. version 0: not checked. */
+int case_special_start(struct ctx *c, int64_t id, const char *kind,
+    const char *reason, int64_t version, json_t **out, struct err *e);
+int case_special_end(struct ctx *c, int64_t id, const char *result,
+    int64_t version, json_t **out, struct err *e);
+
+/* Extension of the time limit: requested by an approver of the case's
+ * department, decided by its dept_admin. *out: the extension object. */
+int case_extension_request(struct ctx *c, int64_t id, int days,
+    const char *reason, json_t **out, struct err *e);
+int case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
+    const char *reason, json_t **out, struct err *e);
+
+/* 告知承诺 核查 tasks of the actor's department (status NULL: pending):
+ * {items:[...], next_cursor}. */
+int case_check_list(struct ctx *c, const char *status, const char *cursor,
+    int limit, json_t **out, struct err *e);
+/* Result of a check: passed, or false (the decision is revoked). */
+int case_check_result(struct ctx *c, int64_t check_id, bool passed,
+    const char *result, json_t **out, struct err *e);
+
+/* ---- queries ---- */
+
+int case_get(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* {items:[{at, actor_name, role, action, action_label, from_state,
+ * to_state, note, data}]} oldest first. */
+int case_timeline(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* The acting applicant's cases, newest first: {items, next_cursor}. */
+int case_list_mine(struct ctx *c, const char *cursor, int limit,
+    json_t **out, struct err *e);
+/* Staff look-up by case number or applicant ID number, among the cases
+ * the actor may see: {items, next_cursor}. */
+int case_lookup(struct ctx *c, const char *no, const char *idno,
+    const char *cursor, int limit, json_t **out, struct err *e);
+/* The actor's work queue, most urgent first: {items, next_cursor}. */
+int case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
+    struct err *e);
+
+/* ---- pure helpers (service/cases_rules.c) ---- */
+
+/* "<impl_code><YYYYMMDD><seq, 4 digits or more>" into out; -ERR_INVALID
+ * when the parts are malformed (day "YYYY-MM-DD"). */
+int case_no_format(const char *impl_code, const char *day, int64_t seq,
+    char out[CASE_NO_MAX], struct err *e);
+/* Inbox/list cursor: "<rank>~<id>" (rank may be empty). decode returns
+ * false for a malformed cursor. */
+void case_cursor_encode(const char *rank, int64_t id, char *out,
+    size_t outsz);
+bool case_cursor_decode(const char *cursor, char *rank, size_t ranksz,
+    int64_t *id);
+/* The inbox rank of a warning level and due day (same as the column). */
+void case_rank(const char *warn_level, const char *due_day, char out[16]);
+/* Chinese label of a delivery method ("窗口领取", "邮寄送达", "网上下载"),
+ * NULL when unknown. */
+const char *case_delivery_label(const char *method);
+/* Chinese label of an acceptance mode, NULL when unknown. */
+const char *case_mode_label(const char *mode);
+/* Which materials block a normal acceptance: for each material i,
+ * necessity[i] (enum catalog_necessity) and provided[i]; writes into
+ * blocking[] the indices of required or 容缺可后补 materials not provided
+ * and returns how many. */
+int case_missing_required(const int *necessity, const bool *provided, int n,
+    int *blocking);
+
+
+/* case_admin.h - the department's side of time-limit extensions
+ * (service/case_admin.c): the list behind the 延期审批 page.
+ *
+ * Extensions are requested and decided by service/cases_process.c
+ * (case_extension_request, case_extension_decide); this module only reads
+ * case_extensions joined with cases and items. */
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+/* Filters and page of extension_list(). */
+struct extension_filter {
+	const char *status;   /* "pending" (NULL, ""), "approved", "rejected", "all" */
+	int64_t dept_id;      /* 0: no filter (hall_admin, supervisor) */
+	int64_t case_id;      /* 0: no filter */
+	const char *cursor;   /* next_cursor of the previous page, or NULL */
+	int limit;            /* 0: LIMIT_PAGE_DEFAULT; at most LIMIT_PAGE_MAX */
+};
+
+/* Extensions visible to the actor: dept_admin and approver see their own
+ * department (another dept_id is 403), hall_admin and supervisor all
+ * (dept_id filters); anyone else 403. Pending extensions come oldest first
+ * (the longest waiting on top), the others newest first; keyset paging on
+ * the id. *out = {items:[{id, case_id, case_no, item_name, dept_id,
+ * dept_name, applicant_name, applicant_idno_masked, days, reason, status,
+ * requested_by_name, requested_at, decided_by_name, decided_at,
+ * decision_reason, state, due_day, new_due_day, remaining_days,
+ * warn_level, extension_days, can_decide}], next_cursor}. new_due_day is
+ * the due day after approving (pending, running cases), else null. */
+int extension_list(struct ctx *c, const struct extension_filter *f,
+    json_t **out, struct err *e);
+
+
+/* warnings.h - deadline warnings and overdue explanations
+ * (service/warnings.c).
+ *
+ * The sweeper (jobs/sweeper.c) raises one warning per case and level in
+ * case_warnings: "yellow" (预警), "red" (超期), "supplement_timeout" (补正
+ * 超时，自动退办) and "rongque_missed" (容缺材料逾期未补). A red case's
+ * department explains the delay (超期说明). */
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+/* Chinese label of a warning level; "" when unknown. */
+const char *warning_level_label(const char *level);
+
+/* Staff of the case's department (clerk, approver, dept_admin): records an
+ * overdue explanation of a red case: reason and measures 1..5000
+ * characters, new_date "YYYY-MM-DD" not before today. Audit
+ * "case.overdue_explanation". *out = {id, case_id, reason, measures,
+ * new_date, at, by_name}. 409 when the case is not overdue. */
+int overdue_explain(struct ctx *c, int64_t case_id, const char *reason,
+    const char *measures, const char *new_date, json_t **out,
+    struct err *e);
+
+struct warning_filter {
+	const char *level;  /* NULL: every level */
+	int64_t dept_id;    /* 0: every department (dept_admin: own) */
+	int64_t before_id;  /* keyset cursor: warnings with a smaller id */
+	int limit;          /* 0: LIMIT_PAGE_DEFAULT */
+};
+
+/* dept_admin (own department), supervisor, hall_admin (all): warnings,
+ * newest first: *out = {"items":[{id, level, level_label, at, case_id,
+ * case_no, item_name, dept_id, dept_name, state, due_day, remaining_days,
+ * days_overdue, closed, explanation:{..}|null}], "next_cursor"}. */
+int warnings_list(struct ctx *c, const struct warning_filter *f,
+    json_t **out, struct err *e);
+
+
+/* calendar_admin.h - reading and editing the working-day calendar
+ * (service/calendar_admin.c).
+ *
+ * The effective calendar is the embedded national schedule plus the hall's
+ * overrides (calendar_overrides). An edit stores the override, bumps
+ * calendar_version and recomputes the deadline of every open case in the
+ * same transaction, so that no case is left on the old calendar. */
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+/* hall_admin (or the system actor): sets date "YYYY-MM-DD" to kind "off"
+ * (rest day), "work" (working weekend day) or "normal" (plain weekday rule,
+ * also over the national schedule). name: 1..32 characters, required for
+ * off and work. Audit "calendar.set" {before, after, recomputed}. *out =
+ * {day, kind, name, workday, version, recomputed}. */
+int calendar_admin_set(struct ctx *c, const char *date, const char *kind,
+    const char *name, json_t **out, struct err *e);
+
+/* Public: the year's calendar: *out = {year, has_data, version,
+ * overrides:[{day, kind, name, source:"national"|"hall"}],
+ * days:[{date, workday}] (every date of the year)}. */
+int calendar_admin_year(struct ctx *c, int year, json_t **out,
+    struct err *e);
+
+/* Public: the due day of n working days from acceptance on date (as
+ * `onetrip calendar deadline`): *out = {date, n, due_day, weekday,
+ * missing_years:[..]}. */
+int calendar_admin_deadline(struct ctx *c, const char *date, int n,
+    json_t **out, struct err *e);
+
+/* Inside db_tx: recomputes the deadline of every open (accepted, not
+ * closed) case with cal, in batches by id; *count is how many. */
+struct calendar;
+int calendar_admin_recompute_open(struct ctx *c, const struct calendar *cal,
+    int64_t *count, struct err *e);
+
+
+#endif

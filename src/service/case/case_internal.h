@@ -1,0 +1,243 @@
+/* cases_internal.h - shared by service/cases_*.c only. */
+#ifndef ONETRIP_SERVICE_CASE_CASE_INTERNAL_H
+#define ONETRIP_SERVICE_CASE_CASE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+#include "core/catalog.h"
+#include "core/workflow.h"
+#include "service/case/case.h"
+#include "service/platform/platform.h"
+
+#define CASE_NAME_BYTES (LIMIT_NAME_CHARS * 4 + 1)
+#define CASE_MAX_EVENTS 4
+#define CASE_MAX_DOCS 4
+#define CASE_MAX_MAT_UPDATES CATALOG_MATERIALS_MAX
+
+/* What a case needs from its item version (immutable once published, so
+ * cached by version id). */
+/* Result delivery methods an item offers (its "delivery" element). */
+enum {
+	DELIVERY_WINDOW = 1u << 0,
+	DELIVERY_POST = 1u << 1,
+	DELIVERY_DOWNLOAD = 1u << 2,    /* also 电子证照 */
+};
+
+struct item_facts {
+	int64_t version_id;
+	int64_t item_id;
+	int64_t dept_id;
+	int version_no;
+	char impl_code[CATALOG_IMPL_CODE_LEN + 1];
+	char name[CASE_NAME_BYTES];
+	int case_kind;
+	int promised_days;
+	int statutory_days;
+	bool window_authorised;
+	bool rongque;
+	bool commitment;
+	bool online;
+	bool certificate;        /* result is a licence (证照) */
+	unsigned delivery;       /* DELIVERY_* the item offers; 0: any */
+	char result_name[CASE_NAME_BYTES];
+	int n_materials;
+	struct {
+		char name[CASE_NAME_BYTES];
+		int necessity;       /* enum catalog_necessity */
+	} materials[CATALOG_MATERIALS_MAX];
+	int refs;                /* cache reference count */
+};
+
+/* The case row (and a few joined names). */
+struct case_row {
+	int64_t id;
+	char case_no[CASE_NO_MAX];
+	int64_t item_id, item_version_id, dept_id, window_id, applicant_id;
+	char applicant_kind;
+	char applicant_name[CASE_NAME_BYTES];
+	char applicant_idno[24];
+	char channel[8];
+	char state[WORKFLOW_CODE_BYTES];
+	char mode[16];             /* "" when NULL */
+	int64_t accepted_at;
+	char accepted_day[11];
+	int64_t accepted_by;
+	int budget_days;           /* -1 when NULL */
+	int extension_days;
+	char due_day[11];
+	int remaining_days;
+	bool has_remaining;
+	char warn_level[8];
+	char decision[12];
+	int64_t decided_at;
+	int64_t handler_id;
+	int trips;
+	char supplement_due[11];
+	int64_t supplement_requested_at;
+	int flagged;
+	char check_status[8];
+	char suspend_kind[16];
+	int64_t created_at, updated_at, closed_at;
+	int64_t version;
+	char *form;                /* malloc'd JSON text */
+	char *commitment_text;     /* malloc'd or NULL */
+	char *decision_reason;     /* malloc'd or NULL */
+	char dept_name[CASE_NAME_BYTES];
+};
+
+/* A material of the case as stored. */
+struct case_mat {
+	int idx;
+	int necessity;
+	char status[12];
+	char sha256[65];
+	bool has_file;
+};
+
+/* Everything one change writes, executed by case_plan_run() in one
+ * transaction. Starts as a copy of the row's mutable fields. */
+struct case_plan {
+	struct ctx *c;
+	const struct case_row *row;
+	const struct item_facts *facts;
+	const char *audit_action;    /* "case.accept" */
+	/* new values of the case row */
+	char state[WORKFLOW_CODE_BYTES];
+	const char *mode;            /* NULL */
+	int64_t accepted_at;
+	const char *accepted_day;
+	int64_t accepted_by;
+	int budget_days;             /* -1 NULL */
+	int64_t window_id;
+	int64_t handler_id;
+	const char *supplement_due;
+	int64_t supplement_requested_at;
+	const char *commitment_text;
+	const char *decision;
+	const char *decision_reason;
+	int64_t decided_at;
+	int64_t closed_at;
+	const char *check_status;
+	int flagged;
+	const char *suspend_kind;
+	int add_trips;
+	/* rows to write */
+	int n_events;
+	struct {
+		const char *action;
+		const char *from, *to;
+		const char *note;
+		json_t *data;            /* owned */
+	} events[CASE_MAX_EVENTS];
+	int n_docs;
+	struct {
+		const char *kind;
+		json_t *content;         /* owned */
+	} docs[CASE_MAX_DOCS];
+	int n_mats;
+	struct {
+		int idx;
+		const char *status;
+		const char *sha256;      /* NULL: keep */
+		const char *content_type;
+		const char *reused_from;
+		const char *problem;     /* NULL: clear */
+	} mats[CASE_MAX_MAT_UPDATES];
+	const char *delivery_method; /* insert a delivery */
+	const char *tracking_no;
+	const char *trip_purpose;    /* insert a trip */
+	bool create_check;           /* insert a commitment check */
+	char check_due[11];
+	int64_t check_id;            /* record a check result */
+	const char *check_result_status;
+	const char *check_result;
+	const char *suspend;         /* case_suspend(kind) */
+	const char *suspend_reason;
+	const char *resume;          /* case_resume(result) */
+	bool refresh;                /* case_deadline_refresh */
+	int64_t version;             /* expected */
+	json_t *audit;               /* owned summary extras, may be NULL */
+};
+
+/* ---- cases_common.c ---- */
+
+int case_stmt_error(const struct err *e);
+/* Facts of an item version (cached); release with item_facts_put(). */
+int item_facts_get(struct ctx *c, int64_t version_id,
+    const struct item_facts **out, struct err *e);
+void item_facts_put(const struct item_facts *f);
+/* Loads the case row; ERR_NOT_FOUND "办件不存在". */
+int case_row_load(struct ctx *c, int64_t id, struct case_row *r,
+    struct err *e);
+void case_row_release(struct case_row *r);
+/* Whether the actor may see the case and the workflow roles it holds on
+ * it. Returns 0, or 404 for an applicant who does not own it, 403 for
+ * staff outside it. */
+int case_access(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, unsigned *roles, struct err *e);
+/* Does the actor's window accept the item? */
+int case_window_accepts(struct ctx *c, int64_t window_id, int64_t item_id,
+    bool *yes, struct err *e);
+/* Materials of the case in index order; *n set. */
+int case_mats_load(struct ctx *c, int64_t id, struct case_mat *m, int *n,
+    struct err *e);
+/* The case JSON as the actor sees it (new reference). */
+int case_json(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, json_t **out, struct err *e);
+/* Load + access + JSON of case id. */
+int case_json_by_id(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* Validated string: 1..max characters of valid UTF-8 without control
+ * characters except newlines; ERR_INVALID naming field. */
+int case_text(const char *s, const char *field, const char *what,
+    size_t max_chars, bool required, struct err *e);
+/* The material list [{index, sha256}] checked against the item and the
+ * files the owner may use (uploaded by one of owner_ids, or a certificate
+ * of the applicant idno); fills sha[] (65 bytes each, "" when not given),
+ * ctype[] and reused[]. */
+int case_materials_in(struct ctx *c, const struct item_facts *f,
+    const json_t *materials, int64_t owner1, int64_t owner2,
+    const char *idno, char (*sha)[65], char (*ctype)[32],
+    bool *certificate, bool *given, struct err *e);
+/* Plan helpers. */
+void case_plan_init(struct case_plan *p, struct ctx *c,
+    const struct case_row *r, const struct item_facts *f, int64_t version);
+void case_plan_release(struct case_plan *p);
+/* Workflow step: checks action from p->state with roles and appends an
+ * event; moves p->state. Closing states set closed_at. */
+int case_plan_step(struct case_plan *p, unsigned roles, const char *action,
+    const char *note, json_t *data, struct err *e);
+int case_plan_doc(struct case_plan *p, const char *kind, json_t *content);
+/* Runs the plan in one transaction. */
+int case_plan_run(struct case_plan *p, struct err *e);
+/* The version check before anything else. */
+int case_version_check(const struct case_row *r, int64_t version,
+    struct err *e);
+/* Loads a case for a change by the actor: row, facts (put them), the
+ * actor's workflow roles; staff outside the case get 403 "无权处理其他部门
+ * 的办件"; version checked when > 0 (0: not given; callers that require it
+ * pass -1 to get the "missing version" error). */
+int case_load_write(struct ctx *c, int64_t id, int64_t version,
+    struct case_row *r, const struct item_facts **f, unsigned *roles,
+    struct err *e);
+/* Approve or deny from the current state (for a 即办件 in "accepted" at
+ * the window: forward and pass first). */
+int case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
+    const char *reason, struct err *e);
+/* Deliver (certify -> done) by method. */
+int case_plan_deliver(struct case_plan *p, unsigned roles,
+    const char *method, const char *tracking_no, struct err *e);
+/* items [{index, problem}] into the plan's materials as flawed; *list
+ * (new reference, also on error) gets the materials for the notice. */
+int case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
+    json_t **list, struct err *e);
+/* Hall date of now ("YYYY-MM-DD"). */
+void case_today(char out[11]);
+/* Actor display name and role for events. */
+const char *case_actor_role(const struct actor *a, unsigned roles);
+
+#endif

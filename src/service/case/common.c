@@ -1,0 +1,1013 @@
+/* cases_common.c - what every case use case shares: item facts, the case
+ * row, access rules, the case JSON and the one-transaction change plan. */
+#include "service/case/case_internal.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/idno.h"
+#include "base/utf8.h"
+#include "service/platform/platform.h"
+#include "service/records/records.h"
+#include "service/case/case.h"
+#include "service/account/account.h"
+#include "store/db.h"
+
+int
+case_stmt_error(const struct err *e)
+{
+	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
+	    -ERR_INTERNAL;
+}
+
+void
+case_today(char out[11])
+{
+	clock_date(clock_now(), out);
+}
+
+/* ---- item facts (published versions never change: cached) ---- */
+
+#define FACTS_SLOTS 128
+
+static struct item_facts *facts_cache[FACTS_SLOTS];
+static pthread_mutex_t facts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+item_facts_put(const struct item_facts *cf)
+{
+	struct item_facts *f = (struct item_facts *)cf;
+	bool done;
+
+	if (f == NULL)
+		return;
+	pthread_mutex_lock(&facts_lock);
+	done = --f->refs == 0;
+	pthread_mutex_unlock(&facts_lock);
+	if (done)
+		free(f);
+}
+
+static int
+facts_from_elements(struct item_facts *f, const char *text, struct err *e)
+{
+	struct catalog_item it;
+	json_error_t je;
+	json_t *j;
+	int rc;
+
+	j = json_loads(text, 0, &je);
+	if (j == NULL)
+		return err_internal(e, "item version %" PRId64 ": bad elements",
+		    f->version_id);
+	rc = catalog_parse(j, &it, e);
+	json_decref(j);
+	if (rc != 0)
+		return err_internal(e, "item version %" PRId64 ": elements do "
+		    "not parse", f->version_id);
+	f->case_kind = it.case_kind;
+	f->promised_days = it.promised_days < 0 ? 0 : it.promised_days;
+	f->statutory_days = it.statutory_days;
+	f->window_authorised = it.window_authorised;
+	f->rongque = it.rongque;
+	f->commitment = it.commitment;
+	f->online = catalog_item_online(&it);
+	f->certificate = strcmp(it.result_type, "licence") == 0;
+	f->delivery = 0;
+	for (int i = 0; i < it.n_delivery; i++)
+		f->delivery |= strcmp(it.delivery[i], "window") == 0 ?
+		    DELIVERY_WINDOW : strcmp(it.delivery[i], "post") == 0 ?
+		    DELIVERY_POST : DELIVERY_DOWNLOAD;
+	snprintf(f->result_name, sizeof(f->result_name), "%s",
+	    it.result_name);
+	f->n_materials = it.n_materials;
+	for (int i = 0; i < it.n_materials && i < CATALOG_MATERIALS_MAX; i++) {
+		snprintf(f->materials[i].name, sizeof(f->materials[i].name),
+		    "%s", it.materials[i].name);
+		f->materials[i].necessity = (int)it.materials[i].necessity;
+	}
+	catalog_item_release(&it);
+	return 0;
+}
+
+int
+item_facts_get(struct ctx *c, int64_t version_id,
+    const struct item_facts **out, struct err *e)
+{
+	struct item_facts *f, *old = NULL;
+	size_t slot = (uint64_t)version_id % FACTS_SLOTS;
+	struct db_stmt *s;
+	int rc;
+
+	*out = NULL;
+	pthread_mutex_lock(&facts_lock);
+	f = facts_cache[slot];
+	if (f != NULL && f->version_id == version_id) {
+		f->refs++;
+		pthread_mutex_unlock(&facts_lock);
+		*out = f;
+		return 0;
+	}
+	pthread_mutex_unlock(&facts_lock);
+
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return err_internal(e, "out of memory");
+	f->version_id = version_id;
+	s = db_query(c->db, e, "SELECT v.item_id, v.version_no, v.elements, "
+	    "i.impl_code, i.dept_id, i.name, v.status FROM item_versions v "
+	    "JOIN items i ON i.id = v.item_id WHERE v.id = ?", "i",
+	    version_id);
+	if (s == NULL) {
+		free(f);
+		return case_stmt_error(e);
+	}
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		f->item_id = db_col_int(s, 0);
+		f->version_no = (int)db_col_int(s, 1);
+		snprintf(f->impl_code, sizeof(f->impl_code), "%s",
+		    db_col_text(s, 3));
+		f->dept_id = db_col_int(s, 4);
+		snprintf(f->name, sizeof(f->name), "%s", db_col_text(s, 5));
+		rc = facts_from_elements(f, db_col_text(s, 2), e);
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOT_FOUND, "item_not_found", "事项不存在");
+	}
+	db_finish(s);
+	if (rc != 0) {
+		free(f);
+		return rc;
+	}
+	f->refs = 2; /* the cache and the caller */
+	pthread_mutex_lock(&facts_lock);
+	old = facts_cache[slot];
+	facts_cache[slot] = f;
+	if (old != NULL && --old->refs > 0)
+		old = NULL;
+	pthread_mutex_unlock(&facts_lock);
+	free(old);
+	*out = f;
+	return 0;
+}
+
+/* ---- the case row ---- */
+
+static char *
+dup_or_null(struct db_stmt *s, int col)
+{
+	return db_col_is_null(s, col) ? NULL : strdup(db_col_text(s, col));
+}
+
+#define COPY(dst, col) snprintf((dst), sizeof(dst), "%s", db_col_text(s, (col)))
+
+int
+case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	s = db_query(c->db, e, "SELECT c.id, c.case_no, c.item_id, "
+	    "c.item_version_id, c.dept_id, c.window_id, c.applicant_id, "
+	    "c.applicant_kind, c.applicant_name, c.applicant_idno, c.channel, "
+	    "c.state, c.acceptance_mode, c.accepted_at, c.accepted_day, "
+	    "c.accepted_by, c.budget_days, c.extension_days, c.due_day, "
+	    "c.remaining_days, c.warn_level, c.decision, c.decided_at, "
+	    "c.handler_id, c.trips, c.supplement_due, "
+	    "c.supplement_requested_at, c.flagged, c.check_status, "
+	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
+	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name "
+	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
+	    "WHERE c.id = ?", "i", id);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_DONE) {
+		db_finish(s);
+		return err_set(e, ERR_NOT_FOUND, "case_not_found", "办件不存在");
+	}
+	if (rc != DB_ROW) {
+		db_finish(s);
+		return rc;
+	}
+	r->id = db_col_int(s, 0);
+	COPY(r->case_no, 1);
+	r->item_id = db_col_int(s, 2);
+	r->item_version_id = db_col_int(s, 3);
+	r->dept_id = db_col_int(s, 4);
+	r->window_id = db_col_int(s, 5);
+	r->applicant_id = db_col_int(s, 6);
+	r->applicant_kind = db_col_text(s, 7)[0];
+	COPY(r->applicant_name, 8);
+	COPY(r->applicant_idno, 9);
+	COPY(r->channel, 10);
+	COPY(r->state, 11);
+	COPY(r->mode, 12);
+	r->accepted_at = db_col_int(s, 13);
+	COPY(r->accepted_day, 14);
+	r->accepted_by = db_col_int(s, 15);
+	r->budget_days = db_col_is_null(s, 16) ? -1 : (int)db_col_int(s, 16);
+	r->extension_days = (int)db_col_int(s, 17);
+	COPY(r->due_day, 18);
+	r->has_remaining = !db_col_is_null(s, 19);
+	r->remaining_days = (int)db_col_int(s, 19);
+	COPY(r->warn_level, 20);
+	COPY(r->decision, 21);
+	r->decided_at = db_col_int(s, 22);
+	r->handler_id = db_col_int(s, 23);
+	r->trips = (int)db_col_int(s, 24);
+	COPY(r->supplement_due, 25);
+	r->supplement_requested_at = db_col_int(s, 26);
+	r->flagged = (int)db_col_int(s, 27);
+	COPY(r->check_status, 28);
+	COPY(r->suspend_kind, 29);
+	r->created_at = db_col_int(s, 30);
+	r->updated_at = db_col_int(s, 31);
+	r->closed_at = db_col_int(s, 32);
+	r->version = db_col_int(s, 33);
+	r->form = strdup(db_col_text(s, 34));
+	r->commitment_text = dup_or_null(s, 35);
+	r->decision_reason = dup_or_null(s, 36);
+	COPY(r->dept_name, 37);
+	db_finish(s);
+	if (r->form == NULL) {
+		case_row_release(r);
+		return err_internal(e, "out of memory");
+	}
+	return 0;
+}
+
+#undef COPY
+
+void
+case_row_release(struct case_row *r)
+{
+	free(r->form);
+	free(r->commitment_text);
+	free(r->decision_reason);
+	r->form = r->commitment_text = r->decision_reason = NULL;
+}
+
+/* ---- access ---- */
+
+int
+case_window_accepts(struct ctx *c, int64_t window_id, int64_t item_id,
+    bool *yes, struct err *e)
+{
+	int64_t one = 0;
+	int rc;
+
+	*yes = false;
+	if (window_id <= 0)
+		return 0;
+	rc = db_query_int(c->db, e, &one, "SELECT 1 FROM window_items w "
+	    "JOIN windows x ON x.id = w.window_id WHERE w.window_id = ? AND "
+	    "w.item_id = ? AND x.active = 1", "ii", window_id, item_id);
+	if (rc < 0)
+		return rc;
+	*yes = rc == DB_ROW;
+	return 0;
+}
+
+int
+case_access(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, unsigned *roles, struct err *e)
+{
+	const struct actor *a = c->actor;
+	bool see = false, yes;
+	int rc;
+
+	(void)f;
+	*roles = 0;
+	if (a == NULL || (a->user_id <= 0 && a->kind != ACTOR_SYSTEM))
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	if (a->kind == ACTOR_SYSTEM) {
+		*roles = WORKFLOW_ROLE_ALL;
+		return 0;
+	}
+	if (a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE) {
+		if (strcmp(a->login, r->applicant_idno) != 0)
+			return err_set(e, ERR_NOT_FOUND, "case_not_found",
+			    "办件不存在");
+		*roles = WORKFLOW_ROLE_APPLICANT;
+		return 0;
+	}
+	if (actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN))
+		see = true;
+	if ((a->roles & (ROLE_APPROVER | ROLE_DEPT_ADMIN)) != 0 &&
+	    a->dept_id > 0 && a->dept_id == r->dept_id) {
+		see = true;
+		*roles |= a->roles & (ROLE_APPROVER | ROLE_DEPT_ADMIN);
+		/* Online cases the department accepts itself: it also does
+		 * the window's part (acceptance, forwarding, delivery). */
+		if (strcmp(r->channel, "online") == 0 && r->window_id == 0)
+			*roles |= WORKFLOW_ROLE_CLERK;
+	}
+	if (a->roles & ROLE_CLERK) {
+		if (a->window_id > 0 && a->window_id == r->window_id) {
+			see = true;
+			*roles |= WORKFLOW_ROLE_CLERK;
+		} else if (a->window_id > 0 && r->window_id == 0 &&
+		    (strcmp(r->state, "submitted") == 0 ||
+		    strcmp(r->state, "supplement") == 0)) {
+			rc = case_window_accepts(c, a->window_id, r->item_id,
+			    &yes, e);
+			if (rc != 0)
+				return rc;
+			if (yes) {
+				see = true;
+				*roles |= WORKFLOW_ROLE_CLERK;
+			}
+		}
+		if (a->dept_id > 0 && a->dept_id == r->dept_id)
+			see = true;
+	}
+	if (!see)
+		return err_set(e, ERR_FORBIDDEN, "other_department",
+		    "无权查看其他部门的办件");
+	return 0;
+}
+
+int
+case_version_check(const struct case_row *r, int64_t version,
+    struct err *e)
+{
+	if (version <= 0)
+		return err_field(e, ERR_INVALID, "version", "version_required",
+		    "缺少办件版本号 version");
+	if (version != r->version)
+		return err_set(e, ERR_CONFLICT, "stale_version", CASE_STALE_MSG);
+	return 0;
+}
+
+const char *
+case_actor_role(const struct actor *a, unsigned roles)
+{
+	if (a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE)
+		return "applicant";
+	if (a->kind == ACTOR_SYSTEM)
+		return "system";
+	if ((roles & WORKFLOW_ROLE_APPROVER) && (a->roles & ROLE_APPROVER))
+		return "approver";
+	if ((roles & WORKFLOW_ROLE_DEPT_ADMIN) && (a->roles & ROLE_DEPT_ADMIN))
+		return "dept_admin";
+	if ((roles & WORKFLOW_ROLE_CLERK) && (a->roles & ROLE_CLERK))
+		return "clerk";
+	return user_primary_role(a->kind, a->roles);
+}
+
+/* ---- text ---- */
+
+int
+case_text(const char *s, const char *field, const char *what,
+    size_t max_chars, bool required, struct err *e)
+{
+	size_t n;
+
+	if (s == NULL || s[0] == '\0') {
+		if (required)
+			return err_field(e, ERR_INVALID, field, "required",
+			    "请填写%s", what);
+		return 0;
+	}
+	n = strlen(s);
+	if (!utf8_valid(s, n))
+		return err_field(e, ERR_INVALID, field, "invalid_utf8",
+		    "%s含有无效字符", what);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') ||
+		    ch == 0x7f)
+			return err_field(e, ERR_INVALID, field,
+			    "invalid_text", "%s含有控制字符", what);
+	}
+	if (utf8_chars(s, n) > max_chars)
+		return err_field(e, ERR_INVALID, field, "too_long",
+		    "%s不能超过 %zu 个字", what, max_chars);
+	return 0;
+}
+
+/* ---- materials ---- */
+
+int
+case_mats_load(struct ctx *c, int64_t id, struct case_mat *m, int *n,
+    struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	*n = 0;
+	s = db_query(c->db, e, "SELECT idx, necessity, status, sha256 FROM "
+	    "case_materials WHERE case_id = ? ORDER BY idx", "i", id);
+	if (s == NULL)
+		return case_stmt_error(e);
+	while ((rc = db_step(s, e)) == DB_ROW && *n < CATALOG_MATERIALS_MAX) {
+		struct case_mat *x = &m[*n];
+		const char *nec = db_col_text(s, 1);
+
+		x->idx = (int)db_col_int(s, 0);
+		x->necessity = strcmp(nec, "required") == 0 ? NEC_REQUIRED :
+		    strcmp(nec, "rongque") == 0 ? NEC_RONGQUE : NEC_OPTIONAL;
+		snprintf(x->status, sizeof(x->status), "%s", db_col_text(s, 2));
+		x->has_file = !db_col_is_null(s, 3);
+		snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(s, 3));
+		(*n)++;
+	}
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* May owner use sha256? 0 with *cert (certificate rather than upload). */
+static int
+material_owner(struct ctx *c, const char *sha256, int64_t owner,
+    bool *cert, struct err *e)
+{
+	int64_t one = 0;
+	int rc;
+
+	*cert = false;
+	if (owner <= 0)
+		return err_set(e, ERR_FORBIDDEN, "material_not_owned",
+		    "只能使用本人上传的材料或本人的证照");
+	rc = db_query_int(c->db, e, &one, "SELECT 1 FROM uploads WHERE "
+	    "user_id = ? AND sha256 = ?", "is", owner, sha256);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW)
+		return 0;
+	rc = upload_check_owner(c, owner, sha256, e);
+	if (rc != 0)
+		return rc;
+	*cert = true;
+	return 0;
+}
+
+int
+case_materials_in(struct ctx *c, const struct item_facts *f,
+    const json_t *materials, int64_t owner1, int64_t owner2,
+    const char *idno, char (*sha)[65], char (*ctype)[32],
+    bool *certificate, bool *given, struct err *e)
+{
+	size_t i;
+	json_t *m;
+	char field[48];
+	int rc;
+
+	(void)idno;
+	for (int k = 0; k < CATALOG_MATERIALS_MAX; k++) {
+		sha[k][0] = '\0';
+		ctype[k][0] = '\0';
+		certificate[k] = false;
+		given[k] = false;
+	}
+	if (materials == NULL || json_is_null(materials))
+		return 0;
+	if (!json_is_array(materials))
+		return err_field(e, ERR_INVALID, "materials", "bad_type",
+		    "materials 须为数组");
+	if (json_array_size(materials) > CATALOG_MATERIALS_MAX)
+		return err_field(e, ERR_INVALID, "materials", "too_many",
+		    "材料过多");
+	json_array_foreach(materials, i, m) {
+		json_t *jx = json_object_get(m, "index");
+		json_t *js = json_object_get(m, "sha256");
+		const char *h;
+		json_int_t x;
+		bool cert = false;
+
+		snprintf(field, sizeof(field), "materials[%zu]", i);
+		if (!json_is_object(m) || !json_is_integer(jx) ||
+		    !json_is_string(js))
+			return err_field(e, ERR_INVALID, field, "bad_material",
+			    "材料须为 {index, sha256}");
+		x = json_integer_value(jx);
+		h = json_string_value(js);
+		if (x < 0 || x >= f->n_materials)
+			return err_field(e, ERR_INVALID, field, "bad_index",
+			    "材料序号 %lld 不存在", (long long)x);
+		if (given[x])
+			return err_field(e, ERR_INVALID, field,
+			    "duplicate_material", "材料“%s”重复提交",
+			    f->materials[x].name);
+		if (!files_sha256_valid(h))
+			return err_field(e, ERR_INVALID, field, "bad_sha256",
+			    "材料文件标识不正确");
+		rc = material_owner(c, h, owner1, &cert, e);
+		if (rc == -ERR_FORBIDDEN && owner2 > 0)
+			rc = material_owner(c, h, owner2, &cert, e);
+		if (rc == -ERR_FORBIDDEN || rc == -ERR_NOT_FOUND)
+			return err_field(e, ERR_UNPROCESSABLE, field,
+			    "material_not_owned", "材料“%s”的文件不存在或不是"
+			    "本人上传的", f->materials[x].name);
+		if (rc != 0)
+			return rc;
+		{
+			struct db_stmt *s = db_query(c->db, e, "SELECT "
+			    "content_type FROM files WHERE sha256 = ?", "s", h);
+
+			if (s == NULL)
+				return case_stmt_error(e);
+			rc = db_step(s, e);
+			if (rc == DB_ROW)
+				snprintf(ctype[x], 32, "%s", db_col_text(s, 0));
+			db_finish(s);
+			if (rc < 0)
+				return rc;
+		}
+		snprintf(sha[x], 65, "%s", h);
+		certificate[x] = cert;
+		given[x] = true;
+	}
+	return 0;
+}
+
+/* ---- the case JSON ---- */
+
+static const char *
+state_label(const char *code)
+{
+	const struct workflow_state *st = workflow_find_state(
+	    workflow_default(), code);
+
+	return st != NULL ? st->label : code;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *
+int_or_null(int64_t v)
+{
+	return v > 0 ? json_integer((json_int_t)v) : json_null();
+}
+
+/* The actions the actor may take now, plus the 即办件 shortcut. */
+static json_t *
+actions_json(const struct case_row *r, const struct item_facts *f,
+    unsigned roles)
+{
+	const struct workflow_action *acts[WORKFLOW_MAX_ACTIONS];
+	size_t n = workflow_available(workflow_default(), r->state, roles,
+	    f->window_authorised, acts, WORKFLOW_MAX_ACTIONS);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n && i < WORKFLOW_MAX_ACTIONS; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
+		    acts[i]->code, "label", acts[i]->label, "reason_required",
+		    acts[i]->reason));
+	if (strcmp(r->state, "accepted") == 0 && f->case_kind == 1 &&
+	    f->window_authorised && (roles & WORKFLOW_ROLE_CLERK)) {
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
+		    "approve", "label", "准予许可（即办）", "reason_required",
+		    0));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
+		    "deny", "label", "不予许可（即办）", "reason_required", 1));
+	}
+	return a;
+}
+
+int
+case_json(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, json_t **out, struct err *e)
+{
+	char masked[32], names[800], awaiting[1100];
+	struct db_stmt *s;
+	json_t *o, *mats, *form;
+	json_error_t je;
+	unsigned roles = 0;
+	size_t alen = 0;
+	int rc;
+
+	*out = NULL;
+	rc = case_access(c, r, f, &roles, e);
+	if (rc != 0)
+		return rc;
+	mats = json_array();
+	names[0] = awaiting[0] = '\0';
+	s = db_query(c->db, e, "SELECT m.idx, m.name, m.necessity, m.status, "
+	    "m.sha256, m.content_type, m.reused_from, m.problem FROM "
+	    "case_materials m WHERE m.case_id = ? ORDER BY m.idx", "i", r->id);
+	if (s == NULL) {
+		json_decref(mats);
+		return case_stmt_error(e);
+	}
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		const char *st = db_col_text(s, 3);
+		bool want = false;
+
+		json_array_append_new(mats, json_pack("{s:I, s:s, s:s, s:s, "
+		    "s:o, s:o, s:o, s:o}", "index", (json_int_t)db_col_int(s, 0),
+		    "name", db_col_text(s, 1), "necessity", db_col_text(s, 2),
+		    "status", st, "sha256", str_or_null(db_col_text(s, 4)),
+		    "content_type", str_or_null(db_col_text(s, 5)),
+		    "reused_from", str_or_null(db_col_text(s, 6)),
+		    "problem", str_or_null(db_col_text(s, 7))));
+		if (r->closed_at == 0) {
+			if (strcmp(st, "flawed") == 0 &&
+			    (strcmp(r->state, "supplement") == 0 ||
+			    (strcmp(r->state, "suspended") == 0 &&
+			    strcmp(r->suspend_kind, "supplement") == 0)))
+				want = true;
+			if (strcmp(st, "rongque") == 0)
+				want = true;
+		}
+		if (want && alen + 4 * LIMIT_NAME_CHARS + 8 < sizeof(names)) {
+			int w = snprintf(names + alen, sizeof(names) - alen,
+			    "%s%s", alen > 0 ? "、" : "", db_col_text(s, 1));
+
+			if (w > 0 && (size_t)w < sizeof(names) - alen)
+				alen += (size_t)w;
+		}
+	}
+	db_finish(s);
+	if (rc < 0) {
+		json_decref(mats);
+		return rc;
+	}
+	if (alen > 0) {
+		if (strcmp(r->state, "supplement") == 0 ||
+		    strcmp(r->state, "suspended") == 0)
+			snprintf(awaiting, sizeof(awaiting), "请按补正材料通知书"
+			    "一次性补齐以下材料：%s", names);
+		else
+			snprintf(awaiting, sizeof(awaiting), "请于 %s 前补交容缺"
+			    "材料：%s", r->supplement_due, names);
+	} else if (r->closed_at == 0 && strcmp(r->state, "certify") == 0) {
+		snprintf(awaiting, sizeof(awaiting), "%s",
+		    "办理结果正在出具，请留意领取通知");
+	}
+
+	form = json_loads(r->form, 0, &je);
+	if (form == NULL)
+		form = json_object();
+	idno_mask(r->applicant_idno, masked, sizeof(masked));
+	o = json_pack("{s:I, s:s, s:I, s:s, s:i, s:I, s:s, s:o, s:s, "
+	    "s:{s:o, s:s, s:s, s:s}, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, "
+	    "s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:s, s:o, s:o, "
+	    "s:b, s:s, s:o, s:I}",
+	    "id", (json_int_t)r->id,
+	    "case_no", r->case_no,
+	    "item_id", (json_int_t)r->item_id,
+	    "item_name", f->name,
+	    "item_version_no", f->version_no,
+	    "dept_id", (json_int_t)r->dept_id,
+	    "dept_name", r->dept_name,
+	    "window_id", int_or_null(r->window_id),
+	    "channel", r->channel,
+	    "applicant",
+	    "id", int_or_null(r->applicant_id),
+	    "kind", r->applicant_kind == 'E' ? "enterprise" : "person",
+	    "name", r->applicant_name,
+	    "idno_masked", masked,
+	    "state", r->state,
+	    "state_label", state_label(r->state),
+	    "acceptance_mode", str_or_null(r->mode),
+	    "accepted_day", str_or_null(r->accepted_day),
+	    "budget_days", r->budget_days >= 0 ?
+	    json_integer(r->budget_days) : json_null(),
+	    "extension_days", (json_int_t)r->extension_days,
+	    "due_day", str_or_null(r->due_day),
+	    "remaining_days", r->has_remaining ?
+	    json_integer(r->remaining_days) : json_null(),
+	    "warn_level", str_or_null(r->warn_level),
+	    "decision", str_or_null(r->decision),
+	    "trips", (json_int_t)r->trips,
+	    "created_at", (json_int_t)r->created_at,
+	    "updated_at", (json_int_t)r->updated_at,
+	    "closed_at", int_or_null(r->closed_at),
+	    "available_actions", actions_json(r, f, roles),
+	    "materials", mats,
+	    "awaiting", str_or_null(awaiting),
+	    "case_kind", f->case_kind == 1 ? "instant" : "promised",
+	    "supplement_due", str_or_null(r->supplement_due),
+	    "commitment_text", str_or_null(r->commitment_text),
+	    "flagged", r->flagged != 0,
+	    "check_status", r->check_status,
+	    "form", form,
+	    "version", (json_int_t)r->version);
+	if (o == NULL)
+		return err_internal(e, "case_json: json_pack failed");
+	json_object_set_new(o, "decision_reason",
+	    str_or_null(r->decision_reason));
+	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
+	json_object_set_new(o, "window_authorised",
+	    json_boolean(f->window_authorised));
+	*out = o;
+	return 0;
+}
+
+int
+case_json_by_id(struct ctx *c, int64_t id, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_row r;
+	int rc;
+
+	*out = NULL;
+	rc = case_row_load(c, id, &r, e);
+	if (rc != 0)
+		return rc;
+	rc = item_facts_get(c, r.item_version_id, &f, e);
+	if (rc == 0)
+		rc = case_json(c, &r, f, out, e);
+	item_facts_put(f);
+	case_row_release(&r);
+	return rc;
+}
+
+/* ---- the change plan ---- */
+
+void
+case_plan_init(struct case_plan *p, struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, int64_t version)
+{
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	p->row = r;
+	p->facts = f;
+	snprintf(p->state, sizeof(p->state), "%s", r->state);
+	p->mode = r->mode[0] != '\0' ? r->mode : NULL;
+	p->accepted_at = r->accepted_at;
+	p->accepted_day = r->accepted_day[0] != '\0' ? r->accepted_day : NULL;
+	p->accepted_by = r->accepted_by;
+	p->budget_days = r->budget_days;
+	p->window_id = r->window_id;
+	p->handler_id = r->handler_id;
+	p->supplement_due = r->supplement_due[0] != '\0' ?
+	    r->supplement_due : NULL;
+	p->supplement_requested_at = r->supplement_requested_at;
+	p->commitment_text = r->commitment_text;
+	p->decision = r->decision[0] != '\0' ? r->decision : NULL;
+	p->decision_reason = r->decision_reason;
+	p->decided_at = r->decided_at;
+	p->closed_at = r->closed_at;
+	p->check_status = r->check_status[0] != '\0' ? r->check_status :
+	    "none";
+	p->flagged = r->flagged;
+	p->suspend_kind = r->suspend_kind[0] != '\0' ? r->suspend_kind : NULL;
+	p->version = version;
+}
+
+void
+case_plan_release(struct case_plan *p)
+{
+	for (int i = 0; i < p->n_events; i++)
+		json_decref(p->events[i].data);
+	for (int i = 0; i < p->n_docs; i++)
+		json_decref(p->docs[i].content);
+	json_decref(p->audit);
+	p->n_events = p->n_docs = 0;
+	p->audit = NULL;
+}
+
+int
+case_plan_step(struct case_plan *p, unsigned roles, const char *action,
+    const char *note, json_t *data, struct err *e)
+{
+	const struct workflow_def *def = workflow_default();
+	const struct workflow_state *from, *to;
+	const struct workflow_action *a;
+	const char *next = NULL;
+	int rc;
+
+	rc = workflow_check(def, p->state, action, roles,
+	    p->facts->window_authorised, &next, e);
+	if (rc != 0) {
+		json_decref(data);
+		return rc;
+	}
+	a = workflow_find_action(def, p->state, action);
+	if (a != NULL && a->reason && (note == NULL || note[0] == '\0')) {
+		json_decref(data);
+		return err_field(e, ERR_INVALID, "reason", "reason_required",
+		    "“%s”须填写理由", a->label);
+	}
+	if (p->n_events >= CASE_MAX_EVENTS) {
+		json_decref(data);
+		return err_internal(e, "case plan: too many events");
+	}
+	from = workflow_find_state(def, p->state);
+	to = workflow_find_state(def, next);
+	p->events[p->n_events].action = a->code;
+	p->events[p->n_events].from = from->code;
+	p->events[p->n_events].to = to->code;
+	p->events[p->n_events].note = note;
+	p->events[p->n_events].data = data;
+	p->n_events++;
+	snprintf(p->state, sizeof(p->state), "%s", to->code);
+	if (to->terminal && p->closed_at == 0) {
+		p->closed_at = clock_now();
+		p->refresh = true;
+		/* A case ending while its clock is stopped closes the
+		 * suspension. */
+		if (p->suspend_kind != NULL && p->resume == NULL)
+			p->resume = "办件终结";
+		p->suspend_kind = NULL;
+	}
+	return 0;
+}
+
+int
+case_plan_doc(struct case_plan *p, const char *kind, json_t *content)
+{
+	if (p->n_docs >= CASE_MAX_DOCS) {
+		json_decref(content);
+		return -ERR_INTERNAL;
+	}
+	p->docs[p->n_docs].kind = kind;
+	p->docs[p->n_docs].content = content != NULL ? content : json_object();
+	p->n_docs++;
+	return 0;
+}
+
+static int
+plan_tx(struct db *db, void *arg, struct err *e)
+{
+	struct case_plan *p = arg;
+	struct ctx *c = p->c;
+	const struct actor *a = c->actor;
+	int64_t now = clock_now(), id = p->row->id;
+	const char *role = a->role_used[0] != '\0' ? a->role_used :
+	    user_primary_role(a->kind, a->roles);
+	char idbuf[24];
+	json_t *sum, *docs;
+	int rc;
+
+	/* 1. the case row, guarded by the version the actor saw */
+	rc = db_exec(db, e, "UPDATE cases SET state = ?, acceptance_mode = ?, "
+	    "accepted_at = NULLIF(CAST(? AS BIGINT), 0), accepted_day = ?, "
+	    "accepted_by = NULLIF(CAST(? AS BIGINT), 0), "
+	    "budget_days = NULLIF(CAST(? AS INTEGER), -1), "
+	    "window_id = NULLIF(CAST(? AS BIGINT), 0), "
+	    "handler_id = NULLIF(CAST(? AS BIGINT), 0), supplement_due = ?, "
+	    "supplement_requested_at = NULLIF(CAST(? AS BIGINT), 0), "
+	    "commitment_text = ?, decision = ?, decision_reason = ?, "
+	    "decided_at = NULLIF(CAST(? AS BIGINT), 0), "
+	    "closed_at = NULLIF(CAST(? AS BIGINT), 0), check_status = ?, "
+	    "flagged = ?, suspend_kind = ?, trips = trips + ?, updated_at = ?, "
+	    "version = version + 1 WHERE id = ? AND version = ?",
+	    "ssisiIiisisssiisIsIiii",
+	    p->state, p->mode, p->accepted_at, p->accepted_day, p->accepted_by,
+	    p->budget_days, p->window_id, p->handler_id, p->supplement_due,
+	    p->supplement_requested_at, p->commitment_text, p->decision,
+	    p->decision_reason, p->decided_at, p->closed_at, p->check_status,
+	    p->flagged, p->suspend_kind, p->add_trips, now, id, p->version);
+	if (rc != 0)
+		return rc;
+	if (db_last_changes(db) != 1)
+		return err_set(e, ERR_CONFLICT, "stale_version", CASE_STALE_MSG);
+
+	/* 2. materials */
+	for (int i = 0; i < p->n_mats; i++) {
+		if (p->mats[i].sha256 != NULL)
+			rc = db_exec(db, e, "UPDATE case_materials SET "
+			    "status = ?, sha256 = ?, content_type = ?, "
+			    "reused_from = ?, problem = ?, updated_at = ? "
+			    "WHERE case_id = ? AND idx = ?", "sssssiiI",
+			    p->mats[i].status, p->mats[i].sha256,
+			    p->mats[i].content_type, p->mats[i].reused_from,
+			    p->mats[i].problem, now, id, p->mats[i].idx);
+		else
+			rc = db_exec(db, e, "UPDATE case_materials SET "
+			    "status = ?, problem = ?, updated_at = ? "
+			    "WHERE case_id = ? AND idx = ?", "ssiiI",
+			    p->mats[i].status, p->mats[i].problem, now, id,
+			    p->mats[i].idx);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 3. timeline */
+	for (int i = 0; i < p->n_events; i++) {
+		char *data = p->events[i].data != NULL ? json_dumps(
+		    p->events[i].data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+		rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, "
+		    "actor_id, actor_name, role, action, from_state, to_state, "
+		    "note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iiisssssss", id, now, a->user_id, a->name, role,
+		    p->events[i].action, p->events[i].from, p->events[i].to,
+		    p->events[i].note, data);
+		free(data);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 4. delivery and trips */
+	if (p->delivery_method != NULL) {
+		rc = db_exec(db, e, "INSERT INTO case_deliveries (case_id, "
+		    "method, tracking_no, at, actor_id) VALUES (?, ?, ?, ?, ?)",
+		    "issii", id, p->delivery_method, p->tracking_no, now,
+		    a->user_id);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->trip_purpose != NULL) {
+		rc = db_exec(db, e, "INSERT INTO case_trips (case_id, at, "
+		    "purpose, window_id, actor_id) VALUES (?, ?, ?, "
+		    "NULLIF(CAST(? AS BIGINT), 0), ?)", "iisii", id, now,
+		    p->trip_purpose, a->window_id, a->user_id);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 5. 告知承诺 核查 */
+	if (p->create_check) {
+		rc = db_exec(db, e, "INSERT INTO commitment_checks (case_id, "
+		    "dept_id, status, due_day, created_at) VALUES (?, ?, "
+		    "'pending', ?, ?)", "iisi", id, p->row->dept_id,
+		    p->check_due, now);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->check_id > 0) {
+		rc = db_exec(db, e, "UPDATE commitment_checks SET status = ?, "
+		    "result = ?, checked_by = ?, checked_at = ? WHERE id = ? AND "
+		    "status = 'pending'", "ssiii", p->check_result_status,
+		    p->check_result, a->user_id, now, p->check_id);
+		if (rc != 0)
+			return rc;
+		if (db_last_changes(db) != 1)
+			return err_set(e, ERR_CONFLICT, "check_done",
+			    "该核查已有结果");
+	}
+
+	/* 6. the clock */
+	if (p->resume != NULL) {
+		rc = case_resume(c, id, p->resume, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->suspend != NULL) {
+		rc = case_suspend(c, id, p->suspend, p->suspend_reason, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->refresh && p->resume == NULL && p->suspend == NULL) {
+		rc = case_deadline_refresh(c, id, e);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 7. documents (named in the audit record below) */
+	docs = p->n_docs > 0 ? json_array() : NULL;
+	for (int i = 0; i < p->n_docs; i++) {
+		json_t *doc = NULL;
+
+		rc = document_enqueue_noaudit(c, id, p->docs[i].kind,
+		    p->docs[i].content, &doc, e);
+		if (rc != 0) {
+			json_decref(docs);
+			return rc;
+		}
+		json_array_append_new(docs, doc);
+	}
+	if (strcmp(p->state, "revoked") == 0 &&
+	    strcmp(p->row->state, "revoked") != 0) {
+		rc = certificates_revoke_case(c, id, NULL, e);
+		if (rc != 0) {
+			json_decref(docs);
+			return rc;
+		}
+	}
+
+	/* 8. audit: one record for the whole change */
+	sum = json_pack("{s:s, s:s, s:s, s:I}", "case_no", p->row->case_no,
+	    "from", p->row->state, "to", p->state, "version",
+	    (json_int_t)(p->version + 1));
+	if (sum == NULL) {
+		json_decref(docs);
+		return err_internal(e, "out of memory");
+	}
+	if (docs != NULL)
+		json_object_set_new(sum, "documents", docs);
+	if (p->n_events > 0) {
+		json_t *acts = json_array();
+
+		for (int i = 0; i < p->n_events; i++)
+			json_array_append_new(acts,
+			    json_string(p->events[i].action));
+		json_object_set_new(sum, "actions", acts);
+	}
+	if (p->audit != NULL)
+		json_object_update(sum, p->audit);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	rc = audit_append(c, p->audit_action, "case", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+case_plan_run(struct case_plan *p, struct err *e)
+{
+	return db_tx(p->c->db, plan_tx, p, e);
+}

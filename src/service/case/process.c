@@ -1,0 +1,897 @@
+/* cases_process.c - processing after acceptance: workflow actions,
+ * decisions, delivery, trips, special procedures, extensions and the
+ * 告知承诺 核查. */
+#include "service/case/case_internal.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "core/deadline.h"
+#include "service/platform/platform.h"
+#include "service/case/case.h"
+#include "service/records/records.h"
+#include "store/db.h"
+
+#define EXTENSION_MAX_DAYS 30
+#define TRIP_PURPOSE_CHARS 100
+
+int
+case_load_write(struct ctx *c, int64_t id, int64_t version,
+    struct case_row *r, const struct item_facts **f, unsigned *roles,
+    struct err *e)
+{
+	int rc;
+
+	*f = NULL;
+	*roles = 0;
+	rc = case_row_load(c, id, r, e);
+	if (rc != 0)
+		return rc;
+	rc = item_facts_get(c, r->item_version_id, f, e);
+	if (rc != 0)
+		goto fail;
+	rc = case_access(c, r, *f, roles, e);
+	if (rc == -ERR_FORBIDDEN)
+		rc = err_set(e, ERR_FORBIDDEN, "other_department",
+		    "无权处理其他部门的办件");
+	if (rc != 0)
+		goto fail;
+	if (*roles == 0 && c->actor->kind == ACTOR_STAFF) {
+		/* Sees it (hall, supervisor, a clerk of the department) but
+		 * takes no part in it. */
+		rc = err_set(e, ERR_FORBIDDEN, "not_handler",
+		    "无权处理该办件");
+		goto fail;
+	}
+	if (version != 0) {
+		rc = case_version_check(r, version < 0 ? 0 : version, e);
+		if (rc != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	item_facts_put(*f);
+	*f = NULL;
+	case_row_release(r);
+	return rc;
+}
+
+int
+case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
+    const char *reason, struct err *e)
+{
+	const struct item_facts *f = p->facts;
+	bool instant = false;
+	int rc;
+
+	/* 即办件 decided at the window right after acceptance: forward and
+	 * pass are internal steps of one decision, only the decision shows on
+	 * the timeline. */
+	if (strcmp(p->state, "accepted") == 0 && f->case_kind == 1 &&
+	    f->window_authorised) {
+		int before = p->n_events;
+
+		rc = case_plan_step(p, roles, "forward", NULL, NULL, e);
+		if (rc == 0)
+			rc = case_plan_step(p, roles, "pass", NULL, NULL, e);
+		if (rc != 0)
+			return rc;
+		p->n_events = before;
+		instant = true;
+	}
+	rc = case_plan_step(p, roles, approve ? "approve" : "deny", reason,
+	    NULL, e);
+	if (rc != 0)
+		return rc;
+	if (instant)
+		p->events[p->n_events - 1].from = "accepted";
+	p->decision = approve ? "approved" : "denied";
+	p->decision_reason = reason;
+	p->decided_at = clock_now();
+	if (approve) {
+		case_plan_doc(p, DOC_APPROVAL, reason != NULL ?
+		    json_pack("{s:s}", "reason", reason) : NULL);
+		if (f->certificate)
+			case_plan_doc(p, DOC_CERTIFICATE, json_pack("{s:s}",
+			    "name", f->result_name));
+		if (p->mode != NULL && strcmp(p->mode, "commitment") == 0) {
+			const struct calendar *cal = NULL;
+			int32_t today, due;
+			char t[11];
+
+			rc = calendar_current(p->c, &cal, e);
+			if (rc != 0)
+				return rc;
+			case_today(t);
+			if (calendar_day_parse(t, &today, e) != 0)
+				return err_internal(e, "bad hall date");
+			due = calendar_add_workdays(cal, today,
+			    CASE_CHECK_DAYS);
+			calendar_day_format(due, p->check_due);
+			p->create_check = true;
+			p->check_status = "pending";
+		}
+	} else {
+		case_plan_doc(p, DOC_DENIAL, json_pack("{s:s}", "reason",
+		    reason != NULL ? reason : ""));
+	}
+	return 0;
+}
+
+static int
+tracking_check(const char *t, struct err *e)
+{
+	size_t n;
+
+	if (t == NULL || t[0] == '\0')
+		return err_field(e, ERR_INVALID, "tracking_no", "required",
+		    "邮寄送达须填写快递单号");
+	n = strlen(t);
+	if (n > CASE_TRACKING_MAX)
+		return err_field(e, ERR_INVALID, "tracking_no", "too_long",
+		    "快递单号过长");
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)t[i]) && t[i] != '-')
+			return err_field(e, ERR_INVALID, "tracking_no",
+			    "bad_tracking_no", "快递单号只能包含字母、数字和 -");
+	return 0;
+}
+
+/* Has the applicant of this case already been at the hall today (UTC+8)? */
+static bool
+trip_today(struct ctx *c, int64_t case_id)
+{
+	int64_t now = clock_now(), n = 0;
+	int64_t day_start = (now + 8 * 3600) / 86400 * 86400 - 8 * 3600;
+
+	if (db_query_int(c->db, NULL, &n, "SELECT COUNT(*) FROM case_trips "
+	    "WHERE case_id = ? AND at >= ?", "ii", case_id, day_start) != DB_ROW)
+		return false;
+	return n > 0;
+}
+
+/* The method must be one the item's guide offers (电子证照 counts as a
+ * download). */
+static int
+delivery_offered(const struct item_facts *f, const char *method,
+    struct err *e)
+{
+	static const struct {
+		const char *method;
+		unsigned bit;
+		const char *label;
+	} all[] = {
+		{ "window", DELIVERY_WINDOW, "窗口领取" },
+		{ "post", DELIVERY_POST, "邮寄送达" },
+		{ "download", DELIVERY_DOWNLOAD, "网上下载" },
+	};
+	char offered[64] = "";
+	size_t n = 0;
+	unsigned bit = 0;
+
+	if (f->delivery == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(all[i].method, method) == 0)
+			bit = all[i].bit;
+		if (f->delivery & all[i].bit)
+			n += (size_t)snprintf(offered + n, sizeof(offered) - n,
+			    "%s%s", n > 0 ? "、" : "", all[i].label);
+	}
+	if (f->delivery & bit)
+		return 0;
+	return err_field(e, ERR_INVALID, "method", "method_not_offered",
+	    "该事项的结果送达方式为%s，不能选择%s", offered,
+	    case_delivery_label(method));
+}
+
+int
+case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
+    const char *tracking_no, struct err *e)
+{
+	const char *label;
+	int rc;
+
+	if (method == NULL || method[0] == '\0')
+		method = "window";
+	label = case_delivery_label(method);
+	if (label == NULL)
+		return err_field(e, ERR_INVALID, "method", "bad_method",
+		    "送达方式须为 window、post 或 download");
+	rc = delivery_offered(p->facts, method, e);
+	if (rc != 0)
+		return rc;
+	if (strcmp(method, "post") == 0) {
+		rc = tracking_check(tracking_no, e);
+		if (rc != 0)
+			return rc;
+	} else {
+		tracking_no = NULL;
+	}
+	rc = case_plan_step(p, roles, "deliver", label,
+	    json_pack("{s:s, s:s?}", "method", method, "tracking_no",
+	    tracking_no), e);
+	if (rc != 0)
+		return rc;
+	p->delivery_method = strcmp(method, "window") == 0 ? "window" :
+	    strcmp(method, "post") == 0 ? "post" : "download";
+	p->tracking_no = tracking_no;
+	/* One visit is one trip: picking the result up during the same day's
+	 * visit (a 即办件 registered and handed out at once) is not a second
+	 * trip. */
+	if (strcmp(method, "window") == 0 && !trip_today(p->c, p->row->id)) {
+		p->add_trips++;
+		p->trip_purpose = "窗口领取结果";
+	}
+	return 0;
+}
+
+int
+case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
+    json_t **list, struct err *e)
+{
+	bool seen[CATALOG_MATERIALS_MAX];
+	char field[48];
+	json_t *m;
+	size_t i;
+	int rc;
+
+	*list = json_array();
+	memset(seen, 0, sizeof(seen));
+	if (items == NULL || json_is_null(items)) {
+		if (!required)
+			return 0;
+		return err_field(e, ERR_INVALID, "items", "required",
+		    "请列出需要补正的全部材料");
+	}
+	if (!json_is_array(items) || (required && json_array_size(items) == 0))
+		return err_field(e, ERR_INVALID, "items", "required",
+		    "请列出需要补正的全部材料");
+	if ((int)json_array_size(items) > p->facts->n_materials)
+		return err_field(e, ERR_INVALID, "items", "too_many",
+		    "补正材料超过事项的材料数");
+	json_array_foreach(items, i, m) {
+		json_t *jx = json_object_get(m, "index");
+		const char *problem = json_string_value(json_object_get(m,
+		    "problem"));
+		json_int_t x;
+
+		snprintf(field, sizeof(field), "items[%zu]", i);
+		if (!json_is_integer(jx))
+			return err_field(e, ERR_INVALID, field, "bad_item",
+			    "补正项须为 {index, problem}");
+		x = json_integer_value(jx);
+		if (x < 0 || x >= p->facts->n_materials)
+			return err_field(e, ERR_INVALID, field, "bad_index",
+			    "材料序号 %lld 不存在", (long long)x);
+		if (seen[x])
+			return err_field(e, ERR_INVALID, field, "duplicate",
+			    "材料“%s”重复列出", p->facts->materials[x].name);
+		seen[x] = true;
+		snprintf(field, sizeof(field), "items[%zu].problem", i);
+		rc = case_text(problem, field, "补正要求", CASE_REASON_CHARS,
+		    true, e);
+		if (rc != 0)
+			return rc;
+		p->mats[p->n_mats].idx = (int)x;
+		p->mats[p->n_mats].status = "flawed";
+		p->mats[p->n_mats].sha256 = NULL;
+		p->mats[p->n_mats].problem = problem;
+		p->n_mats++;
+		json_array_append_new(*list, json_pack("{s:s, s:s, s:s}",
+		    "name", p->facts->materials[x].name, "requirement",
+		    problem, "note", ""));
+	}
+	return 0;
+}
+
+static int
+finish(struct case_plan *p, struct case_row *r, const struct item_facts *f,
+    int rc, json_t **out, struct err *e)
+{
+	if (rc == 0)
+		rc = case_plan_run(p, e);
+	if (rc == 0)
+		rc = case_json_by_id(p->c, r->id, out, e);
+	case_plan_release(p);
+	item_facts_put(f);
+	case_row_release(r);
+	return rc;
+}
+
+int
+case_act(struct ctx *c, int64_t id, const char *action,
+    const struct case_act_in *in, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_plan p;
+	struct case_row r;
+	json_t *list = NULL;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	if (action == NULL)
+		return err_field(e, ERR_INVALID, "action", "unknown_action",
+		    "未知的办理操作");
+	if (strcmp(action, "accept") == 0) {
+		struct case_accept_in a;
+
+		memset(&a, 0, sizeof(a));
+		a.version = in->version;
+		return case_accept(c, id, &a, out, e);
+	}
+	if (strcmp(action, "reject") == 0)
+		return case_reject(c, id, in->reason, in->version, out, e);
+	if (strcmp(action, "request_supplement") == 0)
+		return case_request_supplement(c, id, in->items, in->reason,
+		    in->version, out, e);
+	if (strcmp(action, "deliver") == 0)
+		return case_deliver(c, id, "window", NULL, in->version, out, e);
+	if (strcmp(action, "special_procedure") == 0)
+		return case_special_start(c, id, in->kind, in->reason,
+		    in->version > 0 ? in->version : -1, out, e);
+	if (strcmp(action, "resume") == 0)
+		return case_special_end(c, id, in->reason,
+		    in->version > 0 ? in->version : -1, out, e);
+
+	rc = case_text(in->reason, "reason", "意见", CASE_REASON_CHARS, false,
+	    e);
+	if (rc != 0)
+		return rc;
+	rc = case_load_write(c, id, in->version > 0 ? in->version : -1, &r,
+	    &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, f, r.version);
+	if (c->actor->kind == ACTOR_STAFF)
+		p.handler_id = c->actor->user_id;
+	if (strcmp(action, "approve") == 0 || strcmp(action, "deny") == 0) {
+		p.audit_action = strcmp(action, "approve") == 0 ?
+		    "case.approve" : "case.deny";
+		rc = case_plan_decide(&p, roles, strcmp(action, "approve") == 0,
+		    in->reason, e);
+	} else if (strcmp(action, "request_more") == 0) {
+		p.audit_action = "case.request_more";
+		rc = case_plan_step(&p, roles, action, in->reason, NULL, e);
+		if (rc == 0)
+			rc = case_plan_flaws(&p, in->items, false, &list, e);
+		if (rc == 0) {
+			p.suspend = "supplement";
+			p.suspend_reason = in->reason;
+			p.suspend_kind = "supplement";
+			case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack(
+			    "{s:s, s:O}", "reason", in->reason, "materials",
+			    list));
+		}
+	} else {
+		char audit[48];
+
+		snprintf(audit, sizeof(audit), "case.%s", action);
+		rc = case_plan_step(&p, roles, action, in->reason, NULL, e);
+		p.audit_action = strcmp(action, "forward") == 0 ?
+		    "case.forward" : strcmp(action, "pass") == 0 ? "case.pass" :
+		    strcmp(action, "terminate") == 0 ? "case.terminate" :
+		    strcmp(action, "withdraw") == 0 ? "case.withdraw" :
+		    strcmp(action, "revoke") == 0 ? "case.revoke" :
+		    "case.action";
+	}
+	json_decref(list);
+	return finish(&p, &r, f, rc, out, e);
+}
+
+int
+case_deliver(struct ctx *c, int64_t id, const char *method,
+    const char *tracking_no, int64_t version, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_plan p;
+	struct case_row r;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	rc = case_load_write(c, id, version > 0 ? version : -1, &r, &f,
+	    &roles, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, f, r.version);
+	p.audit_action = "case.deliver";
+	rc = case_plan_deliver(&p, roles, method, tracking_no, e);
+	return finish(&p, &r, f, rc, out, e);
+}
+
+int
+case_special_start(struct ctx *c, int64_t id, const char *kind,
+    const char *reason, int64_t version, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	enum suspension_kind k = suspension_kind_parse(kind != NULL ? kind :
+	    "");
+	struct case_plan p;
+	struct case_row r;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	if (k == 0 || k == SUSPEND_SUPPLEMENT)
+		return err_field(e, ERR_INVALID, "kind", "bad_kind",
+		    "特别程序类型须为 hearing、inspection、expert、site 或 "
+		    "publicity");
+	rc = case_text(reason, "reason", "特别程序原因", CASE_REASON_CHARS,
+	    true, e);
+	if (rc != 0)
+		return rc;
+	rc = case_load_write(c, id, version, &r, &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, f, r.version);
+	p.audit_action = "case.special_start";
+	if (c->actor->kind == ACTOR_STAFF)
+		p.handler_id = c->actor->user_id;
+	rc = case_plan_step(&p, roles, "special_procedure", reason,
+	    json_pack("{s:s, s:s}", "kind", suspension_kind_name(k),
+	    "kind_label", suspension_kind_label(k)), e);
+	if (rc == 0) {
+		p.suspend = suspension_kind_name(k);
+		p.suspend_reason = reason;
+		p.suspend_kind = suspension_kind_name(k);
+	}
+	return finish(&p, &r, f, rc, out, e);
+}
+
+int
+case_special_end(struct ctx *c, int64_t id, const char *result,
+    int64_t version, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_plan p;
+	struct case_row r;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	rc = case_text(result, "result", "特别程序结果", CASE_REASON_CHARS,
+	    true, e);
+	if (rc != 0)
+		return rc;
+	rc = case_load_write(c, id, version, &r, &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, f, r.version);
+	p.audit_action = "case.special_end";
+	rc = case_plan_step(&p, roles, "resume", result, NULL, e);
+	if (rc == 0) {
+		p.resume = result;
+		p.suspend_kind = NULL;
+	}
+	return finish(&p, &r, f, rc, out, e);
+}
+
+/* ---- trips ---- */
+
+struct trip_tx {
+	struct ctx *c;
+	int64_t id;
+	const char *case_no;
+	const char *purpose;
+};
+
+static int
+trip_fn(struct db *db, void *arg, struct err *e)
+{
+	struct trip_tx *t = arg;
+	const struct actor *a = t->c->actor;
+	int64_t now = clock_now();
+	char idbuf[24];
+	json_t *sum;
+	int rc;
+
+	rc = db_exec(db, e, "INSERT INTO case_trips (case_id, at, purpose, "
+	    "window_id, actor_id) VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), "
+	    "0), ?)", "iisii", t->id, now, t->purpose, a->window_id,
+	    a->user_id);
+	if (rc == 0)
+		rc = db_exec(db, e, "UPDATE cases SET trips = trips + 1, "
+		    "updated_at = ? WHERE id = ?", "ii", now, t->id);
+	if (rc == 0)
+		rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, "
+		    "actor_id, actor_name, role, action, note) VALUES (?, ?, "
+		    "?, ?, 'clerk', 'trip', ?)", "iiiss", t->id, now,
+		    a->user_id, a->name, t->purpose);
+	if (rc != 0)
+		return rc;
+	sum = json_pack("{s:s, s:s}", "case_no", t->case_no, "purpose",
+	    t->purpose);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
+	rc = audit_append(t->c, "case.trip", "case", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+case_record_trip(struct ctx *c, int64_t id, const char *purpose,
+    json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_row r;
+	struct trip_tx t;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	rc = case_text(purpose, "purpose", "来访事由", TRIP_PURPOSE_CHARS,
+	    true, e);
+	if (rc != 0)
+		return rc;
+	rc = case_load_write(c, id, 0, &r, &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	if ((roles & WORKFLOW_ROLE_CLERK) == 0 ||
+	    c->actor->kind != ACTOR_STAFF) {
+		rc = err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有办件所在窗口的窗口人员可以登记来访");
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.id = id;
+	t.case_no = r.case_no;
+	t.purpose = purpose;
+	rc = db_tx(c->db, trip_fn, &t, e);
+	if (rc == 0)
+		rc = case_json_by_id(c, id, out, e);
+out:
+	item_facts_put(f);
+	case_row_release(&r);
+	return rc;
+}
+
+/* ---- extensions ---- */
+
+struct ext_tx {
+	struct ctx *c;
+	const struct case_row *r;
+	int64_t ext_id;
+	int days;
+	const char *reason;
+	bool approve;
+	int64_t case_id;
+	char case_no[CASE_NO_MAX];
+};
+
+static int
+ext_request_fn(struct db *db, void *arg, struct err *e)
+{
+	struct ext_tx *t = arg;
+	const struct actor *a = t->c->actor;
+	int64_t now = clock_now();
+	struct db_stmt *s;
+	char idbuf[24];
+	json_t *sum, *data;
+	char *dtext;
+	int rc;
+
+	s = db_query(db, e, "INSERT INTO case_extensions (case_id, dept_id, "
+	    "days, reason, status, requested_by, requested_at) VALUES (?, ?, "
+	    "?, ?, 'pending', ?, ?) RETURNING id", "iiIsii", t->r->id,
+	    t->r->dept_id, t->days, t->reason, a->user_id, now);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		t->ext_id = db_col_int(s, 0);
+	db_finish(s);
+	if (rc == -ERR_CONFLICT)
+		return err_set(e, ERR_CONFLICT, "extension_pending",
+		    "该办件已有待审批的延期申请");
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_internal(e, "no extension id");
+	data = json_pack("{s:i, s:I}", "days", t->days, "extension_id",
+	    (json_int_t)t->ext_id);
+	dtext = json_dumps(data, JSON_COMPACT);
+	json_decref(data);
+	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
+	    "actor_name, role, action, note, data) VALUES (?, ?, ?, ?, "
+	    "'approver', 'extension_request', ?, ?)", "iiisss", t->r->id, now,
+	    a->user_id, a->name, t->reason, dtext);
+	free(dtext);
+	if (rc != 0)
+		return rc;
+	sum = json_pack("{s:s, s:i, s:s, s:I}", "case_no", t->r->case_no,
+	    "days", t->days, "reason", t->reason, "extension_id",
+	    (json_int_t)t->ext_id);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->r->id);
+	rc = audit_append(t->c, "case.extension_request", "case", idbuf, sum,
+	    e);
+	json_decref(sum);
+	if (rc == 0) {
+		char body[256];
+
+		/* The department admin decides: tell them a request waits. */
+		snprintf(body, sizeof(body), "办件 %s 申请延长 %d 个工作日，"
+		    "理由：%.120s", t->r->case_no, t->days, t->reason);
+		rc = notify_dept_admins(t->c, t->r->dept_id, a->user_id,
+		    t->r->id, "extension_request", "延期申请待审批", body, NULL,
+		    e);
+	}
+	return rc;
+}
+
+static int
+extension_json(struct ctx *c, int64_t ext_id, json_t **out, struct err *e)
+{
+	*out = db_query_row(c->db, e, "SELECT x.id, x.case_id, c.case_no, "
+	    "x.days, x.reason, x.status, x.requested_by, x.requested_at, "
+	    "x.decided_by, x.decided_at, x.decision_reason FROM "
+	    "case_extensions x JOIN cases c ON c.id = x.case_id WHERE x.id = ?",
+	    "i", ext_id);
+	return *out != NULL ? 0 : case_stmt_error(e);
+}
+
+int
+case_extension_request(struct ctx *c, int64_t id, int days,
+    const char *reason, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_row r;
+	struct ext_tx t;
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	if (days < 1 || days > EXTENSION_MAX_DAYS)
+		return err_field(e, ERR_INVALID, "days", "bad_days",
+		    "延长期限须为 1 至 %d 个工作日", EXTENSION_MAX_DAYS);
+	rc = case_text(reason, "reason", "延期理由", CASE_REASON_CHARS, true,
+	    e);
+	if (rc != 0)
+		return rc;
+	rc = case_load_write(c, id, 0, &r, &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	if ((roles & WORKFLOW_ROLE_APPROVER) == 0) {
+		rc = err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有本部门审批人员可以申请延期");
+		goto out;
+	}
+	if (r.closed_at != 0 || r.accepted_day[0] == '\0') {
+		rc = err_set(e, ERR_CONFLICT, "not_running",
+		    "办件未在办理中，不能申请延期");
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.r = &r;
+	t.days = days;
+	t.reason = reason;
+	rc = db_tx(c->db, ext_request_fn, &t, e);
+	if (rc == 0)
+		rc = extension_json(c, t.ext_id, out, e);
+out:
+	item_facts_put(f);
+	case_row_release(&r);
+	return rc;
+}
+
+static int
+ext_decide_fn(struct db *db, void *arg, struct err *e)
+{
+	struct ext_tx *t = arg;
+	const struct actor *a = t->c->actor;
+	int64_t now = clock_now();
+	char idbuf[24];
+	json_t *sum;
+	int rc;
+
+	rc = db_exec(db, e, "UPDATE case_extensions SET status = ?, "
+	    "decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? "
+	    "AND status = 'pending'", "siisi", t->approve ? "approved" :
+	    "rejected", a->user_id, now, t->reason, t->ext_id);
+	if (rc != 0)
+		return rc;
+	if (db_last_changes(db) != 1)
+		return err_set(e, ERR_CONFLICT, "extension_decided",
+		    "该延期申请已处理");
+	if (t->approve) {
+		rc = db_exec(db, e, "UPDATE cases SET extension_days = "
+		    "extension_days + ?, updated_at = ? WHERE id = ? AND "
+		    "closed_at IS NULL", "Iii", t->days, now, t->case_id);
+		if (rc != 0)
+			return rc;
+		if (db_last_changes(db) != 1)
+			return err_set(e, ERR_CONFLICT, "case_closed",
+			    "办件已办结，不能延期");
+		rc = case_deadline_refresh(t->c, t->case_id, e);
+		if (rc != 0)
+			return rc;
+	}
+	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
+	    "actor_name, role, action, note) VALUES (?, ?, ?, ?, 'dept_admin', "
+	    "?, ?)", "iiisss", t->case_id, now, a->user_id, a->name,
+	    t->approve ? "extension_approve" : "extension_reject", t->reason);
+	if (rc != 0)
+		return rc;
+	sum = json_pack("{s:s, s:I, s:i, s:b}", "case_no", t->case_no,
+	    "extension_id", (json_int_t)t->ext_id, "days", t->days,
+	    "approved", t->approve);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->case_id);
+	rc = audit_append(t->c, t->approve ? "case.extension_approve" :
+	    "case.extension_reject", "case", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
+    const char *reason, json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+	struct db_stmt *s;
+	struct ext_tx t;
+	int64_t dept = 0;
+	char status[16] = "";
+	int rc;
+
+	*out = NULL;
+	memset(&t, 0, sizeof(t));
+	rc = case_text(reason, "reason", "审批意见", CASE_REASON_CHARS,
+	    !approve, e);
+	if (rc != 0)
+		return rc;
+	s = db_query(c->db, e, "SELECT x.case_id, x.dept_id, x.days, "
+	    "x.status, c.case_no FROM case_extensions x JOIN cases c ON "
+	    "c.id = x.case_id WHERE x.id = ?", "i", ext_id);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		t.case_id = db_col_int(s, 0);
+		dept = db_col_int(s, 1);
+		t.days = (int)db_col_int(s, 2);
+		snprintf(status, sizeof(status), "%s", db_col_text(s, 3));
+		snprintf(t.case_no, sizeof(t.case_no), "%s", db_col_text(s, 4));
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(e, ERR_NOT_FOUND, NULL, "延期申请不存在");
+	if (a == NULL || a->kind != ACTOR_STAFF ||
+	    !actor_has(a, ROLE_DEPT_ADMIN) || a->dept_id != dept)
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有本部门管理员可以审批延期申请");
+	if (strcmp(status, "pending") != 0)
+		return err_set(e, ERR_CONFLICT, "extension_decided",
+		    "该延期申请已处理");
+	t.c = c;
+	t.ext_id = ext_id;
+	t.approve = approve;
+	t.reason = reason;
+	rc = db_tx(c->db, ext_decide_fn, &t, e);
+	if (rc == 0)
+		rc = extension_json(c, ext_id, out, e);
+	return rc;
+}
+
+/* ---- 告知承诺 核查 ---- */
+
+int
+case_check_list(struct ctx *c, const char *status, const char *cursor,
+    int limit, json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+	char rank[16];
+	int64_t after = 0, dept;
+	json_t *items;
+	size_t n;
+	bool all;
+
+	*out = NULL;
+	if (status == NULL || status[0] == '\0')
+		status = "pending";
+	if (strcmp(status, "pending") != 0 && strcmp(status, "passed") != 0 &&
+	    strcmp(status, "false") != 0)
+		return err_field(e, ERR_INVALID, "status", NULL,
+		    "status 须为 pending、passed 或 false");
+	if (cursor != NULL && cursor[0] != '\0' &&
+	    !case_cursor_decode(cursor, rank, sizeof(rank), &after))
+		return err_field(e, ERR_INVALID, "cursor", "bad_cursor",
+		    "分页参数不正确");
+	if (limit <= 0)
+		limit = LIMIT_PAGE_DEFAULT;
+	if (limit > LIMIT_PAGE_MAX)
+		limit = LIMIT_PAGE_MAX;
+	all = actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR);
+	if (!all && !(actor_has(a, ROLE_APPROVER | ROLE_DEPT_ADMIN) &&
+	    a->dept_id > 0))
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看核查任务");
+	dept = all ? 0 : a->dept_id;
+	items = db_query_json(c->db, e, "SELECT k.id, k.case_id, c.case_no, "
+	    "i.name AS item_name, c.applicant_name, k.status, k.result, "
+	    "k.due_day, k.created_at, k.checked_at FROM commitment_checks k "
+	    "JOIN cases c ON c.id = k.case_id JOIN items i ON i.id = c.item_id "
+	    "WHERE (? = 0 OR k.dept_id = ?) AND k.status = ? AND k.id > ? "
+	    "ORDER BY k.id LIMIT ?", "iisiI", dept, dept, status, after,
+	    limit + 1);
+	if (items == NULL)
+		return case_stmt_error(e);
+	n = json_array_size(items);
+	if (n > (size_t)limit) {
+		char cur[48];
+
+		json_array_remove(items, n - 1);
+		case_cursor_encode("", json_integer_value(json_object_get(
+		    json_array_get(items, n - 2), "id")), cur, sizeof(cur));
+		*out = json_pack("{s:o, s:s}", "items", items, "next_cursor",
+		    cur);
+	} else {
+		*out = json_pack("{s:o, s:n}", "items", items, "next_cursor");
+	}
+	return 0;
+}
+
+int
+case_check_result(struct ctx *c, int64_t check_id, bool passed,
+    const char *result, json_t **out, struct err *e)
+{
+	const struct item_facts *f = NULL;
+	struct case_plan p;
+	struct case_row r;
+	struct db_stmt *s;
+	int64_t case_id = 0;
+	char status[16] = "";
+	unsigned roles;
+	int rc;
+
+	*out = NULL;
+	rc = case_text(result, "result", "核查结果", CASE_REASON_CHARS,
+	    !passed, e);
+	if (rc != 0)
+		return rc;
+	s = db_query(c->db, e, "SELECT case_id, status FROM commitment_checks "
+	    "WHERE id = ?", "i", check_id);
+	if (s == NULL)
+		return case_stmt_error(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		case_id = db_col_int(s, 0);
+		snprintf(status, sizeof(status), "%s", db_col_text(s, 1));
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(e, ERR_NOT_FOUND, NULL, "核查任务不存在");
+	rc = case_load_write(c, case_id, 0, &r, &f, &roles, e);
+	if (rc != 0)
+		return rc;
+	case_plan_init(&p, c, &r, f, r.version);
+	if ((roles & (WORKFLOW_ROLE_APPROVER | WORKFLOW_ROLE_DEPT_ADMIN)) == 0) {
+		rc = err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有本部门审批人员或管理员可以登记核查结果");
+		goto done;
+	}
+	if (strcmp(status, "pending") != 0) {
+		rc = err_set(e, ERR_CONFLICT, "check_done", "该核查已有结果");
+		goto done;
+	}
+	p.audit_action = passed ? "case.check_passed" : "case.check_false";
+	p.check_id = check_id;
+	p.check_result_status = passed ? "passed" : "false";
+	p.check_result = result;
+	p.check_status = passed ? "passed" : "false";
+	p.events[0].action = passed ? "check_passed" : "check_false";
+	p.events[0].note = result != NULL ? result : "核查属实";
+	p.n_events = 1;
+	/* A false commitment revokes the decision (撤销). */
+	if (!passed)
+		rc = case_plan_step(&p, roles & (WORKFLOW_ROLE_APPROVER |
+		    WORKFLOW_ROLE_DEPT_ADMIN), "revoke", result, NULL, e);
+done:
+	return finish(&p, &r, f, rc, out, e);
+}

@@ -1,0 +1,65 @@
+/* hall.h - the public interface of the service domain "hall". */
+#ifndef ONETRIP_SERVICE_HALL_HALL_H
+#define ONETRIP_SERVICE_HALL_HALL_H
+
+/* hall.h - the hall (service/hall.c): departments and their stationing
+ * (三集中三到位), windows, the items each window accepts, staff at windows
+ * and the change requests that move or remove stationed staff.
+ *
+ * Departments are public (GET); the hall admin keeps them. Windows and
+ * staff are seen by staff; the hall admin creates and changes windows and
+ * decides staff changes. Staff stay stable: moving or removing a seated
+ * staff member is a request with a reason (by the staff member's
+ * department admin or the hall admin) that the hall admin approves or
+ * rejects; until approved the assignment stands. Every assignment is kept
+ * (staff_assignments rows are closed with until/active = 0, never
+ * deleted). users.window_id follows the active assignment. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "service/platform/platform.h"
+
+int hall_departments_list(struct ctx *c, json_t **out, struct err *e);
+int hall_department_get(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+/* Members (all optional): name, short_name, credit_code, kind,
+ * stationing_mode, not_stationed_reason, responsible_person,
+ * responsible_phone, lead_office, contact_phone, address. */
+int hall_department_update(struct ctx *c, int64_t id, const json_t *in,
+    json_t **out, struct err *e);
+
+int hall_windows_list(struct ctx *c, json_t **out, struct err *e);
+/* {number, name, kind, zone, dept_id, active?} */
+int hall_window_create(struct ctx *c, const json_t *in, json_t **out,
+    struct err *e);
+int hall_window_update(struct ctx *c, int64_t id, const json_t *in,
+    json_t **out, struct err *e);
+int hall_window_items(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+/* Replaces the window's items; every item must be published and stationed;
+ * a dedicated window only takes its department's items. */
+int hall_window_items_put(struct ctx *c, int64_t id, const json_t *item_ids,
+    json_t **out, struct err *e);
+int hall_window_staff(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+
+/* First seat of a staff member without an active assignment. */
+int hall_staff_assign(struct ctx *c, int64_t user_id, int64_t window_id,
+    json_t **out, struct err *e);
+/* kind "move" (to_window_id) or "remove". */
+int hall_staff_change_request(struct ctx *c, const char *kind,
+    int64_t user_id, int64_t to_window_id, const char *reason, json_t **out,
+    struct err *e);
+int hall_staff_changes_list(struct ctx *c, const char *status, json_t **out,
+    struct err *e);
+int hall_staff_change_decide(struct ctx *c, int64_t id, bool approve,
+    const char *reason, json_t **out, struct err *e);
+int hall_staff_history(struct ctx *c, int64_t user_id, json_t **out,
+    struct err *e);
+
+
+#endif
