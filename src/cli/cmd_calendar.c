@@ -104,7 +104,7 @@ load(struct calendar **out, const char *db_url)
 	c.actor = &system;
 	c.client_ip = "";
 	c.request_id = "";
-	if (calendar_build(&c, out, &e) != 0) {
+	if (case_calendar_build(&c, out, &e) != 0) {
 		fprintf(stderr, "onetrip calendar: 无法读取工作日历：%s\n", e.msg);
 		db_close(db);
 		return CLI_FAIL;

@@ -9,7 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "docs/qr.h"
-#include "docs/seal.h"
+#include "docs/stamp.h"
 
 /* A4 in points, and the type area (GB/T 9704: 156 mm x 225 mm). */
 #define MM (72.0 / 25.4)
@@ -279,7 +279,7 @@ signature(struct render *r)
 		cairo_move_to(r->cr, date_x, y_date);
 		pango_cairo_show_layout(r->cr, ld);
 		if (d->sealed)
-			seal_draw(r->cr, centre, cy, SEAL_D,
+			stamp_draw(r->cr, centre, cy, SEAL_D,
 			    d->seal_text != NULL ? d->seal_text : d->dept_name,
 			    d->seal_caption);
 	}

@@ -157,7 +157,7 @@ deadline_fn(struct db *db, void *arg, struct err *e)
 	t->acted = 0;
 	rc = db_tx_lock(db, DEADLINES_LOCK_CALENDAR, e);
 	if (rc == 0)
-		rc = calendar_current_fresh(t->c, &cal, e);
+		rc = case_calendar_current_fresh(t->c, &cal, e);
 	if (rc == 0)
 		rc = load_case(db, t->id, &ci, e);
 	if (rc != 0 || ci.closed)
@@ -229,7 +229,7 @@ timeout_fn(struct db *db, void *arg, struct err *e)
 	t->acted = 0;
 	rc = db_tx_lock(db, DEADLINES_LOCK_CALENDAR, e);
 	if (rc == 0)
-		rc = calendar_current_fresh(t->c, &cal, e);
+		rc = case_calendar_current_fresh(t->c, &cal, e);
 	if (rc == 0)
 		rc = load_case(db, t->id, &ci, e);
 	if (rc != 0 || ci.closed)

@@ -81,7 +81,7 @@ setup(void **state)
 	f->c.actor = &f->sys;
 	f->c.client_ip = "";
 	f->c.request_id = "";
-	calendar_cache_reset();
+	case_calendar_cache_reset();
 	set_today("2026-09-28");
 
 	f->dept = insert_id(f, "INSERT INTO departments (name, created_at) "
@@ -112,7 +112,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	int rc;
 
-	calendar_cache_reset();
+	case_calendar_cache_reset();
 	rc = unit_db_remove(f->db, f->dir);
 	free(f);
 	return rc;
@@ -282,7 +282,7 @@ test_calendar_edit_recomputes(void **state)
 	assert_int_equal(db_exec(f->db, &e, "UPDATE cases SET closed_at = 1, "
 	    "due_day = 'frozen' WHERE id = ?", "i", closed_id), 0);
 
-	assert_int_equal(calendar_current(&f->c, &cal, &e), 0);
+	assert_int_equal(case_calendar_current(&f->c, &cal, &e), 0);
 	assert_true(calendar_is_workday(cal, d1012));
 
 	/* Only the hall may edit; bad input is refused. */
@@ -291,18 +291,18 @@ test_calendar_edit_recomputes(void **state)
 	clerk.roles = ROLE_CLERK;
 	cc = f->c;
 	cc.actor = &clerk;
-	assert_int_equal(calendar_admin_set(&cc, "2026-10-12", "off", "假",
+	assert_int_equal(case_calendar_set(&cc, "2026-10-12", "off", "假",
 	    &out, &e), -ERR_FORBIDDEN);
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-12", "work", "调休",
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-12", "work", "调休",
 	    &out, &e), -ERR_UNPROCESSABLE);
-	assert_int_equal(calendar_admin_set(&f->c, "2026-13-01", "off", "x",
+	assert_int_equal(case_calendar_set(&f->c, "2026-13-01", "off", "x",
 	    &out, &e), -ERR_INVALID);
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-12", "holiday",
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-12", "holiday",
 	    "x", &out, &e), -ERR_INVALID);
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-12", "off", "",
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-12", "off", "",
 	    &out, &e), -ERR_INVALID);
 
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-12", "off",
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-12", "off",
 	    "防汛放假", &out, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(out, "recomputed")),
 	    1);
@@ -310,21 +310,21 @@ test_calendar_edit_recomputes(void **state)
 	json_decref(out);
 	assert_case(f, open_id, "2026-10-13", "green", "2");
 	assert_case(f, closed_id, "frozen", "(null)", NULL);
-	assert_int_equal(calendar_current(&f->c, &cal, &e), 0);
+	assert_int_equal(case_calendar_current(&f->c, &cal, &e), 0);
 	assert_false(calendar_is_workday(cal, d1012));
 	assert_int_equal(qint(f, "SELECT count(*) FROM audit_log WHERE action = "
 	    "'calendar.set' AND summary LIKE '%\"recomputed\":1%' AND ? > 0",
 	    1), 1);
 
 	/* "normal" over a national 调休 Saturday is stored; cases follow. */
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-10", "normal", NULL,
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-10", "normal", NULL,
 	    &out, &e), 0);
 	json_decref(out);
-	assert_int_equal(calendar_current(&f->c, &cal, &e), 0);
+	assert_int_equal(case_calendar_current(&f->c, &cal, &e), 0);
 	assert_false(calendar_is_workday(cal, d1010));
 	assert_case(f, open_id, "2026-10-14", "green", "2");
 	/* "normal" where the nation says nothing removes the hall's row. */
-	assert_int_equal(calendar_admin_set(&f->c, "2026-10-12", "normal", NULL,
+	assert_int_equal(case_calendar_set(&f->c, "2026-10-12", "normal", NULL,
 	    &out, &e), 0);
 	json_decref(out);
 	assert_int_equal(qint(f, "SELECT count(*) FROM calendar_overrides WHERE "
@@ -337,20 +337,20 @@ test_calendar_edit_recomputes(void **state)
 	    "0)", ""), 0);
 	assert_int_equal(db_exec(f->db, &e, "UPDATE calendar_version SET "
 	    "version = version + 1", ""), 0);
-	assert_int_equal(calendar_current_fresh(&f->c, &cal, &e), 0);
+	assert_int_equal(case_calendar_current_fresh(&f->c, &cal, &e), 0);
 	assert_false(calendar_is_workday(cal, d1012 + 1));
 
 	/* The year view and the public deadline. */
-	assert_int_equal(calendar_admin_year(&f->c, 2026, &out, &e), 0);
+	assert_int_equal(case_calendar_year(&f->c, 2026, &out, &e), 0);
 	assert_int_equal(json_array_size(json_object_get(out, "days")), 365);
 	assert_true(json_is_true(json_object_get(out, "has_data")));
 	json_decref(out);
-	assert_int_equal(calendar_admin_deadline(&f->c, "2026-09-28", 5, &out,
+	assert_int_equal(case_calendar_deadline(&f->c, "2026-09-28", 5, &out,
 	    &e), 0);
 	assert_string_equal(json_string_value(json_object_get(out, "due_day")),
 	    "2026-10-12"); /* 10-10 is a rest day now, 10-12 works again */
 	json_decref(out);
-	assert_int_equal(calendar_admin_deadline(&f->c, "2026-09-28", 1001,
+	assert_int_equal(case_calendar_deadline(&f->c, "2026-09-28", 1001,
 	    &out, &e), -ERR_INVALID);
 }
 

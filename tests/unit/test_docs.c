@@ -15,7 +15,7 @@
 #include "docs/csv.h"
 #include "docs/pdf.h"
 #include "docs/qr.h"
-#include "docs/seal.h"
+#include "docs/stamp.h"
 #include "docs/sm2.h"
 #include "docs/sm3.h"
 #include "docs/xlsx.h"
@@ -235,13 +235,13 @@ seal_png_is_drawn(void **state)
 	char *png;
 
 	(void)state;
-	assert_int_equal(seal_write_png("/tmp/onetrip-seal.png",
+	assert_int_equal(stamp_write_png("/tmp/onetrip-seal.png",
 	    "白河县市场监督管理局", NULL, 480, &e), 0);
 	png = slurp("/tmp/onetrip-seal.png", &len);
 	assert_memory_equal(png, "\x89PNG", 4);
 	assert_true(len > 5000);
 	free(png);
-	assert_int_equal(seal_write_png("/tmp/x.png", "x", NULL, 8, &e),
+	assert_int_equal(stamp_write_png("/tmp/x.png", "x", NULL, 8, &e),
 	    -ERR_INVALID);
 }
 

@@ -43,7 +43,7 @@ rongque_limit(struct ctx *c, const struct item_facts *f, int32_t today,
 
 	if (days <= 0 && f->statutory_days > 0)
 		days = f->statutory_days;
-	rc = calendar_current(c, &cal, e);
+	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
 	*limit = calendar_add_workdays(cal, today, days);

@@ -177,7 +177,7 @@ extension_list(struct ctx *c, const struct extension_filter *f,
 		struct err ce;
 
 		err_clear(&ce);
-		if (calendar_current(c, &cal, &ce) != 0)
+		if (case_calendar_current(c, &cal, &ce) != 0)
 			cal = NULL;
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -42,7 +42,7 @@ day_json(const struct calendar *cal, int32_t day)
 }
 
 int
-calendar_admin_recompute_open(struct ctx *c, const struct calendar *cal,
+case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
     int64_t *count, struct err *e)
 {
 	int64_t ids[RECOMPUTE_BATCH], after = 0;
@@ -115,7 +115,7 @@ set_fn(struct db *db, void *arg, struct err *e)
 	rc = db_tx_lock(db, DEADLINES_LOCK_CALENDAR, e);
 	if (rc != 0)
 		return rc;
-	rc = calendar_build(t->c, &cal, e);
+	rc = case_calendar_build(t->c, &cal, e);
 	if (rc != 0)
 		goto out;
 	t->before = day_json(cal, t->day);
@@ -161,11 +161,11 @@ set_fn(struct db *db, void *arg, struct err *e)
 	    "calendar_version WHERE id = 1", "");
 	if (rc < 0)
 		goto out;
-	rc = calendar_build(t->c, &cal, e);
+	rc = case_calendar_build(t->c, &cal, e);
 	if (rc != 0)
 		goto out;
 	t->after = day_json(cal, t->day);
-	rc = calendar_admin_recompute_open(t->c, cal, &t->recomputed, e);
+	rc = case_calendar_recompute_open(t->c, cal, &t->recomputed, e);
 	if (rc != 0)
 		goto out;
 	sum = json_pack("{s:O, s:O, s:I, s:I}", "before", t->before, "after",
@@ -205,7 +205,7 @@ check_name(const char *name, bool required, struct err *e)
 }
 
 int
-calendar_admin_set(struct ctx *c, const char *date, const char *kind,
+case_calendar_set(struct ctx *c, const char *date, const char *kind,
     const char *name, json_t **out, struct err *e)
 {
 	struct set_tx t;
@@ -238,7 +238,7 @@ calendar_admin_set(struct ctx *c, const char *date, const char *kind,
 	t.name = name;
 	rc = db_tx(c->db, set_fn, &t, e);
 	/* Whether committed or not, the next reader checks the version. */
-	calendar_cache_invalidate();
+	case_calendar_cache_invalidate();
 	if (rc != 0)
 		goto out;
 	*out = json_pack("{s:s, s:O, s:O, s:O, s:I, s:I}", "day", t.date,
@@ -248,7 +248,7 @@ calendar_admin_set(struct ctx *c, const char *date, const char *kind,
 	    "version", (json_int_t)t.version,
 	    "recomputed", (json_int_t)t.recomputed);
 	if (*out == NULL)
-		rc = err_internal(e, "calendar_admin_set: out of memory");
+		rc = err_internal(e, "case_calendar_set: out of memory");
 out:
 	json_decref(t.before);
 	json_decref(t.after);
@@ -256,7 +256,7 @@ out:
 }
 
 int
-calendar_admin_year(struct ctx *c, int year, json_t **out, struct err *e)
+case_calendar_year(struct ctx *c, int year, json_t **out, struct err *e)
 {
 	const struct calendar *cal;
 	json_t *hall = NULL, *overrides = NULL, *days = NULL;
@@ -272,7 +272,7 @@ calendar_admin_year(struct ctx *c, int year, json_t **out, struct err *e)
 	if (year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX)
 		return err_field(e, ERR_INVALID, "year", "bad_year",
 		    "年份应为四位数字，如 2026");
-	rc = calendar_current(c, &cal, e);
+	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
 	first = calendar_day_from_ymd(year, 1, 1);
@@ -283,7 +283,7 @@ calendar_admin_year(struct ctx *c, int year, json_t **out, struct err *e)
 	overrides = json_array();
 	days = json_array();
 	if (hall == NULL || overrides == NULL || days == NULL) {
-		rc = err_internal(e, "calendar_admin_year: out of memory");
+		rc = err_internal(e, "case_calendar_year: out of memory");
 		goto fail;
 	}
 	s = db_query(c->db, e, "SELECT day, kind, name FROM calendar_overrides "
@@ -340,7 +340,7 @@ calendar_admin_year(struct ctx *c, int year, json_t **out, struct err *e)
 	    "has_data", calendar_has_year(cal, year), "version",
 	    (json_int_t)version, "overrides", overrides, "days", days);
 	if (*out == NULL)
-		return err_internal(e, "calendar_admin_year: out of memory");
+		return err_internal(e, "case_calendar_year: out of memory");
 	return 0;
 fail:
 	json_decref(hall);
@@ -350,7 +350,7 @@ fail:
 }
 
 int
-calendar_admin_deadline(struct ctx *c, const char *date, int n,
+case_calendar_deadline(struct ctx *c, const char *date, int n,
     json_t **out, struct err *e)
 {
 	const struct calendar *cal;
@@ -366,7 +366,7 @@ calendar_admin_deadline(struct ctx *c, const char *date, int n,
 	if (n < 0 || n > DEADLINE_MAX_BUDGET)
 		return err_field(e, ERR_INVALID, "n", "bad_n",
 		    "工作日数 n 应为 0 至 %d 的整数", DEADLINE_MAX_BUDGET);
-	rc = calendar_current(c, &cal, e);
+	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
 	rc = deadline_compute(cal, accepted, n, NULL, 0, 0, &due, e);
@@ -383,6 +383,6 @@ calendar_admin_deadline(struct ctx *c, const char *date, int n,
 	    calendar_day_format(due, dd), "weekday",
 	    calendar_weekday_label(due), "missing_years", missing);
 	if (*out == NULL)
-		return err_internal(e, "calendar_admin_deadline: out of memory");
+		return err_internal(e, "case_calendar_deadline: out of memory");
 	return 0;
 }

@@ -21,7 +21,7 @@
 
 /* The current calendar (shared, read-only; valid until the next call that
  * may rebuild it on this thread - do not keep it across requests). */
-int calendar_current(struct ctx *c, const struct calendar **out,
+int case_calendar_current(struct ctx *c, const struct calendar **out,
     struct err *e);
 
 /* Inside db_tx: recompute cases.due_day, remaining_days and warn_level of
@@ -53,18 +53,18 @@ int32_t deadlines_today(void);
 /* A fresh calendar: the embedded years plus the database overrides as this
  * connection sees them (inside a transaction: its own uncommitted edits).
  * The caller frees it with calendar_free(). */
-int calendar_build(struct ctx *c, struct calendar **out, struct err *e);
+int case_calendar_build(struct ctx *c, struct calendar **out, struct err *e);
 
-/* Like calendar_current() but checks the database version now instead of at
+/* Like case_calendar_current() but checks the database version now instead of at
  * most once a second (jobs, after taking their lock). */
-int calendar_current_fresh(struct ctx *c, const struct calendar **out,
+int case_calendar_current_fresh(struct ctx *c, const struct calendar **out,
     struct err *e);
 
-/* Forgets the cached calendar: the next calendar_current() rebuilds it.
- * calendar_cache_reset() also frees it and this thread's reference
+/* Forgets the cached calendar: the next case_calendar_current() rebuilds it.
+ * case_calendar_cache_reset() also frees it and this thread's reference
  * (tests, shutdown). */
-void calendar_cache_invalidate(void);
-void calendar_cache_reset(void);
+void case_calendar_cache_invalidate(void);
+void case_calendar_cache_reset(void);
 
 /* Inside db_tx: case_deadline_refresh() with a given calendar. Fills st (may
  * be NULL) with the new status; *started (may be NULL) is false when the
@@ -358,25 +358,25 @@ int warnings_list(struct ctx *c, const struct warning_filter *f,
  * also over the national schedule). name: 1..32 characters, required for
  * off and work. Audit "calendar.set" {before, after, recomputed}. *out =
  * {day, kind, name, workday, version, recomputed}. */
-int calendar_admin_set(struct ctx *c, const char *date, const char *kind,
+int case_calendar_set(struct ctx *c, const char *date, const char *kind,
     const char *name, json_t **out, struct err *e);
 
 /* Public: the year's calendar: *out = {year, has_data, version,
  * overrides:[{day, kind, name, source:"national"|"hall"}],
  * days:[{date, workday}] (every date of the year)}. */
-int calendar_admin_year(struct ctx *c, int year, json_t **out,
+int case_calendar_year(struct ctx *c, int year, json_t **out,
     struct err *e);
 
 /* Public: the due day of n working days from acceptance on date (as
  * `onetrip calendar deadline`): *out = {date, n, due_day, weekday,
  * missing_years:[..]}. */
-int calendar_admin_deadline(struct ctx *c, const char *date, int n,
+int case_calendar_deadline(struct ctx *c, const char *date, int n,
     json_t **out, struct err *e);
 
 /* Inside db_tx: recomputes the deadline of every open (accepted, not
  * closed) case with cal, in batches by id; *count is how many. */
 struct calendar;
-int calendar_admin_recompute_open(struct ctx *c, const struct calendar *cal,
+int case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
     int64_t *count, struct err *e);
 
 

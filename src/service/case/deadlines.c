@@ -3,7 +3,7 @@
  * The calendar cache: one process-wide calendar built from the embedded
  * years and calendar_overrides, tagged with calendar_version and the
  * database handle. A caller gets a reference that stays valid until its
- * thread's next calendar_current() (or thread exit), so a rebuild never
+ * thread's next case_calendar_current() (or thread exit), so a rebuild never
  * frees a calendar another thread is still reading. */
 #include "service/case/case.h"
 
@@ -82,7 +82,7 @@ deadlines_today(void)
 }
 
 int
-calendar_build(struct ctx *c, struct calendar **out, struct err *e)
+case_calendar_build(struct ctx *c, struct calendar **out, struct err *e)
 {
 	struct calendar *cal;
 	struct db_stmt *s;
@@ -177,7 +177,7 @@ current(struct ctx *c, bool force, const struct calendar **out,
 			cache_checked_ms = now;
 		pthread_mutex_unlock(&cache_mu);
 		if (!fresh) {
-			rc = calendar_build(c, &built, e);
+			rc = case_calendar_build(c, &built, e);
 			if (rc != 0)
 				return rc;
 			ref = malloc(sizeof(*ref));
@@ -214,20 +214,20 @@ current(struct ctx *c, bool force, const struct calendar **out,
 }
 
 int
-calendar_current(struct ctx *c, const struct calendar **out, struct err *e)
+case_calendar_current(struct ctx *c, const struct calendar **out, struct err *e)
 {
 	return current(c, false, out, e);
 }
 
 int
-calendar_current_fresh(struct ctx *c, const struct calendar **out,
+case_calendar_current_fresh(struct ctx *c, const struct calendar **out,
     struct err *e)
 {
 	return current(c, true, out, e);
 }
 
 void
-calendar_cache_invalidate(void)
+case_calendar_cache_invalidate(void)
 {
 	pthread_mutex_lock(&cache_mu);
 	cache_version = -1;
@@ -235,7 +235,7 @@ calendar_cache_invalidate(void)
 }
 
 void
-calendar_cache_reset(void)
+case_calendar_cache_reset(void)
 {
 	pthread_once(&held_once, held_init);
 	pthread_mutex_lock(&cache_mu);
@@ -390,7 +390,7 @@ case_deadline_refresh(struct ctx *c, int64_t case_id, struct err *e)
 	const struct calendar *cal;
 	int rc;
 
-	rc = calendar_current(c, &cal, e);
+	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
 	return case_deadline_refresh_with(c, cal, case_id, NULL, NULL, e);

@@ -103,7 +103,7 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 			int32_t today, due;
 			char t[11];
 
-			rc = calendar_current(p->c, &cal, e);
+			rc = case_calendar_current(p->c, &cal, e);
 			if (rc != 0)
 				return rc;
 			case_today(t);

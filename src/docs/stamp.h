@@ -1,10 +1,10 @@
-/* seal.h - the picture of a round approval seal (行政审批专用章), drawn with
+/* stamp.h - the picture of a round approval seal (行政审批专用章), drawn with
  * cairo and pango: a red outer ring, the organ's name along the upper arc
  * with each character turned to face the centre, a five-pointed star in the
  * middle and the seal's purpose ("审批专用章") below the star. The picture
  * stands for the electronic seal; the signature proper is in sm2.h. */
-#ifndef ONETRIP_DOCS_SEAL_H
-#define ONETRIP_DOCS_SEAL_H
+#ifndef ONETRIP_DOCS_STAMP_H
+#define ONETRIP_DOCS_STAMP_H
 
 #include <cairo.h>
 
@@ -19,11 +19,11 @@
  * arc_text is the organ's name (at most SEAL_ARC_CHARS_MAX characters,
  * longer text is cut); caption NULL means SEAL_DEFAULT_CAPTION. The ink is
  * slightly translucent so that text under the seal stays legible. */
-void seal_draw(cairo_t *cr, double cx, double cy, double diameter,
+void stamp_draw(cairo_t *cr, double cx, double cy, double diameter,
     const char *arc_text, const char *caption);
 /* Writes the seal alone as a PNG of px x px pixels on a transparent
  * background. */
-int seal_write_png(const char *path, const char *arc_text,
+int stamp_write_png(const char *path, const char *arc_text,
     const char *caption, int px, struct err *e);
 
 #endif

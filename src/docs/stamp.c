@@ -1,4 +1,4 @@
-#include "docs/seal.h"
+#include "docs/stamp.h"
 
 #include <math.h>
 #include <string.h>
@@ -79,7 +79,7 @@ star(cairo_t *cr, double cx, double cy, double r)
 }
 
 void
-seal_draw(cairo_t *cr, double cx, double cy, double diameter,
+stamp_draw(cairo_t *cr, double cx, double cy, double diameter,
     const char *arc_text, const char *caption)
 {
 	const char *chars[SEAL_ARC_CHARS_MAX];
@@ -149,7 +149,7 @@ seal_draw(cairo_t *cr, double cx, double cy, double diameter,
 }
 
 int
-seal_write_png(const char *path, const char *arc_text, const char *caption,
+stamp_write_png(const char *path, const char *arc_text, const char *caption,
     int px, struct err *e)
 {
 	cairo_surface_t *s;
@@ -160,7 +160,7 @@ seal_write_png(const char *path, const char *arc_text, const char *caption,
 		return err_set(e, ERR_INVALID, NULL, "图片尺寸无效");
 	s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
 	cr = cairo_create(s);
-	seal_draw(cr, px / 2.0, px / 2.0, px * 0.96, arc_text, caption);
+	stamp_draw(cr, px / 2.0, px / 2.0, px * 0.96, arc_text, caption);
 	cairo_surface_flush(s);
 	if (cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS)
 		rc = err_internal(e, "write png %s", path);
