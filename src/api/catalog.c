@@ -216,11 +216,14 @@ static void
 get_reviews(struct http_req *r, struct http_resp *w)
 {
 	json_t *out = NULL;
+	int64_t limit;
 	struct err e;
-	int rc;
+	int rc = -1;
 
 	err_clear(&e);
-	rc = catalog_reviews_list(&r->ctx, &out, &e);
+	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
+		rc = catalog_reviews_list(&r->ctx, http_query(r, "cursor"),
+		    (int)limit, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 

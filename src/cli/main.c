@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/config.h"
 #include "cli/cli.h"
 
@@ -130,6 +131,7 @@ main(int argc, char **argv)
 	const char *name;
 	int rc;
 
+	alloc_init();
 	rc = take_config_args(&argc, argv);
 	if (rc != CLI_OK)
 		return rc;

@@ -633,10 +633,13 @@ calendar_add_workdays(const struct calendar *cal, int32_t start, int n)
 {
 	int64_t day = start;
 	int step = n < 0 ? -1 : 1;
-	int left = n < 0 ? -n : n;
+	int left;
 
-	if (n == INT32_MIN || left > CALENDAR_MAX_WORKDAYS)
+	/* Clamp before negating: -INT_MIN does not exist. */
+	if (n < -CALENDAR_MAX_WORKDAYS || n > CALENDAR_MAX_WORKDAYS)
 		left = CALENDAR_MAX_WORKDAYS;
+	else
+		left = n < 0 ? -n : n;
 	while (left > 0) {
 		day += step;
 		if (calendar_is_workday(cal, (int32_t)day))

@@ -119,6 +119,41 @@ for (const db of dbKinds()) {
 			assert.equal(r.json.elements.conditions, '申请人具有完全民事行为能力，材料齐全。');
 		});
 
+		test('the review queue pages with a real cursor: every submission once, oldest first', async () => {
+			const ids = [];
+			for (let i = 0; i < 3; i++) {
+				const name = `分页审核测试事项${i}`;
+				let r = await scjg.post('/api/items', { elements: newElements(`00010100195${i}`, name) });
+				assert.equal(r.status, 201, r.text);
+				ids.push(r.json.item.id);
+				r = await scjg.post(`/api/items/${r.json.item.id}/submit`);
+				assert.equal(r.status, 200, r.text);
+			}
+			const seen = [];
+			let cursor = '';
+			let pages = 0;
+			for (;;) {
+				const r = await hall.get(`/api/reviews?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+				assert.equal(r.status, 200, r.text);
+				assert.ok(r.json.items.length <= 2);
+				seen.push(...r.json.items);
+				pages++;
+				if (r.json.next_cursor === null) break;
+				cursor = r.json.next_cursor;
+				assert.ok(pages < 100);
+			}
+			assert.ok(pages >= 2, 'three submissions in pages of two take two pages');
+			const versionIds = seen.map((v) => v.version_id);
+			assert.equal(new Set(versionIds).size, versionIds.length, 'no submission twice');
+			for (const id of ids) assert.ok(seen.some((v) => v.item_id === id), `item ${id} listed`);
+			for (let i = 1; i < seen.length; i++) {
+				const a = seen[i - 1], b = seen[i];
+				assert.ok(a.submitted_at < b.submitted_at || (a.submitted_at === b.submitted_at && a.version_id < b.version_id));
+			}
+			assertError(await hall.get('/api/reviews?cursor=abc'), 400, 'cursor');
+			assertError(await hall.get("/api/reviews?cursor=1'~2"), 400, 'cursor');
+		});
+
 		test('versions are numbered, immutable, and compared field by field', async () => {
 			const name = '个体工商户设立登记（测试二）';
 			let r = await scjg.post('/api/items', { elements: newElements('000101001902', name) });

@@ -2,6 +2,8 @@
  * working-day arithmetic, loading and editing overrides. */
 #include "unit.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 
 #include "base/err.h"
@@ -433,6 +435,10 @@ counts_backwards_and_between(void **state)
 
 	assert_int_equal(calendar_add_workdays(cal, D("2026-10-08"), -1),
 	    D("2026-09-30"));
+	/* The most negative count is clamped, not negated (UBSan stops the
+	 * test on a signed overflow). */
+	assert_int_equal(calendar_add_workdays(cal, D("2026-10-08"), INT32_MIN),
+	    calendar_add_workdays(cal, D("2026-10-08"), -CALENDAR_MAX_WORKDAYS));
 	assert_int_equal(calendar_add_workdays(cal, D("2026-01-05"), -1),
 	    D("2026-01-04"));
 	assert_int_equal(calendar_add_workdays(cal, D("2026-01-04"), -1),

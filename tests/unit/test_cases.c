@@ -4,10 +4,12 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/catalog.h"
 #include "service/case/case.h"
+#include "service/case/case_internal.h"
 #include "store/db.h"
 #include "unit_db.h"
 
@@ -52,28 +54,28 @@ test_cursor(void **state)
 	int64_t id;
 
 	(void)state;
-	case_cursor_encode("02026-10-09", 123, buf, sizeof(buf));
+	cursor_encode("02026-10-09", 123, buf, sizeof(buf));
 	assert_string_equal(buf, "02026-10-09~123");
-	assert_true(case_cursor_decode(buf, rank, sizeof(rank), &id));
+	assert_true(cursor_decode(buf, rank, sizeof(rank), &id));
 	assert_string_equal(rank, "02026-10-09");
 	assert_int_equal(id, 123);
 
-	case_cursor_encode("", 7, buf, sizeof(buf));
-	assert_true(case_cursor_decode(buf, rank, sizeof(rank), &id));
+	cursor_encode("", 7, buf, sizeof(buf));
+	assert_true(cursor_decode(buf, rank, sizeof(rank), &id));
 	assert_string_equal(rank, "");
 	assert_int_equal(id, 7);
 
 	/* Malformed cursors are refused, never half-parsed. */
-	assert_false(case_cursor_decode(NULL, rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("123", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("~0", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("~-5", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("~12x", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("a'--~12", rank, sizeof(rank), &id));
-	assert_false(case_cursor_decode("~99999999999999999999", rank,
+	assert_false(cursor_decode(NULL, rank, sizeof(rank), &id));
+	assert_false(cursor_decode("", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("123", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("~0", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("~-5", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("~12x", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("a'--~12", rank, sizeof(rank), &id));
+	assert_false(cursor_decode("~99999999999999999999", rank,
 	    sizeof(rank), &id));
-	assert_false(case_cursor_decode("0123456789012345678~1", rank,
+	assert_false(cursor_decode("0123456789012345678~1", rank,
 	    sizeof(rank), &id));
 }
 
@@ -128,6 +130,30 @@ test_missing_required(void **state)
 	assert_int_equal(blk[0], 2);
 	assert_int_equal(blk[1], 3);
 	assert_int_equal(case_missing_required(nec, some, 0, blk), 0);
+}
+
+/* A plan that cannot hold every document fails whole: a notice the law
+ * requires is never silently dropped (it was, past four documents). */
+static void
+test_plan_document_overflow(void **state)
+{
+	struct case_plan p;
+	struct ctx c;
+	struct err e;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	p.c = &c;
+	for (int i = 0; i < CASE_MAX_DOCS; i++)
+		assert_int_equal(case_plan_doc(&p, "accept_notice", NULL), 0);
+	assert_false(p.overflow);
+	assert_int_equal(case_plan_doc(&p, "commitment", NULL), -ERR_INTERNAL);
+	assert_true(p.overflow);
+	err_clear(&e);
+	assert_int_equal(case_plan_run(&p, &e), -ERR_INTERNAL);
+	assert_int_equal(e.code, ERR_INTERNAL);
+	case_plan_release(&p);
 }
 
 /* The generated column inbox_rank of migration 020 sorts exactly as
@@ -186,6 +212,7 @@ main(void)
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_missing_required),
 		cmocka_unit_test(test_rank_column),
+		cmocka_unit_test(test_plan_document_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

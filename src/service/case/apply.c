@@ -490,6 +490,8 @@ case_supplement(struct ctx *c, int64_t id, const json_t *materials,
 		p.events[p.n_events].data = json_pack("{s:i}", "materials",
 		    ngiven);
 		p.n_events++;
+	} else {
+		p.overflow = true;
 	}
 	case_today(today);
 	if (gave_rongque && r.supplement_due[0] != '\0' &&

@@ -235,18 +235,12 @@ int case_lookup(struct ctx *c, const char *no, const char *idno,
 int case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
     struct err *e);
 
-/* ---- pure helpers (service/cases_rules.c) ---- */
+/* ---- pure helpers (service/case/rules.c) ---- */
 
 /* "<impl_code><YYYYMMDD><seq, 4 digits or more>" into out; -ERR_INVALID
  * when the parts are malformed (day "YYYY-MM-DD"). */
 int case_no_format(const char *impl_code, const char *day, int64_t seq,
     char out[CASE_NO_MAX], struct err *e);
-/* Inbox/list cursor: "<rank>~<id>" (rank may be empty). decode returns
- * false for a malformed cursor. */
-void case_cursor_encode(const char *rank, int64_t id, char *out,
-    size_t outsz);
-bool case_cursor_decode(const char *cursor, char *rank, size_t ranksz,
-    int64_t *id);
 /* The inbox rank of a warning level and due day (same as the column). */
 void case_rank(const char *warn_level, const char *due_day, char out[16]);
 /* Chinese label of a delivery method ("窗口领取", "邮寄送达", "网上下载"),

@@ -16,7 +16,9 @@
 
 #define CASE_NAME_BYTES (LIMIT_NAME_CHARS * 4 + 1)
 #define CASE_MAX_EVENTS 4
-#define CASE_MAX_DOCS 4
+/* A plan holds at most this many documents and events; one more fails the
+ * whole action (500, rolled back) instead of dropping a notice. */
+#define CASE_MAX_DOCS 8
 #define CASE_MAX_MAT_UPDATES CATALOG_MATERIALS_MAX
 
 /* What a case needs from its item version (immutable once published, so
@@ -126,6 +128,7 @@ struct case_plan {
 	int flagged;
 	const char *suspend_kind;
 	int add_trips;
+	bool overflow;               /* a document or event did not fit */
 	/* rows to write */
 	int n_events;
 	struct {

@@ -793,6 +793,7 @@ case_plan_step(struct case_plan *p, unsigned roles, const char *action,
 	}
 	if (p->n_events >= CASE_MAX_EVENTS) {
 		json_decref(data);
+		p->overflow = true;
 		return err_internal(e, "case plan: too many events");
 	}
 	from = workflow_find_state(def, p->state);
@@ -821,6 +822,7 @@ case_plan_doc(struct case_plan *p, const char *kind, json_t *content)
 {
 	if (p->n_docs >= CASE_MAX_DOCS) {
 		json_decref(content);
+		p->overflow = true;
 		return -ERR_INTERNAL;
 	}
 	p->docs[p->n_docs].kind = kind;
@@ -1009,5 +1011,11 @@ plan_tx(struct db *db, void *arg, struct err *e)
 int
 case_plan_run(struct case_plan *p, struct err *e)
 {
+	/* A notice the law requires is never dropped: an action whose plan
+	 * could not hold all its documents or events fails whole. */
+	if (p->overflow)
+		return err_internal(e, "case plan: %d documents and %d events "
+		    "did not fit (at most %d and %d)", p->n_docs, p->n_events,
+		    CASE_MAX_DOCS, CASE_MAX_EVENTS);
 	return db_tx(p->c->db, plan_tx, p, e);
 }

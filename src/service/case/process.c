@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cursor.h"
 #include "base/clock.h"
 #include "core/deadline.h"
 #include "service/platform/platform.h"
@@ -799,7 +800,7 @@ case_check_list(struct ctx *c, const char *status, const char *cursor,
 		return err_field(e, ERR_INVALID, "status", NULL,
 		    "status 须为 pending、passed 或 false");
 	if (cursor != NULL && cursor[0] != '\0' &&
-	    !case_cursor_decode(cursor, rank, sizeof(rank), &after))
+	    !cursor_decode(cursor, rank, sizeof(rank), &after))
 		return err_field(e, ERR_INVALID, "cursor", "bad_cursor",
 		    "分页参数不正确");
 	if (limit <= 0)
@@ -825,7 +826,7 @@ case_check_list(struct ctx *c, const char *status, const char *cursor,
 		char cur[48];
 
 		json_array_remove(items, n - 1);
-		case_cursor_encode("", json_integer_value(json_object_get(
+		cursor_encode("", json_integer_value(json_object_get(
 		    json_array_get(items, n - 2), "id")), cur, sizeof(cur));
 		*out = json_pack("{s:o, s:s}", "items", items, "next_cursor",
 		    cur);

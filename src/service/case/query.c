@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "service/account/account.h"
+#include "base/cursor.h"
 #include "base/idno.h"
 #include "store/db.h"
 
@@ -111,7 +112,7 @@ page(json_t *rows, int limit, bool by_rank)
 	if (n > (size_t)limit) {
 		json_t *last = json_array_get(rows, (size_t)limit - 1);
 
-		case_cursor_encode(by_rank ? json_string_value(
+		cursor_encode(by_rank ? json_string_value(
 		    json_object_get(last, "_rank")) : "",
 		    json_integer_value(json_object_get(last, "id")), cur,
 		    sizeof(cur));
@@ -219,7 +220,7 @@ desc_cursor(const char *cursor, int64_t *before, struct err *e)
 	*before = INT64_MAX;
 	if (cursor == NULL || cursor[0] == '\0')
 		return 0;
-	if (!case_cursor_decode(cursor, rank, sizeof(rank), before) ||
+	if (!cursor_decode(cursor, rank, sizeof(rank), before) ||
 	    rank[0] != '\0')
 		return err_field(e, ERR_INVALID, "cursor", "bad_cursor",
 		    "分页参数不正确");
@@ -531,7 +532,7 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 		return err_field(e, ERR_INVALID, "item_id", NULL,
 		    "item_id 不正确");
 	if (q->cursor != NULL && q->cursor[0] != '\0' &&
-	    !case_cursor_decode(q->cursor, rank, sizeof(rank), &after))
+	    !cursor_decode(q->cursor, rank, sizeof(rank), &after))
 		return err_field(e, ERR_INVALID, "cursor", "bad_cursor",
 		    "分页参数不正确");
 	clerk = actor_has(a, ROLE_CLERK) && a->window_id > 0;
@@ -599,7 +600,8 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 		goto out;
 	/* Merge: sort the keys, drop duplicates, read the page's cases
 	 * (PAGE_IDS at a time) and put them in key order. */
-	qsort(k.v, k.n, sizeof(*k.v), key_cmp);
+	if (k.n > 0)
+		qsort(k.v, k.n, sizeof(*k.v), key_cmp);
 	rows = json_array();
 	{
 		int64_t ids[LIMIT_PAGE_MAX + 1];

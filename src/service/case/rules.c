@@ -39,44 +39,6 @@ case_no_format(const char *impl_code, const char *day, int64_t seq,
 }
 
 void
-case_cursor_encode(const char *rank, int64_t id, char *out, size_t outsz)
-{
-	snprintf(out, outsz, "%s~%" PRId64, rank != NULL ? rank : "", id);
-}
-
-bool
-case_cursor_decode(const char *cursor, char *rank, size_t ranksz,
-    int64_t *id)
-{
-	const char *tilde;
-	size_t rl;
-	char *end;
-	long long v;
-
-	*id = 0;
-	rank[0] = '\0';
-	if (cursor == NULL || (tilde = strrchr(cursor, '~')) == NULL)
-		return false;
-	rl = (size_t)(tilde - cursor);
-	if (rl >= ranksz)
-		return false;
-	/* A rank is a digit and an optional date: [0-9-] only. */
-	for (size_t i = 0; i < rl; i++)
-		if (!((cursor[i] >= '0' && cursor[i] <= '9') ||
-		    cursor[i] == '-'))
-			return false;
-	if (tilde[1] < '1' || tilde[1] > '9')
-		return false;
-	v = strtoll(tilde + 1, &end, 10);
-	if (*end != '\0' || v <= 0 || v == LLONG_MAX)
-		return false;
-	memcpy(rank, cursor, rl);
-	rank[rl] = '\0';
-	*id = (int64_t)v;
-	return true;
-}
-
-void
 case_rank(const char *warn_level, const char *due_day, char out[16])
 {
 	char digit = '4';

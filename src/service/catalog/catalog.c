@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cursor.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/utf8.h"
@@ -447,41 +448,46 @@ items_query(struct ctx *c, const struct qopts *o, const struct terms *t,
 {
 	bool sqlite = db_kind(c->db) == DB_SQLITE;
 	struct db_stmt *s;
-	int k = 1;
+	int k = 1, bad = 0;
 
 	s = db_prepare(c->db, sqlite ? items_sql_sqlite : items_sql_pg, e);
 	if (s == NULL)
 		return NULL;
-	db_bind_int(s, k++, o->after_id);
-	db_bind_int(s, k++, o->dept_id);
-	db_bind_int(s, k++, o->dept_id);
-	db_bind_text(s, k++, o->type != NULL ? o->type : "");
-	db_bind_text(s, k++, o->type != NULL ? o->type : "");
-	db_bind_int(s, k++, o->published_only);
+	bad |= db_bind_int(s, k++, o->after_id);
+	bad |= db_bind_int(s, k++, o->dept_id);
+	bad |= db_bind_int(s, k++, o->dept_id);
+	bad |= db_bind_text(s, k++, o->type != NULL ? o->type : "");
+	bad |= db_bind_text(s, k++, o->type != NULL ? o->type : "");
+	bad |= db_bind_int(s, k++, o->published_only);
 	for (int i = 0; i < 3; i++)
-		db_bind_text(s, k++, o->status != NULL ? o->status : "");
-	db_bind_text(s, k++, o->theme_like);
-	db_bind_text(s, k++, o->theme_like);
-	db_bind_int(s, k++, o->objects_mask);
-	db_bind_int(s, k++, o->objects_mask);
+		bad |= db_bind_text(s, k++, o->status != NULL ? o->status : "");
+	bad |= db_bind_text(s, k++, o->theme_like);
+	bad |= db_bind_text(s, k++, o->theme_like);
+	bad |= db_bind_int(s, k++, o->objects_mask);
+	bad |= db_bind_int(s, k++, o->objects_mask);
 	for (int i = 0; i < CATALOG_SEARCH_TERMS; i++) {
 		bool used = i < t->n;
 		int kind = !used ? 0 : t->chars[i] >= 3 ? 1 : 2;
 
 		if (sqlite) {
-			db_bind_int(s, k++, kind);
-			db_bind_int(s, k++, kind);
-			db_bind_text(s, k++, used ? t->phrase[i] : "\"none\"");
-			db_bind_int(s, k++, kind);
-			db_bind_text(s, k++, used ? t->like[i] : "");
-			db_bind_text(s, k++, used ? t->like[i] : "");
+			bad |= db_bind_int(s, k++, kind);
+			bad |= db_bind_int(s, k++, kind);
+			bad |= db_bind_text(s, k++, used ? t->phrase[i] : "\"none\"");
+			bad |= db_bind_int(s, k++, kind);
+			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
+			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
 		} else {
-			db_bind_int(s, k++, kind);
-			db_bind_text(s, k++, used ? t->like[i] : "");
-			db_bind_text(s, k++, used ? t->like[i] : "");
+			bad |= db_bind_int(s, k++, kind);
+			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
+			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
 		}
 	}
-	db_bind_int(s, k++, o->limit + 1);
+	bad |= db_bind_int(s, k++, o->limit + 1);
+	if (bad != 0) {
+		db_finish(s);
+		err_internal(e, "items_query: binding %d parameters failed", k - 1);
+		return NULL;
+	}
 	return s;
 }
 
@@ -1243,20 +1249,44 @@ catalog_item_submit(struct ctx *c, int64_t id, json_t **out, struct err *e)
 }
 
 int
-catalog_reviews_list(struct ctx *c, json_t **out, struct err *e)
+catalog_reviews_list(struct ctx *c, const char *cursor, int limit,
+    json_t **out, struct err *e)
 {
+	int64_t after_t = 0, after_id = 0;
+	char next[CURSOR_MAX];
+	json_t *rows, *last;
+
 	*out = NULL;
 	if (!is_reviewer(c->actor))
 		return err_set(e, ERR_FORBIDDEN, NULL, "只有审改办可以审核事项");
-	*out = db_query_json(c->db, e, "SELECT v.id AS version_id, v.item_id, "
+	if (cursor != NULL && cursor[0] != '\0' &&
+	    !cursor_decode_int(cursor, &after_t, &after_id))
+		return err_field(e, ERR_INVALID, "cursor", "bad_cursor",
+		    "分页参数不正确");
+	if (limit <= 0 || limit > LIMIT_PAGE_MAX)
+		limit = LIMIT_PAGE_DEFAULT;
+	/* Oldest submission first; one row more than the page tells whether
+	 * another page follows. */
+	rows = db_query_json(c->db, e, "SELECT v.id AS version_id, v.item_id, "
 	    "v.version_no, v.change_note, v.submitted_at, i.name, i.impl_code, "
 	    "i.dept_id, d.name AS dept_name, i.status AS item_status FROM "
 	    "item_versions v JOIN items i ON i.id = v.item_id JOIN departments "
-	    "d ON d.id = i.dept_id WHERE v.status = 'submitted' ORDER BY "
-	    "v.submitted_at, v.id LIMIT 1000", "");
-	if (*out == NULL)
+	    "d ON d.id = i.dept_id WHERE v.status = 'submitted' AND "
+	    "(v.submitted_at > ? OR (v.submitted_at = ? AND v.id > ?)) "
+	    "ORDER BY v.submitted_at, v.id LIMIT ?", "iiii", after_t, after_t,
+	    after_id, (int64_t)limit + 1);
+	if (rows == NULL)
 		return stmt_error(e);
-	*out = json_pack("{s:o, s:n}", "items", *out, "next_cursor");
+	if (json_array_size(rows) <= (size_t)limit) {
+		*out = json_pack("{s:o, s:n}", "items", rows, "next_cursor");
+		return 0;
+	}
+	json_array_remove(rows, (size_t)limit);
+	last = json_array_get(rows, (size_t)limit - 1);
+	cursor_encode_int(json_integer_value(json_object_get(last,
+	    "submitted_at")), json_integer_value(json_object_get(last,
+	    "version_id")), next, sizeof(next));
+	*out = json_pack("{s:o, s:s}", "items", rows, "next_cursor", next);
 	return 0;
 }
 

@@ -89,8 +89,10 @@ int catalog_item_draft_put(struct ctx *c, int64_t id, const json_t *elements,
     const char *change_note, bool partial, json_t **out, struct err *e);
 int catalog_item_submit(struct ctx *c, int64_t id, json_t **out,
     struct err *e);
-/* Submitted versions awaiting review (hall_admin). */
-int catalog_reviews_list(struct ctx *c, json_t **out, struct err *e);
+/* Submitted versions awaiting review (hall_admin), oldest first, one page
+ * of limit (0: default) after cursor; next_cursor is null on the last page. */
+int catalog_reviews_list(struct ctx *c, const char *cursor, int limit,
+    json_t **out, struct err *e);
 int catalog_item_publish(struct ctx *c, int64_t id, json_t **out,
     struct err *e);
 int catalog_item_return(struct ctx *c, int64_t id, const char *reason,

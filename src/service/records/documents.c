@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/embedded.h"
@@ -319,35 +320,23 @@ struct text {
 	size_t nrows, ncols;
 	size_t table_after;
 	bool has_table;
+	bool incomplete;     /* a paragraph or row did not fit */
 	char organ[256];
 	char verify_url[1024];
 	struct pdf_table table;
 	struct pdf_doc doc;
 };
 
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define xprintf xasprintf
 
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
+/* A paragraph or row that does not fit marks the text incomplete, and an
+ * incomplete notice is not issued (build_text fails). */
 static void
 para(struct text *t, char *s)
 {
-	if (s == NULL)
-		return;
 	if (t->nparas >= DOC_MAX_PARAS) {
 		free(s);
+		t->incomplete = true;
 		return;
 	}
 	t->paras[t->nparas++] = s;
@@ -360,6 +349,7 @@ row3(struct text *t, char *a, char *b, char *c)
 		free(a);
 		free(b);
 		free(c);
+		t->incomplete = true;
 		return;
 	}
 	t->cells[t->nrows * 3] = a;
@@ -659,6 +649,10 @@ build_text(struct ctx *c, json_t *row, struct text *t, struct err *e)
 		t->ncols = 3;
 	if (t->has_table && t->nrows == 0)
 		row3(t, xprintf("1"), xprintf("（无）"), xprintf("（无）"));
+	if (t->incomplete)
+		rc = err_internal(e, "document %" PRId64 " (%s): more paragraphs "
+		    "or rows than a notice holds (%d, %d); not issued",
+		    num(row, "id"), kind, DOC_MAX_PARAS, DOC_MAX_ROWS);
 out:
 	json_decref(content);
 	json_decref(el);
