@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cursor.h"
 #include "core/catalog.h"
 #include "service/case/case.h"
 #include "service/case/case_internal.h"
