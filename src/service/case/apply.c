@@ -99,12 +99,9 @@ apply_fn(struct db *db, void *arg, struct err *e)
 	}
 
 	/* 4. timeline, trip, audit */
-	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
-	    "actor_name, role, action, from_state, to_state, note) VALUES "
-	    "(?, ?, ?, ?, ?, ?, NULL, 'submitted', ?)", "iiissss", t->id, now,
-	    a->user_id, a->name, walkin ? "clerk" : "applicant",
-	    walkin ? "register" : "apply",
-	    walkin ? "窗口登记申请" : "网上申请");
+	rc = case_event_write(db, t->c, t->id, walkin ? "clerk" : "applicant",
+	    walkin ? "register" : "apply", NULL, "submitted",
+	    walkin ? "窗口登记申请" : "网上申请", NULL, e);
 	if (rc != 0)
 		return rc;
 	if (walkin) {
@@ -482,17 +479,8 @@ case_supplement(struct ctx *c, int64_t id, const json_t *materials,
 		goto out;
 	}
 	p.audit_action = "case.supplement";
-	if (p.n_events < CASE_MAX_EVENTS) {
-		p.events[p.n_events].action = "supplement";
-		p.events[p.n_events].from = NULL;
-		p.events[p.n_events].to = NULL;
-		p.events[p.n_events].note = "提交补正材料";
-		p.events[p.n_events].data = json_pack("{s:i}", "materials",
-		    ngiven);
-		p.n_events++;
-	} else {
-		p.overflow = true;
-	}
+	case_plan_note(&p, "supplement", "提交补正材料",
+	    json_pack("{s:i}", "materials", ngiven));
 	case_today(today);
 	if (gave_rongque && r.supplement_due[0] != '\0' &&
 	    strcmp(today, r.supplement_due) > 0)

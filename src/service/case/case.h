@@ -374,4 +374,13 @@ int case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
     int64_t *count, struct err *e);
 
 
+/* ---- the deadline watch (service/case/sweep.c) ---- */
+
+/* One round over open cases, each in its own transaction: yellow/red
+ * warnings, 补正 time-outs closing cases and 容缺 promises missed, the last
+ * two through the change plan. *acted counts warnings raised and cases
+ * closed or flagged; a case that fails is logged and counted in *failed and
+ * does not stop the others. */
+int case_sweep(struct ctx *c, int *acted, int *failed, struct err *e);
+
 #endif

@@ -129,6 +129,14 @@ struct case_plan {
 	const char *suspend_kind;
 	int add_trips;
 	bool overflow;               /* a document or event did not fit */
+	/* Optional steps inside the plan's transaction: pre runs before
+	 * anything is written (a positive return writes nothing, the change
+	 * being no longer due, and sets skipped); post runs after the audit
+	 * record (notifications). */
+	int (*pre)(struct case_plan *p, struct db *db, struct err *e);
+	int (*post)(struct case_plan *p, struct db *db, struct err *e);
+	void *hook_arg;
+	bool skipped;
 	/* rows to write */
 	int n_events;
 	struct {
@@ -215,6 +223,14 @@ void case_plan_release(struct case_plan *p);
 int case_plan_step(struct case_plan *p, unsigned roles, const char *action,
     const char *note, json_t *data, struct err *e);
 int case_plan_doc(struct case_plan *p, const char *kind, json_t *content);
+/* A timeline event that changes no state (a supplement given, a 容缺
+ * promise missed); data is taken over. */
+int case_plan_note(struct case_plan *p, const char *action,
+    const char *note, json_t *data);
+/* The one writer of case_events (plan.c); inside the caller's transaction. */
+int case_event_write(struct db *db, struct ctx *c, int64_t case_id,
+    const char *role, const char *action, const char *from, const char *to,
+    const char *note, const json_t *data, struct err *e);
 /* Runs the plan in one transaction. */
 int case_plan_run(struct case_plan *p, struct err *e);
 /* The version check before anything else. */

@@ -1,4 +1,4 @@
-/* cases_process.c - processing after acceptance: workflow actions,
+/* process.c - processing after acceptance: workflow actions,
  * decisions, delivery, trips, special procedures, extensions and the
  * 告知承诺 核查. */
 #include "service/case/case_internal.h"
@@ -19,276 +19,6 @@
 
 #define EXTENSION_MAX_DAYS 30
 #define TRIP_PURPOSE_CHARS 100
-
-int
-case_load_write(struct ctx *c, int64_t id, int64_t version,
-    struct case_row *r, const struct item_facts **f, unsigned *roles,
-    struct err *e)
-{
-	int rc;
-
-	*f = NULL;
-	*roles = 0;
-	rc = case_row_load(c, id, r, e);
-	if (rc != 0)
-		return rc;
-	rc = item_facts_get(c, r->item_version_id, f, e);
-	if (rc != 0)
-		goto fail;
-	rc = case_access(c, r, *f, roles, e);
-	if (rc == -ERR_FORBIDDEN)
-		rc = err_set(e, ERR_FORBIDDEN, "other_department",
-		    "无权处理其他部门的办件");
-	if (rc != 0)
-		goto fail;
-	if (*roles == 0 && c->actor->kind == ACTOR_STAFF) {
-		/* Sees it (hall, supervisor, a clerk of the department) but
-		 * takes no part in it. */
-		rc = err_set(e, ERR_FORBIDDEN, "not_handler",
-		    "无权处理该办件");
-		goto fail;
-	}
-	if (version != 0) {
-		rc = case_version_check(r, version < 0 ? 0 : version, e);
-		if (rc != 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	item_facts_put(*f);
-	*f = NULL;
-	case_row_release(r);
-	return rc;
-}
-
-int
-case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
-    const char *reason, struct err *e)
-{
-	const struct item_facts *f = p->facts;
-	bool instant = false;
-	int rc;
-
-	/* 即办件 decided at the window right after acceptance: forward and
-	 * pass are internal steps of one decision, only the decision shows on
-	 * the timeline. */
-	if (strcmp(p->state, "accepted") == 0 && f->case_kind == 1 &&
-	    f->window_authorised) {
-		int before = p->n_events;
-
-		rc = case_plan_step(p, roles, "forward", NULL, NULL, e);
-		if (rc == 0)
-			rc = case_plan_step(p, roles, "pass", NULL, NULL, e);
-		if (rc != 0)
-			return rc;
-		p->n_events = before;
-		instant = true;
-	}
-	rc = case_plan_step(p, roles, approve ? "approve" : "deny", reason,
-	    NULL, e);
-	if (rc != 0)
-		return rc;
-	if (instant)
-		p->events[p->n_events - 1].from = "accepted";
-	p->decision = approve ? "approved" : "denied";
-	p->decision_reason = reason;
-	p->decided_at = clock_now();
-	if (approve) {
-		case_plan_doc(p, DOC_APPROVAL, reason != NULL ?
-		    json_pack("{s:s}", "reason", reason) : NULL);
-		if (f->certificate)
-			case_plan_doc(p, DOC_CERTIFICATE, json_pack("{s:s}",
-			    "name", f->result_name));
-		if (p->mode != NULL && strcmp(p->mode, "commitment") == 0) {
-			const struct calendar *cal = NULL;
-			int32_t today, due;
-			char t[11];
-
-			rc = case_calendar_current(p->c, &cal, e);
-			if (rc != 0)
-				return rc;
-			case_today(t);
-			if (calendar_day_parse(t, &today, e) != 0)
-				return err_internal(e, "bad hall date");
-			due = calendar_add_workdays(cal, today,
-			    CASE_CHECK_DAYS);
-			calendar_day_format(due, p->check_due);
-			p->create_check = true;
-			p->check_status = "pending";
-		}
-	} else {
-		case_plan_doc(p, DOC_DENIAL, json_pack("{s:s}", "reason",
-		    reason != NULL ? reason : ""));
-	}
-	return 0;
-}
-
-static int
-tracking_check(const char *t, struct err *e)
-{
-	size_t n;
-
-	if (t == NULL || t[0] == '\0')
-		return err_field(e, ERR_INVALID, "tracking_no", "required",
-		    "邮寄送达须填写快递单号");
-	n = strlen(t);
-	if (n > CASE_TRACKING_MAX)
-		return err_field(e, ERR_INVALID, "tracking_no", "too_long",
-		    "快递单号过长");
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)t[i]) && t[i] != '-')
-			return err_field(e, ERR_INVALID, "tracking_no",
-			    "bad_tracking_no", "快递单号只能包含字母、数字和 -");
-	return 0;
-}
-
-/* Has the applicant of this case already been at the hall today (UTC+8)? */
-static bool
-trip_today(struct ctx *c, int64_t case_id)
-{
-	int64_t now = clock_now(), n = 0;
-	int64_t day_start = (now + 8 * 3600) / 86400 * 86400 - 8 * 3600;
-
-	if (db_query_int(c->db, NULL, &n, "SELECT COUNT(*) FROM case_trips "
-	    "WHERE case_id = ? AND at >= ?", "ii", case_id, day_start) != DB_ROW)
-		return false;
-	return n > 0;
-}
-
-/* The method must be one the item's guide offers (电子证照 counts as a
- * download). */
-static int
-delivery_offered(const struct item_facts *f, const char *method,
-    struct err *e)
-{
-	static const struct {
-		const char *method;
-		unsigned bit;
-		const char *label;
-	} all[] = {
-		{ "window", DELIVERY_WINDOW, "窗口领取" },
-		{ "post", DELIVERY_POST, "邮寄送达" },
-		{ "download", DELIVERY_DOWNLOAD, "网上下载" },
-	};
-	char offered[64] = "";
-	size_t n = 0;
-	unsigned bit = 0;
-
-	if (f->delivery == 0)
-		return 0;
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (strcmp(all[i].method, method) == 0)
-			bit = all[i].bit;
-		if (f->delivery & all[i].bit)
-			n += (size_t)snprintf(offered + n, sizeof(offered) - n,
-			    "%s%s", n > 0 ? "、" : "", all[i].label);
-	}
-	if (f->delivery & bit)
-		return 0;
-	return err_field(e, ERR_INVALID, "method", "method_not_offered",
-	    "该事项的结果送达方式为%s，不能选择%s", offered,
-	    case_delivery_label(method));
-}
-
-int
-case_plan_deliver(struct case_plan *p, unsigned roles, const char *method,
-    const char *tracking_no, struct err *e)
-{
-	const char *label;
-	int rc;
-
-	if (method == NULL || method[0] == '\0')
-		method = "window";
-	label = case_delivery_label(method);
-	if (label == NULL)
-		return err_field(e, ERR_INVALID, "method", "bad_method",
-		    "送达方式须为 window、post 或 download");
-	rc = delivery_offered(p->facts, method, e);
-	if (rc != 0)
-		return rc;
-	if (strcmp(method, "post") == 0) {
-		rc = tracking_check(tracking_no, e);
-		if (rc != 0)
-			return rc;
-	} else {
-		tracking_no = NULL;
-	}
-	rc = case_plan_step(p, roles, "deliver", label,
-	    json_pack("{s:s, s:s?}", "method", method, "tracking_no",
-	    tracking_no), e);
-	if (rc != 0)
-		return rc;
-	p->delivery_method = strcmp(method, "window") == 0 ? "window" :
-	    strcmp(method, "post") == 0 ? "post" : "download";
-	p->tracking_no = tracking_no;
-	/* One visit is one trip: picking the result up during the same day's
-	 * visit (a 即办件 registered and handed out at once) is not a second
-	 * trip. */
-	if (strcmp(method, "window") == 0 && !trip_today(p->c, p->row->id)) {
-		p->add_trips++;
-		p->trip_purpose = "窗口领取结果";
-	}
-	return 0;
-}
-
-int
-case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
-    json_t **list, struct err *e)
-{
-	bool seen[CATALOG_MATERIALS_MAX];
-	char field[48];
-	json_t *m;
-	size_t i;
-	int rc;
-
-	*list = json_array();
-	memset(seen, 0, sizeof(seen));
-	if (items == NULL || json_is_null(items)) {
-		if (!required)
-			return 0;
-		return err_field(e, ERR_INVALID, "items", "required",
-		    "请列出需要补正的全部材料");
-	}
-	if (!json_is_array(items) || (required && json_array_size(items) == 0))
-		return err_field(e, ERR_INVALID, "items", "required",
-		    "请列出需要补正的全部材料");
-	if ((int)json_array_size(items) > p->facts->n_materials)
-		return err_field(e, ERR_INVALID, "items", "too_many",
-		    "补正材料超过事项的材料数");
-	json_array_foreach(items, i, m) {
-		json_t *jx = json_object_get(m, "index");
-		const char *problem = json_string_value(json_object_get(m,
-		    "problem"));
-		json_int_t x;
-
-		snprintf(field, sizeof(field), "items[%zu]", i);
-		if (!json_is_integer(jx))
-			return err_field(e, ERR_INVALID, field, "bad_item",
-			    "补正项须为 {index, problem}");
-		x = json_integer_value(jx);
-		if (x < 0 || x >= p->facts->n_materials)
-			return err_field(e, ERR_INVALID, field, "bad_index",
-			    "材料序号 %lld 不存在", (long long)x);
-		if (seen[x])
-			return err_field(e, ERR_INVALID, field, "duplicate",
-			    "材料“%s”重复列出", p->facts->materials[x].name);
-		seen[x] = true;
-		snprintf(field, sizeof(field), "items[%zu].problem", i);
-		rc = case_text(problem, field, "补正要求", CASE_REASON_CHARS,
-		    true, e);
-		if (rc != 0)
-			return rc;
-		p->mats[p->n_mats].idx = (int)x;
-		p->mats[p->n_mats].status = "flawed";
-		p->mats[p->n_mats].sha256 = NULL;
-		p->mats[p->n_mats].problem = problem;
-		p->n_mats++;
-		json_array_append_new(*list, json_pack("{s:s, s:s, s:s}",
-		    "name", p->facts->materials[x].name, "requirement",
-		    problem, "note", ""));
-	}
-	return 0;
-}
 
 static int
 finish(struct case_plan *p, struct case_row *r, const struct item_facts *f,
@@ -500,10 +230,8 @@ trip_fn(struct db *db, void *arg, struct err *e)
 		rc = db_exec(db, e, "UPDATE cases SET trips = trips + 1, "
 		    "updated_at = ? WHERE id = ?", "ii", now, t->id);
 	if (rc == 0)
-		rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, "
-		    "actor_id, actor_name, role, action, note) VALUES (?, ?, "
-		    "?, ?, 'clerk', 'trip', ?)", "iiiss", t->id, now,
-		    a->user_id, a->name, t->purpose);
+		rc = case_event_write(db, t->c, t->id, "clerk", "trip", NULL,
+		    NULL, t->purpose, NULL, e);
 	if (rc != 0)
 		return rc;
 	sum = json_pack("{s:s, s:s}", "case_no", t->case_no, "purpose",
@@ -574,7 +302,6 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 	struct db_stmt *s;
 	char idbuf[24];
 	json_t *sum, *data;
-	char *dtext;
 	int rc;
 
 	s = db_query(db, e, "INSERT INTO case_extensions (case_id, dept_id, "
@@ -594,13 +321,9 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 		return rc < 0 ? rc : err_internal(e, "no extension id");
 	data = json_pack("{s:i, s:I}", "days", t->days, "extension_id",
 	    (json_int_t)t->ext_id);
-	dtext = json_dumps(data, JSON_COMPACT);
+	rc = case_event_write(db, t->c, t->r->id, "approver",
+	    "extension_request", NULL, NULL, t->reason, data, e);
 	json_decref(data);
-	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
-	    "actor_name, role, action, note, data) VALUES (?, ?, ?, ?, "
-	    "'approver', 'extension_request', ?, ?)", "iiisss", t->r->id, now,
-	    a->user_id, a->name, t->reason, dtext);
-	free(dtext);
 	if (rc != 0)
 		return rc;
 	sum = json_pack("{s:s, s:i, s:s, s:I}", "case_no", t->r->case_no,
@@ -711,10 +434,9 @@ ext_decide_fn(struct db *db, void *arg, struct err *e)
 		if (rc != 0)
 			return rc;
 	}
-	rc = db_exec(db, e, "INSERT INTO case_events (case_id, at, actor_id, "
-	    "actor_name, role, action, note) VALUES (?, ?, ?, ?, 'dept_admin', "
-	    "?, ?)", "iiisss", t->case_id, now, a->user_id, a->name,
-	    t->approve ? "extension_approve" : "extension_reject", t->reason);
+	rc = case_event_write(db, t->c, t->case_id, "dept_admin",
+	    t->approve ? "extension_approve" : "extension_reject", NULL, NULL,
+	    t->reason, NULL, e);
 	if (rc != 0)
 		return rc;
 	sum = json_pack("{s:s, s:I, s:i, s:b}", "case_no", t->case_no,
