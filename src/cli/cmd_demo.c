@@ -22,18 +22,6 @@ demo_help(FILE *f)
 	    "  可重复执行，已有的数据保持不变。\n", DEMO_PASSWORD);
 }
 
-static int64_t
-count_rows(struct db *db, const char *sql)
-{
-	struct err e;
-	int64_t n = -1;
-
-	err_clear(&e);
-	if (db_query_int(db, &e, &n, sql, "") != DB_ROW)
-		return -1;
-	return n;
-}
-
 int
 cmd_demo(int argc, char **argv)
 {
@@ -48,6 +36,7 @@ cmd_demo(int argc, char **argv)
 	struct app app;
 	struct ctx c;
 	struct err e;
+	int64_t ndept = -1, nusers = -1, naudit = -1;
 	int ch, rc;
 
 	optind = 0;
@@ -85,11 +74,9 @@ cmd_demo(int argc, char **argv)
 		cli_close_app(&app);
 		return CLI_FAIL;
 	}
-	printf("演示数据已就绪: 部门 %" PRId64 " 个, 账号 %" PRId64 " 个, "
-	    "审计记录 %" PRId64 " 条\n",
-	    count_rows(app.db, "SELECT COUNT(*) FROM departments"),
-	    count_rows(app.db, "SELECT COUNT(*) FROM users"),
-	    count_rows(app.db, "SELECT COUNT(*) FROM audit_log"));
+	if (demo_counts(&c, &ndept, &nusers, &naudit, &e) == 0)
+		printf("演示数据已就绪: 部门 %" PRId64 " 个, 账号 %" PRId64 " 个, "
+		    "审计记录 %" PRId64 " 条\n", ndept, nusers, naudit);
 	cli_close_app(&app);
 	return CLI_OK;
 }

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "base/config.h"
+#include "service/hall/hall.h"
 #include "store/db.h"
 
 const char *
@@ -130,24 +131,22 @@ int
 cli_resolve_dept(const char *cmd, struct db *db, const char *arg,
     int64_t *out)
 {
+	struct actor sys;
+	struct ctx c;
 	struct err e;
-	int rc;
 
+	actor_system(&sys, "cli");
+	memset(&c, 0, sizeof(c));
+	c.db = db;
+	c.actor = &sys;
+	c.client_ip = "";
+	c.request_id = "";
 	err_clear(&e);
-	*out = 0;
-	if (cli_all_digits(arg) && strlen(arg) <= 18)
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE id = ?", "i", (int64_t)strtoll(arg, NULL, 10));
-	else
-		rc = db_query_int(db, &e, out, "SELECT id FROM departments "
-		    "WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", "ss",
-		    arg, arg);
-	if (rc < 0) {
-		cli_print_err(cmd, &e);
-		return CLI_FAIL;
-	}
-	if (rc == DB_DONE) {
-		fprintf(stderr, "onetrip %s: 部门“%s”不存在\n", cmd, arg);
+	if (hall_department_resolve(&c, arg, out, &e) != 0) {
+		if (e.code == ERR_NOT_FOUND)
+			fprintf(stderr, "onetrip %s: %s\n", cmd, e.msg);
+		else
+			cli_print_err(cmd, &e);
 		return CLI_FAIL;
 	}
 	return CLI_OK;

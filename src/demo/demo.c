@@ -293,3 +293,20 @@ fail:
 	json_decref(out);
 	return NULL;
 }
+
+int
+demo_counts(struct ctx *c, int64_t *departments, int64_t *users,
+    int64_t *audit_records, struct err *e)
+{
+	int rc;
+
+	rc = db_query_int(c->db, e, departments, "SELECT COUNT(*) FROM "
+	    "departments", "");
+	if (rc == DB_ROW)
+		rc = db_query_int(c->db, e, users, "SELECT COUNT(*) FROM users",
+		    "");
+	if (rc == DB_ROW)
+		rc = db_query_int(c->db, e, audit_records, "SELECT COUNT(*) "
+		    "FROM audit_log", "");
+	return rc == DB_ROW ? 0 : rc < 0 ? rc : err_internal(e, "no count");
+}

@@ -21,6 +21,9 @@ struct db;
 
 /* Loads everything; c->actor should be a system actor. */
 int demo_load(struct ctx *c, struct err *e);
+/* What the database holds now, for the summary `onetrip demo` prints. */
+int demo_counts(struct ctx *c, int64_t *departments, int64_t *users,
+    int64_t *audit_records, struct err *e);
 
 /* One step of demo_load(): departments and accounts. Exposed for tests. */
 int demo_load_departments(struct ctx *c, struct err *e);

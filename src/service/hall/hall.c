@@ -98,6 +98,32 @@ reason_ok(const char *s, bool required, struct err *e)
 	"i.status = 'published') AS item_count FROM departments d "
 
 int
+hall_department_resolve(struct ctx *c, const char *id_or_name, int64_t *id,
+    struct err *e)
+{
+	size_t n = strlen(id_or_name);
+	bool digits = n > 0 && n <= 18;
+	int rc;
+
+	*id = 0;
+	for (size_t i = 0; digits && i < n; i++)
+		digits = id_or_name[i] >= '0' && id_or_name[i] <= '9';
+	if (digits)
+		rc = db_query_int(c->db, e, id, "SELECT id FROM departments "
+		    "WHERE id = ?", "i", (int64_t)strtoll(id_or_name, NULL, 10));
+	else
+		rc = db_query_int(c->db, e, id, "SELECT id FROM departments "
+		    "WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", "ss",
+		    id_or_name, id_or_name);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOT_FOUND, "department_not_found",
+		    "部门“%s”不存在", id_or_name);
+	return 0;
+}
+
+int
 hall_departments_list(struct ctx *c, json_t **out, struct err *e)
 {
 	json_t *list = db_query_json(c->db, e, DEPT_COLS "ORDER BY d.id", "");

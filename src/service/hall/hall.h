@@ -24,6 +24,10 @@
 #include "service/platform/platform.h"
 
 int hall_departments_list(struct ctx *c, json_t **out, struct err *e);
+/* The department named by its id (digits) or its name or short name:
+ * *id, or ERR_NOT_FOUND with a Chinese message naming it. */
+int hall_department_resolve(struct ctx *c, const char *id_or_name,
+    int64_t *id, struct err *e);
 int hall_department_get(struct ctx *c, int64_t id, json_t **out,
     struct err *e);
 /* Members (all optional): name, short_name, credit_code, kind,
