@@ -111,6 +111,16 @@ e2e: bin/onetrip web tests/node_modules/.stamp
 test: unit api e2e
 	@echo "all test suites passed"
 
+# Layering, SQL placement, cppcheck (scripts/lint/); long functions and files
+# are listed for review, not failed.
+CPPCHECK := cppcheck --quiet --enable=warning,portability --std=c11 -j2 \
+	-Isrc -D_GNU_SOURCE --include=scripts/lint/cppcheck-macros.h \
+	--suppress=missingIncludeSystem --inline-suppr --error-exitcode=1
+lint: | $(DEPS_STAMP)
+	@node scripts/lint/lint.mjs
+	@echo "cppcheck src"
+	$(Q)$(CPPCHECK) src
+
 bench: bin/onetrip
 	bench/run.sh
 

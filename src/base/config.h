@@ -27,6 +27,25 @@ struct config_key {
 	const char *doc;      /* one line in Chinese: what it is, its source */
 };
 
+/* The settings every request reads, as one snapshot built at start-up
+ * (config_defaults()) and adjusted by the command that runs (a listen port
+ * chosen by the system, a --var flag). */
+struct config {
+	const char *db_url;       /* db */
+	const char *listen;       /* http.listen */
+	const char *var_dir;      /* var: uploads, documents, seal keys */
+	const char *static_dir;   /* http.static_dir */
+	const char *public_url;   /* http.public_url: documents, QR codes */
+	bool secure_cookies;      /* http.secure_cookies */
+	int session_idle_s;       /* session.idle_seconds */
+	int session_absolute_s;   /* session.absolute_seconds */
+	int login_max_failures;   /* login.max_failures */
+	int login_lock_s;         /* login.lock_seconds */
+};
+
+/* Fills cfg from the settings. */
+void config_defaults(struct config *cfg);
+
 /* Sets one key from text, checked against its type and range. Unknown key,
  * bad value: ERR_INVALID naming the key. */
 int config_set(const char *key, const char *value, struct err *e);

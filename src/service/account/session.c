@@ -22,7 +22,7 @@
 
 #include <sodium.h>
 
-#include "app.h"
+#include "base/config.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "store/db.h"
@@ -163,7 +163,7 @@ session_insert(struct ctx *c, int64_t user_id, const struct auth_session *s,
 	/* Keep printable ASCII only: the header is untrusted bytes and the
 	 * column must hold valid UTF-8. */
 	if (user_agent != NULL)
-		for (; user_agent[n] != '\0' && n < SESSION_UA_MAX; n++) {
+		for (; n < SESSION_UA_MAX && user_agent[n] != '\0'; n++) {
 			unsigned char ch = (unsigned char)user_agent[n];
 
 			ua[n] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
@@ -285,7 +285,7 @@ session_resolve(struct ctx *c, const char *token, struct session_info *out,
     struct err *e)
 {
 	char hash[AUTH_HASH_HEX + 1];
-	struct cache_entry ent;
+	struct cache_entry ent = { 0 };
 	unsigned slot;
 	pthread_mutex_t *lk;
 	uint_fast64_t gen;

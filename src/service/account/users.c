@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "app.h"
+#include "base/config.h"
 #include "base/clock.h"
 #include "base/idno.h"
 #include "base/limits.h"

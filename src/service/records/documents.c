@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "app.h"
+#include "base/config.h"
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/clock.h"

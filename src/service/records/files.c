@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "app.h"
+#include "base/config.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"

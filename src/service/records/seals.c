@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "base/config.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/utf8.h"
