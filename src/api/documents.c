@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/buf.h"
 #include "base/limits.h"
 #include "service/records/records.h"
@@ -164,7 +165,7 @@ get_verify_page(struct http_req *r, struct http_resp *w)
 		    "未找到该验证码对应的文书，请核对验证码。该文书可能是伪造的，"
 		    "请勿采信。" : "暂时无法完成验证，请稍后重试。");
 		buf_puts(&b, "</p>\n");
-		goto done;
+		goto out;
 	}
 	st = jstr(o, "status");
 	cls = json_is_true(json_object_get(o, "valid")) ? "ok" :
@@ -186,12 +187,8 @@ get_verify_page(struct http_req *r, struct http_resp *w)
 	}
 	html_row(&b, "电子印章", jstr(o, "seal_name"));
 	if (json_is_integer(json_object_get(o, "signed_at"))) {
-		time_t t = (time_t)json_integer_value(json_object_get(o,
-		    "signed_at")) + 8 * 3600;
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		clock_datetime(json_integer_value(json_object_get(o,
+		    "signed_at")), when);
 	}
 	html_row(&b, "签章时间", when);
 	html_row(&b, "签章验证", json_is_true(json_object_get(o,
@@ -199,7 +196,7 @@ get_verify_page(struct http_req *r, struct http_resp *w)
 	buf_puts(&b, "<tr><th>文件摘要（SM3）</th><td class=\"mono\">");
 	html_text(&b, jstr(o, "sm3")[0] != '\0' ? jstr(o, "sm3") : "—");
 	buf_puts(&b, "</td></tr>\n</table>\n");
-done:
+out:
 	buf_puts(&b, "<footer>本页面根据存档文书的原始文件和出具机关的电子印章"
 	    "公钥实时验证。持有文书电子文件的，可将文件提交至本系统核对是否被"
 	    "修改。</footer>\n</body>\n</html>\n");

@@ -18,13 +18,31 @@ clock_set_now(int64_t epoch_seconds)
 void
 clock_date(int64_t epoch_seconds, char out[11])
 {
-	/* China has no daylight saving time: UTC+8 all year. */
-	time_t t = (time_t)(epoch_seconds + 8 * 3600);
+	time_t t = (time_t)(epoch_seconds + CLOCK_UTC_OFFSET_S);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	/* strftime cannot overflow here: the year is four digits until 9999. */
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+clock_datetime(int64_t epoch_seconds, char out[17])
+{
+	time_t t = (time_t)(epoch_seconds + CLOCK_UTC_OFFSET_S);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
+int64_t
+clock_day_start(int64_t epoch_seconds)
+{
+	int64_t local = epoch_seconds + CLOCK_UTC_OFFSET_S;
+	int64_t day = local / 86400 - (local % 86400 < 0);
+
+	return day * 86400 - CLOCK_UTC_OFFSET_S;
 }
 
 double

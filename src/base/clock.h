@@ -13,9 +13,17 @@
 int64_t clock_now(void);
 /* Sets the offset so that clock_now() starts at the given instant. */
 void clock_set_now(int64_t epoch_seconds);
-/* Local calendar date of an instant in the hall's time zone (UTC+8),
+/* The hall's time zone, the one the whole program uses: China Standard Time,
+ * UTC+8 all year (no daylight saving time). */
+#define CLOCK_UTC_OFFSET_S (8 * 3600)
+
+/* Local calendar date of an instant in the hall's time zone,
  * written as YYYY-MM-DD into out (at least 11 bytes). */
 void clock_date(int64_t epoch_seconds, char out[11]);
+/* Local date and time "YYYY-MM-DD HH:MM" into out (at least 17 bytes). */
+void clock_datetime(int64_t epoch_seconds, char out[17]);
+/* The instant the hall's local day containing epoch_seconds began. */
+int64_t clock_day_start(int64_t epoch_seconds);
 /* Monotonic milliseconds, for durations. */
 double clock_mono_ms(void);
 

@@ -93,3 +93,10 @@ err_internal(struct err *e, const char *fmt, ...)
 	log_error("internal error: %s", detail);
 	return err_set(e, ERR_INTERNAL, NULL, "服务器内部错误，请稍后重试");
 }
+
+int
+err_rc(const struct err *e)
+{
+	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
+	    -ERR_INTERNAL;
+}

@@ -50,6 +50,10 @@ int err_field(struct err *e, enum err_code code, const char *field,
 int err_internal(struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *e);
+/* The return value for an error already filled in e: -(int)e->code, or
+ * -ERR_INTERNAL when e says nothing (a failed statement always fills it,
+ * but a caller must never return 0 for a failure). */
+int err_rc(const struct err *e);
 /* Default key of a code: "invalid", "forbidden", ... */
 const char *err_code_key(enum err_code code);
 

@@ -50,13 +50,6 @@ in_list(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 struct demo_tx {
 	struct ctx *c;
 	json_t *items;
@@ -75,7 +68,7 @@ dept_lookup(struct db *db, const char *name, int64_t *id, char credit[24],
 	s = db_query(db, e, "SELECT id, credit_code FROM departments "
 	    "WHERE name = ?", "s", name);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
@@ -159,7 +152,7 @@ load_stationing(struct demo_tx *t, struct err *e)
 	    "d.stationing_mode = 'none' AND d.not_stationed_reason = '' AND "
 	    "d.responsible_person = '' ORDER BY d.id", "");
 	if (rows == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	json_array_foreach(rows, i, d) {
 		int64_t id = json_integer_value(json_object_get(d, "id"));
 		const char *name = json_string_value(json_object_get(d, "name"));
@@ -313,7 +306,7 @@ load_windows(struct demo_tx *t, struct err *e)
 	    "departments WHERE stationing_mode = 'full' AND name <> ? "
 	    "ORDER BY id", "s", HALL_DEPT);
 	if (rows == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	json_array_foreach(rows, i, d) {
 		const char *sn = json_string_value(json_object_get(d,
 		    "short_name"));
@@ -356,7 +349,7 @@ assign(struct demo_tx *t, const char *login, const char *window_name,
 	s = db_query(db, e, "SELECT id, dept_id FROM users WHERE login = ?",
 	    "s", login);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		uid = db_col_int(s, 0);

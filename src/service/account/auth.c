@@ -155,13 +155,6 @@ auth_login_normalise(const char *in, char *out, size_t outsz)
 }
 
 static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
-static int
 lock_limit(const struct ctx *c, int *max_failures)
 {
 	int n = 0, s = 0;
@@ -279,7 +272,7 @@ register_fn(struct db *db, void *arg, struct err *e)
 	    t->login, t->name, t->mobile, t->hash, (int)ROLE_APPLICANT, now,
 	    now);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		t->id = db_col_int(s, 0);
@@ -417,7 +410,7 @@ load_login_user(struct ctx *c, const char *login, struct login_user *u,
 	s = db_query(c->db, e, "SELECT id, kind, login, password_hash, roles, "
 	    "locked_until, disabled FROM users WHERE login = ?", "s", login);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		u->id = db_col_int(s, 0);
@@ -481,7 +474,7 @@ login_failed_fn(struct db *db, void *arg, struct err *e)
 	s = db_query(db, e, "UPDATE users SET failed_logins = failed_logins + 1 "
 	    "WHERE id = ? RETURNING failed_logins", "i", t->u->id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		failures = db_col_int(s, 0);
@@ -708,7 +701,7 @@ logout_fn(struct db *db, void *arg, struct err *e)
 	    "user_id = ? RETURNING user_id", "si", t->hash,
 	    t->c->actor->user_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW)
 		t->removed++;
 	db_finish(s);

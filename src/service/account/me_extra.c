@@ -23,13 +23,6 @@ struct me_entry {
 static struct me_entry me_cache[ME_SLOTS];
 static pthread_mutex_t me_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 void
 me_extra_cache_clear(void)
 {
@@ -66,7 +59,7 @@ me_extra_get(struct ctx *c, struct me_extra *x, struct err *e)
 	    "LEFT JOIN windows w ON w.id = ? WHERE u.id = ?", "ii",
 	    a->window_id, a->user_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		snprintf(x->mobile, sizeof(x->mobile), "%s", db_col_text(s, 0));

@@ -41,13 +41,6 @@ static const unsigned role_order[] = {
 	ROLE_APPROVER, ROLE_CLERK, ROLE_APPLICANT,
 };
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 const char *
 user_primary_role(enum actor_kind kind, unsigned roles)
 {
@@ -131,7 +124,7 @@ user_json_by_id(struct ctx *c, int64_t id, bool mask, json_t **out,
 	    "u.dept_id, d.name, u.window_id FROM users u LEFT JOIN departments "
 	    "d ON d.id = u.dept_id WHERE u.id = ?", "i", id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		*out = user_object(db_col_int(s, 0), db_col_text(s, 1)[0],
@@ -199,7 +192,7 @@ dept_name(struct ctx *c, int64_t id, char out[NAME_BYTES], struct err *e)
 	s = db_query(c->db, e, "SELECT name FROM departments WHERE id = ?",
 	    "i", id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		snprintf(out, NAME_BYTES, "%s", db_col_text(s, 0));
@@ -327,7 +320,7 @@ add_staff_fn(struct db *db, void *arg, struct err *e)
 	    "RETURNING id", "ssssIiiii", t->login, t->name, t->mobile, t->hash,
 	    (int)t->roles, t->dept_id, t->window_id, now, now);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		t->id = db_col_int(s, 0);
@@ -490,7 +483,7 @@ user_set_password(struct ctx *c, const char *login, const char *old_password,
 	s = db_query(c->db, e, "SELECT id, password_hash FROM users "
 	    "WHERE login = ?", "s", norm);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		id = db_col_int(s, 0);
@@ -599,7 +592,7 @@ user_list(struct ctx *c, const struct user_filter *f, json_t **out,
 	    f != NULL ? (int)f->roles : 0, f != NULL ? (int)f->roles : 0,
 	    q, like, qlogin, limit + 1);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	items = json_array();
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		char mob[16];

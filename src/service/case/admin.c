@@ -13,13 +13,6 @@
 #include "core/calendar.h"
 #include "store/db.h"
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 /* The cursor is the decimal id of the last row shown. */
 static int
 parse_cursor(const char *s, int64_t *id, struct err *e)
@@ -160,7 +153,7 @@ extension_list(struct ctx *c, const struct extension_filter *f,
 		    dept, f->case_id, f->case_id, status, status, after, after,
 		    limit + 1);
 	if (items == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 
 	next[0] = '\0';
 	n = json_array_size(items);

@@ -72,7 +72,7 @@ apply_fn(struct db *db, void *arg, struct err *e)
 	    t->mobile != NULL ? t->mobile : "", t->channel, walkin ? 1 : 0,
 	    t->form, a->user_id, now, now);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		t->id = db_col_int(s, 0);
@@ -195,7 +195,7 @@ current_version(struct ctx *c, int64_t item_id, int64_t *version_id,
 	    "i.id = ? AND i.status = 'published' AND v.status = 'published'",
 	    "i", item_id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		*version_id = db_col_int(s, 0);

@@ -17,13 +17,6 @@
 
 #define RECOMPUTE_BATCH 500
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 static const char *
 kind_str(enum calendar_kind k)
 {
@@ -57,7 +50,7 @@ case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
 		    "IS NOT NULL AND closed_at IS NULL AND id > ? ORDER BY id "
 		    "LIMIT ?", "iI", after, RECOMPUTE_BATCH);
 		if (s == NULL)
-			return stmt_error(e);
+			return err_rc(e);
 		while ((rc = db_step(s, e)) == DB_ROW)
 			ids[n++] = db_col_int(s, 0);
 		db_finish(s);
@@ -289,7 +282,7 @@ case_calendar_year(struct ctx *c, int year, json_t **out, struct err *e)
 	s = db_query(c->db, e, "SELECT day, kind, name FROM calendar_overrides "
 	    "WHERE day >= ? AND day <= ? ORDER BY day", "ss", lo, hi);
 	if (s == NULL) {
-		rc = stmt_error(e);
+		rc = err_rc(e);
 		goto fail;
 	}
 	while ((rc = db_step(s, e)) == DB_ROW)

@@ -177,7 +177,6 @@ struct case_plan {
 
 /* ---- cases_common.c ---- */
 
-int case_stmt_error(const struct err *e);
 /* Facts of an item version (cached); release with item_facts_put(). */
 int item_facts_get(struct ctx *c, int64_t version_id,
     const struct item_facts **out, struct err *e);

@@ -17,13 +17,6 @@
 #include "service/account/account.h"
 #include "store/db.h"
 
-int
-case_stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 void
 case_today(char out[11])
 {
@@ -124,7 +117,7 @@ item_facts_get(struct ctx *c, int64_t version_id,
 	    version_id);
 	if (s == NULL) {
 		free(f);
-		return case_stmt_error(e);
+		return err_rc(e);
 	}
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
@@ -185,7 +178,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_DONE) {
 		db_finish(s);
@@ -406,7 +399,7 @@ case_mats_load(struct ctx *c, int64_t id, struct case_mat *m, int *n,
 	s = db_query(c->db, e, "SELECT idx, necessity, status, sha256 FROM "
 	    "case_materials WHERE case_id = ? ORDER BY idx", "i", id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW && *n < CATALOG_MATERIALS_MAX) {
 		struct case_mat *x = &m[*n];
 		const char *nec = db_col_text(s, 1);
@@ -512,7 +505,7 @@ case_materials_in(struct ctx *c, const struct item_facts *f,
 			    "content_type FROM files WHERE sha256 = ?", "s", h);
 
 			if (s == NULL)
-				return case_stmt_error(e);
+				return err_rc(e);
 			rc = db_step(s, e);
 			if (rc == DB_ROW)
 				snprintf(ctype[x], 32, "%s", db_col_text(s, 0));
@@ -598,7 +591,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	    "case_materials m WHERE m.case_id = ? ORDER BY m.idx", "i", r->id);
 	if (s == NULL) {
 		json_decref(mats);
-		return case_stmt_error(e);
+		return err_rc(e);
 	}
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		const char *st = db_col_text(s, 3);

@@ -36,13 +36,6 @@ static double cache_checked_ms;
 static pthread_once_t held_once = PTHREAD_ONCE_INIT;
 static pthread_key_t held_key;
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 /* Drops one reference; cache_mu held. */
 static void
 ref_release_locked(struct cal_ref *r)
@@ -101,7 +94,7 @@ case_calendar_build(struct ctx *c, struct calendar **out, struct err *e)
 	    "ORDER BY day", "");
 	if (s == NULL) {
 		calendar_free(cal);
-		return stmt_error(e);
+		return err_rc(e);
 	}
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		const char *kind = db_col_text(s, 1);
@@ -273,7 +266,7 @@ load_suspensions(struct ctx *c, int64_t case_id, int32_t accepted,
 	    "case_suspensions WHERE case_id = ? ORDER BY start_day, id", "i",
 	    case_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		struct suspension x;
 
@@ -326,7 +319,7 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 	    "extension_days, state, closed_at FROM cases WHERE id = ?", "i",
 	    case_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc != DB_ROW) {
 		db_finish(s);
@@ -444,7 +437,7 @@ case_suspend(struct ctx *c, int64_t case_id, const char *kind,
 	s = db_query(c->db, e, "SELECT closed_at FROM cases WHERE id = ?", "i",
 	    case_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW && !db_col_is_null(s, 0)) {
 		db_finish(s);
@@ -501,7 +494,7 @@ case_resume(struct ctx *c, int64_t case_id, const char *result,
 	    "case_suspensions WHERE case_id = ? AND end_day IS NULL", "i",
 	    case_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc != DB_ROW) {
 		db_finish(s);

@@ -144,12 +144,12 @@ tracking_check(const char *t, struct err *e)
 	return 0;
 }
 
-/* Has the applicant of this case already been at the hall today (UTC+8)? */
+/* Has the applicant of this case already been at the hall today? */
 static bool
 trip_today(struct ctx *c, int64_t case_id)
 {
 	int64_t now = clock_now(), n = 0;
-	int64_t day_start = (now + 8 * 3600) / 86400 * 86400 - 8 * 3600;
+	int64_t day_start = clock_day_start(now);
 
 	if (db_query_int(c->db, NULL, &n, "SELECT COUNT(*) FROM case_trips "
 	    "WHERE case_id = ? AND at >= ?", "ii", case_id, day_start) != DB_ROW)

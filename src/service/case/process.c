@@ -309,7 +309,7 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 	    "?, ?, 'pending', ?, ?) RETURNING id", "iiIsii", t->r->id,
 	    t->r->dept_id, t->days, t->reason, a->user_id, now);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		t->ext_id = db_col_int(s, 0);
@@ -354,7 +354,7 @@ extension_json(struct ctx *c, int64_t ext_id, json_t **out, struct err *e)
 	    "x.decided_by, x.decided_at, x.decision_reason FROM "
 	    "case_extensions x JOIN cases c ON c.id = x.case_id WHERE x.id = ?",
 	    "i", ext_id);
-	return *out != NULL ? 0 : case_stmt_error(e);
+	return *out != NULL ? 0 : err_rc(e);
 }
 
 int
@@ -470,7 +470,7 @@ case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
 	    "x.status, c.case_no FROM case_extensions x JOIN cases c ON "
 	    "c.id = x.case_id WHERE x.id = ?", "i", ext_id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		t.case_id = db_col_int(s, 0);
@@ -542,7 +542,7 @@ case_check_list(struct ctx *c, const char *status, const char *cursor,
 	    "ORDER BY k.id LIMIT ?", "iisiI", dept, dept, status, after,
 	    limit + 1);
 	if (items == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	n = json_array_size(items);
 	if (n > (size_t)limit) {
 		char cur[48];
@@ -579,7 +579,7 @@ case_check_result(struct ctx *c, int64_t check_id, bool passed,
 	s = db_query(c->db, e, "SELECT case_id, status FROM commitment_checks "
 	    "WHERE id = ?", "i", check_id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		case_id = db_col_int(s, 0);
@@ -597,24 +597,23 @@ case_check_result(struct ctx *c, int64_t check_id, bool passed,
 	if ((roles & (WORKFLOW_ROLE_APPROVER | WORKFLOW_ROLE_DEPT_ADMIN)) == 0) {
 		rc = err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有本部门审批人员或管理员可以登记核查结果");
-		goto done;
+		goto out;
 	}
 	if (strcmp(status, "pending") != 0) {
 		rc = err_set(e, ERR_CONFLICT, "check_done", "该核查已有结果");
-		goto done;
+		goto out;
 	}
 	p.audit_action = passed ? "case.check_passed" : "case.check_false";
 	p.check_id = check_id;
 	p.check_result_status = passed ? "passed" : "false";
 	p.check_result = result;
 	p.check_status = passed ? "passed" : "false";
-	p.events[0].action = passed ? "check_passed" : "check_false";
-	p.events[0].note = result != NULL ? result : "核查属实";
-	p.n_events = 1;
+	case_plan_note(&p, passed ? "check_passed" : "check_false",
+	    result != NULL ? result : "核查属实", NULL);
 	/* A false commitment revokes the decision (撤销). */
 	if (!passed)
 		rc = case_plan_step(&p, roles & (WORKFLOW_ROLE_APPROVER |
 		    WORKFLOW_ROLE_DEPT_ADMIN), "revoke", result, NULL, e);
-done:
+out:
 	return finish(&p, &r, f, rc, out, e);
 }

@@ -78,7 +78,7 @@ collect(struct db_stmt *s, json_t *arr, struct err *e)
 	int rc;
 
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		json_t *o = summary_row(s);
 
@@ -181,7 +181,7 @@ case_timeline(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "from_state, to_state, note, data FROM case_events WHERE "
 	    "case_id = ? ORDER BY id", "i", id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	items = json_array();
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		const char *act = db_col_text(s, 4);
@@ -349,7 +349,7 @@ keys_collect(struct db_stmt *s, struct keys *k, struct err *e)
 	int rc;
 
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		if (k->n == k->cap) {
 			size_t cap = k->cap > 0 ? k->cap * 2 : 64;
@@ -438,7 +438,7 @@ window_item_ids(struct ctx *c, int64_t item_id, int64_t **ids, size_t *n,
 	    "window_id = ? AND (? = 0 OR item_id = ?) ORDER BY item_id", "iii",
 	    c->actor->window_id, item_id, item_id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		if (*n == cap) {
 			int64_t *nv;

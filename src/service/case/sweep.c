@@ -61,7 +61,7 @@ load_case(struct db *db, int64_t id, struct case_info *ci, struct err *e)
 	    "k.supplement_requested_at, k.updated_at, k.closed_at FROM cases k "
 	    "LEFT JOIN items i ON i.id = k.item_id WHERE k.id = ?", "i", id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		snprintf(ci->case_no, sizeof(ci->case_no), "%s",
@@ -257,7 +257,7 @@ waiting_since(struct ctx *c, int64_t id, const struct case_info *ci,
 	    "case_id = ? AND end_day IS NULL AND kind = 'supplement'", "i",
 	    id);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		*suspended = true;
@@ -368,7 +368,7 @@ rongque_pre(struct case_plan *p, struct db *db, struct err *e)
 	    "k.supplement_due IS NOT NULL AND k.supplement_due < ?", "is",
 	    p->row->id, today);
 	if (s == NULL)
-		return case_stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	h->outstanding = 0;
 	if (rc == DB_ROW) {
@@ -508,7 +508,7 @@ sweep_pass(struct ctx *c, enum pass p, int timeout_days, int *acted,
 		n = 0;
 		s = pass_query(c, p, after, today, e);
 		if (s == NULL)
-			return case_stmt_error(e);
+			return err_rc(e);
 		while ((rc = db_step(s, e)) == DB_ROW)
 			ids[n++] = db_col_int(s, 0);
 		db_finish(s);

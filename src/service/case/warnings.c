@@ -13,13 +13,6 @@
 #include "service/platform/platform.h"
 #include "store/db.h"
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 const char *
 warning_level_label(const char *level)
 {
@@ -76,7 +69,7 @@ explain_fn(struct db *db, void *arg, struct err *e)
 	s = db_query(db, e, "SELECT dept_id, warn_level, case_no FROM cases "
 	    "WHERE id = ?", "i", t->case_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc != DB_ROW) {
 		db_finish(s);
@@ -102,7 +95,7 @@ explain_fn(struct db *db, void *arg, struct err *e)
 	    "NULLIF(?, 0), ?) RETURNING id", "isssii", t->case_id, t->reason,
 	    t->measures, t->new_date, t->c->actor->user_id, t->at);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		t->id = db_col_int(s, 0);
@@ -227,7 +220,7 @@ warnings_list(struct ctx *c, const struct warning_filter *f, json_t **out,
 	    before, limit + 1);
 	if (s == NULL) {
 		json_decref(items);
-		return stmt_error(e);
+		return err_rc(e);
 	}
 	next[0] = '\0';
 	while ((rc = db_step(s, e)) == DB_ROW) {

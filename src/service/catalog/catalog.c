@@ -22,13 +22,6 @@
 #define ITEM_LOCK_BASE 0x6974656d00000000LL /* "item" + id */
 #define SEARCH_TERM_BYTES 200
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 static void
 idtxt(char out[24], int64_t id)
 {
@@ -293,7 +286,7 @@ catalog_item_insert_published(struct ctx *c, int64_t dept_id,
 	    (int)it.rongque, (int)it.commitment, k.in_scope, k.objects_mask,
 	    k.themes, now, now);
 	if (s == NULL) {
-		rc = stmt_error(e);
+		rc = err_rc(e);
 		goto out;
 	}
 	rc = db_step(s, e);
@@ -547,7 +540,7 @@ run_list(struct ctx *c, struct qopts *o, const struct terms *t,
 		o->limit = LIMIT_PAGE_MAX;
 	s = items_query(c, o, t, e);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	items = json_array();
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		if (n == o->limit) {
@@ -692,7 +685,7 @@ item_load(struct db *db, int64_t id, struct item_row *r, struct err *e)
 	    "FROM items i JOIN departments d ON d.id = i.dept_id "
 	    "WHERE i.id = ?", "i", id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		r->id = db_col_int(s, 0);
@@ -725,7 +718,7 @@ item_summary(struct ctx *c, int64_t id, bool with_open, json_t **out,
 	*out = NULL;
 	s = db_query(c->db, e, ITEM_COLS "WHERE i.id = ?", "i", id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		*out = summary_row(s, with_open);
@@ -772,7 +765,7 @@ version_get(struct db *db, struct db_stmt *s, json_t **out, struct err *e)
 	(void)db;
 	*out = NULL;
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		*out = version_row(s);
@@ -864,7 +857,7 @@ check_elements(struct ctx *c, const json_t *el, bool partial, json_t **canon,
 	s = db_query(c->db, e, "SELECT id, credit_code, name FROM departments "
 	    "WHERE name = ?", "s", dname);
 	if (s == NULL) {
-		rc = stmt_error(e);
+		rc = err_rc(e);
 		goto fail;
 	}
 	rc = db_step(s, e);
@@ -1276,7 +1269,7 @@ catalog_reviews_list(struct ctx *c, const char *cursor, int limit,
 	    "ORDER BY v.submitted_at, v.id LIMIT ?", "iiii", after_t, after_t,
 	    after_id, (int64_t)limit + 1);
 	if (rows == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	if (json_array_size(rows) <= (size_t)limit) {
 		*out = json_pack("{s:o, s:n}", "items", rows, "next_cursor");
 		return 0;
@@ -1481,7 +1474,7 @@ catalog_item_versions(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "AND (? = 1 OR status IN ('published', 'superseded')) "
 	    "ORDER BY version_no DESC", "iI", id, drafts ? 1 : 0);
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o}", "items", list);
 	return 0;
 }
@@ -1595,7 +1588,7 @@ static int
 wd_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 {
 	*out = db_query_row(c->db, e, WD_COLS "WHERE w.id = ?", "i", id);
-	return *out != NULL ? 0 : stmt_error(e);
+	return *out != NULL ? 0 : err_rc(e);
 }
 
 int
@@ -1667,7 +1660,7 @@ catalog_withdrawals_list(struct ctx *c, const char *status, json_t **out,
 	    "DESC LIMIT 1000", "ssii", status != NULL ? status : "",
 	    status != NULL ? status : "", dept, dept);
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
 	return 0;
 }
@@ -1724,7 +1717,7 @@ wd_decide_fn(struct db *db, void *arg, struct err *e)
 	    "item_withdrawal_requests WHERE id = ?", "i", t->id);
 	if (req == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "withdrawal_not_found", "撤回申请不存在") : stmt_error(e);
+		    "withdrawal_not_found", "撤回申请不存在") : err_rc(e);
 	t->item_id = json_integer_value(json_object_get(req, "item_id"));
 	rc = lock_item(db, t->item_id, e);
 	if (rc != 0)
@@ -1734,7 +1727,7 @@ wd_decide_fn(struct db *db, void *arg, struct err *e)
 	req = db_query_row(db, e, "SELECT item_id, scope, reason, status FROM "
 	    "item_withdrawal_requests WHERE id = ?", "i", t->id);
 	if (req == NULL) {
-		rc = stmt_error(e);
+		rc = err_rc(e);
 		goto out;
 	}
 	if (strcmp(json_string_value(json_object_get(req, "status")),
@@ -1879,7 +1872,7 @@ catalog_guide_item(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "WHERE wi.item_id = ? AND w.active = 1 ORDER BY w.number", "i", id);
 	if (dept == NULL || wins == NULL || pub == NULL) {
 		rc = pub == NULL ? err_set(e, ERR_NOT_FOUND, "item_not_found",
-		    "事项不存在") : stmt_error(e);
+		    "事项不存在") : err_rc(e);
 		goto fail;
 	}
 	*out = json_pack("{s:o, s:O, s:O, s:o, s:o}", "item", item,
@@ -2071,7 +2064,7 @@ catalog_export(struct ctx *c, const char *format, struct buf *out,
 	    "item_versions v ON v.id = i.current_version_id WHERE i.status = "
 	    "'published' ORDER BY i.dept_id, i.id", "");
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	headers = json_array();
 	for (size_t k = 0; k < NELEM(csv_cols); k++) {
 		const char *l = catalog_field_label(csv_cols[k].name);

@@ -16,13 +16,6 @@
 
 #define HALL_LOCK_STAFF 0x7374616666000000LL /* "staff" + user id */
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 static bool
 is_staff(const struct actor *a)
 {
@@ -130,7 +123,7 @@ hall_departments_list(struct ctx *c, json_t **out, struct err *e)
 
 	*out = NULL;
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
 	return 0;
 }
@@ -141,7 +134,7 @@ hall_department_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	*out = db_query_row(c->db, e, DEPT_COLS "WHERE d.id = ?", "i", id);
 	if (*out == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "dept_not_found", "部门不存在") : stmt_error(e);
+		    "dept_not_found", "部门不存在") : err_rc(e);
 	return 0;
 }
 
@@ -266,7 +259,7 @@ window_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	*out = db_query_row(c->db, e, WIN_COLS "WHERE w.id = ?", "i", id);
 	if (*out == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "window_not_found", "窗口不存在") : stmt_error(e);
+		    "window_not_found", "窗口不存在") : err_rc(e);
 	return 0;
 }
 
@@ -280,7 +273,7 @@ hall_windows_list(struct ctx *c, json_t **out, struct err *e)
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看窗口");
 	list = db_query_json(c->db, e, WIN_COLS "ORDER BY w.number", "");
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
 	return 0;
 }
@@ -467,7 +460,7 @@ hall_window_items(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "d ON d.id = i.dept_id WHERE wi.window_id = ? ORDER BY i.id", "i",
 	    id);
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o}", "items", list);
 	return 0;
 }
@@ -531,7 +524,7 @@ hall_window_items_put(struct ctx *c, int64_t id, const json_t *item_ids,
 		s = db_query(c->db, e, "SELECT dept_id, stationed, status FROM "
 		    "items WHERE id = ?", "i", (int64_t)json_integer_value(v));
 		if (s == NULL) {
-			rc = stmt_error(e);
+			rc = err_rc(e);
 			break;
 		}
 		rc = db_step(s, e);
@@ -595,7 +588,7 @@ hall_window_staff(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "JOIN departments d ON d.id = a.dept_id WHERE a.window_id = ? AND "
 	    "a.active = 1 ORDER BY a.since, a.id", "i", id);
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o}", "items", list);
 	return 0;
 }
@@ -625,7 +618,7 @@ staff_load(struct db *db, int64_t user_id, int64_t *dept, int64_t *window,
 	    "LEFT JOIN staff_assignments a ON a.user_id = u.id AND "
 	    "a.active = 1 WHERE u.id = ?", "i", user_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		snprintf(kind, sizeof(kind), "%s", db_col_text(s, 0));
@@ -716,7 +709,7 @@ history(struct ctx *c, int64_t user_id, json_t **out, struct err *e)
 
 	*out = NULL;
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o}", "items", list);
 	return 0;
 }
@@ -763,7 +756,7 @@ change_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	*out = db_query_row(c->db, e, CHANGE_COLS "WHERE r.id = ?", "i", id);
 	if (*out == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "change_not_found", "人员变动申请不存在") : stmt_error(e);
+		    "change_not_found", "人员变动申请不存在") : err_rc(e);
 	return 0;
 }
 
@@ -861,7 +854,7 @@ hall_staff_changes_list(struct ctx *c, const char *status, json_t **out,
 	    "r.id DESC LIMIT 1000", "ssii", status != NULL ? status : "",
 	    status != NULL ? status : "", dept, dept);
 	if (list == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
 	return 0;
 }
@@ -878,7 +871,7 @@ decide_fn(struct db *db, void *arg, struct err *e)
 	    "from_window_id FROM staff_change_requests WHERE id = ?", "i", t->id);
 	if (r == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "change_not_found", "人员变动申请不存在") : stmt_error(e);
+		    "change_not_found", "人员变动申请不存在") : err_rc(e);
 	t->user_id = json_integer_value(json_object_get(r, "user_id"));
 	t->to_window_id = json_integer_value(json_object_get(r,
 	    "to_window_id"));

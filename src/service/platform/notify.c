@@ -14,13 +14,6 @@
 
 #define SMS_SIGNATURE "【白河县政务服务】"
 
-static int
-stmt_error(const struct err *e)
-{
-	return e != NULL && e->code != ERR_NONE ? -(int)e->code :
-	    -ERR_INTERNAL;
-}
-
 int
 notify_user(struct ctx *c, int64_t user_id, int64_t case_id,
     const char *kind, const char *title, const char *body, struct err *e)
@@ -82,7 +75,7 @@ notify_user_sms(struct ctx *c, int64_t user_id, int64_t case_id,
 	s = db_query(c->db, e, "SELECT mobile FROM users WHERE id = ?", "i",
 	    user_id);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 0));
@@ -109,7 +102,7 @@ notify_dept_admins(struct ctx *c, int64_t dept_id, int64_t skip_user,
 	    "dept_id = ? AND (roles & ?) <> 0 AND disabled = 0 ORDER BY id "
 	    "LIMIT 64", "ii", dept_id, (int64_t)ROLE_DEPT_ADMIN);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW)
 		ids[n++] = db_col_int(s, 0);
 	db_finish(s);
@@ -173,7 +166,7 @@ fetch_group(struct ctx *c, bool read, int64_t after, int want, json_t *items,
 		    "AND read_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?",
 		    "iiI", c->actor->user_id, after, want);
 	if (s == NULL)
-		return stmt_error(e);
+		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		json_t *o = json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:b, s:o}",
 		    "id", (json_int_t)db_col_int(s, 0),

@@ -1189,7 +1189,7 @@ document_verify_code(struct ctx *c, const char *code, json_t **out,
 		snprintf(msg, sizeof(msg), "%s", strcmp(str(row, "status"),
 		    "failed") == 0 ? "该文书未能生成，不具有效力" :
 		    "该文书正在制作中，请稍后再查验");
-		goto done;
+		goto answer;
 	}
 	err_clear(&fe);
 	/* The stored bytes, digested and checked again every time. */
@@ -1211,7 +1211,7 @@ document_verify_code(struct ctx *c, const char *code, json_t **out,
 	else
 		snprintf(msg, sizeof(msg), "验证未通过：存档文书与签章不符，"
 		    "请勿采信，并向%s核实", organ);
-done:
+answer:
 	json_object_set_new(o, "valid", json_boolean(valid));
 	json_object_set_new(o, "sm3", sm3[0] != '\0' ? json_string(sm3) :
 	    has(row, "sm3") ? json_string(str(row, "sm3")) : json_null());
