@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { ElMessage } from 'element-plus';
 import { session } from './session.js';
-import { loadMe } from './api.js';
+import { loadMe } from './api/auth.js';
 import { menuRoutes, userRoles } from './menus.js';
 import MainLayout from './layouts/MainLayout.vue';
 import LoginView from './views/LoginView.vue';
