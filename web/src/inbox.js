@@ -4,7 +4,7 @@
 // "unread"); calls while one is under way share it. The notifications page
 // sets it directly after marking messages read.
 import { reactive } from 'vue';
-import { api } from './api.js';
+import * as notifications from './api/notifications.js';
 import { session } from './session.js';
 
 export const inbox = reactive({ unread: 0 });
@@ -21,7 +21,7 @@ export async function refreshUnread() {
     return;
   }
   if (pending) return pending;
-  pending = api.get('/api/notifications?limit=1', { quiet: true, noRedirect: true })
+  pending = notifications.list({ limit: 1 }, { quiet: true, noRedirect: true })
     .then((d) => setUnread(d && d.unread))
     .catch(() => {})
     .finally(() => { pending = null; });

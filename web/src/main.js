@@ -6,7 +6,7 @@ import 'element-plus/dist/index.css';
 import './styles.css';
 import App from './App.vue';
 import router from './router.js';
-import { bindRouter } from './api.js';
+import { bindRouter } from './api/http.js';
 
 const app = createApp(App);
 for (const [name, comp] of Object.entries(Icons)) app.component('Icon' + name, comp);

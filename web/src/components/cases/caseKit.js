@@ -1,7 +1,9 @@
 // Shared helpers of the case pages: labels, colours, date formatting, list
-// shapes, and file upload (POST /api/uploads through api.upload).
+// shapes, and file upload (api/files.js).
 import { ElMessage } from 'element-plus';
-import { ApiError, api } from '../../api.js';
+import { ApiError } from '../../api/http.js';
+import * as files from '../../api/files.js';
+import { fmtTime } from '../../lib/format.js';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
@@ -68,15 +70,7 @@ export function rows(data) {
   return [];
 }
 
-const pad = (n) => String(n).padStart(2, '0');
-
-// Unix seconds (or an ISO string) -> "2026-09-28 10:00".
-export function fmtTime(t) {
-  if (t === null || t === undefined || t === '') return '';
-  const d = typeof t === 'number' ? new Date(t * 1000) : new Date(t);
-  if (Number.isNaN(d.getTime())) return String(t);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+export { fmtTime };
 
 // "2026-10-09" -> "2026年10月9日（星期五）".
 export function fmtDay(day, withWeekday = true) {
@@ -132,7 +126,7 @@ export async function uploadFile(file) {
     const n = file.name.toLowerCase();
     type = n.endsWith('.pdf') ? 'application/pdf' : n.endsWith('.png') ? 'image/png' : 'image/jpeg';
   }
-  const data = await api.upload('/api/uploads', file, {
+  const data = await files.upload(file, {
     name: file.name,
     contentType: type,
     quiet: true,
@@ -160,7 +154,7 @@ export function notifyOk(msg) {
 export async function loadLibrary() {
   let data;
   try {
-    data = await api.get('/api/my/materials', { quiet: true });
+    data = await files.myMaterials({ quiet: true });
   } catch {
     return [];
   }

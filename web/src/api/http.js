@@ -1,9 +1,13 @@
-// API client: JSON over fetch with the session cookie. Remembers the CSRF
-// token given by POST /api/auth/login and GET /api/me and sends it as
-// X-CSRF-Token on every non-GET request. A 401 clears the session and goes to
-// the login page; other errors are shown with ElMessage (error.message).
+// The one fetch helper under every API module (src/api/<resource>.js): JSON
+// over fetch with the session cookie. Remembers the CSRF token given by
+// POST /api/auth/login and GET /api/me and sends it as X-CSRF-Token on every
+// non-GET request. A 401 clears the session and goes to the login page;
+// other errors are shown with ElMessage (error.message).
+//
+// Pages do not write URLs: they call the resource modules (cases.js,
+// catalog.js, hall.js, ...), which are the only place a path is spelled.
 import { ElMessage } from 'element-plus';
-import { session, setUser, clearUser } from './session.js';
+import { setUser, clearUser } from '../session.js';
 
 let csrfToken = '';
 let router = null;
@@ -20,6 +24,11 @@ export class ApiError extends Error {
     this.field = field || '';
     this.body = body || null; // the whole answer, e.g. an import report's rows
   }
+}
+
+// Forgets the CSRF token (logout).
+export function resetCsrf() {
+  csrfToken = '';
 }
 
 function goLogin() {
@@ -138,40 +147,38 @@ export const api = {
   upload,
 };
 
-// Loads the current user once; anonymous visitors get null (no redirect).
-export async function loadMe() {
-  try {
-    const data = await request('GET', '/api/me', undefined, { quiet: true, noRedirect: true });
-    setUser(data && data.user);
-  } catch {
-    clearUser();
-  } finally {
-    session.loaded = true;
+// Builds "?a=1&b=2" from the non-empty members of params.
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === '') continue;
+    u.set(k, String(v));
   }
-  return session.user;
+  const s = u.toString();
+  return s ? '?' + s : '';
 }
 
-// Logs in; errors are thrown (not shown) so the form shows them inline.
-export async function login(loginName, password) {
-  const data = await request('POST', '/api/auth/login', { login: loginName, password },
-    { quiet: true, noRedirect: true });
-  setUser(data && data.user);
-  // GET /api/me adds what the login answer leaves out (mobile, window).
-  const me = await request('GET', '/api/me', undefined, { quiet: true, noRedirect: true }).catch(() => null);
-  if (me && me.user) setUser(me.user);
-  return session.user;
+// Lists answer {items, next_cursor}; some answer a bare array.
+export function listOf(r) {
+  if (Array.isArray(r)) return { items: r, next: null };
+  if (!r) return { items: [], next: null };
+  const items = r.items || r.versions || r.departments || r.windows || r.reviews || r.requests || r.staff || r.diff || [];
+  return { items: Array.isArray(items) ? items : [], next: r.next_cursor || null };
 }
 
-export async function register(form) {
-  return request('POST', '/api/auth/register', form, { quiet: true, noRedirect: true });
-}
-
-export async function logout() {
-  try {
-    await request('POST', '/api/auth/logout', {}, { quiet: true, noRedirect: true });
-  } catch {
-    // The session is dropped locally either way.
+// Fetches every page of a list (bounded to max pages of 100).
+export async function fetchAll(path, params = {}, max = 20) {
+  let cursor = '';
+  const out = [];
+  for (let i = 0; i < max; i++) {
+    const r = await api.get(path + qs({ ...params, cursor, limit: 100 }));
+    const { items, next } = listOf(r);
+    out.push(...items);
+    if (!next) break;
+    cursor = next;
   }
-  csrfToken = '';
-  clearUser();
+  return out;
 }
+
+// A path segment from an id given by the user or the route.
+export const seg = (v) => encodeURIComponent(String(v));
