@@ -12,7 +12,9 @@
  *      suspension) longer than the configured working days are closed
  *      (已退办) with a notice to the applicant;
  *   3. 容缺 cases past supplement_due with materials still outstanding are
- *      flagged and the department administrators told.
+ *      flagged and the department administrators told;
+ *   4. pending requests of the request queue past their due date are
+ *      flagged once and their deciders told (requests_sweep_overdue).
  * Every transaction first takes DEADLINES_LOCK_CALENDAR: on PostgreSQL one
  * server at a time sweeps, and never against a calendar being edited. */
 #include "jobs/jobs.h"
@@ -463,6 +465,15 @@ sweeper_run(struct ctx *c, struct err *e)
 	if (rc == 0)
 		rc = sweep_pass(c, PASS_RONGQUE, rongque_fn, timeout_days,
 		    &acted, &failed, e);
+	if (rc == 0) {
+		char today[11];
+		int flagged = 0;
+
+		/* Requests past their due date, flagged like warnings. */
+		clock_date(clock_now(), today);
+		rc = requests_sweep_overdue(c, today, &flagged, e);
+		acted += flagged;
+	}
 	if (rc != 0)
 		return rc;
 	if (acted > 0 || failed > 0)
