@@ -69,6 +69,7 @@ export const MENU_GROUPS = [
     items: [
       { path: '/hall/depts', title: '部门与窗口', icon: 'OfficeBuilding', desc: '进驻部门、窗口设置与授权' },
       { path: '/hall/review', title: '事项审核发布', icon: 'Finished', desc: '审核部门报送的事项并发布' },
+      { path: '/hall/requests', title: '审批申请', icon: 'Finished', desc: '全部须经批准的申请，逾期未审批的标红' },
       { path: '/hall/staff-changes', title: '人员变更审批', icon: 'Switch', desc: '审批进驻人员的调整申请' },
       { path: '/hall/withdrawals', title: '事项撤回审批', icon: 'RefreshLeft', desc: '审批进驻事项的撤回申请' },
       { path: '/hall/calendar', title: '工作日历', icon: 'Calendar', desc: '法定节假日与调休工作日' },

@@ -60,6 +60,7 @@ const CATALOG_ROUTES = [
   ['/hall/depts', 'hall-depts', () => import('./views/hall/HallDepts.vue'), '部门与窗口', ['hall_admin']],
   ['/hall/review', 'hall-review', () => import('./views/hall/HallReview.vue'), '事项审核发布', ['hall_admin']],
   ['/hall/staff-changes', 'hall-staff-changes', () => import('./views/hall/HallStaffChanges.vue'), '人员变更审批', ['hall_admin']],
+  ['/hall/requests', 'hall-requests', () => import('./views/hall/HallRequests.vue'), '审批申请', ['hall_admin', 'supervisor', 'dept_admin', 'sysadmin']],
   ['/hall/withdrawals', 'hall-withdrawals', () => import('./views/hall/HallWithdrawals.vue'), '事项撤回审批', ['hall_admin']],
   ['/dept/staff', 'dept-staff', () => import('./views/hall/DeptStaff.vue'), '部门人员', ['dept_admin']],
   ['/indicators', 'indicators', () => import('./views/hall/IndicatorsView.vue'), '改革指标', ['supervisor', 'hall_admin', 'dept_admin', 'sysadmin']],
