@@ -12,7 +12,7 @@
  *   GET  /api/items/:id/versions   GET /api/items/:id/versions/:no
  *   GET  /api/items/:id/diff?from=N&to=M
  *   POST /api/items/:id/withdrawals {scope, reason}
- *   GET  /api/withdrawals?status=
+ *   GET  /api/withdrawals?status=&cursor=
  *   POST /api/withdrawals/:id/approve {reason?} | /reject {reason}
  *   POST /api/files?name= (raw body) -> 201 {sha256, content_type, size}
  *   GET  /api/catalog/export?format=csv|xlsx
@@ -308,7 +308,8 @@ get_withdrawals(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = catalog_withdrawals_list(&r->ctx, http_query(r, "status"), &out,
+	rc = catalog_withdrawals_page(&r->ctx, http_query(r, "status"),
+	    http_query(r, "cursor"), 0, &out,
 	    &e);
 	http_reply(w, rc, 200, out, &e);
 }

@@ -8,7 +8,7 @@
  *   POST /api/staff-assignments {user_id, window_id}
  *   GET  /api/staff-assignments/history?user_id=
  *   POST /api/staff-changes {kind, user_id, to_window_id?, reason}
- *   GET  /api/staff-changes?status=
+ *   GET  /api/staff-changes?status=&cursor=
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
 
@@ -203,8 +203,8 @@ get_changes(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = hall_staff_changes_list(&r->ctx, http_query(r, "status"), &out,
-	    &e);
+	rc = hall_staff_changes_page(&r->ctx, http_query(r, "status"),
+	    http_query(r, "cursor"), 0, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 

@@ -20,6 +20,7 @@ extern const struct route api_calendar_routes[];
 extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
+extern const struct route api_requests_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -36,5 +37,6 @@ const struct route *const api_route_tables[] = {
 	api_notifications_routes,
 	api_warnings_routes,
 	api_work_routes,
+	api_requests_routes,
 	NULL,
 };

@@ -6,6 +6,9 @@
 #include "base/alloc.h"
 #include "base/config.h"
 #include "cli/cli.h"
+#include "service/case/case.h"
+#include "service/catalog/catalog.h"
+#include "service/hall/hall.h"
 
 #ifndef ONETRIP_VERSION
 #define ONETRIP_VERSION "dev"
@@ -132,6 +135,10 @@ main(int argc, char **argv)
 	int rc;
 
 	alloc_init();
+	/* The request queue's kinds and calendar (service/platform). */
+	hall_requests_register();
+	catalog_requests_register();
+	case_requests_register();
 	rc = take_config_args(&argc, argv);
 	if (rc != CLI_OK)
 		return rc;

@@ -1,16 +1,27 @@
 /* sweeper.c - job_deadline_sweeper: runs the deadline watch of open cases
- * (case_sweep() in service/case/sweep.c) and reports what it did. */
+ * (case_sweep() in service/case/sweep.c) and flags requests of the request
+ * queue past their due date (requests_sweep_overdue()), and reports what it
+ * did. */
 #include "jobs/jobs.h"
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "service/case/case.h"
+#include "service/platform/platform.h"
 
 static int
 sweeper_run(struct ctx *c, struct err *e)
 {
-	int acted = 0, failed = 0, rc;
+	int acted = 0, failed = 0, flagged = 0, rc;
+	char today[11];
 
 	rc = case_sweep(c, &acted, &failed, e);
+	if (rc == 0) {
+		/* Requests past their due date, flagged like warnings. */
+		clock_date(clock_now(), today);
+		rc = requests_sweep_overdue(c, today, &flagged, e);
+		acted += flagged;
+	}
 	if (rc != 0)
 		return rc;
 	if (acted > 0 || failed > 0)

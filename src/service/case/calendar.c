@@ -379,3 +379,23 @@ case_calendar_deadline(struct ctx *c, const char *date, int n,
 		return err_internal(e, "case_calendar_deadline: out of memory");
 	return 0;
 }
+
+int
+case_workdays_after_today(struct ctx *c, int n, char out[11], struct err *e)
+{
+	const struct calendar *cal;
+	int rc;
+
+	rc = case_calendar_current(c, &cal, e);
+	if (rc != 0)
+		return rc;
+	calendar_day_format(calendar_add_workdays(cal, deadlines_today(), n),
+	    out);
+	return 0;
+}
+
+void
+case_requests_register(void)
+{
+	requests_set_workday_fn(case_workdays_after_today);
+}

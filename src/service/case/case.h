@@ -40,6 +40,13 @@ int case_suspend(struct ctx *c, int64_t case_id, const char *kind,
 int case_resume(struct ctx *c, int64_t case_id, const char *result,
     struct err *e);
 
+/* The date n working days after today by the hall's calendar. */
+int case_workdays_after_today(struct ctx *c, int n, char out[11],
+    struct err *e);
+/* Start-up: gives the request queue (service/platform) the hall's calendar
+ * for its due dates, and registers the case domain's request kinds. */
+void case_requests_register(void);
+
 /* ---- helpers for the deadline modules (calendar_admin, warnings, jobs) ---- */
 
 /* db_tx_lock() key of everything that recomputes deadlines in bulk

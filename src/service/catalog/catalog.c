@@ -1543,52 +1543,65 @@ catalog_item_diff(struct ctx *c, int64_t id, int from, int to, json_t **out,
 	return rc;
 }
 
-/* --- withdrawals --- */
+/* --- withdrawals: requests of kind "item_withdrawal" --- */
 
 struct wd_tx {
 	struct ctx *c;
-	int64_t item_id, id;
-	const char *scope, *reason;
-	bool approve;
+	int64_t item_id, dept_id, id;
+	const char *scope, *reason, *item_name, *impl_code;
 };
 
 static int
 wd_request_fn(struct db *db, void *arg, struct err *e)
 {
 	struct wd_tx *t = arg;
-	char idb[24];
-	json_t *sum;
+	struct request_in in;
+	char key[64];
+	json_t *p;
 	int rc;
 
-	rc = db_query_int(db, e, &t->id, "INSERT INTO item_withdrawal_requests "
-	    "(item_id, scope, reason, status, requested_by, requested_at) "
-	    "VALUES (?, ?, ?, 'pending', ?, ?) RETURNING id", "issii",
-	    t->item_id, t->scope, t->reason, t->c->actor->user_id, clock_now());
-	if (rc == -ERR_CONFLICT)
-		return err_set(e, ERR_CONFLICT, "withdrawal_pending",
-		    "该事项已有待审批的撤回申请");
-	if (rc < 0)
-		return rc;
-	idtxt(idb, t->id);
-	sum = json_pack("{s:I, s:s, s:s}", "item_id", (json_int_t)t->item_id,
-	    "scope", t->scope, "reason", t->reason);
-	rc = audit_append(t->c, "item.withdrawal.request", "withdrawal", idb,
-	    sum, e);
-	json_decref(sum);
+	p = json_pack("{s:s, s:s, s:s}", "scope", t->scope, "item_name",
+	    t->item_name, "impl_code", t->impl_code);
+	snprintf(key, sizeof(key), "withdrawal:%" PRId64 ":%s", t->item_id,
+	    t->scope);
+	memset(&in, 0, sizeof(in));
+	in.kind = "item_withdrawal";
+	in.dept_id = t->dept_id;
+	in.subject_type = "item";
+	in.subject_id = t->item_id;
+	in.subject_label = t->item_name;
+	in.pending_key = key;
+	in.pending_msg = "该事项已有待审批的撤回申请";
+	in.payload = p;
+	in.reason = t->reason;
+	rc = requests_submit(t->c, db, &in, &t->id, e);
+	json_decref(p);
 	return rc;
 }
 
-#define WD_COLS "SELECT w.id, w.item_id, i.name AS item_name, i.impl_code, " \
-	"i.dept_id, d.name AS dept_name, w.scope, w.reason, w.status, " \
-	"w.requested_by, w.requested_at, w.decided_by, w.decided_at, " \
-	"w.decision_reason FROM item_withdrawal_requests w JOIN items i ON " \
-	"i.id = w.item_id JOIN departments d ON d.id = i.dept_id "
+/* The legacy shape of a withdrawal: the queue's row plus item_id,
+ * item_name, impl_code, scope and decision_reason. */
+static void
+wd_shape(json_t *row)
+{
+	json_t *p = json_object_get(row, "payload");
+
+	json_object_set(row, "item_id", json_object_get(row, "subject_id"));
+	json_object_set(row, "item_name", json_object_get(p, "item_name"));
+	json_object_set(row, "impl_code", json_object_get(p, "impl_code"));
+	json_object_set(row, "scope", json_object_get(p, "scope"));
+	json_object_set(row, "decision_reason", json_object_get(row,
+	    "decision_comment"));
+}
 
 static int
 wd_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 {
-	*out = db_query_row(c->db, e, WD_COLS "WHERE w.id = ?", "i", id);
-	return *out != NULL ? 0 : err_rc(e);
+	int rc = requests_get(c, id, out, e);
+
+	if (rc == 0)
+		wd_shape(*out);
+	return rc;
 }
 
 int
@@ -1597,6 +1610,7 @@ catalog_withdrawal_request(struct ctx *c, int64_t item_id, const char *scope,
 {
 	struct item_row r;
 	struct wd_tx t;
+	json_t *nm;
 	int64_t stationed = 0, online = 0;
 	int rc;
 
@@ -1634,9 +1648,17 @@ catalog_withdrawal_request(struct ctx *c, int64_t item_id, const char *scope,
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.item_id = item_id;
+	t.dept_id = r.dept_id;
 	t.scope = scope;
 	t.reason = reason;
+	nm = db_query_row(c->db, e, "SELECT name FROM items WHERE id = ?", "i",
+	    item_id);
+	if (nm == NULL)
+		return err_rc(e);
+	t.item_name = json_string_value(json_object_get(nm, "name"));
+	t.impl_code = r.impl_code;
 	rc = db_tx(c->db, wd_request_fn, &t, e);
+	json_decref(nm);
 	if (rc == 0)
 		rc = wd_get(c, t.id, out, e);
 	return rc;
@@ -1646,23 +1668,29 @@ int
 catalog_withdrawals_list(struct ctx *c, const char *status, json_t **out,
     struct err *e)
 {
-	const struct actor *a = c->actor;
-	int64_t dept = 0;
-	json_t *list;
+	return catalog_withdrawals_page(c, status, NULL, 0, out, e);
+}
+
+int
+catalog_withdrawals_page(struct ctx *c, const char *status,
+    const char *cursor, int limit, json_t **out, struct err *e)
+{
+	struct request_query q;
+	json_t *v;
+	size_t i;
 	int rc;
 
-	*out = NULL;
-	rc = requests_list_scope(a, status, "无权查看撤回申请", &dept, e);
-	if (rc != 0)
-		return rc;
-	list = db_query_json(c->db, e, WD_COLS "WHERE (? = '' OR w.status = ?) "
-	    "AND (? = 0 OR i.dept_id = ?) ORDER BY w.requested_at DESC, w.id "
-	    "DESC LIMIT 1000", "ssii", status != NULL ? status : "",
-	    status != NULL ? status : "", dept, dept);
-	if (list == NULL)
-		return err_rc(e);
-	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
-	return 0;
+	memset(&q, 0, sizeof(q));
+	q.kind = "item_withdrawal";
+	q.status = status;
+	q.cursor = cursor;
+	q.limit = limit;
+	q.forbidden_msg = "无权查看撤回申请";
+	rc = requests_list(c, &q, out, e);
+	if (rc == 0)
+		json_array_foreach(json_object_get(*out, "items"), i, v)
+			wd_shape(v);
+	return rc;
 }
 
 /* The elements of a withdrawal: a copy of the current ones with the hall
@@ -1701,11 +1729,13 @@ withdrawn_elements(const json_t *cur, const char *scope, const char *reason)
 	return el;
 }
 
+/* The kind's apply(): an approved withdrawal publishes a new version made
+ * from the current one, in the deciding transaction. */
 static int
-wd_decide_fn(struct db *db, void *arg, struct err *e)
+wd_apply(struct ctx *c, struct db *db, const struct request *rq,
+    bool approve, struct err *e)
 {
-	struct wd_tx *t = arg;
-	json_t *req = NULL, *pub = NULL, *el = NULL, *canon = NULL;
+	json_t *pub = NULL, *el = NULL, *canon = NULL;
 	struct item_row r;
 	struct write_tx w;
 	const char *scope, *note;
@@ -1713,38 +1743,14 @@ wd_decide_fn(struct db *db, void *arg, struct err *e)
 	int64_t now = clock_now(), vid = 0;
 	int rc, maxno = 0;
 
-	req = db_query_row(db, e, "SELECT item_id, scope, reason, status FROM "
-	    "item_withdrawal_requests WHERE id = ?", "i", t->id);
-	if (req == NULL)
-		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "withdrawal_not_found", "撤回申请不存在") : err_rc(e);
-	t->item_id = json_integer_value(json_object_get(req, "item_id"));
-	rc = lock_item(db, t->item_id, e);
-	if (rc != 0)
-		goto out;
-	/* Re-read under the lock. */
-	json_decref(req);
-	req = db_query_row(db, e, "SELECT item_id, scope, reason, status FROM "
-	    "item_withdrawal_requests WHERE id = ?", "i", t->id);
-	if (req == NULL) {
-		rc = err_rc(e);
-		goto out;
-	}
-	if (strcmp(json_string_value(json_object_get(req, "status")),
-	    "pending") != 0) {
-		rc = err_set(e, ERR_CONFLICT, "already_decided",
-		    "该撤回申请已处理");
-		goto out;
-	}
-	scope = json_string_value(json_object_get(req, "scope"));
-	rc = db_exec(db, e, "UPDATE item_withdrawal_requests SET status = ?, "
-	    "decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?",
-	    "siisi", t->approve ? "approved" : "rejected",
-	    t->c->actor->user_id, now, t->reason != NULL ? t->reason : "",
-	    t->id);
-	if (rc != 0 || !t->approve)
-		goto audit;
-	rc = item_load(db, t->item_id, &r, e);
+	if (!approve)
+		return 0;
+	scope = json_string_value(json_object_get(rq->payload, "scope"));
+	if (scope == NULL)
+		return err_internal(e, "withdrawal without scope");
+	rc = lock_item(db, rq->subject_id, e);
+	if (rc == 0)
+		rc = item_load(db, rq->subject_id, &r, e);
 	if (rc == 0)
 		rc = published_version(db, r.current_version_id, &pub, e);
 	if (rc != 0)
@@ -1755,16 +1761,16 @@ wd_decide_fn(struct db *db, void *arg, struct err *e)
 		goto out;
 	}
 	el = withdrawn_elements(json_object_get(pub, "elements"), scope,
-	    json_string_value(json_object_get(req, "reason")));
+	    rq->reason);
 	rc = el != NULL ? catalog_check_json(el, false, &canon, e) :
 	    err_internal(e, "out of memory");
 	if (rc != 0)
 		goto out;
-	rc = max_version(db, t->item_id, &maxno, e);
+	rc = max_version(db, rq->subject_id, &maxno, e);
 	if (rc == 0)
 		rc = db_exec(db, e, "UPDATE item_versions SET version_no = ? "
 		    "WHERE item_id = ? AND status IN ('draft', 'submitted', "
-		    "'returned')", "Ii", maxno + 2, t->item_id);
+		    "'returned')", "Ii", maxno + 2, rq->subject_id);
 	if (rc != 0)
 		goto out;
 	text = el_dump(canon);
@@ -1773,49 +1779,46 @@ wd_decide_fn(struct db *db, void *arg, struct err *e)
 	rc = db_query_int(db, e, &vid, "INSERT INTO item_versions (item_id, "
 	    "version_no, status, elements, change_note, created_by, created_at) "
 	    "VALUES (?, ?, 'draft', ?, ?, ?, ?) RETURNING id", "iIssii",
-	    t->item_id, maxno + 1, text, note, t->c->actor->user_id, now);
+	    rq->subject_id, maxno + 1, text, note, c->actor->user_id, now);
 	if (rc < 0)
 		goto out;
 	memset(&w, 0, sizeof(w));
-	w.c = t->c;
-	w.item_id = t->item_id;
+	w.c = c;
+	w.item_id = rq->subject_id;
 	w.dept_name = r.dept_name;
 	rc = publish_version(db, &w, vid, canon, e);
 	if (rc == 0 && strcmp(scope, "hall") == 0)
 		rc = db_exec(db, e, "DELETE FROM window_items WHERE item_id = ?",
-		    "i", t->item_id);
+		    "i", rq->subject_id);
 	if (rc != 0)
 		goto out;
-	rc = audit_item(t->c, "item.publish", t->item_id, json_pack(
+	rc = audit_item(c, "item.publish", rq->subject_id, json_pack(
 	    "{s:i, s:s}", "version_no", maxno + 1, "change_note", note), e);
-	if (rc != 0)
-		goto out;
-audit:
-	if (rc == 0) {
-		char idb[24];
-		json_t *sum = json_pack("{s:I, s:s, s:b, s:s}", "item_id",
-		    (json_int_t)t->item_id, "scope", scope, "approved",
-		    t->approve, "reason", t->reason != NULL ? t->reason : "");
-
-		idtxt(idb, t->id);
-		rc = audit_append(t->c, t->approve ? "item.withdrawal.approve" :
-		    "item.withdrawal.reject", "withdrawal", idb, sum, e);
-		json_decref(sum);
-	}
 out:
 	free(text);
 	json_decref(canon);
 	json_decref(el);
 	json_decref(pub);
-	json_decref(req);
 	return rc;
+}
+
+static const struct request_kind withdrawal_kind = {
+	.kind = "item_withdrawal",
+	.label = "事项撤回",
+	.decide_roles = ROLE_HALL_ADMIN,
+	.apply = wd_apply,
+};
+
+void
+catalog_requests_register(void)
+{
+	requests_register(&withdrawal_kind);
 }
 
 int
 catalog_withdrawal_decide(struct ctx *c, int64_t id, bool approve,
     const char *reason, json_t **out, struct err *e)
 {
-	struct wd_tx t;
 	int rc;
 
 	*out = NULL;
@@ -1825,12 +1828,7 @@ catalog_withdrawal_decide(struct ctx *c, int64_t id, bool approve,
 	rc = check_reason(reason, "reason", !approve, e);
 	if (rc != 0)
 		return rc;
-	memset(&t, 0, sizeof(t));
-	t.c = c;
-	t.id = id;
-	t.approve = approve;
-	t.reason = reason;
-	rc = db_tx(c->db, wd_decide_fn, &t, e);
+	rc = requests_decide(c, id, "item_withdrawal", approve, reason, e);
 	if (rc == 0)
 		rc = wd_get(c, id, out, e);
 	return rc;

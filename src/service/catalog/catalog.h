@@ -22,7 +22,8 @@
  *
  * Withdrawals (进驻事项不得随意撤回). A dept admin asks to withdraw a published
  * item from the hall (scope "hall") or from online handling ("online"); the
- * hall admin approves or rejects. Approval publishes a NEW version made by
+ * hall admin approves or rejects (a request of kind "item_withdrawal" on
+ * the one request queue, service/platform). Approval publishes a NEW version made by
  * the system from the current one: "hall" sets stationed = false (the item
  * also leaves every window, window_items), "online" sets online_level Ⅰ,
  * depth "1" (consultation only), drops the online handling forms and the
@@ -113,6 +114,13 @@ int catalog_withdrawal_request(struct ctx *c, int64_t item_id,
     const char *scope, const char *reason, json_t **out, struct err *e);
 int catalog_withdrawals_list(struct ctx *c, const char *status,
     json_t **out, struct err *e);
+/* The same, one page at a time (cursor: next_cursor of the previous page,
+ * limit 0: default). */
+int catalog_withdrawals_page(struct ctx *c, const char *status,
+    const char *cursor, int limit, json_t **out, struct err *e);
+/* Registers the catalog's request kinds ("item_withdrawal") with the
+ * request queue (service/platform); called once at start-up. */
+void catalog_requests_register(void);
 int catalog_withdrawal_decide(struct ctx *c, int64_t id, bool approve,
     const char *reason, json_t **out, struct err *e);
 

@@ -599,8 +599,6 @@ struct staff_tx {
 	struct ctx *c;
 	int64_t id, user_id, dept_id, window_id, to_window_id;
 	const char *kind, *reason;
-	bool approve;
-	char kbuf[8];
 };
 
 /* Staff member user_id: *dept and *window (active assignment, 0 if none). */
@@ -743,45 +741,76 @@ hall_staff_assign(struct ctx *c, int64_t user_id, int64_t window_id,
 	return rc;
 }
 
-#define CHANGE_COLS "SELECT r.id, r.kind, r.user_id, u.name AS user_name, " \
-	"u.login, r.dept_id, d.name AS dept_name, r.from_window_id, " \
-	"r.to_window_id, r.reason, r.status, r.requested_by, r.requested_at, " \
-	"r.decided_by, r.decided_at, r.decision_reason FROM " \
-	"staff_change_requests r JOIN users u ON u.id = r.user_id JOIN " \
-	"departments d ON d.id = r.dept_id "
+/* --- staff changes on the request queue (kind "staff_change") --- */
+
+/* The legacy shape of a staff change: the queue's row plus kind
+ * (move/remove), user, windows and decision_reason, as the hall pages and
+ * clients have always read it. */
+static void
+change_shape(json_t *row)
+{
+	json_t *p = json_object_get(row, "payload");
+
+	json_object_set(row, "request_kind", json_object_get(row, "kind"));
+	json_object_set(row, "kind", json_object_get(p, "kind"));
+	json_object_set(row, "user_id", json_object_get(row, "subject_id"));
+	json_object_set(row, "user_name", json_object_get(p, "user_name"));
+	json_object_set(row, "login", json_object_get(p, "login"));
+	json_object_set(row, "from_window_id", json_object_get(p,
+	    "from_window_id"));
+	json_object_set(row, "to_window_id", json_object_get(p,
+	    "to_window_id"));
+	json_object_set(row, "decision_reason", json_object_get(row,
+	    "decision_comment"));
+}
 
 static int
 change_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 {
-	*out = db_query_row(c->db, e, CHANGE_COLS "WHERE r.id = ?", "i", id);
-	if (*out == NULL)
-		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "change_not_found", "人员变动申请不存在") : err_rc(e);
-	return 0;
+	int rc = requests_get(c, id, out, e);
+
+	if (rc == 0)
+		change_shape(*out);
+	return rc;
 }
 
 static int
 change_request_fn(struct db *db, void *arg, struct err *e)
 {
 	struct staff_tx *t = arg;
+	struct request_in in;
+	json_t *p;
+	char key[48], name[128] = "", login[64] = "";
+	json_t *u;
 	int rc;
 
-	rc = db_query_int(db, e, &t->id, "INSERT INTO staff_change_requests "
-	    "(kind, user_id, dept_id, from_window_id, to_window_id, reason, "
-	    "status, requested_by, requested_at) VALUES (?, ?, ?, NULLIF(?, 0), "
-	    "NULLIF(?, 0), ?, 'pending', ?, ?) RETURNING id", "siiiisii",
-	    t->kind, t->user_id, t->dept_id, t->window_id, t->to_window_id,
-	    t->reason, t->c->actor->user_id, clock_now());
-	if (rc == -ERR_CONFLICT)
-		return err_set(e, ERR_CONFLICT, "change_pending",
-		    "该工作人员已有待审批的变动申请");
-	if (rc < 0)
-		return rc;
-	return audit_obj(t->c, "staff.change.request", "staff_change", t->id,
-	    json_pack("{s:s, s:I, s:I, s:I, s:s}", "kind", t->kind, "user_id",
-	    (json_int_t)t->user_id, "from_window_id", (json_int_t)t->window_id,
-	    "to_window_id", (json_int_t)t->to_window_id, "reason", t->reason),
-	    e);
+	u = db_query_row(db, e, "SELECT name, login FROM users WHERE id = ?",
+	    "i", t->user_id);
+	if (u == NULL)
+		return err_rc(e);
+	snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(u,
+	    "name")));
+	snprintf(login, sizeof(login), "%s", json_string_value(
+	    json_object_get(u, "login")));
+	json_decref(u);
+	p = json_pack("{s:s, s:I, s:o, s:s, s:s}", "kind", t->kind,
+	    "from_window_id", (json_int_t)t->window_id, "to_window_id",
+	    t->to_window_id > 0 ? json_integer(t->to_window_id) : json_null(),
+	    "user_name", name, "login", login);
+	snprintf(key, sizeof(key), "staff:%" PRId64, t->user_id);
+	memset(&in, 0, sizeof(in));
+	in.kind = "staff_change";
+	in.dept_id = t->dept_id;
+	in.subject_type = "user";
+	in.subject_id = t->user_id;
+	in.subject_label = name;
+	in.pending_key = key;
+	in.pending_msg = "该工作人员已有待审批的变动申请";
+	in.payload = p;
+	in.reason = t->reason;
+	rc = requests_submit(t->c, db, &in, &t->id, e);
+	json_decref(p);
+	return rc;
 }
 
 int
@@ -840,107 +869,96 @@ int
 hall_staff_changes_list(struct ctx *c, const char *status, json_t **out,
     struct err *e)
 {
-	const struct actor *a = c->actor;
-	int64_t dept = 0;
-	json_t *list;
-	int rc;
-
-	*out = NULL;
-	rc = requests_list_scope(a, status, "无权查看人员变动申请", &dept, e);
-	if (rc != 0)
-		return rc;
-	list = db_query_json(c->db, e, CHANGE_COLS "WHERE (? = '' OR r.status "
-	    "= ?) AND (? = 0 OR r.dept_id = ?) ORDER BY r.requested_at DESC, "
-	    "r.id DESC LIMIT 1000", "ssii", status != NULL ? status : "",
-	    status != NULL ? status : "", dept, dept);
-	if (list == NULL)
-		return err_rc(e);
-	*out = json_pack("{s:o, s:n}", "items", list, "next_cursor");
-	return 0;
+	return hall_staff_changes_page(c, status, NULL, 0, out, e);
 }
 
-static int
-decide_fn(struct db *db, void *arg, struct err *e)
+int
+hall_staff_changes_page(struct ctx *c, const char *status,
+    const char *cursor, int limit, json_t **out, struct err *e)
 {
-	struct staff_tx *t = arg;
-	json_t *r;
+	struct request_query q;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.kind = "staff_change";
+	q.status = status;
+	q.cursor = cursor;
+	q.limit = limit;
+	q.forbidden_msg = "无权查看人员变动申请";
+	rc = requests_list(c, &q, out, e);
+	if (rc == 0)
+		json_array_foreach(json_object_get(*out, "items"), i, v)
+			change_shape(v);
+	return rc;
+}
+
+/* The kind's apply(): an approved change moves or removes the staff member
+ * in the deciding transaction. */
+static int
+staff_change_apply(struct ctx *c, struct db *db, const struct request *r,
+    bool approve, struct err *e)
+{
+	struct staff_tx t;
+	const char *kind = json_string_value(json_object_get(r->payload,
+	    "kind"));
 	int64_t dept, win;
 	int rc;
 
-	r = db_query_row(db, e, "SELECT kind, user_id, to_window_id, status, "
-	    "from_window_id FROM staff_change_requests WHERE id = ?", "i", t->id);
-	if (r == NULL)
-		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
-		    "change_not_found", "人员变动申请不存在") : err_rc(e);
-	t->user_id = json_integer_value(json_object_get(r, "user_id"));
-	t->to_window_id = json_integer_value(json_object_get(r,
-	    "to_window_id"));
-	snprintf(t->kbuf, sizeof(t->kbuf), "%s",
-	    json_string_value(json_object_get(r, "kind")));
-	t->kind = t->kbuf;
-	rc = db_tx_lock(db, HALL_LOCK_STAFF + t->user_id, e);
+	if (!approve)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.user_id = r->subject_id;
+	rc = db_tx_lock(db, HALL_LOCK_STAFF + t.user_id, e);
+	if (rc == 0)
+		rc = staff_load(db, t.user_id, &dept, &win, e);
 	if (rc != 0)
-		goto out;
-	if (strcmp(json_string_value(json_object_get(r, "status")),
-	    "pending") != 0) {
-		rc = err_set(e, ERR_CONFLICT, "already_decided",
-		    "该申请已处理");
-		goto out;
-	}
-	rc = db_exec(db, e, "UPDATE staff_change_requests SET status = ?, "
-	    "decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? "
-	    "AND status = 'pending'", "siisi", t->approve ? "approved" :
-	    "rejected", t->c->actor->user_id, clock_now(),
-	    t->reason != NULL ? t->reason : "", t->id);
-	if (rc == 0 && db_last_changes(db) != 1)
-		rc = err_set(e, ERR_CONFLICT, "already_decided", "该申请已处理");
-	if (rc != 0)
-		goto out;
-	if (t->approve) {
-		rc = staff_load(db, t->user_id, &dept, &win, e);
-		if (rc != 0)
-			goto out;
-		t->dept_id = dept;
-		rc = seat(db, t, strcmp(t->kind, "move") == 0 ?
-		    t->to_window_id : 0, e);
-		if (rc != 0)
-			goto out;
-	}
-	rc = audit_obj(t->c, t->approve ? "staff.change.approve" :
-	    "staff.change.reject", "staff_change", t->id, json_pack(
-	    "{s:s, s:I, s:s}", "kind", t->kind, "user_id",
-	    (json_int_t)t->user_id, "reason", t->reason != NULL ? t->reason :
-	    ""), e);
-out:
-	json_decref(r);
-	return rc;
+		return rc;
+	t.dept_id = dept;
+	return seat(db, &t, kind != NULL && strcmp(kind, "move") == 0 ?
+	    json_integer_value(json_object_get(r->payload, "to_window_id")) :
+	    0, e);
+}
+
+static void
+staff_change_committed(const char *subject_type, int64_t subject_id,
+    bool approve)
+{
+	(void)subject_type;
+	/* Live sessions carry the window: let them see the new seat. */
+	if (approve)
+		session_cache_forget_user(subject_id);
+}
+
+static const struct request_kind staff_change_kind = {
+	.kind = "staff_change",
+	.label = "人员变动",
+	.decide_roles = ROLE_HALL_ADMIN,
+	.apply = staff_change_apply,
+	.committed = staff_change_committed,
+};
+
+void
+hall_requests_register(void)
+{
+	requests_register(&staff_change_kind);
 }
 
 int
 hall_staff_change_decide(struct ctx *c, int64_t id, bool approve,
     const char *reason, json_t **out, struct err *e)
 {
-	struct staff_tx t;
 	int rc;
 
 	*out = NULL;
 	if (!actor_has(c->actor, ROLE_HALL_ADMIN))
 		return err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有大厅管理员可以审批人员变动");
-	if (!reason_ok(reason, !approve, e))
-		return -(int)e->code;
-	memset(&t, 0, sizeof(t));
-	t.c = c;
-	t.id = id;
-	t.approve = approve;
-	t.reason = reason;
-	t.kind = "";
-	rc = db_tx(c->db, decide_fn, &t, e);
-	if (rc == 0) {
-		if (t.user_id > 0)
-			session_cache_forget_user(t.user_id);
+	rc = requests_decide(c, id, "staff_change", approve, reason, e);
+	if (rc == 0)
 		rc = change_get(c, id, out, e);
-	}
 	return rc;
 }
 

@@ -11,7 +11,8 @@
  * decides staff changes. Staff stay stable: moving or removing a seated
  * staff member is a request with a reason (by the staff member's
  * department admin or the hall admin) that the hall admin approves or
- * rejects; until approved the assignment stands. Every assignment is kept
+ * rejects (a request of kind "staff_change" on the one request queue,
+ * service/platform); until approved the assignment stands. Every assignment is kept
  * (staff_assignments rows are closed with until/active = 0, never
  * deleted). users.window_id follows the active assignment. */
 
@@ -60,8 +61,16 @@ int hall_staff_change_request(struct ctx *c, const char *kind,
     struct err *e);
 int hall_staff_changes_list(struct ctx *c, const char *status, json_t **out,
     struct err *e);
+/* The same, one page at a time (cursor: next_cursor of the previous page,
+ * limit 0: default). */
+int hall_staff_changes_page(struct ctx *c, const char *status,
+    const char *cursor, int limit, json_t **out, struct err *e);
 int hall_staff_change_decide(struct ctx *c, int64_t id, bool approve,
     const char *reason, json_t **out, struct err *e);
+/* Registers the hall's request kinds ("staff_change") with the request
+ * queue (service/platform); called once at start-up. */
+void hall_requests_register(void);
+
 int hall_staff_history(struct ctx *c, int64_t user_id, json_t **out,
     struct err *e);
 

@@ -97,20 +97,164 @@ int audit_verify(struct ctx *c, int64_t *checked, int64_t *bad_seq,
     struct err *e);
 
 
-/* requests.h - what the hall's request queues (staff change requests, item
- * withdrawal requests) share: the status filter and who sees which
- * department's requests (service/requests.c). */
+/* requests - the one request -> approve queue (service/platform/requests.c).
+ *
+ * Every change that one person asks for and another must approve is a row of
+ * the table requests: staff changes (hall), item withdrawals and restricting
+ * item drafts (catalog), and whatever comes next (rectifications, tickets).
+ * A row has a kind, a department (0: none), a subject (type and id, e.g.
+ * "user" 12 or "item" 40, with a label to show), the kind's own payload
+ * (a JSON object), the requester's reason, a status (pending, approved,
+ * rejected, cancelled), the decider and their comment, and the date by
+ * which a decision is due (the kind's working days from the request). The
+ * sweeper (requests_sweep_overdue) flags a pending request past that date
+ * once, and tells the people who may decide it.
+ *
+ * Adding a kind is one descriptor, registered at start-up (src/cli/main.c
+ * calls each domain's <domain>_requests_register()):
+ *
+ *     static int rectify_apply(struct ctx *c, struct db *db,
+ *         const struct request *r, bool approve, struct err *e);
+ *     static const struct request_kind rectify_kind = {
+ *         .kind = "rectification", .label = "差评整改",
+ *         .decide_roles = ROLE_SUPERVISOR, .due_workdays = 5,
+ *         .apply = rectify_apply,
+ *     };
+ *     void rating_requests_register(void) { requests_register(&rectify_kind); }
+ *
+ * then, inside the caller's own transaction (after its checks):
+ *
+ *     struct request_in in = { .kind = "rectification", .dept_id = d,
+ *         .subject_type = "rating", .subject_id = rid, .subject_label = "…",
+ *         .pending_key = key, .payload = p, .reason = reason };
+ *     rc = requests_submit(c, db, &in, &id, e);
+ *
+ * requests_decide() checks the decider's role (a department admin only for
+ * their own department's requests), marks the row decided, runs the kind's
+ * apply() in the same transaction (approve true: make the change; false: a
+ * rejection, most kinds do nothing), writes one audit record
+ * ("request.approve" / "request.reject") and notifies the requester. Lists
+ * (requests_list) page with a keyset cursor, newest first. */
 
-#include <stdint.h>
+struct db;
 
-#include "base/err.h"
+#define REQUESTS_MAX_KINDS 32
+#define REQUESTS_PAGE_DEFAULT 50
+#define REQUESTS_PAGE_MAX 200
 
-/* Checks a list request: status is NULL, "", "pending", "approved" or
- * "rejected"; the hall admin, supervisor and sysadmin see every department
- * (*dept_id = 0), a department admin only their own; anyone else gets
- * ERR_FORBIDDEN with forbidden_msg. */
+/* A request as the kind's apply() sees it (borrowed, valid during the
+ * call). */
+struct request {
+	int64_t id;
+	const char *kind;
+	int64_t dept_id;           /* 0: none */
+	const char *subject_type;  /* "user", "item", ... */
+	int64_t subject_id;
+	const json_t *payload;     /* the kind's object */
+	const char *reason;        /* the requester's */
+	int64_t requested_by;
+	const char *comment;       /* the decider's ("" when none) */
+};
+
+struct request_kind {
+	const char *kind;          /* stable key stored in requests.kind */
+	const char *label;         /* Chinese, shown in lists: "人员变动" */
+	unsigned decide_roles;     /* enum role bits that may decide */
+	int due_workdays;          /* 0: the setting requests.due_workdays */
+	/* Inside the deciding transaction, after the row is marked decided:
+	 * applies an approval (approve) or a rejection. NULL: nothing to do. */
+	int (*apply)(struct ctx *c, struct db *db, const struct request *r,
+	    bool approve, struct err *e);
+	/* After the decision committed (e.g. to drop a cache). NULL: none. */
+	void (*committed)(const char *subject_type, int64_t subject_id,
+	    bool approve);
+};
+
+/* Registers a kind (at start-up, before any thread; the descriptor must
+ * live for the whole program). Registering a key twice keeps the first. */
+void requests_register(const struct request_kind *k);
+/* The descriptor of a kind, NULL when not registered. */
+const struct request_kind *requests_kind(const char *kind);
+
+/* How requests_submit() learns the date n working days after today (the
+ * hall's calendar lives in the case domain, above this one): registered at
+ * start-up; without it weekends only are skipped. */
+typedef int (*requests_workday_fn)(struct ctx *c, int n, char out[11],
+    struct err *e);
+void requests_set_workday_fn(requests_workday_fn fn);
+
+struct request_in {
+	const char *kind;          /* a registered kind */
+	int64_t dept_id;           /* 0: none */
+	const char *subject_type;
+	int64_t subject_id;
+	const char *subject_label; /* shown in lists; NULL: "" */
+	/* At most one pending request per key: NULL means
+	 * "<kind>:<subject_type>:<subject_id>". */
+	const char *pending_key;
+	const char *pending_msg;   /* the 409 message; NULL: a generic one */
+	const json_t *payload;     /* object, borrowed; NULL: {} */
+	const char *reason;        /* required, checked by the caller */
+};
+
+/* Inside the caller's db_tx: adds a pending request by c->actor and its
+ * audit record ("request.submit"). *id is the new id. ERR_CONFLICT when a
+ * request with the same pending key is pending. */
+int requests_submit(struct ctx *c, struct db *db, const struct request_in *in,
+    int64_t *id, struct err *e);
+
+/* Decides a pending request in its own transaction: approve, or reject
+ * (comment required). kind non-NULL: the request must be of that kind
+ * (else ERR_NOT_FOUND with not_found_msg), so a queue's own route decides
+ * only its own requests. ERR_FORBIDDEN when the actor may not decide it,
+ * ERR_CONFLICT when it is no longer pending. */
+int requests_decide(struct ctx *c, int64_t id, const char *kind,
+    bool approve, const char *comment, struct err *e);
+
+/* The requester (or the hall admin) withdraws a pending request. */
+int requests_cancel(struct ctx *c, int64_t id, const char *comment,
+    struct err *e);
+
+/* One request as listed (new reference in *out). Seen by the hall admin,
+ * supervisor and sysadmin, the department's admin, the requester and who
+ * may decide it; others get ERR_NOT_FOUND. */
+int requests_get(struct ctx *c, int64_t id, json_t **out, struct err *e);
+
+/* {"items":[{kind, label, decide_roles:["hall_admin",...]}]} of every
+ * registered kind (new reference). */
+json_t *requests_kinds_json(void);
+
+struct request_query {
+	const char *kind;          /* NULL/"": every kind */
+	const char *status;        /* NULL/"": every status */
+	int64_t dept_id;           /* 0: every department in scope */
+	const char *subject_type;  /* with subject_id: one subject's requests */
+	int64_t subject_id;
+	bool overdue;              /* only pending requests past due or flagged */
+	const char *cursor;        /* next_cursor of the previous page */
+	int limit;                 /* 0: REQUESTS_PAGE_DEFAULT */
+	const char *forbidden_msg; /* NULL: a generic one */
+};
+
+/* {"items":[{id, kind, kind_label, dept_id, dept_name, subject_type,
+ * subject_id, subject_label, payload:{...}, reason, status, requested_by,
+ * requester_name, requested_at, due_date, overdue, overdue_at, decided_by,
+ * decider_name, decided_at, decision_comment}], "next_cursor"}. Scope: the
+ * hall admin, supervisor and sysadmin see every department, a department
+ * admin only their own; anyone else ERR_FORBIDDEN. */
+int requests_list(struct ctx *c, const struct request_query *q, json_t **out,
+    struct err *e);
+
+/* Checks a list's status filter and scope as requests_list() does:
+ * *dept_id = 0 for every department. */
 int requests_list_scope(const struct actor *a, const char *status,
     const char *forbidden_msg, int64_t *dept_id, struct err *e);
+
+/* The sweeper: flags pending requests whose due_date < today
+ * ("YYYY-MM-DD") once (overdue_at), each in its own transaction with an
+ * audit record, and notifies who may decide. *count: how many. */
+int requests_sweep_overdue(struct ctx *c, const char *today, int *count,
+    struct err *e);
 
 
 /* notify.h - the in-app inbox and the SMS outbox (service/notify.c).
