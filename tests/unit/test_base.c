@@ -1,9 +1,15 @@
 /* Unit tests for base/: buffers, arenas, errors. */
 #include "unit.h"
 
+#include <time.h>
+
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/cursor.h"
 #include "base/err.h"
+#include "base/ttlcache.h"
 
 static void
 buf_grows_and_stops_at_its_ceiling(void **state)
@@ -75,6 +81,93 @@ err_set_returns_negative_code_and_keeps_message(void **state)
 	assert_string_equal(e.msg, "手机号码格式不正确");
 }
 
+struct two { int64_t a, b; };
+
+static bool
+a_is(const void *v, void *arg)
+{
+	return ((const struct two *)v)->a == *(int64_t *)arg;
+}
+
+/* The one cache: a value lives for its TTL, a put after a forget that came
+ * in between stores nothing, forget_if drops what matches. */
+static void
+ttl_cache_keeps_values_for_their_ttl_and_respects_forgets(void **state)
+{
+	static struct ttl_cache c = TTL_CACHE_INIT("test", 8,
+	    sizeof(struct two), 5);
+	struct two v = { 1, 2 }, got;
+	int64_t k1 = 1, k2 = 2, a = 7;
+	uint64_t gen;
+
+	(void)state;
+	clock_set_now(1000000);
+	assert_false(ttl_cache_get(&c, &k1, sizeof(k1), &got));
+	ttl_cache_put(&c, &k1, sizeof(k1), &v, ttl_cache_generation(&c));
+	assert_true(ttl_cache_get(&c, &k1, sizeof(k1), &got));
+	assert_int_equal(got.b, 2);
+	clock_set_now(1000004);
+	assert_true(ttl_cache_get(&c, &k1, sizeof(k1), &got));
+	clock_set_now(1000005);
+	assert_false(ttl_cache_get(&c, &k1, sizeof(k1), &got));
+
+	/* A reader that loaded before a forget does not put stale data. */
+	gen = ttl_cache_generation(&c);
+	ttl_cache_forget(&c, &k2, sizeof(k2));
+	ttl_cache_put(&c, &k2, sizeof(k2), &v, gen);
+	assert_false(ttl_cache_get(&c, &k2, sizeof(k2), &got));
+
+	v.a = 7;
+	ttl_cache_put(&c, &k2, sizeof(k2), &v, ttl_cache_generation(&c));
+	assert_true(ttl_cache_get(&c, &k2, sizeof(k2), &got));
+	ttl_cache_forget_if(&c, a_is, &a);
+	assert_false(ttl_cache_get(&c, &k2, sizeof(k2), &got));
+	clock_set_now((int64_t)time(NULL));
+}
+
+/* Keyset cursors: what is encoded decodes; anything else is refused. */
+static void
+cursor_round_trips_and_refuses_forgeries(void **state)
+{
+	char buf[CURSOR_MAX], key[16];
+	int64_t k, id;
+
+	(void)state;
+	cursor_encode_int(-5, 42, buf, sizeof(buf));
+	assert_true(cursor_decode_int(buf, &k, &id));
+	assert_int_equal(k, -5);
+	assert_int_equal(id, 42);
+	cursor_encode("1-2026-10-09", 7, buf, sizeof(buf));
+	assert_true(cursor_decode(buf, key, sizeof(key), &id));
+	assert_string_equal(key, "1-2026-10-09");
+	assert_false(cursor_decode("1'~2", key, sizeof(key), &id));
+	assert_false(cursor_decode("5~0", key, sizeof(key), &id));
+	assert_false(cursor_decode("5~x", key, sizeof(key), &id));
+	assert_false(cursor_decode_int("~9", &k, &id));
+}
+
+/* Settings: defaults, typed and ranged values, the file's line number. */
+static void
+config_checks_types_ranges_and_keys(void **state)
+{
+	struct err e;
+
+	(void)state;
+	config_reset();
+	assert_int_equal(config_int("case.supplement_timeout_days"), 10);
+	err_clear(&e);
+	assert_int_equal(config_set("case.supplement_timeout_days", "0", &e),
+	    -ERR_INVALID);
+	assert_int_equal(config_set("no.such", "1", &e), -ERR_INVALID);
+	assert_int_equal(config_set_arg("sqlite.group_commit = off", &e), 0);
+	assert_false(config_bool("sqlite.group_commit"));
+	/* The table is sorted: every key is found by the binary search. */
+	for (size_t i = 0; i < config_count(); i++)
+		assert_int_equal(config_set(config_key_at(i)->key,
+		    config_key_at(i)->def, &e), 0);
+	config_reset();
+}
+
 int
 main(void)
 {
@@ -83,6 +176,9 @@ main(void)
 		cmocka_unit_test(buf_detach_hands_over_even_when_empty),
 		cmocka_unit_test(arena_allocates_zeroed_aligned_memory_within_max),
 		cmocka_unit_test(err_set_returns_negative_code_and_keeps_message),
+		cmocka_unit_test(ttl_cache_keeps_values_for_their_ttl_and_respects_forgets),
+		cmocka_unit_test(cursor_round_trips_and_refuses_forgeries),
+		cmocka_unit_test(config_checks_types_ranges_and_keys),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

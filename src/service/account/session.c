@@ -2,11 +2,11 @@
  * CSRF tokens.
  *
  * Resolution is on the path of every authenticated request, so a cache hit
- * costs one SHA-256 of 43 bytes, one striped mutex and a copy: no database
- * work. The cache is direct-mapped on the token hash (which is uniformly
- * random), so it is bounded by construction; an entry is trusted for at most
- * SESSION_CACHE_TTL seconds, after which the row is read again (so a logout
- * or a disabled account in another process takes effect within that time).
+ * costs one SHA-256 of 43 bytes and a copy from the one cache of the program
+ * (base/ttlcache.h), keyed by the token hash: no database work. An entry is
+ * trusted for at most SESSION_CACHE_TTL seconds, after which the row is read
+ * again (so a logout or a disabled account in another process takes effect
+ * within that time).
  *
  * last_seen_at is written back at most once per SESSION_TOUCH_S seconds per
  * session. The idle check uses the last written value, so a session may
@@ -15,8 +15,6 @@
  * decision. */
 #include "service/account/account.h"
 
-#include <stdatomic.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,55 +23,22 @@
 #include "base/config.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/ttlcache.h"
 #include "store/db.h"
 
 #define SESSION_CACHE_SLOTS 2048 /* power of two */
-#define SESSION_CACHE_STRIPES 64
 #define SESSION_CACHE_TTL 5      /* seconds an entry is trusted */
 #define SESSION_TOUCH_S 60       /* last_seen_at write-back interval */
 #define SESSION_UA_MAX 256
 
 struct cache_entry {
-	bool used;
-	int64_t cached_at;
 	int64_t last_seen_at;
 	int64_t expires_at;
 	struct session_info info;
 };
 
-static struct cache_entry cache[SESSION_CACHE_SLOTS];
-static pthread_mutex_t cache_locks[SESSION_CACHE_STRIPES] = {
-#define L PTHREAD_MUTEX_INITIALIZER
-#define L8 L, L, L, L, L, L, L, L
-	L8, L8, L8, L8, L8, L8, L8, L8
-#undef L8
-#undef L
-};
-/* Bumped by every forget: a resolver that read the database before a
- * logout must not put its stale result into the cache afterwards. */
-static atomic_uint_fast64_t cache_gen;
-
-static unsigned
-slot_of(const char *hash)
-{
-	unsigned v = 0;
-
-	/* The first 8 hex digits of a SHA-256 are uniformly distributed. */
-	for (int i = 0; i < 8; i++) {
-		char ch = hash[i];
-		unsigned d = ch >= 'a' ? (unsigned)(ch - 'a' + 10) :
-		    (unsigned)(ch - '0');
-
-		v = (v << 4) | (d & 15);
-	}
-	return v & (SESSION_CACHE_SLOTS - 1);
-}
-
-static pthread_mutex_t *
-lock_of(unsigned slot)
-{
-	return &cache_locks[slot % SESSION_CACHE_STRIPES];
-}
+static struct ttl_cache sessions = TTL_CACHE_INIT("sessions",
+    SESSION_CACHE_SLOTS, sizeof(struct cache_entry), SESSION_CACHE_TTL);
 
 static int
 cfg_int(const struct ctx *c, int which)
@@ -280,39 +245,27 @@ out:
 	return rc;
 }
 
+static void
+set_last_seen(void *value, void *arg)
+{
+	((struct cache_entry *)value)->last_seen_at = *(const int64_t *)arg;
+}
+
 int
 session_resolve(struct ctx *c, const char *token, struct session_info *out,
     struct err *e)
 {
 	char hash[AUTH_HASH_HEX + 1];
 	struct cache_entry ent = { 0 };
-	unsigned slot;
-	pthread_mutex_t *lk;
-	uint_fast64_t gen;
+	uint64_t gen;
 	int64_t now = clock_now();
-	bool hit = false;
 	int rc;
 
 	if (!token_well_formed(token))
 		return unauthenticated(e, false);
 	session_token_hash(token, hash);
-	slot = slot_of(hash);
-	lk = lock_of(slot);
 
-	pthread_mutex_lock(lk);
-	if (cache[slot].used && strcmp(cache[slot].info.token_hash, hash) == 0) {
-		int64_t age = now - cache[slot].cached_at;
-
-		if (age >= 0 && age < SESSION_CACHE_TTL) {
-			ent = cache[slot];
-			hit = true;
-		} else {
-			cache[slot].used = false;
-		}
-	}
-	pthread_mutex_unlock(lk);
-
-	if (hit) {
+	if (ttl_cache_get(&sessions, hash, AUTH_HASH_HEX, &ent)) {
 		if (expired(c, now, ent.last_seen_at, ent.expires_at)) {
 			session_cache_forget(hash);
 			drop_row(c, hash);
@@ -320,17 +273,14 @@ session_resolve(struct ctx *c, const char *token, struct session_info *out,
 		}
 		if (now - ent.last_seen_at >= SESSION_TOUCH_S) {
 			touch(c, hash, now);
-			pthread_mutex_lock(lk);
-			if (cache[slot].used && strcmp(cache[slot].info.token_hash,
-			    hash) == 0)
-				cache[slot].last_seen_at = now;
-			pthread_mutex_unlock(lk);
+			ttl_cache_update(&sessions, hash, AUTH_HASH_HEX,
+			    set_last_seen, &now);
 		}
 		*out = ent.info;
 		return 0;
 	}
 
-	gen = atomic_load(&cache_gen);
+	gen = ttl_cache_generation(&sessions);
 	rc = load(c, hash, &ent, e);
 	if (rc != 0)
 		return rc;
@@ -342,12 +292,7 @@ session_resolve(struct ctx *c, const char *token, struct session_info *out,
 		touch(c, hash, now);
 		ent.last_seen_at = now;
 	}
-	ent.used = true;
-	ent.cached_at = now;
-	pthread_mutex_lock(lk);
-	if (atomic_load(&cache_gen) == gen)
-		cache[slot] = ent;
-	pthread_mutex_unlock(lk);
+	ttl_cache_put(&sessions, hash, AUTH_HASH_HEX, &ent, gen);
 	*out = ent.info;
 	return 0;
 }
@@ -356,23 +301,16 @@ int
 session_csrf(struct ctx *c, const char *token_hash,
     char out[AUTH_HASH_HEX + 1], struct err *e)
 {
+	struct cache_entry ent;
 	struct db_stmt *s;
-	unsigned slot;
-	bool hit = false;
 	int rc;
 
 	if (token_hash == NULL || strlen(token_hash) != AUTH_HASH_HEX)
 		return unauthenticated(e, false);
-	slot = slot_of(token_hash);
-	pthread_mutex_lock(lock_of(slot));
-	if (cache[slot].used &&
-	    strcmp(cache[slot].info.token_hash, token_hash) == 0) {
-		memcpy(out, cache[slot].info.csrf, AUTH_HASH_HEX + 1);
-		hit = true;
-	}
-	pthread_mutex_unlock(lock_of(slot));
-	if (hit)
+	if (ttl_cache_get(&sessions, token_hash, AUTH_HASH_HEX, &ent)) {
+		memcpy(out, ent.info.csrf, AUTH_HASH_HEX + 1);
 		return 0;
+	}
 
 	s = db_query(c->db, e, "SELECT csrf FROM sessions WHERE token_hash = ?",
 	    "s", token_hash);
@@ -393,38 +331,26 @@ session_csrf(struct ctx *c, const char *token_hash,
 void
 session_cache_forget(const char *token_hash)
 {
-	unsigned slot;
-
 	if (token_hash == NULL || strlen(token_hash) != AUTH_HASH_HEX)
 		return;
-	atomic_fetch_add(&cache_gen, 1);
-	slot = slot_of(token_hash);
-	pthread_mutex_lock(lock_of(slot));
-	if (cache[slot].used &&
-	    strcmp(cache[slot].info.token_hash, token_hash) == 0)
-		cache[slot].used = false;
-	pthread_mutex_unlock(lock_of(slot));
+	ttl_cache_forget(&sessions, token_hash, AUTH_HASH_HEX);
+}
+
+static bool
+of_user(const void *value, void *arg)
+{
+	return ((const struct cache_entry *)value)->info.actor.user_id ==
+	    *(const int64_t *)arg;
 }
 
 void
 session_cache_forget_user(int64_t user_id)
 {
-	atomic_fetch_add(&cache_gen, 1);
-	for (unsigned i = 0; i < SESSION_CACHE_SLOTS; i++) {
-		pthread_mutex_lock(lock_of(i));
-		if (cache[i].used && cache[i].info.actor.user_id == user_id)
-			cache[i].used = false;
-		pthread_mutex_unlock(lock_of(i));
-	}
+	ttl_cache_forget_if(&sessions, of_user, &user_id);
 }
 
 void
 session_cache_clear(void)
 {
-	atomic_fetch_add(&cache_gen, 1);
-	for (unsigned i = 0; i < SESSION_CACHE_SLOTS; i++) {
-		pthread_mutex_lock(lock_of(i));
-		cache[i].used = false;
-		pthread_mutex_unlock(lock_of(i));
-	}
+	ttl_cache_forget_if(&sessions, NULL, NULL);
 }

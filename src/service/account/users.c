@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 
 #include "base/config.h"
 #include "base/clock.h"
+#include "base/ttlcache.h"
 #include "base/idno.h"
 #include "base/limits.h"
 #include "base/utf8.h"
@@ -21,20 +21,17 @@
 #define STAFF_LOGIN_MAX 32
 #define NAME_BYTES (LIMIT_NAME_CHARS * 4 + 1)
 
-/* Department names for user_get_me(), so that GET /api/me needs no query.
- * Direct-mapped on the id; an entry is trusted for DEPT_CACHE_TTL seconds
- * (a renamed department shows its new name within that time). */
+/* Department names for user_get_me(), so that GET /api/me needs no query;
+ * a renamed department shows its new name within DEPT_CACHE_TTL seconds. */
 #define DEPT_CACHE_SLOTS 64
 #define DEPT_CACHE_TTL 60
 
-struct dept_entry {
-	int64_t id;
-	int64_t at;
+struct dept_name {
 	char name[NAME_BYTES];
 };
 
-static struct dept_entry dept_cache[DEPT_CACHE_SLOTS];
-static pthread_mutex_t dept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ttl_cache dept_names = TTL_CACHE_INIT("dept_names",
+    DEPT_CACHE_SLOTS, sizeof(struct dept_name), DEPT_CACHE_TTL);
 
 static const unsigned role_order[] = {
 	ROLE_SYSADMIN, ROLE_HALL_ADMIN, ROLE_SUPERVISOR, ROLE_DEPT_ADMIN,
@@ -164,30 +161,23 @@ user_id_by_login(struct ctx *c, const char *login, int64_t *id,
 void
 user_dept_cache_clear(void)
 {
-	pthread_mutex_lock(&dept_lock);
-	memset(dept_cache, 0, sizeof(dept_cache));
-	pthread_mutex_unlock(&dept_lock);
+	ttl_cache_forget_if(&dept_names, NULL, NULL);
 }
 
 /* Department name into out; "" when the department does not exist. */
 static int
 dept_name(struct ctx *c, int64_t id, char out[NAME_BYTES], struct err *e)
 {
-	struct dept_entry *d = &dept_cache[(uint64_t)id % DEPT_CACHE_SLOTS];
+	struct dept_name v;
 	struct db_stmt *s;
-	int64_t now = clock_now();
-	bool hit = false;
+	uint64_t gen;
 	int rc;
 
-	pthread_mutex_lock(&dept_lock);
-	if (d->id == id && now - d->at >= 0 && now - d->at < DEPT_CACHE_TTL) {
-		memcpy(out, d->name, NAME_BYTES);
-		hit = true;
-	}
-	pthread_mutex_unlock(&dept_lock);
-	if (hit)
+	if (ttl_cache_get(&dept_names, &id, sizeof(id), &v)) {
+		memcpy(out, v.name, NAME_BYTES);
 		return 0;
-
+	}
+	gen = ttl_cache_generation(&dept_names);
 	out[0] = '\0';
 	s = db_query(c->db, e, "SELECT name FROM departments WHERE id = ?",
 	    "i", id);
@@ -199,11 +189,8 @@ dept_name(struct ctx *c, int64_t id, char out[NAME_BYTES], struct err *e)
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	pthread_mutex_lock(&dept_lock);
-	d->id = id;
-	d->at = now;
-	memcpy(d->name, out, NAME_BYTES);
-	pthread_mutex_unlock(&dept_lock);
+	memcpy(v.name, out, NAME_BYTES);
+	ttl_cache_put(&dept_names, &id, sizeof(id), &v, gen);
 	return 0;
 }
 
