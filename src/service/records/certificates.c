@@ -146,6 +146,7 @@ int
 materials_mine(struct ctx *c, json_t **out, struct err *e)
 {
 	json_t *items = NULL, *ups = NULL, *certs = NULL, *v;
+	bool cut;
 	size_t i;
 	int rc;
 
@@ -153,7 +154,7 @@ materials_mine(struct ctx *c, json_t **out, struct err *e)
 	rc = need_applicant(c, e);
 	if (rc != 0)
 		return rc;
-	rc = uploads_mine(c, &ups, e);
+	rc = uploads_mine(c, &ups, &cut, e);
 	if (rc != 0)
 		return rc;
 	certs = certificates_query(c, true, e);
@@ -180,6 +181,8 @@ materials_mine(struct ctx *c, json_t **out, struct err *e)
 	}
 	json_decref(ups);
 	json_decref(certs);
-	*out = json_pack("{s:o}", "items", items);
-	return *out != NULL ? 0 : err_internal(e, "out of memory");
+	/* uploads_cut: only the latest UPLOADS_MINE_MAX uploads are listed. */
+	*out = json_pack("{s:o, s:b, s:i}", "items", items, "uploads_cut", cut,
+	    "uploads_max", UPLOADS_MINE_MAX);
+	return 0;
 }

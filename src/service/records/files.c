@@ -574,16 +574,22 @@ upload_open(struct ctx *c, const char *sha256, int *fd, uint64_t *size,
 }
 
 int
-uploads_mine(struct ctx *c, json_t **out, struct err *e)
+uploads_mine(struct ctx *c, json_t **out, bool *cut, struct err *e)
 {
 	*out = NULL;
+	*cut = false;
 	if (c->actor == NULL || c->actor->user_id <= 0)
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	/* One more than shown tells whether the list was cut. */
 	*out = db_query_json(c->db, e, "SELECT u.sha256, u.name, "
 	    "f.content_type, f.size, u.created_at FROM uploads u JOIN files f "
 	    "ON f.sha256 = u.sha256 WHERE u.user_id = ? ORDER BY u.id DESC "
-	    "LIMIT 500", "i", c->actor->user_id);
+	    "LIMIT ?", "iI", c->actor->user_id, (int64_t)UPLOADS_MINE_MAX + 1);
 	if (*out == NULL)
-		return e->code != ERR_NONE ? -(int)e->code : -ERR_INTERNAL;
+		return err_rc(e);
+	if (json_array_size(*out) > UPLOADS_MINE_MAX) {
+		json_array_remove(*out, UPLOADS_MINE_MAX);
+		*cut = true;
+	}
 	return 0;
 }

@@ -77,8 +77,10 @@ int upload_open(struct ctx *c, const char *sha256, int *fd, uint64_t *size,
     char ctype_out[32], char name_out[256], struct err *e);
 
 /* The actor's own uploads, newest first: JSON array of {sha256, name,
- * content_type, size, created_at} (new reference). */
-int uploads_mine(struct ctx *c, json_t **out, struct err *e);
+ * content_type, size, created_at} (new reference), at most
+ * UPLOADS_MINE_MAX; *cut says that older ones were left out. */
+#define UPLOADS_MINE_MAX 500
+int uploads_mine(struct ctx *c, json_t **out, bool *cut, struct err *e);
 
 
 /* seals.h - electronic approval seals (行政审批专用章) of departments and
