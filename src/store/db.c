@@ -329,6 +329,8 @@ conn_free(struct db_conn *c)
 	for (i = 0; i < c->cache_cap; i++) {
 		if (c->cache[i].sql == NULL)
 			continue;
+		if (c->cache[i].stmt->sql != c->cache[i].sql)
+			free((char *)c->cache[i].stmt->sql);
 		ops->stmt_free(c->cache[i].stmt);
 		free((char *)c->cache[i].sql);
 	}
@@ -345,7 +347,7 @@ prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *e)
 	struct db_cache_entry *en;
 	struct db_conn *c;
 	struct db_stmt *s;
-	char *key;
+	char *key, *text;
 	uint32_t h;
 	int rc;
 
@@ -373,11 +375,11 @@ prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *e)
 		}
 		/* The cached one is being stepped (a query inside a loop
 		 * over the same query): use a private statement. */
-		rc = ops->stmt_new(c, en->sql, false, &s, e);
+		rc = ops->stmt_new(c, en->stmt->sql, false, &s, e);
 		if (rc != 0)
 			return rc;
 		s->conn = c;
-		s->sql = en->sql;
+		s->sql = en->stmt->sql;
 		s->cached = false;
 		s->in_use = true;
 		*out = s;
@@ -386,13 +388,15 @@ prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *e)
 	key = strdup(sql);
 	if (key == NULL)
 		return err_internal(e, "db_prepare: out of memory");
-	rc = ops->stmt_new(c, key, true, &s, e);
+	text = db_dialect_expand(db->kind, key);
+	rc = ops->stmt_new(c, text != NULL ? text : key, true, &s, e);
 	if (rc != 0) {
+		free(text);
 		free(key);
 		return rc;
 	}
 	s->conn = c;
-	s->sql = key;
+	s->sql = text != NULL ? text : key;
 	s->cached = true;
 	s->in_use = true;
 	en->hash = h;

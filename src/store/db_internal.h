@@ -153,4 +153,8 @@ int db_conn_open_unbound(struct db *db, struct db_conn **out, struct err *e);
 /* Fills e for a database that stayed busy and returns -ERR_BUSY. */
 int db_err_busy(struct err *e);
 
+/* The statement with its dialect tokens ({{TEXT_SEARCH …}}, store/dialect.c)
+ * expanded for kind; NULL when it has none (use it as it is). */
+char *db_dialect_expand(enum db_kind kind, const char *sql);
+
 #endif

@@ -55,6 +55,10 @@ for (const db of dbKinds()) {
 			// LIKE wildcards are literal
 			assert.deepEqual(await search('%'), []);
 			assert.deepEqual(await search('_'), []);
+			// Quotes and full-text operators are literal too, short or long
+			assert.deepEqual(await search('"'), []);
+			assert.deepEqual(await search('食品"OR"社保'), []);
+			assert.deepEqual(await search('NEAR(食品 注销)'), []);
 		});
 
 		test('browse by department, theme, type and audience; keyset pages', async () => {

@@ -350,24 +350,18 @@ out:
 	"AND (? = '' OR i.status = ? OR ov.status = ?) " \
 	"AND (? = '' OR i.themes LIKE ?) " \
 	"AND (? = 0 OR (i.objects_mask & ?) <> 0) "
-#define SQ_TERM "AND (? = 0 OR (? = 1 AND i.id IN (SELECT rowid FROM " \
-	"item_search_fts WHERE item_search_fts MATCH ?)) OR (? = 2 AND " \
-	"(s.text LIKE ? ESCAPE '\\' OR i.name LIKE ? ESCAPE '\\'))) "
-#define PG_TERM "AND (? = 0 OR s.text ILIKE ? ESCAPE '\\' OR " \
-	"i.name ILIKE ? ESCAPE '\\') "
+/* One term: the item's search text contains it ({{TEXT_SEARCH}} is the
+ * store's spelling of a substring search on either database). */
+#define SEARCH_TERM "AND (? = '' OR i.id IN " \
+	"{{TEXT_SEARCH item_search item_id text}}) "
 #define ITEM_ORDER "ORDER BY i.id LIMIT ?"
 
-static const char items_sql_sqlite[] = ITEM_COLS ITEM_FILTERS SQ_TERM SQ_TERM
-    SQ_TERM SQ_TERM ITEM_ORDER;
-static const char items_sql_pg[] = ITEM_COLS ITEM_FILTERS PG_TERM PG_TERM
-    PG_TERM PG_TERM ITEM_ORDER;
+static const char items_sql[] = ITEM_COLS ITEM_FILTERS SEARCH_TERM
+    SEARCH_TERM SEARCH_TERM SEARCH_TERM ITEM_ORDER;
 
 struct terms {
 	int n;
 	char word[CATALOG_SEARCH_TERMS][SEARCH_TERM_BYTES];
-	char like[CATALOG_SEARCH_TERMS][SEARCH_TERM_BYTES * 2 + 3];
-	char phrase[CATALOG_SEARCH_TERMS][SEARCH_TERM_BYTES * 2 + 3];
-	size_t chars[CATALOG_SEARCH_TERMS];
 };
 
 /* Splits q on ASCII and ideographic white space. */
@@ -383,7 +377,7 @@ terms_split(const char *q, struct terms *t, struct err *e)
 		return err_field(e, ERR_INVALID, "q", "bad_query",
 		    "搜索内容过长或含有无效字符");
 	while (*p != '\0') {
-		size_t n = 0, j = 0, k = 0;
+		size_t n = 0;
 
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
 		    strncmp(p, "\xe3\x80\x80", 3) == 0)
@@ -402,21 +396,6 @@ terms_split(const char *q, struct terms *t, struct err *e)
 			    "搜索词过长");
 		memcpy(t->word[t->n], p, n);
 		t->word[t->n][n] = '\0';
-		t->chars[t->n] = utf8_chars(p, n);
-		t->like[t->n][j++] = '%';
-		t->phrase[t->n][k++] = '"';
-		for (size_t i = 0; i < n; i++) {
-			if (p[i] == '%' || p[i] == '_' || p[i] == '\\')
-				t->like[t->n][j++] = '\\';
-			t->like[t->n][j++] = p[i];
-			if (p[i] == '"')
-				t->phrase[t->n][k++] = '"';
-			t->phrase[t->n][k++] = p[i];
-		}
-		t->like[t->n][j++] = '%';
-		t->like[t->n][j] = '\0';
-		t->phrase[t->n][k++] = '"';
-		t->phrase[t->n][k] = '\0';
 		t->n++;
 		p += n;
 	}
@@ -439,11 +418,10 @@ static struct db_stmt *
 items_query(struct ctx *c, const struct qopts *o, const struct terms *t,
     struct err *e)
 {
-	bool sqlite = db_kind(c->db) == DB_SQLITE;
 	struct db_stmt *s;
 	int k = 1, bad = 0;
 
-	s = db_prepare(c->db, sqlite ? items_sql_sqlite : items_sql_pg, e);
+	s = db_prepare(c->db, items_sql, e);
 	if (s == NULL)
 		return NULL;
 	bad |= db_bind_int(s, k++, o->after_id);
@@ -459,21 +437,10 @@ items_query(struct ctx *c, const struct qopts *o, const struct terms *t,
 	bad |= db_bind_int(s, k++, o->objects_mask);
 	bad |= db_bind_int(s, k++, o->objects_mask);
 	for (int i = 0; i < CATALOG_SEARCH_TERMS; i++) {
-		bool used = i < t->n;
-		int kind = !used ? 0 : t->chars[i] >= 3 ? 1 : 2;
+		const char *w = i < t->n ? t->word[i] : "";
 
-		if (sqlite) {
-			bad |= db_bind_int(s, k++, kind);
-			bad |= db_bind_int(s, k++, kind);
-			bad |= db_bind_text(s, k++, used ? t->phrase[i] : "\"none\"");
-			bad |= db_bind_int(s, k++, kind);
-			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
-			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
-		} else {
-			bad |= db_bind_int(s, k++, kind);
-			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
-			bad |= db_bind_text(s, k++, used ? t->like[i] : "");
-		}
+		bad |= db_bind_text(s, k++, w);
+		bad |= db_bind_text(s, k++, w);
 	}
 	bad |= db_bind_int(s, k++, o->limit + 1);
 	if (bad != 0) {

@@ -1,0 +1,138 @@
+/* dialect.c - the few things SQLite and PostgreSQL must say differently,
+ * behind one spelling the services write.
+ *
+ * A statement may contain tokens {{NAME arg ...}}, expanded once when the
+ * statement is prepared (and cached expanded). Each token takes exactly the
+ * parameters it says, on both databases, so the caller binds the same
+ * values whatever the database:
+ *
+ *   {{TEXT_SEARCH table id_col text_col}}  one parameter, the raw term:
+ *       a sub-select of the id_col of the rows of table whose text_col
+ *       contains the term, case-insensitively, with no character of the
+ *       term special. SQLite reads the trigram FTS5 index <table>_fts
+ *       (migration 011) for terms of three characters or more and LIKE for
+ *       shorter ones (trigrams cannot match them); PostgreSQL uses ILIKE,
+ *       served by the pg_trgm GIN index.
+ */
+#include "store/db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+#define TOKEN_ARGS 4
+#define TOKEN_ARG_MAX 64
+
+/* Counts the '?' placeholders of sql[0..n) outside quotes. */
+static int
+count_params(const char *sql, size_t n)
+{
+	char quote = 0;
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = sql[i];
+
+		if (quote != 0) {
+			if (ch == quote)
+				quote = 0;
+		} else if (ch == '\'' || ch == '"') {
+			quote = ch;
+		} else if (ch == '?') {
+			k++;
+		}
+	}
+	return k;
+}
+
+/* An identifier as a token argument: [a-z0-9_.] only. */
+static bool
+ident_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int
+text_search(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
+    int nargs, int param)
+{
+	const char *t = args[0], *id = args[1], *col = args[2];
+
+	if (nargs != 3 || !ident_ok(t) || !ident_ok(id) || !ident_ok(col))
+		return -1;
+	if (kind == DB_POSTGRES) {
+		buf_appendf(b, "(SELECT %s FROM %s WHERE %s ILIKE ('%%' || "
+		    "replace(replace(replace(CAST(? AS TEXT), '\\', '\\\\'), "
+		    "'%%', '\\%%'), '_', '\\_') || '%%') ESCAPE '\\')", id, t,
+		    col);
+		return 0;
+	}
+	buf_appendf(b, "(SELECT rowid FROM %s_fts WHERE length(?%d) >= 3 AND "
+	    "%s_fts MATCH ('\"' || replace(?%d, '\"', '\"\"') || '\"') "
+	    "UNION ALL SELECT %s FROM %s WHERE length(?%d) < 3 AND %s LIKE "
+	    "('%%' || replace(replace(replace(?%d, '\\', '\\\\'), '%%', "
+	    "'\\%%'), '_', '\\_') || '%%') ESCAPE '\\')", t, param, t, param,
+	    id, t, param, col, param);
+	return 0;
+}
+
+char *
+db_dialect_expand(enum db_kind kind, const char *sql)
+{
+	const char *p = sql, *open;
+	struct buf b;
+	int added = 0;
+
+	if (strstr(sql, "{{") == NULL)
+		return NULL;
+	buf_init(&b, 0);
+	while ((open = strstr(p, "{{")) != NULL) {
+		const char *close = strstr(open, "}}");
+		char name[32], args[TOKEN_ARGS][TOKEN_ARG_MAX];
+		char body[TOKEN_ARGS * TOKEN_ARG_MAX + 32];
+		int nargs = 0, param;
+		char *save = NULL, *w;
+		size_t len;
+
+		if (close == NULL || (len = (size_t)(close - open - 2)) >=
+		    sizeof(body))
+			goto bad;
+		buf_append(&b, p, (size_t)(open - p));
+		memcpy(body, open + 2, len);
+		body[len] = '\0';
+		w = strtok_r(body, " ", &save);
+		if (w == NULL || strlen(w) >= sizeof(name))
+			goto bad;
+		snprintf(name, sizeof(name), "%s", w);
+		while ((w = strtok_r(NULL, " ", &save)) != NULL) {
+			if (nargs == TOKEN_ARGS || strlen(w) >= TOKEN_ARG_MAX)
+				goto bad;
+			snprintf(args[nargs++], TOKEN_ARG_MAX, "%s", w);
+		}
+		/* The token's parameter is the next one of the statement. */
+		param = count_params(sql, (size_t)(open - sql)) + added + 1;
+		if (strcmp(name, "TEXT_SEARCH") == 0) {
+			if (text_search(&b, kind, args, nargs, param) != 0)
+				goto bad;
+		} else {
+			goto bad;
+		}
+		added++;
+		p = close + 2;
+	}
+	buf_append(&b, p, strlen(p));
+	return buf_detach(&b, NULL);
+bad:
+	/* A malformed token is a programming error: the statement then fails
+	 * to prepare, with the text in the log. */
+	buf_release(&b);
+	return strdup("SELECT 'unknown dialect token' FROM no_such_table");
+}
