@@ -35,7 +35,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # `make V=1` prints the full compiler command lines.
 Q := $(if $(V),,@)
 
-.PHONY: all deps web run test unit api e2e bench clean lint
+.PHONY: all deps web run test unit api e2e bench clean lint install
 .DEFAULT_GOAL := all
 
 all: bin/onetrip web
@@ -123,6 +123,26 @@ lint: | $(DEPS_STAMP)
 
 bench: bin/onetrip
 	bench/run.sh
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the program, the built front
+# end, the settings, the systemd unit, the nginx site and logrotate
+# (docs/deploy.md). The settings file is not overwritten once it exists.
+PREFIX ?= /usr/local
+install: bin/onetrip web
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/usr/share/onetrip \
+		$(DESTDIR)/usr/share/doc/onetrip $(DESTDIR)/etc/onetrip \
+		$(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/nginx/sites-available \
+		$(DESTDIR)/etc/logrotate.d
+	install -m 0755 bin/onetrip $(DESTDIR)$(PREFIX)/bin/onetrip
+	rm -rf $(DESTDIR)/usr/share/onetrip/web
+	cp -R web/dist $(DESTDIR)/usr/share/onetrip/web
+	test -f $(DESTDIR)/etc/onetrip/onetrip.conf || \
+		install -m 0640 deploy/onetrip.conf $(DESTDIR)/etc/onetrip/onetrip.conf
+	sed 's#/usr/local/bin/onetrip#$(PREFIX)/bin/onetrip#' deploy/onetrip.service \
+		> $(DESTDIR)/etc/systemd/system/onetrip.service
+	install -m 0644 deploy/nginx-onetrip.conf $(DESTDIR)/etc/nginx/sites-available/onetrip
+	install -m 0644 deploy/logrotate-onetrip $(DESTDIR)/etc/logrotate.d/onetrip
+	install -m 0644 docs/deploy.md docs/configuration.md $(DESTDIR)/usr/share/doc/onetrip/
 
 clean:
 	rm -rf build bin web/dist
