@@ -265,7 +265,8 @@ post_qinshang(struct http_req *r, struct http_resp *w)
 	    201, &out, &e);
 }
 
-#define STAFF ROLE_STAFF_ANY
+/* Answering for a department; the service checks it is the ticket's. */
+#define DEPT_ACTOR (ROLE_APPROVER | ROLE_DEPT_ADMIN)
 
 const struct route api_supervise_routes[] = {
 	{ "GET", "/api/supervise/tickets", get_tickets, ACCESS_LOGIN, 0 },
@@ -273,11 +274,11 @@ const struct route api_supervise_routes[] = {
 	    SV_BODY_MAX },
 	{ "GET", "/api/supervise/tickets/:id", get_ticket, ACCESS_LOGIN, 0 },
 	{ "POST", "/api/supervise/tickets/:id/answer", post_ticket_answer,
-	    STAFF, SV_BODY_MAX },
+	    DEPT_ACTOR, SV_BODY_MAX },
 	{ "POST", "/api/supervise/tickets/:id/extend", post_ticket_extend,
-	    STAFF, SV_BODY_MAX },
+	    DEPT_ACTOR, SV_BODY_MAX },
 	{ "POST", "/api/supervise/tickets/:id/resolve", post_ticket_resolve,
-	    STAFF, SV_BODY_MAX },
+	    DEPT_ACTOR, SV_BODY_MAX },
 	{ "POST", "/api/supervise/tickets/:id/rate", post_ticket_rate,
 	    ACCESS_LOGIN, SV_BODY_MAX },
 	{ "POST", "/api/supervise/tickets/:id/close", post_ticket_close,
