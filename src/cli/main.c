@@ -9,6 +9,7 @@
 #include "service/case/case.h"
 #include "service/catalog/catalog.h"
 #include "service/hall/hall.h"
+#include "service/supervise/supervise.h"
 
 #ifndef ONETRIP_VERSION
 #define ONETRIP_VERSION "dev"
@@ -140,6 +141,7 @@ main(int argc, char **argv)
 	hall_requests_register();
 	catalog_requests_register();
 	case_requests_register();
+	supervise_requests_register();
 	rc = take_config_args(&argc, argv);
 	if (rc != CLI_OK)
 		return rc;
