@@ -81,7 +81,7 @@ post_rating(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_path_id(r, "id", "case_not_found", "办件不存在", &id, &e) ||
 	    !read_rating(r, &in, false, &e) ||
-	    rating_create(&r->ctx, id, &in, &out, &e) != 0) {
+	    rating_create(r->ctx, id, &in, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -97,7 +97,7 @@ get_case_rating(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (!http_path_id(r, "id", "case_not_found", "办件不存在", &id, &e) ||
-	    rating_case_state(&r->ctx, id, &out, &e) != 0) {
+	    rating_case_state(r->ctx, id, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -114,7 +114,7 @@ get_my_ratings(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_query_uint(r, "cursor", INT64_MAX, &cursor, &e) ||
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e) ||
-	    rating_list_mine(&r->ctx, cursor, (int)limit, &out, &e) != 0) {
+	    rating_list_mine(r->ctx, cursor, (int)limit, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -130,7 +130,7 @@ get_qr(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (!http_path_id(r, "id", "case_not_found", "办件不存在", &id, &e) ||
-	    rating_qr_issue(&r->ctx, id, &out, &e) != 0) {
+	    rating_qr_issue(r->ctx, id, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -144,7 +144,7 @@ get_token(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (rating_token_open(&r->ctx, http_param(r, "token"), &out, &e) != 0) {
+	if (rating_token_open(r->ctx, http_param(r, "token"), &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -160,7 +160,7 @@ post_token_rating(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (!read_rating(r, &in, true, &e) ||
-	    rating_token_rate(&r->ctx, http_param(r, "token"), &in, &out,
+	    rating_token_rate(r->ctx, http_param(r, "token"), &in, &out,
 	    &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -189,7 +189,7 @@ get_ratings(struct http_req *r, struct http_resp *w)
 		goto fail;
 	q.bad_only = bad != 0;
 	q.limit = (int)limit;
-	if (rating_list(&r->ctx, &q, &out, &e) != 0)
+	if (rating_list(r->ctx, &q, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -204,7 +204,7 @@ get_stats(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (rating_stats(&r->ctx, http_query(r, "by"), http_query(r, "from"),
+	if (rating_stats(r->ctx, http_query(r, "by"), http_query(r, "from"),
 	    http_query(r, "to"), &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -232,7 +232,7 @@ get_loops(struct http_req *r, struct http_resp *w)
 	q.open = open != 0;
 	q.overdue = overdue != 0;
 	q.limit = (int)limit;
-	if (rating_loop_list(&r->ctx, &q, &out, &e) != 0)
+	if (rating_loop_list(r->ctx, &q, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -247,7 +247,7 @@ get_summary(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (rating_loop_open_steps(&r->ctx, &out, &e) != 0) {
+	if (rating_loop_open_steps(r->ctx, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -263,7 +263,7 @@ get_loop(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (!http_path_id(r, "id", "loop_not_found", "差评处置记录不存在", &id,
-	    &e) || rating_loop_get(&r->ctx, id, &out, &e) != 0) {
+	    &e) || rating_loop_get(r->ctx, id, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -280,7 +280,7 @@ post_loop_action(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_path_id(r, "id", "loop_not_found", "差评处置记录不存在", &id,
 	    &e) || !http_body_object(r, &e) ||
-	    rating_loop_act(&r->ctx, id, http_param(r, "action"), r->json,
+	    rating_loop_act(r->ctx, id, http_param(r, "action"), r->json,
 	    &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -305,7 +305,7 @@ get_appeals(struct http_req *r, struct http_resp *w)
 	if (!http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	q.limit = (int)limit;
-	if (requests_list(&r->ctx, &q, &out, &e) != 0)
+	if (requests_list(r->ctx, &q, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -330,9 +330,9 @@ decide_appeal(struct http_req *r, struct http_resp *w, bool accept)
 		    "请填写不予采纳的理由");
 		goto fail;
 	}
-	if (requests_decide(&r->ctx, id, "rating_appeal", accept,
+	if (requests_decide(r->ctx, id, "rating_appeal", accept,
 	    comment != NULL ? comment : "", &e) != 0 ||
-	    requests_get(&r->ctx, id, &out, &e) != 0)
+	    requests_get(r->ctx, id, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -362,7 +362,7 @@ get_outbox(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_query_uint(r, "cursor", INT64_MAX, &cursor, &e) ||
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e) ||
-	    outbox_status(&r->ctx, http_query(r, "kind"), http_query(r,
+	    outbox_status(r->ctx, http_query(r, "kind"), http_query(r,
 	    "status"), cursor, (int)limit, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -378,7 +378,7 @@ post_outbox_resend(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (!http_path_id(r, "id", "outbox_not_found", "消息不存在", &id, &e) ||
-	    outbox_resend(&r->ctx, id, &e) != 0) {
+	    outbox_resend(r->ctx, id, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -403,7 +403,7 @@ const struct route api_ratings_routes[] = {
 	{ "GET", "/api/rating-loops", get_loops, LOOP_ROLES, 0 },
 	{ "GET", "/api/rating-loops/:id", get_loop, LOOP_ROLES, 0 },
 	{ "POST", "/api/rating-loops/:id/:action", post_loop_action,
-	    LOOP_ROLES, LOOP_BODY_MAX },
+	    ROLE_DEPT_ADMIN | ROLE_APPROVER | ROLE_SUPERVISOR, LOOP_BODY_MAX },
 	{ "GET", "/api/rating-appeals", get_appeals,
 	    ROLE_HALL_ADMIN | ROLE_DEPT_ADMIN | ROLE_SUPERVISOR, 0 },
 	{ "POST", "/api/rating-appeals/:id/accept", post_appeal_accept,
