@@ -65,7 +65,7 @@ get_tickets(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	q.limit = (int)limit;
-	reply(w, supervise_ticket_list(&r->ctx, &q, &out, &e), 200, &out, &e);
+	reply(w, supervise_ticket_list(r->ctx, &q, &out, &e), 200, &out, &e);
 }
 
 static void
@@ -116,7 +116,7 @@ post_ticket(struct http_req *r, struct http_resp *w)
 		in.ref_type = "case";
 		in.ref_id = in.case_id;
 	}
-	reply(w, supervise_ticket_create(&r->ctx, &in, &out, &e), 201, &out,
+	reply(w, supervise_ticket_create(r->ctx, &in, &out, &e), 201, &out,
 	    &e);
 	return;
 fail:
@@ -142,7 +142,7 @@ get_ticket(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_get(&r->ctx, id, &out, &e), 200, &out, &e);
+	reply(w, supervise_ticket_get(r->ctx, id, &out, &e), 200, &out, &e);
 }
 
 static void
@@ -161,7 +161,7 @@ post_ticket_answer(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_answer(&r->ctx, id, reason, measures,
+	reply(w, supervise_ticket_answer(r->ctx, id, reason, measures,
 	    day, &out, &e), 200, &out, &e);
 }
 
@@ -180,7 +180,7 @@ post_ticket_extend(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_extend(&r->ctx, id, day, reason, &out,
+	reply(w, supervise_ticket_extend(r->ctx, id, day, reason, &out,
 	    &e), 201, &out, &e);
 }
 
@@ -198,7 +198,7 @@ post_ticket_resolve(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_resolve(&r->ctx, id, result, &out, &e),
+	reply(w, supervise_ticket_resolve(r->ctx, id, result, &out, &e),
 	    200, &out, &e);
 }
 
@@ -218,7 +218,7 @@ post_ticket_rate(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_rate(&r->ctx, id, rating > 5 ? 0 :
+	reply(w, supervise_ticket_rate(r->ctx, id, rating > 5 ? 0 :
 	    (int)rating, comment, &out, &e), 200, &out, &e);
 }
 
@@ -236,7 +236,7 @@ post_ticket_close(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_ticket_close(&r->ctx, id, note, &out, &e), 200,
+	reply(w, supervise_ticket_close(r->ctx, id, note, &out, &e), 200,
 	    &out, &e);
 }
 
@@ -247,7 +247,7 @@ get_qinshang(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	reply(w, supervise_qinshang_list(&r->ctx, &out, &e), 200, &out, &e);
+	reply(w, supervise_qinshang_list(r->ctx, &out, &e), 200, &out, &e);
 }
 
 static void
@@ -261,7 +261,7 @@ post_qinshang(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_qinshang_create(&r->ctx, r->json, &out, &e),
+	reply(w, supervise_qinshang_create(r->ctx, r->json, &out, &e),
 	    201, &out, &e);
 }
 
