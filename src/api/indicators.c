@@ -31,7 +31,7 @@ period_reply(struct http_req *r, struct http_resp *w, period_fn fn)
 		http_error(w, &e);
 		return;
 	}
-	rc = fn(&r->ctx, http_query(r, "from"), http_query(r, "to"), dept,
+	rc = fn(r->ctx, http_query(r, "from"), http_query(r, "to"), dept,
 	    &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -73,7 +73,7 @@ get_gap(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	rc = reform_gap(&r->ctx, dept, &out, &e);
+	rc = reform_gap(r->ctx, dept, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
