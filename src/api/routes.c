@@ -21,6 +21,7 @@ extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
+extern const struct route api_credit_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -38,5 +39,6 @@ const struct route *const api_route_tables[] = {
 	api_warnings_routes,
 	api_work_routes,
 	api_requests_routes,
+	api_credit_routes,
 	NULL,
 };
