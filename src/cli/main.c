@@ -32,6 +32,7 @@ static const struct command {
 	{ "calendar", cmd_calendar, "工作日计算：calendar deadline YYYY-MM-DD N" },
 	{ "seal", cmd_seal, "电子印章：seal create --dept --custodian" },
 	{ "config", cmd_config, "列出全部配置项：config show [--markdown]" },
+	{ "routes", cmd_routes, "列出全部 HTTP 接口及其访问规则" },
 	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },
