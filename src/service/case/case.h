@@ -388,8 +388,9 @@ int case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
  * are refused until the hall clears it. */
 int case_credit_excluded(struct ctx *c, const char *idno, bool *excluded,
     struct err *e);
-/* Records, newest first (at most LIMIT_PAGE_MAX): hall admin and
- * supervisor all, department staff those of their department's cases.
+/* Records, newest first (at most LIMIT_PAGE_MAX): hall admin,
+ * supervisor, sysadmin and clerks all, approvers and department admins
+ * those of their department's cases.
  * idno NULL: every applicant; status "active" (NULL), "cleared", "all".
  * *out = {items:[{id, applicant_idno, applicant_name, kind, kind_label,
  * case_id, case_no, note, at, cleared_at, clear_reason, cleared_by_name,
