@@ -15,7 +15,7 @@ get_credit(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = case_credit_list(&r->ctx, http_query(r, "idno"),
+	rc = case_credit_list(r->ctx, http_query(r, "idno"),
 	    http_query(r, "status"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -32,7 +32,7 @@ post_clear(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (http_path_id(r, "id", NULL, "信用记录不存在", &id, &e) &&
 	    http_body_str(r, "reason", HTTP_BODY_STRICT, &reason, &e))
-		rc = case_credit_clear(&r->ctx, id, reason, &out, &e);
+		rc = case_credit_clear(r->ctx, id, reason, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
