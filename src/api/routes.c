@@ -21,8 +21,10 @@ extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
+extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
+extern const struct route api_indicators_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -40,7 +42,9 @@ const struct route *const api_route_tables[] = {
 	api_warnings_routes,
 	api_work_routes,
 	api_requests_routes,
+	api_credit_routes,
 	api_ratings_routes,
 	api_supervise_routes,
+	api_indicators_routes,
 	NULL,
 };
