@@ -29,4 +29,17 @@ int reform_indicator_items(struct ctx *c, const char *key, int met,
     int64_t dept_id, json_t **out, struct err *e);
 
 
+/* Queue depths and lags for the metrics page (service/stats/queues.c).
+ * The lags are the age in seconds of the oldest item waiting (0: none). */
+struct stats_queues {
+	int64_t documents_pending;  /* pending or rendering */
+	int64_t documents_failed;
+	int64_t renderer_lag_s;
+	int64_t outbox_pending;     /* neither delivered nor dead */
+	int64_t outbox_dead;
+	int64_t outbox_lag_s;       /* oldest message due and not yet sent */
+	int64_t warnings;           /* deadline warnings raised */
+};
+int stats_queues(struct ctx *c, struct stats_queues *q, struct err *e);
+
 #endif
