@@ -25,6 +25,7 @@ extern const struct route api_requests_routes[];
 extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
+extern const struct route api_indicators_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -46,5 +47,6 @@ const struct route *const api_route_tables[] = {
 	api_credit_routes,
 	api_ratings_routes,
 	api_supervise_routes,
+	api_indicators_routes,
 	NULL,
 };
