@@ -79,4 +79,17 @@ int reform_tasks_list(struct ctx *c, int64_t dept_id, json_t **out,
 int reform_task_progress_add(struct ctx *c, int64_t task_id, const char *note,
     const char *evidence, bool done, json_t **out, struct err *e);
 
+/* Queue depths and lags for the metrics page (service/stats/queues.c).
+ * The lags are the age in seconds of the oldest item waiting (0: none). */
+struct stats_queues {
+	int64_t documents_pending;  /* pending or rendering */
+	int64_t documents_failed;
+	int64_t renderer_lag_s;
+	int64_t outbox_pending;     /* neither delivered nor dead */
+	int64_t outbox_dead;
+	int64_t outbox_lag_s;       /* oldest message due and not yet sent */
+	int64_t warnings;           /* deadline warnings raised */
+};
+int stats_queues(struct ctx *c, struct stats_queues *q, struct err *e);
+
 #endif
