@@ -8,7 +8,9 @@
  *   GET /api/indicators/volume?from=&to=&dept_id=  case volume, on-time
  *       share, open/overdue/stalled
  *   GET /api/indicators/discrepancies?from=&to=&dept_id=  items declaring
- *       最多跑一次 whose cases needed two trips or more */
+ *       最多跑一次 whose cases needed two trips or more
+ *   GET  /api/tasks?dept_id=          the reform tasks, by area and unit
+ *   POST /api/tasks/:id/progress {note, evidence, done}  (department admin) */
 #include "http/http.h"
 
 #include <stdint.h>
@@ -77,6 +79,47 @@ get_gap(struct http_req *r, struct http_resp *w)
 	http_reply(w, rc, 200, out, &e);
 }
 
+static void
+get_tasks(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	int64_t dept = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_tasks_list(r->ctx, dept, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+post_progress(struct http_req *r, struct http_resp *w)
+{
+	const char *note = NULL, *evidence = NULL;
+	json_t *out = NULL;
+	bool done = false;
+	struct err e;
+	int64_t id;
+	int rc;
+
+	err_clear(&e);
+	if (!http_path_id(r, "id", "task_not_found", "任务不存在", &id, &e) ||
+	    !http_body_object(r, &e) ||
+	    !http_body_str(r, "note", 0, &note, &e) ||
+	    !http_body_str(r, "evidence", 0, &evidence, &e) ||
+	    !http_body_bool(r, "done", 0, &done, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_task_progress_add(r->ctx, id, note, evidence, done, &out,
+	    &e);
+	http_reply(w, rc, 201, out, &e);
+}
+
 #define VIEWERS (ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | \
     ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)
 
@@ -87,5 +130,8 @@ const struct route api_indicators_routes[] = {
 	{ "GET", "/api/indicators/volume", get_volume, VIEWERS, 0 },
 	{ "GET", "/api/indicators/discrepancies", get_discrepancies, VIEWERS,
 	    0 },
+	{ "GET", "/api/tasks", get_tasks, VIEWERS, 0 },
+	{ "POST", "/api/tasks/:id/progress", post_progress,
+	    ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN, 16384 },
 	{ NULL, NULL, NULL, 0, 0 },
 };

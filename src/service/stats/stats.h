@@ -7,6 +7,7 @@
  * The rules are core/indicators.c; this module only loads the published
  * elements and checks who may look. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -66,6 +67,17 @@ int reform_case_volume(struct ctx *c, const char *from, const char *to,
  * recorded two trips or more. */
 int reform_discrepancies(struct ctx *c, const char *from, const char *to,
     int64_t dept_id, json_t **out, struct err *e);
+
+/* The reform tasks (all, or those dept_id takes part in) with their units
+ * (lead or participating), overdue flag and last progress, and the
+ * supervisor's summary by area and by unit:
+ * {"tasks": [...], "by_area": {label: {...}}, "by_unit": {name: {...}}}. */
+int reform_tasks_list(struct ctx *c, int64_t dept_id, json_t **out,
+    struct err *e);
+/* A progress entry of the actor's department on a task it leads or takes
+ * part in (department admin); done (lead units only) closes the task. */
+int reform_task_progress_add(struct ctx *c, int64_t task_id, const char *note,
+    const char *evidence, bool done, json_t **out, struct err *e);
 
 /* Queue depths and lags for the metrics page (service/stats/queues.c).
  * The lags are the age in seconds of the oldest item waiting (0: none). */
