@@ -58,7 +58,7 @@ get_guide(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = bundle_guide_list(&r->ctx, &out, &e);
+	rc = bundle_guide_list(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -72,7 +72,7 @@ get_guide_one(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (bundle_id(r, &id, &e))
-		rc = bundle_guide_get(&r->ctx, id, &out, &e);
+		rc = bundle_guide_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -84,7 +84,7 @@ get_defs(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = bundle_defs_list(&r->ctx, &out, &e);
+	rc = bundle_defs_list(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -113,7 +113,7 @@ post_def(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (definition(r, &d, &e) && http_body_str(r, "code", REQ, &code, &e))
-		rc = bundle_def_create(&r->ctx, code, d, &out, &e);
+		rc = bundle_def_create(r->ctx, code, d, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
 
@@ -127,7 +127,7 @@ post_check(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (definition(r, &d, &e))
-		rc = bundle_def_check(&r->ctx, d, &out, &e);
+		rc = bundle_def_check(r->ctx, d, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -141,7 +141,7 @@ get_def(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (bundle_id(r, &id, &e))
-		rc = bundle_def_get(&r->ctx, id, &out, &e);
+		rc = bundle_def_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -158,7 +158,7 @@ put_def(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (bundle_id(r, &id, &e) && definition(r, &d, &e) &&
 	    http_body_str(r, "change_note", STRICT, &note, &e))
-		rc = bundle_def_draft_put(&r->ctx, id, d, note, &out, &e);
+		rc = bundle_def_draft_put(r->ctx, id, d, note, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -174,7 +174,7 @@ post_submit(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (bundle_id(r, &id, &e) &&
 	    http_body_str(r, "reason", STRICT, &reason, &e))
-		rc = bundle_def_submit(&r->ctx, id, reason, &out, &e);
+		rc = bundle_def_submit(r->ctx, id, reason, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -188,7 +188,7 @@ post_apply(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (bundle_id(r, &id, &e) && http_body_object(r, &e))
-		rc = bundle_apply(&r->ctx, id, body(r, "answers"),
+		rc = bundle_apply(r->ctx, id, body(r, "answers"),
 		    body(r, "form"), body(r, "materials"), &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -203,7 +203,7 @@ post_register(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (bundle_id(r, &id, &e) && http_body_object(r, &e))
-		rc = bundle_register_walkin(&r->ctx, id, body(r, "applicant"),
+		rc = bundle_register_walkin(r->ctx, id, body(r, "applicant"),
 		    body(r, "answers"), body(r, "form"), body(r, "materials"),
 		    &out, &e);
 	http_reply(w, rc, 201, out, &e);
@@ -217,7 +217,7 @@ get_bcases(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = bundle_cases_list(&r->ctx, http_query(r, "state"), &out, &e);
+	rc = bundle_cases_list(r->ctx, http_query(r, "state"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -229,7 +229,7 @@ get_mine(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = bundle_cases_mine(&r->ctx, &out, &e);
+	rc = bundle_cases_mine(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -243,7 +243,7 @@ get_bcase(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (bcase_id(r, &id, &e))
-		rc = bundle_case_get(&r->ctx, id, &out, &e);
+		rc = bundle_case_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -266,7 +266,7 @@ post_accept(struct http_req *r, struct http_resp *w)
 	    http_body_uint(r, "version", REQ, &version, &e)) {
 		in.missing = body(r, "missing");
 		in.version = version;
-		rc = bundle_accept(&r->ctx, id, &in, &out, &e);
+		rc = bundle_accept(r->ctx, id, &in, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }
@@ -284,7 +284,7 @@ post_reject(struct http_req *r, struct http_resp *w)
 	if (bcase_id(r, &id, &e) &&
 	    http_body_str(r, "reason", STRICT, &reason, &e) &&
 	    http_body_uint(r, "version", REQ, &version, &e))
-		rc = bundle_reject(&r->ctx, id, reason, version, &out, &e);
+		rc = bundle_reject(r->ctx, id, reason, version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -301,7 +301,7 @@ post_request_supp(struct http_req *r, struct http_resp *w)
 	if (bcase_id(r, &id, &e) &&
 	    http_body_str(r, "note", STRICT, &note, &e) &&
 	    http_body_uint(r, "version", REQ, &version, &e))
-		rc = bundle_request_supplement(&r->ctx, id, body(r, "items"),
+		rc = bundle_request_supplement(r->ctx, id, body(r, "items"),
 		    note, version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -317,7 +317,7 @@ post_supplement(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (bcase_id(r, &id, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = bundle_supplement(&r->ctx, id, body(r, "materials"),
+		rc = bundle_supplement(r->ctx, id, body(r, "materials"),
 		    version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -336,7 +336,7 @@ post_deliver(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "method", STRICT, &method, &e) &&
 	    http_body_str(r, "tracking_no", STRICT, &tracking, &e) &&
 	    http_body_uint(r, "version", REQ, &version, &e))
-		rc = bundle_deliver(&r->ctx, id, method, tracking, version,
+		rc = bundle_deliver(r->ctx, id, method, tracking, version,
 		    &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }

@@ -143,14 +143,15 @@ missing_required(struct apply_in *t, struct err *e)
 	for (int m = 0; m < t->n_mats; m++) {
 		if (t->sha[m][0] != '\0' || t->mats[m].necessity != NEC_REQUIRED)
 			continue;
-		if (len + strlen(t->mats[m].name) + 4 < sizeof(names))
+		if (k < 2)
 			len += (size_t)snprintf(names + len, sizeof(names) - len,
 			    "%s%s", k > 0 ? "、" : "", t->mats[m].name);
 		k++;
 	}
 	if (k > 0)
 		return err_field(e, ERR_UNPROCESSABLE, "materials",
-		    "missing_required_material", "缺少必要材料：%s", names);
+		    "missing_required_material", "缺少必要材料：%s%s（共 %d 项）",
+		    names, k > 2 ? "等" : "", k);
 	return 0;
 }
 
@@ -273,10 +274,40 @@ apply_common(struct ctx *c, int64_t bundle_id, bool walkin, char kind,
 		goto out;
 	}
 	bundle_budgets(&t->L->def, t->chosen, t->budgets);
-	t->n_mats = bundle_merge_materials(&t->L->def, t->chosen, t->mats,
-	    BUNDLE_MAX_MATS, NULL, NULL);
-	t->c = c;
-	rc = materials_in(t, materials, c->actor->user_id, e);
+	/* The applicant hands in materials by their index in the guide's
+	 * list (every item); those of items not chosen are left out. */
+	{
+		bool all[BUNDLE_MAX_ITEMS];
+		char (*full)[65] = calloc(BUNDLE_MAX_MATS, 65);
+		struct bundle_mat *chosen_mats = calloc(BUNDLE_MAX_MATS,
+		    sizeof(*chosen_mats));
+		int nc;
+
+		for (int i = 0; i < BUNDLE_MAX_ITEMS; i++)
+			all[i] = true;
+		t->c = c;
+		t->n_mats = bundle_merge_materials(&t->L->def, all, t->mats,
+		    BUNDLE_MAX_MATS, NULL, NULL);
+		rc = full == NULL || chosen_mats == NULL ?
+		    err_internal(e, "out of memory") :
+		    materials_in(t, materials, c->actor->user_id, e);
+		nc = bundle_merge_materials(&t->L->def, t->chosen, chosen_mats,
+		    BUNDLE_MAX_MATS, NULL, NULL);
+		if (rc == 0) {
+			memcpy(full, t->sha, (size_t)BUNDLE_MAX_MATS * 65);
+			memset(t->sha, 0, sizeof(t->sha));
+			for (int m = 0; m < t->n_mats; m++)
+				for (int x = 0; x < nc; x++)
+					if (full[m][0] != '\0' && strcmp(
+					    t->mats[m].name, chosen_mats[x].name) == 0)
+						memcpy(t->sha[x], full[m], 65);
+			memcpy(t->mats, chosen_mats, (size_t)nc *
+			    sizeof(*chosen_mats));
+			t->n_mats = nc;
+		}
+		free(full);
+		free(chosen_mats);
+	}
 	if (rc == 0)
 		rc = missing_required(t, e);
 	if (rc != 0)
@@ -470,7 +501,7 @@ accept_fn(struct db *db, void *arg, struct err *e)
 	rc = db_exec(db, e, "UPDATE bundle_cases SET state = 'running', "
 	    "acceptance_mode = ?, supplement_due = ?, notice_no = ?, "
 	    "accepted_at = ?, accepted_day = ?, accepted_by = ?, window_id = ? "
-	    "WHERE id = ?", "ssssiiii", t->rongque ? "rongque" : "normal",
+	    "WHERE id = ?", "sssisiii", t->rongque ? "rongque" : "normal",
 	    t->rongque ? t->in->supplement_due : NULL, t->notice_no, now, day,
 	    t->c->actor->user_id, t->c->actor->window_id, id);
 	if (rc != 0)
@@ -623,7 +654,7 @@ bundle_accept(struct ctx *c, int64_t id, const struct bundle_accept_in *in,
 			    strcmp(rstr(m, "necessity"), "optional") == 0 ||
 			    t.listed[i])
 				continue;
-			if (len + strlen(rstr(m, "name")) + 4 < sizeof(names))
+			if (k < 2)
 				len += (size_t)snprintf(names + len,
 				    sizeof(names) - len, "%s%s", k > 0 ? "、" :
 				    "", rstr(m, "name"));
@@ -632,7 +663,8 @@ bundle_accept(struct ctx *c, int64_t id, const struct bundle_accept_in *in,
 		if (k > 0)
 			rc = err_field(e, ERR_UNPROCESSABLE, "mode",
 			    "missing_required_material",
-			    "缺少必要材料：%s，不能受理", names);
+			    "缺少必要材料：%s%s（共 %d 项），不能受理", names,
+			    k > 2 ? "等" : "", k);
 	}
 	if (rc == 0)
 		rc = db_tx(c->db, accept_fn, &t, e);

@@ -517,9 +517,10 @@ clock_json(struct ctx *c, json_t *out, const json_t *row, json_t *children,
 	    deadlines_today(), &ds, &e) != 0)
 		return;
 	json_array_foreach(children, i, x) {
-		const char *l = rstr(x, "warn_level");
+		const json_t *cz = json_object_get(x, "case");
+		const char *l = rstr(cz, "warn_level");
 
-		if (json_is_true(json_object_get(x, "closed")))
+		if (cz == NULL || json_is_true(json_object_get(cz, "closed")))
 			continue;
 		if (level_rank(l) > level_rank(worst))
 			worst = l;
