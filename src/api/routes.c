@@ -22,8 +22,10 @@ extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
 extern const struct route api_bundles_routes[];
+extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
+extern const struct route api_indicators_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -42,7 +44,9 @@ const struct route *const api_route_tables[] = {
 	api_warnings_routes,
 	api_work_routes,
 	api_requests_routes,
+	api_credit_routes,
 	api_ratings_routes,
 	api_supervise_routes,
+	api_indicators_routes,
 	NULL,
 };

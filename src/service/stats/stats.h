@@ -28,5 +28,43 @@ int reform_indicators(struct ctx *c, const char *formula, json_t **out,
 int reform_indicator_items(struct ctx *c, const char *key, int met,
     int64_t dept_id, json_t **out, struct err *e);
 
+/* The same as of the end of a past date as_of ("YYYY-MM-DD"; NULL: now),
+ * from the item version history: {"formula", "as_of", "scope_types",
+ * "overall", "departments"}. */
+int reform_indicators_at(struct ctx *c, const char *formula, const char *as_of,
+    json_t **out, struct err *e);
+int reform_indicator_items_at(struct ctx *c, const char *key, int met,
+    int64_t dept_id, const char *as_of, json_t **out, struct err *e);
+
+/* The five indicators at the end of each month from `from` (default the
+ * notice, 2024-03-22) to `to` (default today), of one department or all
+ * (dept_id 0), with the item-side 五减 figures (steps_avg 减环节,
+ * materials_avg 减材料, fee_free_percent 减费用):
+ * {"from", "to", "targets", "points": [{"day", "items", "indicators":
+ * {key: percent}, "steps_avg", "materials_avg", "fee_free_percent"}]}. */
+int reform_trend(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+
+/* The gap planner: for each indicator below its target, the smallest set
+ * of item changes that closes the gap, each with its department. Staff of
+ * a department see their department's part; the hall, the supervisors
+ * and the system administrator see the county (dept_id 0) or any one. */
+int reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e);
+
+/* Case-based counterparts over closed cases of a period (closing days
+ * from..to, defaults the notice and today): {"from", "to", "closed",
+ * "approved", "shares": [{"key", "label", "item_indicator", "numerator",
+ * "denominator", "percent"}], "materials": {...}, "days": {...},
+ * "departments": [...]}. */
+int reform_cases(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+/* Closed cases per month with the on-time share, and open, overdue (red)
+ * and stalled (untouched 10 days) cases now. */
+int reform_case_volume(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+/* Items declaring at most one visit whose closed cases of the period
+ * recorded two trips or more. */
+int reform_discrepancies(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
 
 #endif
