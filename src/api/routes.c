@@ -7,6 +7,7 @@
 #include "http/http.h"
 
 extern const struct route api_health_routes[];
+extern const struct route api_metrics_routes[];
 extern const struct route api_auth_routes[];
 extern const struct route api_users_routes[];
 extern const struct route api_seals_routes[];
@@ -29,6 +30,7 @@ extern const struct route api_indicators_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
+	api_metrics_routes,
 	api_auth_routes,
 	api_users_routes,
 	api_seals_routes,
