@@ -29,6 +29,7 @@ static const struct {
 	{ "catalog", demo_load_catalog },
 	{ "seals", demo_load_seals },
 	{ "ratings", demo_load_ratings },
+	{ "bundles", demo_load_bundles },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from
