@@ -8,6 +8,7 @@
 
 extern const struct route api_health_routes[];
 extern const struct route api_auth_routes[];
+extern const struct route api_public_routes[];
 extern const struct route api_users_routes[];
 extern const struct route api_seals_routes[];
 extern const struct route api_cases_routes[];
@@ -27,6 +28,7 @@ extern const struct route api_supervise_routes[];
 const struct route *const api_route_tables[] = {
 	api_health_routes,
 	api_auth_routes,
+	api_public_routes,
 	api_users_routes,
 	api_seals_routes,
 	api_cases_routes,

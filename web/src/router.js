@@ -8,6 +8,7 @@ import { userRoles } from './roles.js';
 import MainLayout from './layouts/MainLayout.vue';
 import LoginView from './views/LoginView.vue';
 import RegisterView from './views/RegisterView.vue';
+import ForgotView from './views/ForgotView.vue';
 import HomeView from './views/HomeView.vue';
 import PlaceholderView from './views/PlaceholderView.vue';
 import NotFoundView from './views/NotFoundView.vue';
@@ -36,11 +37,13 @@ const pageRoutes = PAGES.map((p) => ({
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { title: '登录', public: true, guestOnly: true } },
   { path: '/register', name: 'register', component: RegisterView, meta: { title: '注册', public: true, guestOnly: true } },
+  { path: '/forgot', name: 'forgot', component: ForgotView, meta: { title: '找回密码', public: true, guestOnly: true } },
   {
     path: '/',
     component: MainLayout,
     children: [
-      { path: '', name: 'home', component: HomeView, meta: { title: '首页' } },
+      // Anonymous visitors get the public home page (guide, 一件事, look-up).
+      { path: '', name: 'home', component: HomeView, meta: { title: '首页', public: true } },
       ...pageRoutes,
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在', public: true } },
     ],

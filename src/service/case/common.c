@@ -174,7 +174,8 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.handler_id, c.trips, c.supplement_due, "
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
-	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name "
+	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
+	    "c.query_code "
 	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
@@ -227,6 +228,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	r->commitment_text = dup_or_null(s, 35);
 	r->decision_reason = dup_or_null(s, 36);
 	COPY(r->dept_name, 37);
+	COPY(r->query_code, 38);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
@@ -692,6 +694,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	json_object_set_new(o, "decision_reason",
 	    str_or_null(r->decision_reason));
 	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
+	json_object_set_new(o, "query_code", str_or_null(r->query_code));
 	json_object_set_new(o, "window_authorised",
 	    json_boolean(f->window_authorised));
 	*out = o;
