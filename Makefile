@@ -112,7 +112,7 @@ e2e: bin/onetrip web tests/node_modules/.stamp
 webtest: web/node_modules/.stamp
 	cd web && npx vitest run
 
-test: unit webtest api e2e
+test: lint unit webtest api e2e
 	@echo "all test suites passed"
 
 # Layering, SQL placement, cppcheck (scripts/lint/); long functions and files

@@ -14,9 +14,20 @@
  *   POST /api/supervise/tickets/:id/close {note} (supervisor)
  *   GET  /api/supervise/qinshang -> {items}
  *   POST /api/supervise/qinshang {day, host, enterprises, notes?,
- *        problems:[{dept_id, problem, title?, promised_day?}]} (supervisor) */
+ *        problems:[{dept_id, problem, title?, promised_day?}]} (supervisor)
+ *   GET  /api/supervise/desk?dept_id=&window_id=&item_id=&from=&to=
+ *   GET  /api/supervise/desk/cases?kind=yellow|red|stalled|extended&...
+ *   GET  /api/supervise/notices?status=&dept_id= | POST (supervisor)
+ *   GET  /api/supervise/notices/:id
+ *   POST /api/supervise/notices/:id/answer {measures, evidence:[sha256]}
+ *   POST /api/supervise/notices/:id/accept|return {dept_id, comment}
+ *   POST /api/supervise/notices/:id/publish; GET .../pdf (通报批评)
+ *   GET  /api/supervise/sittings?quarter=YYYY-Qn | POST {kind, dept_id,
+ *        leader_name, leader_title, day, window_id?, item_id?, steps?,
+ *        minutes?, trips?, findings?, problems:[{problem, title?}]} */
 #include "http/http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -265,8 +276,219 @@ post_qinshang(struct http_req *r, struct http_resp *w)
 	    201, &out, &e);
 }
 
+static bool
+desk_q(struct http_req *r, struct supervise_desk_q *q, struct err *e)
+{
+	memset(q, 0, sizeof(*q));
+	q->from = http_query(r, "from");
+	q->to = http_query(r, "to");
+	return http_query_uint(r, "dept_id", INT64_MAX, &q->dept_id, e) &&
+	    http_query_uint(r, "window_id", INT64_MAX, &q->window_id, e) &&
+	    http_query_uint(r, "item_id", INT64_MAX, &q->item_id, e);
+}
+
+static void
+get_desk(struct http_req *r, struct http_resp *w)
+{
+	struct supervise_desk_q q;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!desk_q(r, &q, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_desk(r->ctx, &q, &out, &e), 200, &out, &e);
+}
+
+static void
+get_desk_cases(struct http_req *r, struct http_resp *w)
+{
+	struct supervise_desk_q q;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!desk_q(r, &q, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_desk_cases(r->ctx, http_query(r, "kind"), &q, &out,
+	    &e), 200, &out, &e);
+}
+
+static bool
+notice_id(struct http_req *r, int64_t *id, struct err *e)
+{
+	return http_path_id(r, "id", "notice_not_found", "督查通报不存在", id,
+	    e);
+}
+
+static void
+get_notices(struct http_req *r, struct http_resp *w)
+{
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_list(r->ctx, http_query(r, "status"), dept,
+	    &out, &e), 200, &out, &e);
+}
+
+static void
+post_notice(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_body_object(r, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_issue(r->ctx, r->json, 0, &out, &e), 201,
+	    &out, &e);
+}
+
+static void
+get_notice(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+
+	err_clear(&e);
+	if (!notice_id(r, &id, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_get(r->ctx, id, &out, &e), 200, &out, &e);
+}
+
+static void
+post_notice_answer(struct http_req *r, struct http_resp *w)
+{
+	const char *measures;
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+
+	err_clear(&e);
+	if (!notice_id(r, &id, &e) || !http_body_object(r, &e) ||
+	    !http_body_str(r, "measures", 0, &measures, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_answer(r->ctx, id, measures,
+	    json_object_get(r->json, "evidence"), &out, &e), 200, &out, &e);
+}
+
+static void
+notice_review(struct http_req *r, struct http_resp *w, bool accept)
+{
+	const char *comment;
+	int64_t id, dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!notice_id(r, &id, &e) || !http_body_object(r, &e) ||
+	    !http_body_uint(r, "dept_id", HTTP_BODY_REQUIRED, &dept, &e) ||
+	    !http_body_str(r, "comment", 0, &comment, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_review(r->ctx, id, dept, accept, comment,
+	    &out, &e), 200, &out, &e);
+}
+
+static void
+post_notice_accept(struct http_req *r, struct http_resp *w)
+{
+	notice_review(r, w, true);
+}
+
+static void
+post_notice_return(struct http_req *r, struct http_resp *w)
+{
+	notice_review(r, w, false);
+}
+
+static void
+post_notice_publish(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+
+	err_clear(&e);
+	if (!notice_id(r, &id, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_notice_publish(r->ctx, id, &out, &e), 200, &out,
+	    &e);
+}
+
+static void
+get_notice_pdf(struct http_req *r, struct http_resp *w)
+{
+	char name[256], fallback[64];
+	uint64_t size = 0;
+	int64_t id;
+	int fd = -1;
+	struct err e;
+
+	err_clear(&e);
+	if (!notice_id(r, &id, &e) ||
+	    supervise_notice_pdf(r->ctx, id, &fd, &size, name, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	w->status = 200;
+	w->fd = fd;
+	w->fd_size = size;
+	w->content_type = "application/pdf";
+	snprintf(fallback, sizeof(fallback), "notice-%lld.pdf", (long long)id);
+	http_add_disposition(r, w, "attachment", name, fallback);
+	http_add_header(r, w, "Cache-Control", "private, no-store");
+}
+
+static void
+get_sittings(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	reply(w, supervise_sitting_list(r->ctx, http_query(r, "quarter"), &out,
+	    &e), 200, &out, &e);
+}
+
+static void
+post_sitting(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_body_object(r, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_sitting_create(r->ctx, r->json, &out, &e), 201,
+	    &out, &e);
+}
+
 /* Answering for a department; the service checks it is the ticket's. */
 #define DEPT_ACTOR (ROLE_APPROVER | ROLE_DEPT_ADMIN)
+#define OVERSEER (ROLE_SUPERVISOR | ROLE_HALL_ADMIN | ROLE_SYSADMIN)
 
 const struct route api_supervise_routes[] = {
 	{ "GET", "/api/supervise/tickets", get_tickets, ACCESS_LOGIN, 0 },
@@ -287,5 +509,24 @@ const struct route api_supervise_routes[] = {
 	    ROLE_SUPERVISOR | ROLE_HALL_ADMIN | ROLE_SYSADMIN, 0 },
 	{ "POST", "/api/supervise/qinshang", post_qinshang, ROLE_SUPERVISOR,
 	    SV_BODY_MAX },
+	{ "GET", "/api/supervise/desk", get_desk, OVERSEER, 0 },
+	{ "GET", "/api/supervise/desk/cases", get_desk_cases, OVERSEER, 0 },
+	{ "GET", "/api/supervise/notices", get_notices, ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/notices", post_notice, ROLE_SUPERVISOR,
+	    SV_BODY_MAX },
+	{ "GET", "/api/supervise/notices/:id", get_notice, ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/notices/:id/answer", post_notice_answer,
+	    DEPT_ACTOR, SV_BODY_MAX },
+	{ "POST", "/api/supervise/notices/:id/accept", post_notice_accept,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
+	{ "POST", "/api/supervise/notices/:id/return", post_notice_return,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
+	{ "POST", "/api/supervise/notices/:id/publish", post_notice_publish,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
+	{ "GET", "/api/supervise/notices/:id/pdf", get_notice_pdf,
+	    ROLE_STAFF_ANY, 0 },
+	{ "GET", "/api/supervise/sittings", get_sittings, ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/sittings", post_sitting,
+	    ROLE_SUPERVISOR | ROLE_DEPT_ADMIN, SV_BODY_MAX },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -251,5 +251,113 @@ for (const db of dbKinds()) {
 			assert.equal(r.status, 200, r.text);
 			assert.equal(r.json.status, 'closed');
 		});
+
+		test('notices: issued, answered, sent back, accepted; a department sees only its own; published sealed', async () => {
+			const scjgId = depts['县市场监管局'];
+			const zjId = depts['县住建局'];
+			const body = {
+				title: '窗口授权不到位', finding: '部分进驻事项仍回原单位审批，窗口仅收件。',
+				basis: '白政办发〔2024〕1号 三（四）提高窗口授权', rectification: '充分授予窗口审批决定权，启用审批专用章。',
+				deadline_day: '2026-11-30', dept_ids: [scjgId, zjId],
+			};
+			assertError(await ducha.post('/api/supervise/notices', { ...body, dept_ids: [] }), 400, 'dept_ids');
+			assertError(await ducha.post('/api/supervise/notices', { ...body, basis: '' }), 400, 'basis');
+			assertError(await ducha.post('/api/supervise/notices', { ...body, deadline_day: '2026-10-01' }), 422, 'deadline_day');
+			assertError(await hall.post('/api/supervise/notices', body), 403);
+			let r = await ducha.post('/api/supervise/notices', body);
+			assert.equal(r.status, 201, r.text);
+			const n = r.json;
+			assert.match(n.notice_no, /^白督通〔2026〕\d+号$/);
+			assert.equal(n.depts.length, 2);
+			assert.equal(n.can.answer, false, 'the supervisor cannot answer for a department');
+
+			// Each department sees the notice with its own row only.
+			r = await scjg.get(`/api/supervise/notices/${n.id}`);
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual(r.json.depts.map((d) => d.dept_id), [scjgId]);
+			assert.equal(r.json.can.answer, true);
+			assert.ok((await scjg.get('/api/supervise/notices')).json.items.every((x) => x.depts.every((d) => d.dept_id === scjgId)));
+			assertError(await scjg.get(`/api/supervise/notices?dept_id=${zjId}`), 403, 'dept_id');
+
+			assertError(await ducha.post(`/api/supervise/notices/${n.id}/answer`, { measures: 'x' }), 403);
+			assertError(await scjg.post(`/api/supervise/notices/${n.id}/answer`, { measures: '' }), 400, 'measures');
+			assertError(await scjg.post(`/api/supervise/notices/${n.id}/answer`, { measures: 'x', evidence: ['nothex'] }), 400, 'evidence');
+			assertError(await ducha.post(`/api/supervise/notices/${n.id}/accept`, { dept_id: scjgId }), 409);
+			r = await scjg.post(`/api/supervise/notices/${n.id}/answer`, { measures: '已将 12 个事项审批权授予窗口。', evidence: [] });
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.depts[0].status, 'answered');
+			assertError(await scjg.post(`/api/supervise/notices/${n.id}/answer`, { measures: '再次' }), 409);
+			assertError(await ducha.post(`/api/supervise/notices/${n.id}/return`, { dept_id: scjgId }), 400, 'comment');
+			assertError(await scjg.post(`/api/supervise/notices/${n.id}/return`, { dept_id: scjgId, comment: 'x' }), 403);
+			r = await ducha.post(`/api/supervise/notices/${n.id}/return`, { dept_id: scjgId, comment: '缺少授权文件，请补充。' });
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.depts.find((d) => d.dept_id === scjgId).status, 'returned');
+			r = await scjg.post(`/api/supervise/notices/${n.id}/answer`, { measures: '已补充授权文件。' });
+			assert.equal(r.status, 200, r.text);
+			r = await ducha.post(`/api/supervise/notices/${n.id}/accept`, { dept_id: scjgId, comment: '通过' });
+			assert.equal(r.status, 200, r.text);
+			const row = r.json.depts.find((d) => d.dept_id === scjgId);
+			assert.equal(row.status, 'accepted');
+			assert.equal(row.rounds, 1);
+
+			// Past the deadline the other department's row is flagged by the sweeper.
+			await runJobs(srv, '2026-12-01');
+			assert.equal(await sql(srv, `SELECT count(*) FROM sv_notice_depts WHERE notice_id = ${n.id} AND overdue_at IS NOT NULL`), '1');
+
+			// 通报批评: a sealed PDF.
+			assertError(await scjg.get(`/api/supervise/notices/${n.id}/pdf`), 409);
+			r = await ducha.post(`/api/supervise/notices/${n.id}/publish`, {});
+			assert.equal(r.status, 200, r.text);
+			assert.ok(r.json.published_at);
+			assertError(await ducha.post(`/api/supervise/notices/${n.id}/publish`, {}), 409);
+			r = await scjg.get(`/api/supervise/notices/${n.id}/pdf`);
+			assert.equal(r.status, 200);
+			assert.ok(r.text.startsWith('%PDF'));
+		});
+
+		test('leaders at the window: a walk-through yields tickets; counts per department per quarter', async () => {
+			const scjgId = depts['县市场监管局'];
+			assertError(await zj.post('/api/supervise/sittings', { kind: 'sitting', dept_id: scjgId, leader_name: '甲', leader_title: '局长', day: '2026-11-02' }), 403);
+			assertError(await scjg.post('/api/supervise/sittings', { kind: 'walkthrough', dept_id: scjgId, leader_name: '甲', leader_title: '局长', day: '2026-11-02' }), 400, 'steps');
+			assertError(await scjg.post('/api/supervise/sittings', { kind: 'nap', dept_id: scjgId }), 400, 'kind');
+			let r = await scjg.post('/api/supervise/sittings', {
+				kind: 'walkthrough', dept_id: scjgId, leader_name: '周海涛', leader_title: '局长', day: '2026-11-02',
+				steps: '网上申请—上传材料—窗口受理', minutes: 95, trips: 2, findings: '材料清单与窗口要求不一致',
+				problems: [{ problem: '办事指南材料清单与窗口实际要求不一致，多跑一次。' }],
+			});
+			assert.equal(r.status, 201, r.text);
+			assert.equal(r.json.ticket_ids.length, 1);
+			const tk = (await scjg.get(`/api/supervise/tickets/${r.json.ticket_ids[0]}`)).json;
+			assert.equal(tk.source, 'walkthrough');
+			assert.equal(tk.dept_id, scjgId);
+			r = await ducha.get('/api/supervise/sittings?quarter=2026-Q4');
+			assert.equal(r.status, 200, r.text);
+			const d = r.json.by_dept.find((x) => x.dept_id === scjgId);
+			assert.equal(d.walkthroughs, 1);
+			assert.equal(d.met, true);
+			r = await zj.get('/api/supervise/sittings');
+			assert.ok(r.json.by_dept.every((x) => x.dept_id === depts['县住建局']));
+			assertError(await ducha.get('/api/supervise/sittings?quarter=2026-Q9'), 400, 'quarter');
+		});
+
+		test('the desk: numbers by department, click-through lists, read-only for the hall admin', async () => {
+			let r = await ducha.get('/api/supervise/desk');
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.read_only, false);
+			assert.ok(r.json.totals.tickets_open >= 1);
+			const scjgRow = r.json.by_dept.find((x) => x.dept_id === depts['县市场监管局']);
+			assert.ok(scjgRow && scjgRow.tickets_open >= 1);
+			r = await hall.get('/api/supervise/desk');
+			assert.equal(r.status, 200);
+			assert.equal(r.json.read_only, true);
+			assertError(await scjg.get('/api/supervise/desk'), 403);
+			assertError(await ducha.get('/api/supervise/desk/cases?kind=blue'), 400, 'kind');
+			assertError(await ducha.get('/api/supervise/desk?from=2026-99-01'), 400, 'from');
+			for (const kind of ['yellow', 'red', 'stalled', 'extended']) {
+				r = await ducha.get(`/api/supervise/desk/cases?kind=${kind}`);
+				assert.equal(r.status, 200, r.text);
+				assert.ok(Array.isArray(r.json.items));
+			}
+		});
 	});
 }

@@ -135,4 +135,82 @@ int supervise_qinshang_list(struct ctx *c, json_t **out, struct err *e);
  * and flags notices past their deadline. *acted counts what it did. */
 int supervise_sweep(struct ctx *c, int *acted, struct err *e);
 
+/* ---- the supervision desk (service/supervise/desk.c) ---- */
+
+struct supervise_desk_q {
+	int64_t dept_id;        /* 0: every department */
+	int64_t window_id;      /* 0: every window */
+	int64_t item_id;        /* 0: every item */
+	const char *from, *to;  /* acceptance day range YYYY-MM-DD (NULL: open) */
+};
+
+/* Supervisor, hall_admin (read_only true) and sysadmin: the numbers of the
+ * desk, overall and by department: {totals:{yellow, red, stalled, extended,
+ * tickets_open, tickets_overdue, notices_open, notices_overdue},
+ * by_dept:[{dept_id, dept_name, ...the same}], stall_workdays, read_only}.
+ * Cases count while open; tickets and notices are not filtered by window,
+ * item or period. */
+int supervise_desk(struct ctx *c, const struct supervise_desk_q *q,
+    json_t **out, struct err *e);
+
+/* The cases behind a number: kind "yellow", "red", "stalled" or
+ * "extended": {items:[{case_id, case_no, item_name, dept_id, dept_name,
+ * window_name, state, accepted_day, due_day, remaining_days, warn_level,
+ * extension_days, idle_days, explanation:{reason, measures, new_date}|null,
+ * new_date_holds:true|false|null}]} (at most 500, most urgent first). */
+int supervise_desk_cases(struct ctx *c, const char *kind,
+    const struct supervise_desk_q *q, json_t **out, struct err *e);
+
+/* ---- 督查通报 notices (service/supervise/notices.c) ---- */
+
+/* The supervisor issues a notice: {title, finding, basis, rectification,
+ * deadline_day, dept_ids:[..]} (each 1..5000 characters, deadline not
+ * before today, 1..20 departments); numbered 白督通〔YYYY〕N号. *out: the
+ * notice as supervise_notice_get. assessment_id 0: none. */
+int supervise_notice_issue(struct ctx *c, const json_t *in,
+    int64_t assessment_id, json_t **out, struct err *e);
+/* {items:[notice]}: overseers every notice, department staff the notices
+ * sent to their department (with only their own department's row). A
+ * notice is {id, notice_no, title, finding, basis, rectification,
+ * deadline_day, issued_at, published_at, overdue, depts:[{dept_id,
+ * dept_name, status, status_label, measures, evidence:[sha256],
+ * answered_at, review_comment, reviewed_at, rounds, overdue}], can:{answer,
+ * review, publish}}. status filter: a department row status. */
+int supervise_notice_list(struct ctx *c, const char *status, int64_t dept_id,
+    json_t **out, struct err *e);
+int supervise_notice_get(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+/* The department answers (dept_admin or approver of a department the notice
+ * was sent to): measures 1..5000 characters, evidence an array of at most
+ * 10 stored files' sha256. Allowed while issued or returned. */
+int supervise_notice_answer(struct ctx *c, int64_t id, const char *measures,
+    const json_t *evidence, json_t **out, struct err *e);
+/* The supervisor accepts a department's answer or sends it back (comment
+ * required when sending back). */
+int supervise_notice_review(struct ctx *c, int64_t id, int64_t dept_id,
+    bool accept, const char *comment, json_t **out, struct err *e);
+/* The supervisor publishes the notice as a 通报批评: a PDF sealed with the
+ * supervisor's department's seal (SM2 over the SM3 digest), stored. */
+int supervise_notice_publish(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+/* Opens the published PDF (whoever may see the notice). */
+int supervise_notice_pdf(struct ctx *c, int64_t id, int *fd, uint64_t *size,
+    char filename[256], struct err *e);
+
+/* ---- leaders at the window (service/supervise/sittings.c) ---- */
+
+/* A department's dept_admin (its own department) or the supervisor records
+ * a sitting or walk-through: {kind:"sitting"|"walkthrough", dept_id,
+ * leader_name, leader_title:"局长"|"分管领导"|"股长"|..., day, window_id?,
+ * item_id?, steps?, minutes?, trips?, findings?, problems:[{problem,
+ * title?}]}; each problem becomes a ticket (source "walkthrough") of that
+ * department. *out = {id, ticket_ids}. */
+int supervise_sitting_create(struct ctx *c, const json_t *in, json_t **out,
+    struct err *e);
+/* {items:[sitting], quarter, required, by_dept:[{dept_id, dept_name,
+ * sittings, walkthroughs, required, met}]} for quarter "YYYY-Qn" (NULL:
+ * the current one); department staff see their own department only. */
+int supervise_sitting_list(struct ctx *c, const char *quarter, json_t **out,
+    struct err *e);
+
 #endif
