@@ -4,7 +4,7 @@
 // page.menu.icon"> for the menu). A page or menu entry that names a new icon
 // adds it here; tests/unit (web/test/icons.test.js) fails on a missing one.
 import {
-  ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, CircleCheckFilled, Clock,
+  ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, ChatLineSquare, Checked, CircleCheckFilled, Clock,
   Collection, Connection, DataBoard, Delete, Document, DocumentAdd, DocumentChecked, Download,
   EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Monitor,
   Notebook, OfficeBuilding, Plus, Pointer, Postcard, Printer, Promotion, Reading, Refresh,
@@ -13,7 +13,7 @@ import {
 } from '@element-plus/icons-vue';
 
 export const ICONS = {
-  ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, CircleCheckFilled, Clock,
+  ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, ChatLineSquare, Checked, CircleCheckFilled, Clock,
   Collection, Connection, DataBoard, Delete, Document, DocumentAdd, DocumentChecked, Download,
   EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Monitor,
   Notebook, OfficeBuilding, Plus, Pointer, Postcard, Printer, Promotion, Reading, Refresh,
