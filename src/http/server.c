@@ -616,6 +616,7 @@ body_take(struct reqstate *st, const char *data, size_t n)
 			return;
 		}
 		st->spooled = st->body.len;
+		http_metrics_count(HTTP_BODY_SPOOLED, 1);
 		buf_release(&st->body);
 		buf_init(&st->body, max);
 		body_unaccount(st);
@@ -632,6 +633,7 @@ body_take(struct reqstate *st, const char *data, size_t n)
 	}
 	if (atomic_fetch_add(&srv->body_mem, n) + n > srv->opts.body_memory) {
 		atomic_fetch_sub(&srv->body_mem, n);
+		http_metrics_count(HTTP_BODY_BUDGET, 1);
 		fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
 		return;
 	}
@@ -748,6 +750,7 @@ reaper_main(void *arg)
 				if (head_ms > 0 && age > head_ms) {
 					c->cut = true;
 					atomic_fetch_add(&srv->cut_head, 1);
+					http_metrics_count(HTTP_CUT_HEAD, 1);
 				}
 				break;
 			case PHASE_BODY:
@@ -756,6 +759,7 @@ reaper_main(void *arg)
 				    rate * (unsigned long long)age / 1000) {
 					c->cut = true;
 					atomic_fetch_add(&srv->cut_body, 1);
+					http_metrics_count(HTTP_CUT_BODY, 1);
 				}
 				break;
 			default:
@@ -896,8 +900,13 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	bool has_cache = false;
 	enum MHD_Result ret;
 	struct buf out;
-	size_t len = 0;
+	size_t len = 0, zlen = 0;
 	char *text;
+	void *z;
+	const char *encoding = NULL;
+	enum http_encoding enc = http_pick_encoding(http_header(&st->req,
+	    "Accept-Encoding"));
+	bool vary = false;
 
 	st->responded = true;
 	if (st->failed) {
@@ -911,7 +920,25 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		if (st->allow != NULL)
 			http_add_header(&st->req, w, "Allow", st->allow);
 	}
-	if (w->fd >= 0) {
+	if (w->fd >= 0 && http_compressible(w->content_type)) {
+		vary = true;
+		z = enc != ENC_IDENTITY ? http_static_compressed(st->req.path,
+		    w->fd, w->fd_size, enc, &zlen) : NULL;
+		if (z != NULL) {
+			close(w->fd);
+			w->fd = -1;
+			resp = MHD_create_response_from_buffer(zlen, z,
+			    MHD_RESPMEM_MUST_FREE);
+			if (resp == NULL)
+				free(z);
+			len = zlen;
+			ctype = w->content_type;
+			encoding = enc == ENC_BR ? "br" : "gzip";
+		}
+	}
+	if (encoding != NULL) {
+		/* the compressed static file above */
+	} else if (w->fd >= 0) {
 		resp = MHD_create_response_from_fd((size_t)w->fd_size, w->fd);
 		if (resp == NULL)
 			close(w->fd);
@@ -926,6 +953,15 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		    JSON_COMPACT) == 0 && out.len > 0) {
 			len = out.len;
 			text = buf_detach(&out, NULL);
+			vary = true;
+			z = enc != ENC_IDENTITY ? http_compress(enc, text, len,
+			    false, &zlen) : NULL;
+			if (z != NULL) {
+				free(text);
+				text = z;
+				len = zlen;
+				encoding = enc == ENC_BR ? "br" : "gzip";
+			}
 			resp = MHD_create_response_from_buffer(len, text,
 			    MHD_RESPMEM_MUST_FREE);
 			if (resp == NULL)
@@ -955,6 +991,10 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	}
 	if (ctype != NULL)
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (encoding != NULL)
+		add_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	if (vary)
+		add_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	for (int i = 0; i < w->nheaders; i++) {
 		add_header(resp, w->headers[i].name, w->headers[i].value);
 		if (strcasecmp(w->headers[i].name, "Cache-Control") == 0)
@@ -1046,6 +1086,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	/* Duration in tenths of a millisecond, formatted as integers: one
 	 * line per request, so floating-point formatting would show up. */
 	tenths = (long long)((clock_mono_ms() - st->t0) * 10.0);
+	if (st->req.method != NULL)
+		http_metrics_record(st->req.method, st->route != NULL ?
+		    st->route->pattern : st->is_static ? "(static)" :
+		    "(unmatched)", st->status, (double)tenths / 10000.0);
 	log_info("http %s %s %d %llu %lld.%lldms rid=%s ip=%s uid=%lld%s",
 	    st->req.method != NULL ? st->req.method : "-", st->log_path,
 	    st->status, (unsigned long long)st->bytes, tenths / 10, tenths % 10,
