@@ -175,7 +175,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
 	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
-	    "c.query_code "
+	    "c.query_code, c.bundle_id "
 	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
@@ -229,6 +229,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	r->decision_reason = dup_or_null(s, 36);
 	COPY(r->dept_name, 37);
 	COPY(r->query_code, 38);
+	r->bundle_id = db_col_int(s, 39);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
