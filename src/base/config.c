@@ -29,10 +29,16 @@ static const struct config_key keys[] = {
 	  "前端页面目录" },
 	{ "http.threads", CONFIG_INT, "0", 0, 256,
 	  "工作线程数，0 表示按 CPU 核数自动确定" },
+	{ "login.account_max_failures", CONFIG_INT, "20", 5, 200,
+	  "同一账号（不论来源地址）在计数窗口内允许的登录失败次数，超过后逐次加倍延迟（防分布式猜测）" },
+	{ "login.address_max_failures", CONFIG_INT, "50", 5, 1000,
+	  "同一来源地址（不论账号）在计数窗口内允许的登录失败次数，超过后逐次加倍延迟（防撞库）" },
+	{ "login.delay_seconds", CONFIG_INT, "60", 1, 3600,
+	  "首次限制登录的延迟秒数，此后每次加倍，最长为 login.lock_seconds（等保三级：登录失败处理）" },
 	{ "login.lock_seconds", CONFIG_INT, "900", 60, 86400,
-	  "连续登录失败后锁定的秒数（等保三级：登录失败处理）" },
+	  "登录失败计数窗口及最长延迟秒数（等保三级：登录失败处理）" },
 	{ "login.max_failures", CONFIG_INT, "5", 3, 20,
-	  "锁定前允许的连续登录失败次数（等保三级：登录失败处理）" },
+	  "同一账号从同一来源地址允许的连续登录失败次数，超过后该地址须等待（等保三级：登录失败处理）" },
 	{ "requests.due_workdays", CONFIG_INT, "5", 1, 60,
 	  "审批类申请（人员变动、事项撤回、限制性变更等）应在提交后多少个工作日内处理，逾期标记并提醒审批人（本地规定）" },
 	{ "session.absolute_seconds", CONFIG_INT, "43200", 600, 604800,
@@ -283,4 +289,9 @@ config_defaults(struct config *cfg)
 	cfg->session_absolute_s = (int)config_int("session.absolute_seconds");
 	cfg->login_max_failures = (int)config_int("login.max_failures");
 	cfg->login_lock_s = (int)config_int("login.lock_seconds");
+	cfg->login_account_max_failures =
+	    (int)config_int("login.account_max_failures");
+	cfg->login_address_max_failures =
+	    (int)config_int("login.address_max_failures");
+	cfg->login_delay_s = (int)config_int("login.delay_seconds");
 }
