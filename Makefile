@@ -5,7 +5,7 @@
 
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo \
-	libqrencode xlsxwriter
+	libqrencode xlsxwriter libcurl
 DEPS_STAMP := build/.deps-ok
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -6,11 +6,15 @@
 #include "base/config.h"
 
 struct db;
+struct http_hooks;
 
 struct app {
 	struct config cfg;
 	struct db *db;
 };
 
+/* Fills the transport's hooks (src/app.c) for `onetrip serve`: service
+ * context per request, sessions, readiness. */
+void app_http_hooks(struct app *app, struct http_hooks *h);
 
 #endif

@@ -18,7 +18,7 @@
 static void
 set_cookie(struct http_req *r, struct http_resp *w, const char *token)
 {
-	const struct config *cfg = r->ctx.cfg;
+	const struct config *cfg = ((const struct ctx *)r->ctx)->cfg;
 	bool secure = cfg != NULL && cfg->secure_cookies;
 	char v[160];
 
@@ -53,7 +53,7 @@ post_register(struct http_req *r, struct http_resp *w)
 		k = ACTOR_ENTERPRISE;
 	else
 		k = ACTOR_NONE;
-	if (auth_register(&r->ctx, k, idno, name, mobile, password, &user,
+	if (auth_register(r->ctx, k, idno, name, mobile, password, &user,
 	    NULL, &e) != 0)
 		goto fail;
 	http_json(w, 201, json_pack("{s:o}", "user", user));
@@ -83,7 +83,7 @@ post_login(struct http_req *r, struct http_resp *w)
 		goto fail;
 	}
 	api = client != NULL && strcmp(client, "api") == 0;
-	if (auth_login(&r->ctx, login, password, http_header(r, "User-Agent"),
+	if (auth_login(r->ctx, login, password, http_header(r, "User-Agent"),
 	    &s, &user, &e) != 0)
 		goto fail;
 	if (api) {
@@ -107,7 +107,7 @@ post_logout(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (auth_logout(&r->ctx, r->session_hash, &e) != 0) {
+	if (auth_logout(r->ctx, r->session_hash, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -124,8 +124,8 @@ get_me(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (user_get_me(&r->ctx, &user, &e) != 0 ||
-	    session_csrf(&r->ctx, r->session_hash, csrf, &e) != 0) {
+	if (user_get_me(r->ctx, &user, &e) != 0 ||
+	    session_csrf(r->ctx, r->session_hash, csrf, &e) != 0) {
 		json_decref(user);
 		http_error(w, &e);
 		return;

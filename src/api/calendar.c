@@ -23,7 +23,7 @@ get_calendar(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_query_int(r, "year", 1970, 2999, true,
 	    "参数 year 应为四位年份，如 2026", &year, &e) ||
-	    case_calendar_year(&r->ctx, (int)year, &out, &e) != 0) {
+	    case_calendar_year(r->ctx, (int)year, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -40,7 +40,7 @@ get_deadline(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_query_int(r, "n", 0, DEADLINE_MAX_BUDGET, true,
 	    "参数 n 应为 0 至 1000 的工作日数", &n, &e) ||
-	    case_calendar_deadline(&r->ctx, http_query(r, "date"), (int)n,
+	    case_calendar_deadline(r->ctx, http_query(r, "date"), (int)n,
 	    &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -60,7 +60,7 @@ put_day(struct http_req *r, struct http_resp *w)
 	    !http_body_str(r, "kind", 0, &kind, &e) ||
 	    !http_body_str(r, "name", 0, &name, &e))
 		goto fail;
-	if (case_calendar_set(&r->ctx, http_param(r, "date"), kind, name,
+	if (case_calendar_set(r->ctx, http_param(r, "date"), kind, name,
 	    &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);

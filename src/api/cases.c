@@ -51,7 +51,7 @@ post_apply(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_body_uint(r, "item_id", STRICT, &item, &e))
-		rc = case_apply(&r->ctx, item, json_object_get(r->json, "form"),
+		rc = case_apply(r->ctx, item, json_object_get(r->json, "form"),
 		    json_object_get(r->json, "materials"), &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -66,7 +66,7 @@ post_walkin(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_body_uint(r, "item_id", STRICT, &item, &e))
-		rc = case_register_walkin(&r->ctx, item,
+		rc = case_register_walkin(r->ctx, item,
 		    json_object_get(r->json, "applicant"),
 		    json_object_get(r->json, "form"),
 		    json_object_get(r->json, "materials"), &out, &e);
@@ -83,7 +83,7 @@ get_cases(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
-		rc = case_list_mine(&r->ctx, http_query(r, "cursor"),
+		rc = case_list_mine(r->ctx, http_query(r, "cursor"),
 		    (int)limit, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -98,7 +98,7 @@ get_lookup(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
-		rc = case_lookup(&r->ctx, http_query(r, "no"),
+		rc = case_lookup(r->ctx, http_query(r, "no"),
 		    http_query(r, "idno"), http_query(r, "cursor"),
 		    (int)limit, &out, &e);
 	http_reply(w, rc, 200, out, &e);
@@ -121,7 +121,7 @@ get_inbox(struct http_req *r, struct http_resp *w)
 	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e) &&
 	    http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e)) {
 		q.limit = (int)limit;
-		rc = case_inbox(&r->ctx, &q, &out, &e);
+		rc = case_inbox(r->ctx, &q, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }
@@ -136,7 +136,7 @@ get_case(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (case_id(r, &id, &e))
-		rc = case_get(&r->ctx, id, &out, &e);
+		rc = case_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -150,7 +150,7 @@ get_timeline(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (case_id(r, &id, &e))
-		rc = case_timeline(&r->ctx, id, &out, &e);
+		rc = case_timeline(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -177,7 +177,7 @@ post_accept(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "tracking_no", STRICT, &in.tracking_no, &e) &&
 	    http_body_uint(r, "version", STRICT, &in.version, &e)) {
 		in.missing = json_object_get(r->json, "missing");
-		rc = case_accept(&r->ctx, id, &in, &out, &e);
+		rc = case_accept(r->ctx, id, &in, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }
@@ -195,7 +195,7 @@ post_reject(struct http_req *r, struct http_resp *w)
 	if (case_id(r, &id, &e) &&
 	    http_body_str(r, "reason", STRICT, &reason, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_reject(&r->ctx, id, reason, version, &out, &e);
+		rc = case_reject(r->ctx, id, reason, version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -212,7 +212,7 @@ post_supplement_request(struct http_req *r, struct http_resp *w)
 	if (case_id(r, &id, &e) &&
 	    http_body_str(r, "note", STRICT, &note, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_request_supplement(&r->ctx, id,
+		rc = case_request_supplement(r->ctx, id,
 		    json_object_get(r->json, "items"), note, version, &out,
 		    &e);
 	http_reply(w, rc, 200, out, &e);
@@ -229,7 +229,7 @@ post_supplement(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (case_id(r, &id, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_supplement(&r->ctx, id, json_object_get(r->json,
+		rc = case_supplement(r->ctx, id, json_object_get(r->json,
 		    "materials"), version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -250,7 +250,7 @@ post_action(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "kind", STRICT, &in.kind, &e) &&
 	    http_body_uint(r, "version", STRICT, &in.version, &e)) {
 		in.items = json_object_get(r->json, "items");
-		rc = case_act(&r->ctx, id, http_param(r, "action"), &in, &out,
+		rc = case_act(r->ctx, id, http_param(r, "action"), &in, &out,
 		    &e);
 	}
 	http_reply(w, rc, 200, out, &e);
@@ -270,7 +270,7 @@ post_deliver(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "method", STRICT, &method, &e) &&
 	    http_body_str(r, "tracking_no", STRICT, &tracking, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_deliver(&r->ctx, id, method, tracking, version, &out,
+		rc = case_deliver(r->ctx, id, method, tracking, version, &out,
 		    &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -287,7 +287,7 @@ post_trip(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (case_id(r, &id, &e) &&
 	    http_body_str(r, "purpose", STRICT, &purpose, &e))
-		rc = case_record_trip(&r->ctx, id, purpose, &out, &e);
+		rc = case_record_trip(r->ctx, id, purpose, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
 
@@ -305,7 +305,7 @@ post_special(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "kind", STRICT, &kind, &e) &&
 	    http_body_str(r, "reason", STRICT, &reason, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_special_start(&r->ctx, id, kind, reason, version,
+		rc = case_special_start(r->ctx, id, kind, reason, version,
 		    &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -323,7 +323,7 @@ post_special_end(struct http_req *r, struct http_resp *w)
 	if (case_id(r, &id, &e) &&
 	    http_body_str(r, "result", STRICT, &result, &e) &&
 	    http_body_uint(r, "version", STRICT, &version, &e))
-		rc = case_special_end(&r->ctx, id, result, version, &out, &e);
+		rc = case_special_end(r->ctx, id, result, version, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -340,7 +340,7 @@ post_extension(struct http_req *r, struct http_resp *w)
 	if (case_id(r, &id, &e) &&
 	    http_body_uint(r, "days", STRICT, &days, &e) &&
 	    http_body_str(r, "reason", STRICT, &reason, &e))
-		rc = case_extension_request(&r->ctx, id,
+		rc = case_extension_request(r->ctx, id,
 		    days > 10000 ? 10001 : (int)days, reason, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -358,7 +358,7 @@ extension_decide(struct http_req *r, struct http_resp *w, bool approve)
 	if (http_path_id(r, "id", NULL, "延期申请不存在", &id, &e) &&
 	    (r->json == NULL ||
 	    http_body_str(r, "reason", STRICT, &reason, &e)))
-		rc = case_extension_decide(&r->ctx, id, approve, reason, &out,
+		rc = case_extension_decide(r->ctx, id, approve, reason, &out,
 		    &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -385,7 +385,7 @@ get_checks(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
-		rc = case_check_list(&r->ctx, http_query(r, "status"),
+		rc = case_check_list(r->ctx, http_query(r, "status"),
 		    http_query(r, "cursor"), (int)limit, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -408,7 +408,7 @@ post_check_result(struct http_req *r, struct http_resp *w)
 			err_field(&e, ERR_INVALID, "status", NULL,
 			    "核查结论须为 passed 或 false");
 		else
-			rc = case_check_result(&r->ctx, id,
+			rc = case_check_result(r->ctx, id,
 			    strcmp(status, "passed") == 0, result, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);

@@ -69,7 +69,7 @@ get_indicators(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = reform_indicators(&r->ctx, http_query(r, "formula"), &out, &e);
+	rc = reform_indicators(r->ctx, http_query(r, "formula"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -95,7 +95,7 @@ get_indicator_items(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	rc = reform_indicator_items(&r->ctx, http_query(r, "indicator"), met,
+	rc = reform_indicator_items(r->ctx, http_query(r, "indicator"), met,
 	    dept, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -113,7 +113,7 @@ get_items(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	err_clear(&e);
-	rc = list_filter(r, &f, &e) ? catalog_items_list(&r->ctx, &f, &out, &e)
+	rc = list_filter(r, &f, &e) ? catalog_items_list(r->ctx, &f, &out, &e)
 	    : -(int)e.code;
 	http_reply(w, rc, 200, out, &e);
 }
@@ -133,7 +133,7 @@ post_items(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_body_object(r, &e))
-		rc = catalog_item_create(&r->ctx, json_object_get(r->json,
+		rc = catalog_item_create(r->ctx, json_object_get(r->json,
 		    "elements"), partial_flag(r), &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -148,7 +148,7 @@ get_item(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (item_id(r, &id, &e))
-		rc = catalog_item_get(&r->ctx, id, &out, &e);
+		rc = catalog_item_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -164,7 +164,7 @@ put_draft(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (item_id(r, &id, &e) && http_body_object(r, &e) &&
 	    http_body_str(r, "change_note", 0, &note, &e))
-		rc = catalog_item_draft_put(&r->ctx, id, json_object_get(r->json,
+		rc = catalog_item_draft_put(r->ctx, id, json_object_get(r->json,
 		    "elements"), note, partial_flag(r), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -179,7 +179,7 @@ post_submit(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (item_id(r, &id, &e))
-		rc = catalog_item_submit(&r->ctx, id, &out, &e);
+		rc = catalog_item_submit(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -193,7 +193,7 @@ post_publish(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (item_id(r, &id, &e))
-		rc = catalog_item_publish(&r->ctx, id, &out, &e);
+		rc = catalog_item_publish(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -208,7 +208,7 @@ post_return(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (item_id(r, &id, &e) && http_body_str(r, "reason", 0, &reason, &e))
-		rc = catalog_item_return(&r->ctx, id, reason, &out, &e);
+		rc = catalog_item_return(r->ctx, id, reason, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -222,7 +222,7 @@ get_reviews(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
-		rc = catalog_reviews_list(&r->ctx, http_query(r, "cursor"),
+		rc = catalog_reviews_list(r->ctx, http_query(r, "cursor"),
 		    (int)limit, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -237,7 +237,7 @@ get_versions(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (item_id(r, &id, &e))
-		rc = catalog_item_versions(&r->ctx, id, &out, &e);
+		rc = catalog_item_versions(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -255,7 +255,7 @@ get_version(struct http_req *r, struct http_resp *w)
 			rc = err_set(&e, ERR_NOT_FOUND, "version_not_found",
 			    "版本不存在");
 		else
-			rc = catalog_item_version(&r->ctx, id, (int)no, &out,
+			rc = catalog_item_version(r->ctx, id, (int)no, &out,
 			    &e);
 	}
 	http_reply(w, rc, 200, out, &e);
@@ -276,7 +276,7 @@ get_diff(struct http_req *r, struct http_resp *w)
 			rc = err_field(&e, ERR_INVALID, "to", NULL,
 			    "请用 from 和 to 指定要比较的版本号");
 		else
-			rc = catalog_item_diff(&r->ctx, id, (int)from, (int)to,
+			rc = catalog_item_diff(r->ctx, id, (int)from, (int)to,
 			    &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
@@ -295,7 +295,7 @@ post_withdrawal(struct http_req *r, struct http_resp *w)
 	if (item_id(r, &id, &e) && http_body_object(r, &e) &&
 	    http_body_str(r, "scope", 0, &scope, &e) &&
 	    http_body_str(r, "reason", 0, &reason, &e))
-		rc = catalog_withdrawal_request(&r->ctx, id, scope, reason, &out,
+		rc = catalog_withdrawal_request(r->ctx, id, scope, reason, &out,
 		    &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -308,7 +308,7 @@ get_withdrawals(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = catalog_withdrawals_page(&r->ctx, http_query(r, "status"),
+	rc = catalog_withdrawals_page(r->ctx, http_query(r, "status"),
 	    http_query(r, "cursor"), 0, &out,
 	    &e);
 	http_reply(w, rc, 200, out, &e);
@@ -326,7 +326,7 @@ decide_withdrawal(struct http_req *r, struct http_resp *w, bool approve)
 	err_clear(&e);
 	if (http_path_id(r, "id", NULL, "撤回申请不存在", &id, &e) &&
 	    http_body_str(r, "reason", 0, &reason, &e))
-		rc = catalog_withdrawal_decide(&r->ctx, id, approve, reason,
+		rc = catalog_withdrawal_decide(r->ctx, id, approve, reason,
 		    &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -350,7 +350,7 @@ post_files(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (!actor_has(r->ctx.actor, ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN)) {
+	if (!actor_has(((const struct ctx *)r->ctx)->actor, ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN)) {
 		err_set(&e, ERR_FORBIDDEN, NULL, "无权上传事项文件");
 		goto fail;
 	}
@@ -358,7 +358,7 @@ post_files(struct http_req *r, struct http_resp *w)
 		err_set(&e, ERR_INVALID, "empty_file", "文件内容为空");
 		goto fail;
 	}
-	if (file_store(&r->ctx, r->body, r->body_len, http_query(r, "name"),
+	if (file_store(r->ctx, r->body, r->body_len, http_query(r, "name"),
 	    false, sha, ctype, &e) != 0)
 		goto fail;
 	http_json(w, 201, json_pack("{s:s, s:s, s:I}", "sha256", sha,
@@ -380,7 +380,7 @@ get_export(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	buf_init(&b, 0);
-	if (catalog_export(&r->ctx, fmt, &b, &ctype, &e) != 0) {
+	if (catalog_export(r->ctx, fmt, &b, &ctype, &e) != 0) {
 		buf_release(&b);
 		http_error(w, &e);
 		return;
@@ -400,7 +400,7 @@ post_import(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (catalog_import_csv(&r->ctx, r->body != NULL ? r->body : "",
+	if (catalog_import_csv(r->ctx, r->body != NULL ? r->body : "",
 	    r->body_len, &imported, &rows, &e) != 0) {
 		out = json_pack("{s:{s:s, s:s}, s:o}", "error", "code", e.key,
 		    "message", e.msg, "rows", rows != NULL ? rows : json_array());

@@ -28,7 +28,7 @@ get_case_documents(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (documents_of_case(&r->ctx, http_param_id(r, "id"), &out, &e) != 0) {
+	if (documents_of_case(r->ctx, http_param_id(r, "id"), &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -45,7 +45,7 @@ get_document_pdf(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (document_pdf_open(&r->ctx, id, &fd, &size, name, &e) != 0) {
+	if (document_pdf_open(r->ctx, id, &fd, &size, name, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -66,7 +66,7 @@ get_verify_json(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (document_verify_code(&r->ctx, http_param(r, "code"), &out,
+	if (document_verify_code(r->ctx, http_param(r, "code"), &out,
 	    &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -81,7 +81,7 @@ post_verify(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (document_verify_bytes(&r->ctx, r->body, r->body_len,
+	if (document_verify_bytes(r->ctx, r->body, r->body_len,
 	    http_query(r, "code"), &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -158,7 +158,7 @@ get_verify_page(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	buf_init(&b, (size_t)1 << 20);
 	buf_puts(&b, HTML_HEAD);
-	if (document_verify_code(&r->ctx, http_param(r, "code"), &o, &e) != 0) {
+	if (document_verify_code(r->ctx, http_param(r, "code"), &o, &e) != 0) {
 		status = e.code == ERR_NOT_FOUND ? 404 : http_status_for(e.code);
 		buf_puts(&b, "<p class=\"bad\">验证未通过：");
 		html_text(&b, e.code == ERR_NOT_FOUND ?
@@ -217,7 +217,7 @@ get_my_certificates(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (certificates_mine(&r->ctx, &out, &e) != 0) {
+	if (certificates_mine(r->ctx, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}

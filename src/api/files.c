@@ -23,7 +23,7 @@ post_upload(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (upload_create(&r->ctx, r->body, r->body_len, http_query(r, "name"),
+	if (upload_create(r->ctx, r->body, r->body_len, http_query(r, "name"),
 	    &out, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -40,7 +40,7 @@ get_upload(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (upload_open(&r->ctx, http_param(r, "sha256"), &fd, &size, ctype,
+	if (upload_open(r->ctx, http_param(r, "sha256"), &fd, &size, ctype,
 	    name, &e) != 0) {
 		http_error(w, &e);
 		return;
@@ -68,7 +68,7 @@ get_my_materials(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (materials_mine(&r->ctx, &out, &e) != 0) {
+	if (materials_mine(r->ctx, &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}

@@ -33,7 +33,7 @@ get_items(struct http_req *r, struct http_resp *w)
 		f.type = http_query(r, "type");
 		f.theme = http_query(r, "theme");
 		f.object = http_query(r, "object");
-		rc = catalog_guide_list(&r->ctx, &f, &out, &e);
+		rc = catalog_guide_list(r->ctx, &f, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }
@@ -48,7 +48,7 @@ get_item(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_path_id(r, "id", "item_not_found", "事项不存在", &id, &e))
-		rc = catalog_guide_item(&r->ctx, id, &out, &e);
+		rc = catalog_guide_item(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -60,7 +60,7 @@ get_themes(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = catalog_guide_themes(&r->ctx, &out, &e);
+	rc = catalog_guide_themes(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -72,7 +72,7 @@ get_types(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = catalog_guide_types(&r->ctx, &out, &e);
+	rc = catalog_guide_types(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -91,8 +91,8 @@ get_file(struct http_req *r, struct http_resp *w)
 		err_set(&e, ERR_NOT_FOUND, "file_not_found", "文件不存在");
 		goto fail;
 	}
-	if (catalog_guide_file_check(&r->ctx, id, sha, &e) != 0 ||
-	    file_open(&r->ctx, sha, &fd, &size, ctype, &e) != 0)
+	if (catalog_guide_file_check(r->ctx, id, sha, &e) != 0 ||
+	    file_open(r->ctx, sha, &fd, &size, ctype, &e) != 0)
 		goto fail;
 	w->status = 200;
 	w->fd = fd;

@@ -30,7 +30,7 @@ get_departments(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = hall_departments_list(&r->ctx, &out, &e);
+	rc = hall_departments_list(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -44,7 +44,7 @@ get_department(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e))
-		rc = hall_department_get(&r->ctx, id, &out, &e);
+		rc = hall_department_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -58,7 +58,7 @@ put_department(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e) && http_body_object(r, &e))
-		rc = hall_department_update(&r->ctx, id, r->json, &out, &e);
+		rc = hall_department_update(r->ctx, id, r->json, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -70,7 +70,7 @@ get_windows(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = hall_windows_list(&r->ctx, &out, &e);
+	rc = hall_windows_list(r->ctx, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -83,7 +83,7 @@ post_windows(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_body_object(r, &e))
-		rc = hall_window_create(&r->ctx, r->json, &out, &e);
+		rc = hall_window_create(r->ctx, r->json, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
 
@@ -97,7 +97,7 @@ put_window(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e) && http_body_object(r, &e))
-		rc = hall_window_update(&r->ctx, id, r->json, &out, &e);
+		rc = hall_window_update(r->ctx, id, r->json, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -111,7 +111,7 @@ get_window_items(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e))
-		rc = hall_window_items(&r->ctx, id, &out, &e);
+		rc = hall_window_items(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -125,7 +125,7 @@ put_window_items(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e) && http_body_object(r, &e))
-		rc = hall_window_items_put(&r->ctx, id, json_object_get(r->json,
+		rc = hall_window_items_put(r->ctx, id, json_object_get(r->json,
 		    "item_ids"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -140,7 +140,7 @@ get_window_staff(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (path_id(r, &id, &e))
-		rc = hall_window_staff(&r->ctx, id, &out, &e);
+		rc = hall_window_staff(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -156,7 +156,7 @@ post_assignment(struct http_req *r, struct http_resp *w)
 	if (http_body_object(r, &e) &&
 	    http_body_uint(r, "user_id", 0, &user_id, &e) &&
 	    http_body_uint(r, "window_id", 0, &window_id, &e))
-		rc = hall_staff_assign(&r->ctx, user_id, window_id, &out, &e);
+		rc = hall_staff_assign(r->ctx, user_id, window_id, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
 
@@ -171,7 +171,7 @@ get_history(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (http_query_int(r, "user_id", 1, INT64_MAX, true,
 	    "请用 user_id 指定工作人员", &id, &e))
-		rc = hall_staff_history(&r->ctx, id, &out, &e);
+		rc = hall_staff_history(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -190,7 +190,7 @@ post_change(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "reason", 0, &reason, &e) &&
 	    http_body_uint(r, "user_id", 0, &user_id, &e) &&
 	    http_body_uint(r, "to_window_id", 0, &to, &e))
-		rc = hall_staff_change_request(&r->ctx, kind, user_id, to,
+		rc = hall_staff_change_request(r->ctx, kind, user_id, to,
 		    reason, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
@@ -203,7 +203,7 @@ get_changes(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = hall_staff_changes_page(&r->ctx, http_query(r, "status"),
+	rc = hall_staff_changes_page(r->ctx, http_query(r, "status"),
 	    http_query(r, "cursor"), 0, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
@@ -220,7 +220,7 @@ decide(struct http_req *r, struct http_resp *w, bool approve)
 	err_clear(&e);
 	if (path_id(r, &id, &e) &&
 	    http_body_str(r, "reason", 0, &reason, &e))
-		rc = hall_staff_change_decide(&r->ctx, id, approve, reason, &out,
+		rc = hall_staff_change_decide(r->ctx, id, approve, reason, &out,
 		    &e);
 	http_reply(w, rc, 200, out, &e);
 }

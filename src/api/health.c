@@ -1,9 +1,6 @@
 /* health.c - liveness and readiness probes for load balancers. */
 #include "http/http.h"
 
-#include "app.h"
-#include "store/db.h"
-
 static const char HEALTH_OK[] = "{\"status\":\"ok\"}";
 
 /* Liveness: the process answers. Never touches the database, and costs no
@@ -22,7 +19,7 @@ get_readyz(struct http_req *r, struct http_resp *w)
 {
 	struct err e;
 
-	if (r->app->db != NULL && db_ping(r->app->db)) {
+	if (http_ready(r)) {
 		http_json(w, 200, json_pack("{s:s}", "status", "ready"));
 		return;
 	}

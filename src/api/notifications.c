@@ -26,7 +26,7 @@ get_notifications(struct http_req *r, struct http_resp *w)
 	if (!http_query_int(r, "limit", 1, LIMIT_PAGE_MAX, false, msg, &limit,
 	    &e))
 		goto fail;
-	if (notify_list(&r->ctx, http_query(r, "cursor"), (int)limit, &out,
+	if (notify_list(r->ctx, http_query(r, "cursor"), (int)limit, &out,
 	    &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
@@ -41,7 +41,7 @@ post_read(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (notify_mark_read(&r->ctx, http_param_id(r, "id"), &e) != 0) {
+	if (notify_mark_read(r->ctx, http_param_id(r, "id"), &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -56,7 +56,7 @@ post_read_all(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = notify_mark_all_read(&r->ctx, &n, &e);
+	rc = notify_mark_all_read(r->ctx, &n, &e);
 	http_reply(w, rc, 200, rc == 0 ? json_pack("{s:I, s:i}", "marked",
 	    (json_int_t)n, "unread", 0) : NULL, &e);
 }

@@ -36,7 +36,7 @@ get_requests(struct http_req *r, struct http_resp *w)
 		q.dept_id = dept;
 		q.overdue = overdue != 0;
 		q.limit = (int)limit;
-		rc = requests_list(&r->ctx, &q, &out, &e);
+		rc = requests_list(r->ctx, &q, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }
@@ -61,7 +61,7 @@ get_request(struct http_req *r, struct http_resp *w)
 
 	err_clear(&e);
 	if (http_path_id(r, "id", "request_not_found", "申请不存在", &id, &e))
-		rc = requests_get(&r->ctx, id, &out, &e);
+		rc = requests_get(r->ctx, id, &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -77,10 +77,10 @@ decide(struct http_req *r, struct http_resp *w, int how)
 	err_clear(&e);
 	if (http_path_id(r, "id", "request_not_found", "申请不存在", &id, &e) &&
 	    http_body_str(r, "reason", 0, &reason, &e)) {
-		rc = how == 2 ? requests_cancel(&r->ctx, id, reason, &e) :
-		    requests_decide(&r->ctx, id, NULL, how == 1, reason, &e);
+		rc = how == 2 ? requests_cancel(r->ctx, id, reason, &e) :
+		    requests_decide(r->ctx, id, NULL, how == 1, reason, &e);
 		if (rc == 0)
-			rc = requests_get(&r->ctx, id, &out, &e);
+			rc = requests_get(r->ctx, id, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }

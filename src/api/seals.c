@@ -14,7 +14,7 @@ get_seal(struct http_req *r, struct http_resp *w)
 	struct err e;
 
 	err_clear(&e);
-	if (seal_get(&r->ctx, http_param_id(r, "id"), &out, &e) != 0) {
+	if (seal_get(r->ctx, http_param_id(r, "id"), &out, &e) != 0) {
 		http_error(w, &e);
 		return;
 	}
@@ -31,7 +31,7 @@ get_ledger(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (!http_query_uint(r, "before", INT64_MAX, &before, &e) ||
 	    !http_query_uint(r, "limit", INT64_MAX, &limit, &e) ||
-	    seal_ledger(&r->ctx, http_param_id(r, "id"), before,
+	    seal_ledger(r->ctx, http_param_id(r, "id"), before,
 	    (int)(limit > 1000 ? 1000 : limit), &out, &e) != 0) {
 		http_error(w, &e);
 		return;

@@ -53,7 +53,7 @@ get_users(struct http_req *r, struct http_resp *w)
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	f.limit = (int)limit;
-	if (user_list(&r->ctx, &f, &out, &e) != 0)
+	if (user_list(r->ctx, &f, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -95,11 +95,11 @@ post_users(struct http_req *r, struct http_resp *w)
 		}
 		mask |= bit;
 	}
-	if (user_add_staff(&r->ctx, login, name, mobile, mask, dept_id,
+	if (user_add_staff(r->ctx, login, name, mobile, mask, dept_id,
 	    window_id, password, &e) != 0)
 		goto fail;
-	if (user_id_by_login(&r->ctx, login, &id, &e) != 0 ||
-	    user_json_by_id(&r->ctx, id, false, &user, &e) != 0)
+	if (user_id_by_login(r->ctx, login, &id, &e) != 0 ||
+	    user_json_by_id(r->ctx, id, false, &user, &e) != 0)
 		goto fail;
 	http_json(w, 201, json_pack("{s:o}", "user", user));
 	return;

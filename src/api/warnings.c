@@ -32,7 +32,7 @@ get_warnings(struct http_req *r, struct http_resp *w)
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	f.limit = (int)limit;
-	if (warnings_list(&r->ctx, &f, &out, &e) != 0)
+	if (warnings_list(r->ctx, &f, &out, &e) != 0)
 		goto fail;
 	http_json(w, 200, out);
 	return;
@@ -55,7 +55,7 @@ post_explanation(struct http_req *r, struct http_resp *w)
 	    !http_body_str(r, "measures", 0, &measures, &e) ||
 	    !http_body_str(r, "new_date", 0, &new_date, &e))
 		goto fail;
-	if (overdue_explain(&r->ctx, id, reason, measures, new_date, &out,
+	if (overdue_explain(r->ctx, id, reason, measures, new_date, &out,
 	    &e) != 0)
 		goto fail;
 	http_json(w, 201, out);

@@ -34,7 +34,7 @@ get_extensions(struct http_req *r, struct http_resp *w)
 	    http_query_uint(r, "dept_id", INT64_MAX, &f.dept_id, &e) &&
 	    http_query_uint(r, "case_id", INT64_MAX, &f.case_id, &e)) {
 		f.limit = (int)limit;
-		rc = extension_list(&r->ctx, &f, &out, &e);
+		rc = extension_list(r->ctx, &f, &out, &e);
 	}
 	http_reply(w, rc, 200, out, &e);
 }

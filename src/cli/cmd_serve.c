@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "base/clock.h"
@@ -20,6 +21,11 @@
 #include "jobs/jobs.h"
 #include "demo/demo.h"
 #include "store/db.h"
+
+/* Default worker threads per core (SQLite, PostgreSQL) and at most. */
+#define SERVE_THREADS_PER_CPU_SQLITE 8
+#define SERVE_THREADS_PER_CPU_PG 2
+#define SERVE_THREADS_MAX 64
 
 static void
 serve_usage(FILE *f)
@@ -96,6 +102,8 @@ cmd_serve(int argc, char **argv)
 	const char *public_url = NULL, *now = NULL;
 	char public_buf[300], host[256];
 	struct server_opts so;
+	struct http_hooks hooks;
+	long ncpu;
 	struct server *srv = NULL;
 	struct app app;
 	struct stat st;
@@ -185,12 +193,27 @@ cmd_serve(int argc, char **argv)
 	if (public_url != NULL)
 		app.cfg.public_url = public_url;
 
+	if (threads == 0) {
+		/* Handlers wait on the database. On SQLite more threads
+		 * than cores keep the cores busy while others wait for the
+		 * writer, and more waiting transactions share a commit; on
+		 * PostgreSQL each thread is a server process on the same
+		 * cores, and more of them queue on the same row locks
+		 * (bench/README.md §3). */
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = (ncpu > 0 ? (unsigned)ncpu : 1) *
+		    (db_kind(app.db) == DB_SQLITE ?
+		    SERVE_THREADS_PER_CPU_SQLITE : SERVE_THREADS_PER_CPU_PG);
+		if (threads > SERVE_THREADS_MAX)
+			threads = SERVE_THREADS_MAX;
+	}
 	memset(&so, 0, sizeof(so));
 	so.listen = listen;
 	so.static_dir = app.cfg.static_dir;
 	so.threads = threads;
+	app_http_hooks(&app, &hooks);
 	err_clear(&e);
-	if (server_start(&srv, &app, &so, &e) != 0) {
+	if (server_start(&srv, &hooks, &so, &e) != 0) {
 		fprintf(stderr, "onetrip serve: 无法在 %s 启动服务: %s\n", listen,
 		    e.msg);
 		cli_close_app(&app);

@@ -9,6 +9,8 @@
 #include "service/case/case.h"
 #include "service/catalog/catalog.h"
 #include "service/hall/hall.h"
+#include "service/rating/rating.h"
+#include "service/supervise/supervise.h"
 
 #ifndef ONETRIP_VERSION
 #define ONETRIP_VERSION "dev"
@@ -34,6 +36,7 @@ static const struct command {
 	{ "config", cmd_config, "列出全部配置项：config show [--markdown]" },
 	{ "routes", cmd_routes, "列出全部 HTTP 接口及其访问规则" },
 	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
+	{ "outbox", cmd_outbox, "发件箱（短信、好差评上报）：outbox status | outbox resend ID" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },
 };
@@ -140,6 +143,8 @@ main(int argc, char **argv)
 	hall_requests_register();
 	catalog_requests_register();
 	case_requests_register();
+	rating_requests_register();
+	supervise_requests_register();
 	rc = take_config_args(&argc, argv);
 	if (rc != CLI_OK)
 		return rc;

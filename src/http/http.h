@@ -15,10 +15,9 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "service/platform/platform.h"
 
-struct app;
 struct MHD_Connection;
+struct http_hooks;
 
 #define HTTP_MAX_PATH_PARAMS 6
 
@@ -33,12 +32,13 @@ struct http_req {
 	int nparams;
 	char request_id[24];
 	char client_ip[48];
-	struct actor actor;       /* kind ACTOR_NONE when anonymous */
 	bool via_cookie;          /* authenticated by cookie (CSRF applies) */
 	char session_hash[65];    /* hex SHA-256 of the session token, or "" */
 	struct arena arena;       /* freed after the response is sent */
-	struct app *app;
-	struct ctx ctx;           /* ready-made service context for this request */
+	/* The service layer's context for this request (struct ctx, made by
+	 * http_hooks.ctx_new); the transport never looks inside. */
+	void *ctx;
+	const struct http_hooks *hooks;
 	struct MHD_Connection *conn;
 };
 
@@ -151,14 +151,47 @@ struct route {
  * lists the tables. */
 extern const struct route *const api_route_tables[];
 
+/* What the transport knows of a caller once a session token is resolved:
+ * enough for the route's access rule, CSRF and the access log. */
+struct http_identity {
+	bool authenticated;
+	unsigned roles;           /* role bits tested against route.access */
+	int64_t user_id;          /* for the access log */
+	char token_hash[65];      /* hex SHA-256 of the token */
+	char csrf[65];            /* CSRF token bound to the session */
+};
+
+/* The interface the service layer fills in (src/app.c): the transport
+ * includes no service or store header. Every function gets cls. */
+struct http_hooks {
+	void *cls;
+	const char *session_cookie;   /* cookie holding the session token */
+	const char *csrf_header;      /* header echoing the CSRF token */
+	/* The per-request context, allocated in r->arena, anonymous. */
+	void *(*ctx_new)(void *cls, struct http_req *r);
+	/* Resolves a token: 0 and id filled (and the context now acts for
+	 * that account), -ERR_UNAUTHENTICATED when unknown or expired, or
+	 * another error to answer. */
+	int (*resolve)(void *cls, void *ctx, const char *token,
+	    struct http_identity *id, struct err *e);
+	/* Makes the context anonymous again (a cookie without its CSRF
+	 * token on a public write). */
+	void (*anonymous)(void *cls, void *ctx);
+	/* Readiness: the database answers. */
+	bool (*ready)(void *cls);
+};
+
+/* True when the service layer says it is ready (GET /readyz). */
+bool http_ready(const struct http_req *r);
+
 /* Server lifecycle (http/server.c). */
 struct server;
 struct server_opts {
 	const char *listen;       /* "127.0.0.1:8080" */
 	const char *static_dir;   /* built web front-end, or NULL */
-	unsigned threads;         /* 0: one per core */
+	unsigned threads;         /* worker threads, at least 1 */
 };
-int server_start(struct server **out, struct app *app,
+int server_start(struct server **out, const struct http_hooks *hooks,
     const struct server_opts *o, struct err *e);
 /* Stops accepting, lets in-flight requests finish, frees everything. */
 void server_stop(struct server *s);

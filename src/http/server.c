@@ -33,14 +33,11 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "app.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/utf8.h"
-#include "service/account/account.h"
-#include "store/db.h"
 
 /* Room for the request line and headers in MHD's per-connection pool: the
  * largest request we accept plus MHD's own bookkeeping and the response
@@ -50,10 +47,6 @@
     12288)
 
 #define STOP_WAIT_MS 10000
-/* Default worker threads per core (SQLite, PostgreSQL) and at most. */
-#define SERVE_THREADS_PER_CPU_SQLITE 8
-#define SERVE_THREADS_PER_CPU_PG 2
-#define SERVE_THREADS_MAX 64
 /* Body bytes read and dropped after a chunked body passed its limit. */
 #define DISCARD_LIMIT ((size_t)8 << 20)
 
@@ -63,7 +56,7 @@ static const char CSP[] = "default-src 'self'; img-src 'self' data:; "
 
 struct server {
 	struct MHD_Daemon *daemon;
-	struct app *app;
+	struct http_hooks hooks;
 	char *static_root;         /* resolved static_dir, or NULL */
 	atomic_int inflight;       /* requests between URI callback and completion */
 	atomic_bool stopping;
@@ -77,7 +70,7 @@ struct reqstate {
 	const struct route *route;
 	struct err err;            /* pending error when failed */
 	struct buf body;
-	struct session_info sess;
+	struct http_identity id;
 	double t0;
 	size_t uri_len;
 	const char *log_path;      /* sanitised raw path for the access log */
@@ -278,7 +271,7 @@ session_token(struct reqstate *st, bool *via_cookie)
 			h++;
 		return *h != '\0' ? h : NULL;
 	}
-	h = http_cookie(&st->req, SESSION_COOKIE);
+	h = http_cookie(&st->req, st->srv->hooks.session_cookie);
 	if (h != NULL && *h != '\0') {
 		*via_cookie = true;
 		return h;
@@ -286,17 +279,11 @@ session_token(struct reqstate *st, bool *via_cookie)
 	return NULL;
 }
 
-static void
-fill_ctx(struct reqstate *st)
+bool
+http_ready(const struct http_req *r)
 {
-	struct http_req *r = &st->req;
-
-	r->ctx.db = st->srv->app->db;
-	r->ctx.cfg = &st->srv->app->cfg;
-	r->ctx.actor = &r->actor;
-	r->ctx.client_ip = r->client_ip;
-	r->ctx.request_id = r->request_id;
-	r->ctx.arena = &r->arena;
+	return r->hooks != NULL && r->hooks->ready != NULL &&
+	    r->hooks->ready(r->hooks->cls);
 }
 
 /* 413 naming the route's own limit, so that an applicant uploading a 30 MB
@@ -330,11 +317,11 @@ authorise(struct reqstate *st)
 	token = session_token(st, &via_cookie);
 	if (token != NULL) {
 		err_clear(&e);
-		rc = session_resolve(&r->ctx, token, &st->sess, &e);
-		if (rc == 0) {
-			r->actor = st->sess.actor;
+		rc = st->srv->hooks.resolve(st->srv->hooks.cls, r->ctx, token,
+		    &st->id, &e);
+		if (rc == 0 && st->id.authenticated) {
 			r->via_cookie = via_cookie;
-			memcpy(r->session_hash, st->sess.token_hash,
+			memcpy(r->session_hash, st->id.token_hash,
 			    sizeof(r->session_hash));
 			r->session_hash[sizeof(r->session_hash) - 1] = '\0';
 		} else if (rc == -ERR_UNAUTHENTICATED) {
@@ -347,7 +334,7 @@ authorise(struct reqstate *st)
 		}
 	}
 	if (access != ACCESS_PUBLIC) {
-		if (r->actor.kind == ACTOR_NONE) {
+		if (!st->id.authenticated) {
 			if (st->token_rejected)
 				fail(st, ERR_UNAUTHENTICATED, "session_expired",
 				    "登录已失效，请重新登录");
@@ -356,21 +343,23 @@ authorise(struct reqstate *st)
 			return;
 		}
 		mask = access & ~ACCESS_LOGIN;
-		if (mask != 0 && !actor_has(&r->actor, mask)) {
+		if (mask != 0 && (st->id.roles & mask) == 0) {
 			fail(st, ERR_FORBIDDEN, NULL, "无权执行此操作");
 			return;
 		}
 	}
 	if (r->via_cookie && !is_safe_method(r->method)) {
-		csrf = http_header(r, SESSION_CSRF_HEADER);
-		if (csrf == NULL || st->sess.csrf[0] == '\0' ||
-		    strlen(csrf) != strlen(st->sess.csrf) ||
-		    sodium_memcmp(csrf, st->sess.csrf, strlen(csrf)) != 0) {
+		csrf = http_header(r, st->srv->hooks.csrf_header);
+		if (csrf == NULL || st->id.csrf[0] == '\0' ||
+		    strlen(csrf) != strlen(st->id.csrf) ||
+		    sodium_memcmp(csrf, st->id.csrf, strlen(csrf)) != 0) {
 			/* On a public write (login, register) a leftover cookie
 			 * must not get in the way: the request simply runs as
 			 * anonymous, so the cookie lends it no authority. */
 			if (access == ACCESS_PUBLIC) {
-				memset(&r->actor, 0, sizeof(r->actor));
+				st->srv->hooks.anonymous(st->srv->hooks.cls,
+				    r->ctx);
+				memset(&st->id, 0, sizeof(st->id));
 				r->via_cookie = false;
 				r->session_hash[0] = '\0';
 				return;
@@ -398,12 +387,11 @@ begin(struct reqstate *st, struct MHD_Connection *conn, const char *method)
 	char *end;
 
 	r->conn = conn;
-	r->app = srv->app;
+	r->hooks = &srv->hooks;
 	r->method = method;
-	r->actor.kind = ACTOR_NONE;
 	make_request_id(r->request_id);
 	client_address(conn, r->client_ip);
-	fill_ctx(st);
+	r->ctx = srv->hooks.ctx_new(srv->hooks.cls, r);
 
 	if (st->uri_len > LIMIT_URI_BYTES) {
 		fail(st, ERR_URI_TOO_LONG, NULL, "请求地址过长");
@@ -709,7 +697,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	    st->status, (unsigned long long)st->bytes, tenths / 10, tenths % 10,
 	    st->req.request_id[0] != '\0' ? st->req.request_id : "-",
 	    st->req.client_ip[0] != '\0' ? st->req.client_ip : "-",
-	    (long long)st->req.actor.user_id,
+	    (long long)st->id.user_id,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	if (st->req.json != NULL)
 		json_decref(st->req.json);
@@ -793,17 +781,16 @@ bad:
 }
 
 int
-server_start(struct server **out, struct app *app,
+server_start(struct server **out, const struct http_hooks *hooks,
     const struct server_opts *o, struct err *e)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct server *srv;
 	const union MHD_DaemonInfo *di;
-	unsigned threads = o->threads;
+	unsigned threads = o->threads > 0 ? o->threads : 1;
 	unsigned flags;
 	char resolved[PATH_MAX];
-	long ncpu;
 	int rc;
 
 	*out = NULL;
@@ -816,24 +803,10 @@ server_start(struct server **out, struct app *app,
 	json_object_seed(0);
 	/* Peers that close early must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
-	if (threads == 0) {
-		/* Handlers wait on the database. On SQLite more threads
-		 * than cores keep the cores busy while others wait for the
-		 * writer, and more waiting transactions share a commit; on
-		 * PostgreSQL each thread is a server process on the same
-		 * cores, and more of them queue on the same row locks
-		 * (bench/README.md §3). */
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = (ncpu > 0 ? (unsigned)ncpu : 1) *
-		    (db_kind(app->db) == DB_SQLITE ?
-		    SERVE_THREADS_PER_CPU_SQLITE : SERVE_THREADS_PER_CPU_PG);
-		if (threads > SERVE_THREADS_MAX)
-			threads = SERVE_THREADS_MAX;
-	}
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		return err_internal(e, "out of memory");
-	srv->app = app;
+	srv->hooks = *hooks;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->stopping, false);
 	if (o->static_dir != NULL && *o->static_dir != '\0') {

@@ -23,6 +23,7 @@ static const struct job *const all_jobs[] = {
 	&job_deadline_sweeper,
 	&job_document_renderer,
 	&job_outbox,
+	&job_rating_sweeper,
 };
 #define N_JOBS (sizeof(all_jobs) / sizeof(all_jobs[0]))
 

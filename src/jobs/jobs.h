@@ -32,5 +32,6 @@ int jobs_run_once(struct app *app, struct err *e);
 extern const struct job job_deadline_sweeper;  /* jobs/sweeper.c */
 extern const struct job job_document_renderer; /* jobs/renderer.c */
 extern const struct job job_outbox;            /* jobs/outbox.c */
+extern const struct job job_rating_sweeper;    /* jobs/rating.c */
 
 #endif

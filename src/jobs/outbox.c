@@ -1,111 +1,90 @@
-/* outbox.c - job_outbox: delivers queued messages (SMS).
+/* outbox.c - job_outbox: delivers the outbox (service/platform/outbox.c).
  *
- * There is no SMS gateway yet: a message is delivered by appending one JSON
- * line to <var>/sms-outbox.log. Delivery is at least once: a batch is
- * claimed (attempts + 1, next attempt pushed past a lease) in one
- * transaction, written outside it, then marked delivered; a crash in
- * between redelivers after the lease. A failed write is retried with
- * exponential back-off (30 s doubling, at most 6 h) and its error kept. */
+ * SMS: there is no SMS gateway yet; a message is delivered by appending one
+ * JSON line to <var>/sms-outbox.log.
+ * Uploads (好差评 records for the provincial system): an HTTP POST of the
+ * JSON payload to the setting rating.upload_url with libcurl, the header
+ * Idempotency-Key and a time-out of outbox.timeout_seconds; any 2xx answer
+ * is delivery. Without a URL the record is appended to
+ * <var>/rating-upload.log instead.
+ *
+ * The job only calls service functions: outbox_claim() leases a batch,
+ * each message is delivered outside any transaction, outbox_mark() records
+ * the outcome (retry with growing back-off, dead letter after
+ * outbox.max_attempts). A crash between delivery and mark redelivers the
+ * same key after the lease. */
 #include "jobs/jobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "app.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/log.h"
-#include "store/db.h"
 
-#define OUTBOX_BATCH 100
-#define OUTBOX_LEASE_S 120
-#define OUTBOX_BACKOFF_S 30
-#define OUTBOX_BACKOFF_MAX_S (6 * 3600)
-#define OUTBOX_LOCK INT64_C(0x6f6e657472690223)
+#define OUTBOX_BATCH 20
+#define OUTBOX_ERR_MAX 512
 
-struct msg {
-	int64_t id;
-	int attempts;
-	char *recipient;
-	char *payload;
-};
-
-struct claim_tx {
-	struct msg *m;
-	size_t n;
-	int64_t now;
-};
-
-static void
-msgs_free(struct msg *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].recipient);
-		free(m[i].payload);
-	}
-}
-
+/* Appends text and a newline to path with one write, then syncs. */
 static int
-claim_fn(struct db *db, void *arg, struct err *e)
+append_line(const char *path, char *text, char *err, size_t errlen)
 {
-	struct claim_tx *t = arg;
-	struct db_stmt *s;
-	int rc;
+	size_t len, off = 0;
+	int fd;
 
-	msgs_free(t->m, t->n); /* a retried transaction starts over */
-	t->n = 0;
-	rc = db_tx_lock(db, OUTBOX_LOCK, e);
-	if (rc != 0)
-		return rc;
-	s = db_query(db, e, "SELECT id, attempts, recipient, payload FROM outbox "
-	    "WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY "
-	    "next_attempt_at, id LIMIT ?", "iI", t->now, OUTBOX_BATCH);
-	if (s == NULL)
-		return e->code != ERR_NONE ? -(int)e->code : -ERR_INTERNAL;
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		struct msg *m = &t->m[t->n];
-
-		m->id = db_col_int(s, 0);
-		m->attempts = (int)db_col_int(s, 1) + 1;
-		m->recipient = strdup(db_col_text(s, 2));
-		m->payload = strdup(db_col_text(s, 3));
-		t->n++;
-		if (m->recipient == NULL || m->payload == NULL) {
-			db_finish(s);
-			return err_internal(e, "outbox: out of memory");
-		}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		return -1;
 	}
-	db_finish(s);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < t->n; i++) {
-		rc = db_exec(db, e, "UPDATE outbox SET attempts = ?, "
-		    "next_attempt_at = ? WHERE id = ?", "Iii", t->m[i].attempts,
-		    t->now + OUTBOX_LEASE_S, t->m[i].id);
-		if (rc != 0)
-			return rc;
+	/* The terminating NUL becomes the newline: one write per line. */
+	len = strlen(text);
+	text[len++] = '\n';
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, errlen, "write %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		snprintf(err, errlen, "sync %s: %s", path, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
-/* Appends one line for m to the log; 0 or -1 with errno's text in err. */
 static int
-write_line(const char *path, const struct msg *m, int64_t now, char *err,
+deliver_sms(const char *var, const struct outbox_msg *m, char *err,
     size_t errlen)
 {
 	json_t *payload, *line;
 	const char *body = NULL;
-	char *text = NULL;
-	char at[11];
-	size_t len, off = 0;
-	int fd, rc = -1;
+	char *text = NULL, path[4096], at[11];
+	int64_t now = clock_now();
+	int rc;
 
+	if ((size_t)snprintf(path, sizeof(path), "%s/sms-outbox.log", var) >=
+	    sizeof(path)) {
+		snprintf(err, errlen, "var path too long");
+		return -1;
+	}
 	payload = json_loads(m->payload, 0, NULL);
 	clock_date(now, at);
 	if (payload != NULL)
@@ -121,109 +100,148 @@ write_line(const char *path, const struct msg *m, int64_t now, char *err,
 		snprintf(err, errlen, "cannot encode message");
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "open sms-outbox.log: %s", strerror(errno));
-		goto out;
-	}
-	/* The terminating NUL becomes the newline: one write per line. */
-	len = strlen(text);
-	text[len++] = '\n';
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "write sms-outbox.log: %s",
-			    strerror(errno));
-			close(fd);
-			goto out;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		snprintf(err, errlen, "sync sms-outbox.log: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = append_line(path, text, err, errlen);
 	free(text);
 	return rc;
 }
 
-static int64_t
-backoff(int attempts)
-{
-	int64_t d = OUTBOX_BACKOFF_S;
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
-	for (int i = 1; i < attempts && d < OUTBOX_BACKOFF_MAX_S; i++)
-		d *= 2;
-	return d < OUTBOX_BACKOFF_MAX_S ? d : OUTBOX_BACKOFF_MAX_S;
+static void
+curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-struct mark_tx {
-	const struct msg *m;
-	const char *error; /* NULL: delivered */
-	int64_t now;
-};
+/* The answer's body is not needed: count and drop it. */
+static size_t
+drop_body(char *ptr, size_t size, size_t n, void *arg)
+{
+	(void)ptr;
+	(void)arg;
+	return size * n;
+}
 
 static int
-mark_fn(struct db *db, void *arg, struct err *e)
+post_json(const char *url, const struct outbox_msg *m, char *err,
+    size_t errlen)
 {
-	struct mark_tx *t = arg;
+	char ebuf[CURL_ERROR_SIZE], keyh[300];
+	struct curl_slist *h = NULL;
+	long status = 0, timeout;
+	CURLcode cc;
+	CURL *curl;
+	int rc = -1;
 
-	if (t->error == NULL)
-		return db_exec(db, e, "UPDATE outbox SET delivered_at = ?, "
-		    "last_error = NULL WHERE id = ?", "ii", t->now, t->m->id);
-	return db_exec(db, e, "UPDATE outbox SET last_error = ?, "
-	    "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL", "sii",
-	    t->error, t->now + backoff(t->m->attempts), t->m->id);
+	pthread_once(&curl_once, curl_init_once);
+	curl = curl_easy_init();
+	if (curl == NULL) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		return -1;
+	}
+	snprintf(keyh, sizeof(keyh), "Idempotency-Key: %s", m->idem_key);
+	h = curl_slist_append(h, "Content-Type: application/json; "
+	    "charset=utf-8");
+	h = curl_slist_append(h, keyh);
+	timeout = (long)config_int("outbox.timeout_seconds");
+	ebuf[0] = '\0';
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, m->payload);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(m->payload));
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, drop_body);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "onetrip-outbox");
+	cc = curl_easy_perform(curl);
+	if (cc != CURLE_OK) {
+		snprintf(err, errlen, "%s", ebuf[0] != '\0' ? ebuf :
+		    curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299) {
+		snprintf(err, errlen, "HTTP %ld", status);
+		goto out;
+	}
+	rc = 0;
+out:
+	curl_slist_free_all(h);
+	curl_easy_cleanup(curl);
+	return rc;
+}
+
+static int
+deliver_upload(const char *var, const struct outbox_msg *m, char *err,
+    size_t errlen)
+{
+	const char *url = config_str("rating.upload_url");
+	char path[4096], *text;
+	int rc;
+
+	if (url != NULL && url[0] != '\0')
+		return post_json(url, m, err, errlen);
+	if ((size_t)snprintf(path, sizeof(path), "%s/rating-upload.log", var)
+	    >= sizeof(path)) {
+		snprintf(err, errlen, "var path too long");
+		return -1;
+	}
+	text = malloc(strlen(m->payload) + 2);
+	if (text == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	strcpy(text, m->payload);
+	rc = append_line(path, text, err, errlen);
+	free(text);
+	return rc;
 }
 
 static int
 outbox_run(struct ctx *c, struct err *e)
 {
-	struct msg m[OUTBOX_BATCH];
-	struct claim_tx t;
-	char path[4096], why[512];
+	struct outbox_msg m[OUTBOX_BATCH];
+	char why[OUTBOX_ERR_MAX];
 	const char *var;
-	int rc, failed = 0;
+	size_t n = 0;
+	int rc, failed = 0, lease;
 
 	var = c->cfg != NULL && c->cfg->var_dir != NULL ? c->cfg->var_dir :
 	    "var";
-	if ((size_t)snprintf(path, sizeof(path), "%s/sms-outbox.log", var) >=
-	    sizeof(path))
-		return err_internal(e, "outbox: var path too long");
-	memset(m, 0, sizeof(m));
-	t.m = m;
-	t.n = 0;
-	t.now = clock_now();
-	rc = db_tx(c->db, claim_fn, &t, e);
-	if (rc != 0) {
-		msgs_free(m, t.n);
+	/* Long enough for the whole batch to time out once. */
+	lease = (int)config_int("outbox.timeout_seconds") * OUTBOX_BATCH + 60;
+	rc = outbox_claim(c, NULL, lease, m, OUTBOX_BATCH, &n, e);
+	if (rc != 0)
 		return rc;
-	}
-	for (size_t i = 0; i < t.n; i++) {
-		struct mark_tx mt = { &m[i], NULL, clock_now() };
+	for (size_t i = 0; i < n; i++) {
 		struct err me;
+		bool dead = false;
+		int d;
 
-		if (write_line(path, &m[i], mt.now, why, sizeof(why)) != 0) {
-			mt.error = why;
-			failed++;
-			log_warn("outbox: message %" PRId64 " not delivered "
-			    "(attempt %d): %s", m[i].id, m[i].attempts, why);
-		}
+		why[0] = '\0';
+		if (strcmp(m[i].kind, "upload") == 0)
+			d = deliver_upload(var, &m[i], why, sizeof(why));
+		else
+			d = deliver_sms(var, &m[i], why, sizeof(why));
 		err_clear(&me);
-		if (db_tx(c->db, mark_fn, &mt, &me) != 0)
+		if (outbox_mark(c, &m[i], d == 0 ? NULL : why, &dead, &me) != 0)
 			log_warn("outbox: message %" PRId64 " not marked: %s",
 			    m[i].id, me.msg);
+		if (d != 0) {
+			failed++;
+			log_warn("outbox: %s %" PRId64 " not delivered (attempt "
+			    "%d)%s: %s", m[i].kind, m[i].id, m[i].attempts,
+			    dead ? ", dead letter" : "", why);
+		}
 	}
-	msgs_free(m, t.n);
+	outbox_msgs_free(m, n);
 	if (failed > 0)
 		return err_set(e, ERR_BUSY, "outbox_failed",
-		    "%d 条短信发送失败，将稍后重试", failed);
+		    "%d 条消息发送失败，将稍后重试", failed);
 	return 0;
 }
 
-const struct job job_outbox = { "outbox", 5000, outbox_run };
+const struct job job_outbox = { "outbox", 2000, outbox_run };

@@ -1,13 +1,15 @@
 /* sweeper.c - job_deadline_sweeper: runs the deadline watch of open cases
  * (case_sweep() in service/case/sweep.c) and flags requests of the request
- * queue past their due date (requests_sweep_overdue()), and reports what it
- * did. */
+ * queue past their due date (requests_sweep_overdue()), runs the
+ * supervision pass (supervise_sweep(): ticket escalation, stalled cases,
+ * overdue notices), and reports what it did. */
 #include "jobs/jobs.h"
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "service/case/case.h"
 #include "service/platform/platform.h"
+#include "service/supervise/supervise.h"
 
 static int
 sweeper_run(struct ctx *c, struct err *e)
@@ -20,6 +22,11 @@ sweeper_run(struct ctx *c, struct err *e)
 		/* Requests past their due date, flagged like warnings. */
 		clock_date(clock_now(), today);
 		rc = requests_sweep_overdue(c, today, &flagged, e);
+		acted += flagged;
+	}
+	if (rc == 0) {
+		/* Tickets past their date escalate; stalled cases get one. */
+		rc = supervise_sweep(c, &flagged, e);
 		acted += flagged;
 	}
 	if (rc != 0)

@@ -10,6 +10,7 @@
 #include "base/limits.h"
 #include "base/utf8.h"
 #include "http/http_internal.h"
+#include "service/platform/platform.h"
 
 static void
 noop(struct http_req *r, struct http_resp *w)

@@ -307,4 +307,65 @@ int notify_mark_read(struct ctx *c, int64_t id, struct err *e);
 int notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e);
 
 
+/* outbox.h - messages to other systems (service/platform/outbox.c).
+ *
+ * One table, outbox, holds what must leave the system: SMS (kind "sms",
+ * written by notify_sms) and uploads to the provincial 好差评 system (kind
+ * "upload", written by the rating domain). A message is written in the
+ * transaction of the change that causes it. jobs/outbox.c delivers: it
+ * claims a batch (attempts + 1, next attempt pushed past a lease) in one
+ * transaction, delivers outside it and marks each message: delivered, or
+ * failed with its error and a growing back-off (outbox.backoff_seconds
+ * doubling, at most 6 h), or dead (dead letter) after outbox.max_attempts
+ * failures. Delivery is at least once; every upload carries its idempotency
+ * key, so the receiver keeps each record once. A crash between the
+ * delivery and the mark redelivers after the lease. */
+
+#define OUTBOX_BATCH_MAX 100
+#define OUTBOX_BACKOFF_MAX_S (6 * 3600)
+
+struct outbox_msg {
+	int64_t id;
+	char kind[16];
+	int attempts;       /* including this one */
+	char *recipient;    /* owned */
+	char *payload;      /* owned, JSON text */
+	char *idem_key;     /* owned, "" when none */
+};
+
+/* Inside db_tx: queues a message. idem_key NULL for none; a second message
+ * with the same key is ERR_CONFLICT. payload is borrowed. */
+int outbox_enqueue(struct ctx *c, const char *kind, const char *recipient,
+    const char *idem_key, const json_t *payload, struct err *e);
+
+/* Its own transaction: claims up to max due messages (kind NULL: any) and
+ * leases them for lease_s seconds. m[0..*n) are filled; free them with
+ * outbox_msgs_free(). */
+int outbox_claim(struct ctx *c, const char *kind, int lease_s,
+    struct outbox_msg *m, size_t max, size_t *n, struct err *e);
+void outbox_msgs_free(struct outbox_msg *m, size_t n);
+
+/* Its own transaction: marks m delivered (error NULL) or failed; a failed
+ * message is retried after outbox_backoff(attempts) or becomes dead after
+ * outbox.max_attempts attempts. *dead (may be NULL) says which. */
+int outbox_mark(struct ctx *c, const struct outbox_msg *m, const char *error,
+    bool *dead, struct err *e);
+
+/* Seconds to wait after the attempts-th failed attempt. */
+int64_t outbox_backoff(int attempts);
+
+/* sysadmin, hall admin or the system actor: {counts:{waiting, failed,
+ * dead, delivered} per kind and in total, items:[{id, kind, recipient,
+ * idem_key, attempts, created_at, next_attempt_at, delivered_at, dead_at,
+ * last_error, status}], next_cursor}. status: "waiting" (never failed),
+ * "failed" (will retry), "dead", "delivered", "" (every undelivered one);
+ * newest first, keyset on the id. */
+int outbox_status(struct ctx *c, const char *kind, const char *status,
+    int64_t before_id, int limit, json_t **out, struct err *e);
+
+/* Same actors: puts a failed or dead message back in the queue now
+ * (attempts 0, dead cleared); audited "outbox.resend". ERR_NOT_FOUND,
+ * ERR_CONFLICT when already delivered. */
+int outbox_resend(struct ctx *c, int64_t id, struct err *e);
+
 #endif

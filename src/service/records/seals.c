@@ -335,6 +335,7 @@ seal_sign(struct ctx *c, int64_t dept_id, const char *kind, const char *ref,
 	if (c->actor == NULL || !(c->actor->kind == ACTOR_SYSTEM ||
 	    (c->actor->kind == ACTOR_STAFF && actor_has(c->actor,
 	    ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN |
+	    ROLE_SUPERVISOR |
 	    ROLE_SYSADMIN))))
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权使用电子印章");
 	rc = check_kind(kind, e);

@@ -1,0 +1,413 @@
+/* text.c - the official text of each kind of document. */
+#include "service/records/documents_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/idno.h"
+#include "service/platform/platform.h"
+#include "store/db.h"
+
+/* --- the text of each kind --- */
+
+#define xprintf xasprintf
+
+/* A paragraph or row that does not fit marks the text incomplete, and an
+ * incomplete notice is not issued (build_text fails). */
+static void
+para(struct document_text *t, char *s)
+{
+	if (t->nparas >= DOC_MAX_PARAS) {
+		free(s);
+		t->incomplete = true;
+		return;
+	}
+	t->paras[t->nparas++] = s;
+}
+
+static void
+row3(struct document_text *t, char *a, char *b, char *c)
+{
+	if (t->nrows >= DOC_MAX_ROWS) {
+		free(a);
+		free(b);
+		free(c);
+		t->incomplete = true;
+		return;
+	}
+	t->cells[t->nrows * 3] = a;
+	t->cells[t->nrows * 3 + 1] = b;
+	t->cells[t->nrows * 3 + 2] = c;
+	t->nrows++;
+}
+
+void
+document_text_free(struct document_text *t)
+{
+	free(t->title);
+	free(t->addressee);
+	for (size_t i = 0; i < t->nparas; i++)
+		free(t->paras[i]);
+	for (size_t i = 0; i < t->nrows * 3; i++)
+		free(t->cells[i]);
+	memset(t, 0, sizeof(*t));
+}
+
+/* "2026-09-28" -> "2026年9月28日"; "" stays "". */
+static void
+day_text(const char *ymd, char *out, size_t outsz)
+{
+	int y, m, d;
+
+	if (ymd == NULL || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		snprintf(out, outsz, "%s", ymd != NULL ? ymd : "");
+		return;
+	}
+	snprintf(out, outsz, "%d年%d月%d日", y, m, d);
+}
+
+/* Person names are masked in public pages ("张*"); enterprise names are
+ * public. */
+void
+document_mask_name(const char *name, bool person, char *out, size_t outsz)
+{
+	size_t n = strlen(name), first = 1;
+
+	if (!person || n == 0) {
+		snprintf(out, outsz, "%s", name);
+		return;
+	}
+	while (first < n && ((unsigned char)name[first] & 0xc0) == 0x80)
+		first++;
+	snprintf(out, outsz, "%.*s", (int)first, name);
+	for (size_t i = first; i < n; i++)
+		if (((unsigned char)name[i] & 0xc0) != 0x80 &&
+		    strlen(out) + 2 < outsz)
+			strcat(out, "*");
+}
+
+static const char *
+rights_text(void)
+{
+	return "如不服本决定，可以自收到本文书之日起六十日内向" DOC_COUNTY_FULL
+	    "人民政府申请行政复议，也可以自收到本文书之日起六个月内依法向"
+	    "人民法院提起行政诉讼。";
+}
+
+/* The materials a supplement or rongque notice lists: content.materials
+ * [{name, requirement|problem, note}], or else the case's materials in
+ * the given statuses. */
+static int
+material_rows(struct ctx *c, struct document_text *t, json_t *row, json_t *content,
+    bool rongque, struct err *e)
+{
+	json_t *list = json_object_get(content, "materials"), *m;
+	struct db_stmt *s;
+	size_t i;
+	int rc;
+
+	if (json_is_array(list) && json_array_size(list) > 0) {
+		json_array_foreach(list, i, m) {
+			const char *req = document_has(m, "requirement") ?
+			    document_str(m, "requirement") : document_str(m, "problem");
+			const char *note = document_str(m, "note");
+
+			if (!json_is_object(m))
+				continue;
+			row3(t, xprintf("%zu", t->nrows + 1),
+			    xprintf("%s", document_str(m, "name")),
+			    xprintf("%s%s%s", req, req[0] != '\0' &&
+			    note[0] != '\0' ? "；" : "", note));
+		}
+		return 0;
+	}
+	s = db_query(c->db, e, "SELECT name, problem, status FROM "
+	    "case_materials WHERE case_id = ? AND status IN (?, ?) ORDER BY "
+	    "idx", "iss", document_num(row, "case_id"), rongque ? "rongque" : "flawed",
+	    rongque ? "missing" : "flawed");
+	if (s == NULL)
+		return err_rc(e);
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		const char *p = db_col_text(s, 1);
+
+		row3(t, xprintf("%zu", t->nrows + 1),
+		    xprintf("%s", db_col_text(s, 0)),
+		    xprintf("%s", p[0] != '\0' ? p : rongque ?
+		    "容缺受理后补交" : "请按要求补正"));
+	}
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Fills t from the joined document row (see load_row). */
+int
+document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct err *e)
+{
+	const char *kind = document_str(row, "kind");
+	const struct kind_info *ki = document_kind_find(kind);
+	json_t *content = NULL, *el = NULL;
+	bool person = strcmp(document_str(row, "applicant_kind"), "E") != 0;
+	bool licence = strcmp(document_str(row, "item_type"), "01") == 0;
+	const char *you = person ? "你" : "你单位";
+	const char *item = document_str(row, "item_name"), *case_no = document_str(row, "case_no");
+	char applied[32], accepted[32], due[32], sdue[32], dday[11];
+	char idmask[64];
+	const char *reason, *result_name, *due_src, *sdue_src;
+	int64_t budget;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (ki == NULL)
+		return err_internal(e, "document %" PRId64 ": unknown kind %s",
+		    document_num(row, "id"), kind);
+	content = json_loads(document_str(row, "content"), 0, NULL);
+	if (!json_is_object(content)) {
+		json_decref(content);
+		content = json_object();
+	}
+	el = json_loads(document_str(row, "elements"), 0, NULL);
+	if (!json_is_object(el)) {
+		json_decref(el);
+		el = json_object();
+	}
+	document_organ_name(document_str(row, "dept_name"), t->organ, sizeof(t->organ));
+	clock_date(document_num(row, "applied_at"), dday);
+	day_text(dday, applied, sizeof(applied));
+	day_text(document_has(content, "accepted_day") ? document_str(content, "accepted_day") :
+	    document_str(row, "accepted_day"), accepted, sizeof(accepted));
+	due_src = document_has(content, "due_day") ? document_str(content, "due_day") :
+	    document_str(row, "due_day");
+	day_text(due_src, due, sizeof(due));
+	sdue_src = document_has(content, "supplement_due") ?
+	    document_str(content, "supplement_due") : document_str(row, "supplement_due");
+	day_text(sdue_src, sdue, sizeof(sdue));
+	reason = document_has(content, "reason") ? document_str(content, "reason") :
+	    document_str(row, "decision_reason");
+	result_name = document_str(el, "result_name");
+	budget = document_has(content, "promised_days") ? document_num(content, "promised_days") :
+	    document_has(row, "budget_days") ? document_num(row, "budget_days") :
+	    document_num(el, "promised_days");
+
+	t->title = xprintf("%s", kind == NULL ? "" : ki->label);
+	t->addressee = xprintf("%s", document_str(row, "applicant_name"));
+
+	if (strcmp(kind, DOC_ACCEPT_NOTICE) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，申请"
+		    "材料齐全、符合法定形式。%s本机关决定予以受理。", you, applied,
+		    item, case_no, licence ? "根据《中华人民共和国行政许可法》"
+		    "第三十二条第一款第（五）项的规定，" : ""));
+		if (budget > 0)
+			para(t, xprintf("本事项承诺办结时限为%" PRId64 "个工作日，"
+			    "本机关将自受理之日（%s）起%" PRId64 "个工作日内%s%s%s"
+			    "作出决定。依法需要听证、招标、拍卖、检验、检测、检疫、"
+			    "鉴定和专家评审的，所需时间不计算在上述期限内，本机关将"
+			    "另行书面告知。", budget, accepted, budget,
+			    due_src[0] != '\0' ? "，即于" : "", due,
+			    due_src[0] != '\0' ? "前" : ""));
+		else
+			para(t, xprintf("本事项为即办件，本机关将于受理当日作出"
+			    "决定。"));
+		para(t, xprintf("%s可凭申请编号通过白河县政务服务网或到县政务"
+		    "服务中心窗口查询办理进度。", you));
+		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_REJECT_NOTICE) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，"
+		    "不符合受理条件，理由如下：%s", you, applied, item, case_no,
+		    reason[0] != '\0' ? reason : "申请事项不符合受理条件。"));
+		para(t, xprintf("%s本机关决定不予受理。", licence ?
+		    "根据《中华人民共和国行政许可法》第三十二条第一款的规定，" :
+		    ""));
+		para(t, xprintf("%s", rights_text()));
+		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_SUPPLEMENT_NOTICE) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，申请"
+		    "材料不齐全或者不符合法定形式。%s现一次性告知%s需要补正的全部"
+		    "材料如下：", you, applied, item, case_no, licence ?
+		    "根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的"
+		    "规定，" : "", you));
+		rc = material_rows(c, t, row, content, false, e);
+		if (rc != 0)
+			goto out;
+		t->has_table = true;
+		t->headers[0] = "序号";
+		t->headers[1] = "材料名称";
+		t->headers[2] = "补正要求";
+		t->table_after = t->nparas;
+		if (document_has(content, "note"))
+			para(t, xprintf("其他说明：%s", document_str(content, "note")));
+		para(t, xprintf("请%s%s%s一次性提交上述全部补正材料。补正材料齐全、"
+		    "符合法定形式的，本机关将予以受理；逾期未补正的，视为撤回"
+		    "申请。", sdue_src[0] != '\0' ? "于" : "在收到本通知书后",
+		    sdue, sdue_src[0] != '\0' ? "前" : ""));
+		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_RONGQUE_NOTICE) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，基本"
+		    "条件具备、主要申请材料齐全且符合法定形式，但尚欠缺下列次要"
+		    "材料。根据容缺受理有关规定，本机关决定予以容缺受理，现一次性"
+		    "告知%s需要补齐的材料如下：", you, applied, item, case_no,
+		    you));
+		rc = material_rows(c, t, row, content, true, e);
+		if (rc != 0)
+			goto out;
+		t->has_table = true;
+		t->headers[0] = "序号";
+		t->headers[1] = "容缺材料";
+		t->headers[2] = "补交要求";
+		t->table_after = t->nparas;
+		para(t, xprintf("请%s于%s前补齐上述材料。材料补齐且符合要求的，"
+		    "本机关将依法作出决定；逾期未补正的，终止办理（退办），本次"
+		    "申请不再继续办理。", you, sdue_src[0] != '\0' ? sdue :
+		    "本机关规定的期限"));
+		if (budget > 0)
+			para(t, xprintf("本事项承诺办结时限为%" PRId64 "个工作日，"
+			    "自受理之日（%s）起计算。", budget, accepted));
+		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_COMMITMENT) == 0) {
+		para(t, xprintf("%s申请的%s（申请编号：%s）按照告知承诺制办理。"
+		    "本机关现将有关事项告知如下：", you, item, case_no));
+		para(t, xprintf("一、办理条件：%s", document_has(el, "conditions") ?
+		    document_str(el, "conditions") : "符合法律、法规规定的条件。"));
+		para(t, xprintf("二、%s承诺：%s", you, document_has(content, "commitment") ?
+		    document_str(content, "commitment") : document_has(row, "commitment_text") ?
+		    document_str(row, "commitment_text") : "所填写的信息和提交的材料真实、"
+		    "准确、完整，符合上述办理条件。"));
+		para(t, xprintf("三、本机关将在作出决定后对承诺内容进行核查。发现"
+		    "承诺内容与实际情况不符的，本机关将依法撤销相关决定，并将失信"
+		    "情况记入信用记录，%s应当依法承担相应责任。", you));
+		para(t, xprintf("四、本告知承诺书一式两份，本机关与%s各执一份，"
+		    "自受理之日起生效。", you));
+	} else if (strcmp(kind, DOC_APPROVAL) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），本机关已于%s"
+		    "依法受理。经审查，%s的申请符合法定条件、标准。根据《中华人民"
+		    "共和国行政许可法》第三十四条、第三十八条第一款的规定，本机关"
+		    "决定准予行政许可。", you, applied, item, case_no,
+		    accepted[0] != '\0' ? accepted : applied, you));
+		if (result_name[0] != '\0')
+			para(t, xprintf("本机关依法向%s颁发《%s》，%s可按选定的送达"
+			    "方式领取，或在白河县政务服务网下载电子证照。", you,
+			    result_name, you));
+		para(t, xprintf("%s应当按照许可的内容从事相关活动，依法接受监督"
+		    "检查。", you));
+	} else if (strcmp(kind, DOC_DENIAL) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），本机关已于%s"
+		    "依法受理。经审查，%s的申请不符合法定条件、标准，理由如下：%s",
+		    you, applied, item, case_no, accepted[0] != '\0' ? accepted :
+		    applied, you, reason[0] != '\0' ? reason :
+		    "申请不符合法定条件、标准。"));
+		para(t, xprintf("根据《中华人民共和国行政许可法》第三十八条第二款"
+		    "的规定，本机关决定不予行政许可。"));
+		para(t, xprintf("%s", rights_text()));
+	} else {
+		/* certificate */
+		free(t->title);
+		t->title = xprintf("%s", result_name[0] != '\0' ? result_name :
+		    item);
+		free(t->addressee);
+		t->addressee = NULL;
+		idno_mask(document_str(row, "applicant_idno"), idmask, sizeof(idmask));
+		t->has_table = true;
+		t->headers[0] = "项目";
+		t->headers[1] = "内容";
+		t->ncols = 2;
+		row3(t, xprintf("持证%s", person ? "人" : "单位"),
+		    xprintf("%s", document_str(row, "applicant_name")), NULL);
+		row3(t, xprintf("%s", person ? "身份证号码" :
+		    "统一社会信用代码"), xprintf("%s", idmask), NULL);
+		row3(t, xprintf("许可事项"), xprintf("%s", item), NULL);
+		if (document_has(content, "scope"))
+			row3(t, xprintf("许可范围"),
+			    xprintf("%s", document_str(content, "scope")), NULL);
+		row3(t, xprintf("申请编号"), xprintf("%s", case_no), NULL);
+		day_text(document_str(row, "doc_date"), due, sizeof(due));
+		row3(t, xprintf("发证日期"), xprintf("%s", due), NULL);
+		row3(t, xprintf("有效期限"), xprintf("%s",
+		    document_has(content, "valid_until") ? document_str(content, "valid_until") :
+		    "长期"), NULL);
+		row3(t, xprintf("发证机关"), xprintf("%s", t->organ), NULL);
+		t->table_after = 0;
+		para(t, xprintf("本证照由%s依法核发，加盖电子印章，与纸质证照具有"
+		    "同等效力。可扫描二维码或访问下方地址查验真伪。", t->organ));
+	}
+	if (t->has_table && t->ncols == 0)
+		t->ncols = 3;
+	if (t->has_table && t->nrows == 0)
+		row3(t, xprintf("1"), xprintf("（无）"), xprintf("（无）"));
+	if (t->incomplete)
+		rc = err_internal(e, "document %" PRId64 " (%s): more paragraphs "
+		    "or rows than a notice holds (%d, %d); not issued",
+		    document_num(row, "id"), kind, DOC_MAX_PARAS, DOC_MAX_ROWS);
+out:
+	json_decref(content);
+	json_decref(el);
+	return rc;
+}
+
+/* Points t->doc at t's strings; verify_url from the public URL. */
+int
+document_assemble(struct ctx *c, json_t *row, struct document_text *t, struct err *e)
+{
+	static const double w3[3] = { 0.7, 3.2, 4.6 };
+	static const double w2[2] = { 1.4, 4.0 };
+	const char *base = c->cfg != NULL && c->cfg->public_url != NULL ?
+	    c->cfg->public_url : "";
+	size_t bl = strlen(base);
+
+	if (t->title == NULL || (t->addressee == NULL &&
+	    strcmp(document_str(row, "kind"), DOC_CERTIFICATE) != 0))
+		return err_internal(e, "out of memory building a document");
+	for (size_t i = 0; i < t->nparas; i++)
+		if (t->paras[i] == NULL)
+			return err_internal(e, "out of memory building a document");
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	snprintf(t->verify_url, sizeof(t->verify_url), "%.*s/verify/%s",
+	    (int)bl, base, document_str(row, "verify_code"));
+	memset(&t->doc, 0, sizeof(t->doc));
+	t->doc.title = t->title;
+	t->doc.doc_no = document_str(row, "doc_no");
+	t->doc.addressee = t->addressee;
+	t->doc.paragraphs = (const char *const *)t->paras;
+	t->doc.nparagraphs = t->nparas;
+	t->doc.dept_name = t->organ;
+	t->doc.date = document_str(row, "doc_date");
+	t->doc.sealed = true;
+	t->doc.seal_text = t->organ;
+	t->doc.verify_url = t->verify_url;
+	if (t->has_table) {
+		/* Rows were filled three wide; the view has ncols per row. */
+		for (size_t r = 0; r < t->nrows; r++)
+			for (size_t k = 0; k < t->ncols; k++)
+				t->view[r * t->ncols + k] = t->cells[r * 3 + k];
+		t->table.ncols = t->ncols;
+		t->table.headers = t->headers;
+		t->table.widths = t->ncols == 3 ? w3 : w2;
+		t->table.nrows = t->nrows;
+		t->table.cells = t->view;
+		t->doc.table = &t->table;
+		t->doc.table_after = t->table_after;
+	}
+	return 0;
+}
+
+/* The document joined with its case, item version and department. */
+json_t *
+document_load_row(struct ctx *c, int64_t id, struct err *e)
+{
+	return db_query_row(c->db, e, "SELECT d.id, d.case_id, d.dept_id, "
+	    "d.kind, d.doc_no, d.status, d.content, d.doc_date, d.verify_code, "
+	    "d.sha256, d.sm3, d.signature, d.seal_id, d.attempts, d.error, "
+	    "d.ready_at, k.case_no, k.applicant_id, k.applicant_kind, "
+	    "k.applicant_name, k.applicant_idno, k.created_at AS applied_at, "
+	    "k.accepted_day, k.due_day, k.budget_days, k.decision_reason, "
+	    "k.commitment_text, k.supplement_due, i.name AS item_name, "
+	    "i.type AS item_type, v.elements, p.name AS dept_name "
+	    "FROM documents d JOIN cases k ON k.id = d.case_id "
+	    "JOIN items i ON i.id = k.item_id "
+	    "JOIN item_versions v ON v.id = k.item_version_id "
+	    "JOIN departments p ON p.id = d.dept_id WHERE d.id = ?", "i", id);
+}
