@@ -21,6 +21,7 @@ extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
+extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
 
@@ -40,6 +41,7 @@ const struct route *const api_route_tables[] = {
 	api_warnings_routes,
 	api_work_routes,
 	api_requests_routes,
+	api_credit_routes,
 	api_ratings_routes,
 	api_supervise_routes,
 	NULL,

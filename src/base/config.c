@@ -79,6 +79,8 @@ static const struct config_key keys[] = {
 	  "差评由责任部门核实的工作日数（本地规定）" },
 	{ "requests.due_workdays", CONFIG_INT, "5", 1, 60,
 	  "审批类申请（人员变动、事项撤回、限制性变更等）应在提交后多少个工作日内处理，逾期标记并提醒审批人（本地规定）" },
+	{ "rules.rongque_reminder_days", CONFIG_INT, "2", 0, 30,
+	  "容缺材料补交期限前多少个工作日提醒申请人补交（本地规定：容缺受理一次性告知补交期限及逾期后果，domain.md §4.1）" },
 	{ "session.absolute_seconds", CONFIG_INT, "43200", 600, 604800,
 	  "会话最长有效秒数，不论是否活动（OWASP ASVS 3.3）" },
 	{ "session.idle_seconds", CONFIG_INT, "1800", 60, 86400,

@@ -186,6 +186,21 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 	rc = case_mats_load(c, id, mats, &nm, e);
 	if (rc != 0)
 		goto out;
+	if (strcmp(mode, "normal") != 0) {
+		bool excluded = false;
+
+		rc = case_credit_excluded(c, r.applicant_idno, &excluded, e);
+		if (rc != 0)
+			goto out;
+		if (excluded) {
+			rc = err_field(e, ERR_UNPROCESSABLE, "mode",
+			    "credit_excluded", "申请人有虚假承诺或未履行容缺承诺的"
+			    "记录，信用修复前不适用%s，请按一般程序受理",
+			    strcmp(mode, "rongque") == 0 ? "容缺受理" :
+			    "告知承诺制");
+			goto out;
+		}
+	}
 	if (strcmp(mode, "normal") == 0) {
 		int nec[CATALOG_MATERIALS_MAX], blk[CATALOG_MATERIALS_MAX];
 		bool prov[CATALOG_MATERIALS_MAX];

@@ -125,6 +125,32 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	return 0;
 }
 
+int
+case_plan_terminate(struct case_plan *p, unsigned roles, const char *reason,
+    bool rongque_missed, struct err *e)
+{
+	const struct case_row *r = p->row;
+	int rc;
+
+	rc = case_plan_step(p, roles, "terminate", reason, rongque_missed ?
+	    json_pack("{s:b}", "rongque_missed", 1) : NULL, e);
+	if (rc != 0)
+		return rc;
+	p->decision_reason = reason;
+	case_plan_doc(p, DOC_TERMINATION, rongque_missed &&
+	    r->supplement_due[0] != '\0' ? json_pack("{s:s, s:s}", "reason",
+	    reason, "supplement_due", r->supplement_due) : json_pack("{s:s}",
+	    "reason", reason != NULL ? reason : ""));
+	p->tell_kind = "case_terminated";
+	snprintf(p->tell_title, sizeof(p->tell_title), "办件已终止办理：%s",
+	    r->case_no);
+	snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件编号 "
+	    "%s）已终止办理（退办），原因：%.300s。终止办理告知书可在办件详情"
+	    "中查看。", p->facts->name, r->case_no, reason != NULL ? reason :
+	    "");
+	return 0;
+}
+
 static int
 tracking_check(const char *t, struct err *e)
 {
@@ -438,6 +464,35 @@ case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 	return rc;
 }
 
+/* The applicant told of the change: in-app when the case has an account,
+ * SMS to the mobile given with the case. */
+static int
+tell_applicant(struct case_plan *p, struct db *db, struct err *e)
+{
+	struct db_stmt *s;
+	char mobile[32] = "";
+	int rc;
+
+	s = db_query(db, e, "SELECT applicant_mobile FROM cases WHERE id = ?",
+	    "i", p->row->id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 0));
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (p->row->applicant_id > 0) {
+		rc = notify_user(p->c, p->row->applicant_id, p->row->id,
+		    p->tell_kind, p->tell_title, p->tell_body, e);
+		if (rc != 0)
+			return rc;
+	}
+	return notify_sms(p->c, mobile, p->row->id, p->tell_kind,
+	    p->tell_body, e);
+}
+
 static int
 plan_tx(struct db *db, void *arg, struct err *e)
 {
@@ -614,6 +669,15 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	rc = audit_append(c, p->audit_action, "case", idbuf, sum, e);
 	json_decref(sum);
+	if (rc == 0 && p->credit_kind != NULL)
+		rc = db_exec(db, e, "INSERT INTO applicant_credit "
+		    "(applicant_idno, applicant_name, kind, case_id, note, at) "
+		    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, kind) DO "
+		    "NOTHING", "sssisi", p->row->applicant_idno,
+		    p->row->applicant_name, p->credit_kind, id,
+		    p->credit_note != NULL ? p->credit_note : "", now);
+	if (rc == 0 && p->tell_kind != NULL)
+		rc = tell_applicant(p, db, e);
 	if (rc == 0 && p->post != NULL)
 		rc = p->post(p, db, e);
 	return rc;
