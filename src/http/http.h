@@ -184,6 +184,11 @@ struct http_hooks {
 /* True when the service layer says it is ready (GET /readyz). */
 bool http_ready(const struct http_req *r);
 
+/* Metrics (http/metrics.c): per-route counts and latency histograms and
+ * the transport's counters, appended to b in the Prometheus text format. */
+struct buf;
+int http_metrics_write(struct buf *b);
+
 /* Server lifecycle (http/server.c). */
 struct server;
 struct server_opts {

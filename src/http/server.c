@@ -616,6 +616,7 @@ body_take(struct reqstate *st, const char *data, size_t n)
 			return;
 		}
 		st->spooled = st->body.len;
+		http_metrics_count(HTTP_BODY_SPOOLED, 1);
 		buf_release(&st->body);
 		buf_init(&st->body, max);
 		body_unaccount(st);
@@ -632,6 +633,7 @@ body_take(struct reqstate *st, const char *data, size_t n)
 	}
 	if (atomic_fetch_add(&srv->body_mem, n) + n > srv->opts.body_memory) {
 		atomic_fetch_sub(&srv->body_mem, n);
+		http_metrics_count(HTTP_BODY_BUDGET, 1);
 		fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
 		return;
 	}
@@ -748,6 +750,7 @@ reaper_main(void *arg)
 				if (head_ms > 0 && age > head_ms) {
 					c->cut = true;
 					atomic_fetch_add(&srv->cut_head, 1);
+					http_metrics_count(HTTP_CUT_HEAD, 1);
 				}
 				break;
 			case PHASE_BODY:
@@ -756,6 +759,7 @@ reaper_main(void *arg)
 				    rate * (unsigned long long)age / 1000) {
 					c->cut = true;
 					atomic_fetch_add(&srv->cut_body, 1);
+					http_metrics_count(HTTP_CUT_BODY, 1);
 				}
 				break;
 			default:
@@ -1046,6 +1050,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	/* Duration in tenths of a millisecond, formatted as integers: one
 	 * line per request, so floating-point formatting would show up. */
 	tenths = (long long)((clock_mono_ms() - st->t0) * 10.0);
+	if (st->req.method != NULL)
+		http_metrics_record(st->req.method, st->route != NULL ?
+		    st->route->pattern : st->is_static ? "(static)" :
+		    "(unmatched)", st->status, (double)tenths / 10000.0);
 	log_info("http %s %s %d %llu %lld.%lldms rid=%s ip=%s uid=%lld%s",
 	    st->req.method != NULL ? st->req.method : "-", st->log_path,
 	    st->status, (unsigned long long)st->bytes, tenths / 10, tenths % 10,

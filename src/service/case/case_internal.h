@@ -239,6 +239,9 @@ int case_plan_note(struct case_plan *p, const char *action,
 int case_event_write(struct db *db, struct ctx *c, int64_t case_id,
     const char *role, const char *action, const char *from, const char *to,
     const char *note, const json_t *data, struct err *e);
+/* Inside the plan's transaction when it closes the case: the case tallies
+ * of the scoreboard (tally.c, migration 080). */
+int case_tally_close(struct case_plan *p, struct db *db, struct err *e);
 /* Runs the plan in one transaction. */
 int case_plan_run(struct case_plan *p, struct err *e);
 /* The version check before anything else. */

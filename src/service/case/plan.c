@@ -624,7 +624,14 @@ plan_tx(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 
-	/* 7. documents (named in the audit record below) */
+	/* 7. the scoreboard's tallies, when this change closes the case */
+	if (p->closed_at != 0 && p->row->closed_at == 0) {
+		rc = case_tally_close(p, db, e);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 8. documents (named in the audit record below) */
 	docs = p->n_docs > 0 ? json_array() : NULL;
 	for (int i = 0; i < p->n_docs; i++) {
 		json_t *doc = NULL;
@@ -646,7 +653,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		}
 	}
 
-	/* 8. audit: one record for the whole change */
+	/* 9. audit: one record for the whole change */
 	sum = json_pack("{s:s, s:s, s:s, s:I}", "case_no", p->row->case_no,
 	    "from", p->row->state, "to", p->state, "version",
 	    (json_int_t)(p->version + 1));

@@ -1,0 +1,137 @@
+/* indicators.c - the scoreboard's figures beyond today's indicators
+ * (GET /api/indicators and /api/items?indicator= stay in catalog.c):
+ *
+ *   GET /api/indicators/trend?from=&to=&dept_id=   monthly trend since the
+ *       notice, with the item-side 五减 figures
+ *   GET /api/indicators/gap?dept_id=               the gap planner
+ *   GET /api/indicators/cases?from=&to=&dept_id=   case-based counterparts
+ *   GET /api/indicators/volume?from=&to=&dept_id=  case volume, on-time
+ *       share, open/overdue/stalled
+ *   GET /api/indicators/discrepancies?from=&to=&dept_id=  items declaring
+ *       最多跑一次 whose cases needed two trips or more
+ *   GET  /api/tasks?dept_id=          the reform tasks, by area and unit
+ *   POST /api/tasks/:id/progress {note, evidence, done}  (department admin) */
+#include "http/http.h"
+
+#include <stdint.h>
+
+#include "service/stats/stats.h"
+
+typedef int (*period_fn)(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+
+static void
+period_reply(struct http_req *r, struct http_resp *w, period_fn fn)
+{
+	json_t *out = NULL;
+	int64_t dept = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = fn(r->ctx, http_query(r, "from"), http_query(r, "to"), dept,
+	    &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+get_trend(struct http_req *r, struct http_resp *w)
+{
+	period_reply(r, w, reform_trend);
+}
+
+static void
+get_cases(struct http_req *r, struct http_resp *w)
+{
+	period_reply(r, w, reform_cases);
+}
+
+static void
+get_volume(struct http_req *r, struct http_resp *w)
+{
+	period_reply(r, w, reform_case_volume);
+}
+
+static void
+get_discrepancies(struct http_req *r, struct http_resp *w)
+{
+	period_reply(r, w, reform_discrepancies);
+}
+
+static void
+get_gap(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	int64_t dept = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_gap(r->ctx, dept, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+get_tasks(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	int64_t dept = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_tasks_list(r->ctx, dept, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+post_progress(struct http_req *r, struct http_resp *w)
+{
+	const char *note = NULL, *evidence = NULL;
+	json_t *out = NULL;
+	bool done = false;
+	struct err e;
+	int64_t id;
+	int rc;
+
+	err_clear(&e);
+	if (!http_path_id(r, "id", "task_not_found", "任务不存在", &id, &e) ||
+	    !http_body_object(r, &e) ||
+	    !http_body_str(r, "note", 0, &note, &e) ||
+	    !http_body_str(r, "evidence", 0, &evidence, &e) ||
+	    !http_body_bool(r, "done", 0, &done, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_task_progress_add(r->ctx, id, note, evidence, done, &out,
+	    &e);
+	http_reply(w, rc, 201, out, &e);
+}
+
+#define VIEWERS (ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | \
+    ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)
+
+const struct route api_indicators_routes[] = {
+	{ "GET", "/api/indicators/trend", get_trend, VIEWERS, 0 },
+	{ "GET", "/api/indicators/gap", get_gap, VIEWERS, 0 },
+	{ "GET", "/api/indicators/cases", get_cases, VIEWERS, 0 },
+	{ "GET", "/api/indicators/volume", get_volume, VIEWERS, 0 },
+	{ "GET", "/api/indicators/discrepancies", get_discrepancies, VIEWERS,
+	    0 },
+	{ "GET", "/api/tasks", get_tasks, VIEWERS, 0 },
+	{ "POST", "/api/tasks/:id/progress", post_progress,
+	    ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN, 16384 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
