@@ -89,6 +89,21 @@ void http_metrics_count(enum http_counter c, unsigned long long n);
 void http_metrics_record(const char *method, const char *pattern,
     int status, double seconds);
 
+/* compress.c */
+
+enum http_encoding { ENC_IDENTITY, ENC_GZIP, ENC_BR };
+/* The encoding to use for an Accept-Encoding header (br before gzip). */
+enum http_encoding http_pick_encoding(const char *accept);
+/* Text-like types worth compressing. */
+bool http_compressible(const char *ctype);
+/* A new malloc'd compressed copy, or NULL when small or not shrinking. */
+void *http_compress(enum http_encoding enc, const void *in, size_t len,
+    bool best, size_t *outlen);
+/* A static file's compressed bytes (computed once, kept in a table);
+ * a malloc'd copy, or NULL. */
+void *http_static_compressed(const char *path, int fd, uint64_t size,
+    enum http_encoding enc, size_t *outlen);
+
 /* request.c */
 
 /* Percent-decodes the path part (up to '?' or '#') of a raw request target

@@ -900,8 +900,13 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	bool has_cache = false;
 	enum MHD_Result ret;
 	struct buf out;
-	size_t len = 0;
+	size_t len = 0, zlen = 0;
 	char *text;
+	void *z;
+	const char *encoding = NULL;
+	enum http_encoding enc = http_pick_encoding(http_header(&st->req,
+	    "Accept-Encoding"));
+	bool vary = false;
 
 	st->responded = true;
 	if (st->failed) {
@@ -915,7 +920,25 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		if (st->allow != NULL)
 			http_add_header(&st->req, w, "Allow", st->allow);
 	}
-	if (w->fd >= 0) {
+	if (w->fd >= 0 && http_compressible(w->content_type)) {
+		vary = true;
+		z = enc != ENC_IDENTITY ? http_static_compressed(st->req.path,
+		    w->fd, w->fd_size, enc, &zlen) : NULL;
+		if (z != NULL) {
+			close(w->fd);
+			w->fd = -1;
+			resp = MHD_create_response_from_buffer(zlen, z,
+			    MHD_RESPMEM_MUST_FREE);
+			if (resp == NULL)
+				free(z);
+			len = zlen;
+			ctype = w->content_type;
+			encoding = enc == ENC_BR ? "br" : "gzip";
+		}
+	}
+	if (encoding != NULL) {
+		/* the compressed static file above */
+	} else if (w->fd >= 0) {
 		resp = MHD_create_response_from_fd((size_t)w->fd_size, w->fd);
 		if (resp == NULL)
 			close(w->fd);
@@ -930,6 +953,15 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		    JSON_COMPACT) == 0 && out.len > 0) {
 			len = out.len;
 			text = buf_detach(&out, NULL);
+			vary = true;
+			z = enc != ENC_IDENTITY ? http_compress(enc, text, len,
+			    false, &zlen) : NULL;
+			if (z != NULL) {
+				free(text);
+				text = z;
+				len = zlen;
+				encoding = enc == ENC_BR ? "br" : "gzip";
+			}
 			resp = MHD_create_response_from_buffer(len, text,
 			    MHD_RESPMEM_MUST_FREE);
 			if (resp == NULL)
@@ -959,6 +991,10 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	}
 	if (ctype != NULL)
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (encoding != NULL)
+		add_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	if (vary)
+		add_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	for (int i = 0; i < w->nheaders; i++) {
 		add_header(resp, w->headers[i].name, w->headers[i].value);
 		if (strcasecmp(w->headers[i].name, "Cache-Control") == 0)

@@ -124,6 +124,45 @@ for (const db of dbKinds()) {
 		});
 	});
 
+	describe(`rules: no result while a 容缺 material is outstanding (${db})`, () => {
+		let srv;
+
+		before(async () => {
+			srv = await startServer({ db, now: '2026-09-29T10:00:00+08:00', args: ['--no-jobs'] });
+		});
+		after(async () => {
+			if (srv) assert.equal(await srv.stop(), 0);
+		});
+
+		test('review allowed, decision refused until the material is in; the 承诺书 kept', async () => {
+			const [ent, clerk, sp] = await Promise.all([DEMO.enterprise, DEMO.scjg_clerk, DEMO.scjg_sp]
+				.map((l) => as(srv.url, l)));
+			const item = await findItem(ent, FOOD);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 4) }), 201);
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, {
+				mode: 'rongque', missing: [4], supplement_due: '2026-10-09', version: cs.version,
+				commitment_text: '本单位承诺于期限内补交容缺材料',
+			}));
+			assert.equal(cs.commitment_text, '本单位承诺于期限内补交容缺材料');
+			assert.ok((await docKinds(clerk, cs.id)).includes('rongque_pledge'), 'the 容缺受理承诺书');
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/actions/forward`, { version: cs.version }));
+			cs = ok(await sp.post(`/api/cases/${cs.id}/actions/pass`, { version: cs.version }));
+			assert.equal(cs.state, 'decide');
+			assert.match(ok(await sp.get(`/api/cases/${cs.id}`)).awaiting, /容缺材料/, 'the approver sees what is missing');
+			const r = await sp.post(`/api/cases/${cs.id}/actions/approve`, { version: cs.version });
+			assertError(r, 409, 'rongque_outstanding');
+			assert.match(r.json.error.message, /容缺材料尚未补齐/);
+			cs = ok(await sp.get(`/api/cases/${cs.id}`));
+			assert.equal(cs.state, 'decide', 'nothing changed');
+			assert.ok(!(await docKinds(sp, cs.id)).includes('approval_decision'));
+			cs = ok(await ent.post(`/api/cases/${cs.id}/supplement`, {
+				materials: [{ index: 4, sha256: await upload(ent, 'late') }],
+			}));
+			cs = ok(await sp.post(`/api/cases/${cs.id}/actions/approve`, { version: cs.version }));
+			assert.equal(cs.state, 'certify');
+		});
+	});
+
 	describe(`rules: 容缺 supplement never comes (${db})`, () => {
 		let srv;
 

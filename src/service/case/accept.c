@@ -228,6 +228,11 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 		case_plan_doc(&p, DOC_RONGQUE_NOTICE, json_pack("{s:O, s:s, "
 		    "s:s}", "materials", list, "supplement_due",
 		    p.supplement_due, "commitment", p.commitment_text));
+		/* The applicant's 容缺受理承诺书: its text stays with the
+		 * case (commitment_text). */
+		case_plan_doc(&p, DOC_RONGQUE_PLEDGE, json_pack("{s:O, s:s, "
+		    "s:s}", "materials", list, "supplement_due",
+		    p.supplement_due, "commitment", p.commitment_text));
 	} else {
 		if (!f->commitment) {
 			rc = err_field(e, ERR_UNPROCESSABLE, "mode",
@@ -255,6 +260,11 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 	p.refresh = true;
 
 	/* 即办件: decided (and delivered) at once. */
+	if (in->approve && strcmp(mode, "rongque") == 0) {
+		rc = err_field(e, ERR_CONFLICT, "approve", "rongque_outstanding",
+		    "容缺受理的办件在容缺材料补齐前不能作出决定");
+		goto out;
+	}
 	if (in->approve) {
 		if (f->case_kind != 1 || !f->window_authorised) {
 			rc = err_field(e, ERR_UNPROCESSABLE, "approve",

@@ -63,6 +63,39 @@ fail:
 	return rc;
 }
 
+/* Names of the case's 容缺 materials still outstanding, joined with "、"
+ * ("" when none): no decision document or certificate before they are in. */
+static int
+rongque_outstanding(struct case_plan *p, char *out, size_t outsz,
+    struct err *e)
+{
+	struct case_mat mats[CATALOG_MATERIALS_MAX];
+	size_t len = 0;
+	int n = 0, rc;
+
+	out[0] = '\0';
+	if (p->mode == NULL || strcmp(p->mode, "rongque") != 0)
+		return 0;
+	rc = case_mats_load(p->c, p->row->id, mats, &n, e);
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		const char *name;
+		int w;
+
+		if (strcmp(mats[i].status, "rongque") != 0 || mats[i].idx < 0 ||
+		    mats[i].idx >= p->facts->n_materials)
+			continue;
+		name = p->facts->materials[mats[i].idx].name;
+		w = snprintf(out + len, outsz - len, "%s%s", len > 0 ? "、" :
+		    "", name);
+		if (w < 0 || (size_t)w >= outsz - len)
+			break;
+		len += (size_t)w;
+	}
+	return 0;
+}
+
 int
 case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
     const char *reason, struct err *e)
@@ -85,6 +118,18 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 			return rc;
 		p->n_events = before;
 		instant = true;
+	}
+	if (approve) {
+		char names[800];
+
+		rc = rongque_outstanding(p, names, sizeof(names), e);
+		if (rc != 0)
+			return rc;
+		if (names[0] != '\0')
+			return err_field(e, ERR_CONFLICT, "materials",
+			    "rongque_outstanding", "容缺材料尚未补齐：%s。材料"
+			    "补齐前可以审查，但不能作出准予许可决定或出具证照",
+			    names);
 	}
 	rc = case_plan_step(p, roles, approve ? "approve" : "deny", reason,
 	    NULL, e);

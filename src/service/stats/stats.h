@@ -79,6 +79,24 @@ int reform_tasks_list(struct ctx *c, int64_t dept_id, json_t **out,
 int reform_task_progress_add(struct ctx *c, int64_t task_id, const char *note,
     const char *evidence, bool done, json_t **out, struct err *e);
 
+/* The quarterly ledger of a department (dept_id 0: the actor's; the hall
+ * admin may name any): returned, or drafted from the tasks the department
+ * takes part in. {"id", "dept_id", "dept", "year", "quarter", "status",
+ * "due_day", "late", "version", "review_note", "rows": [{"seq", "area",
+ * "lead_unit", "participants", "deliverable", "plan", "progress",
+ * "remarks", "task_id"}]}. */
+int reform_ledger_open(struct ctx *c, int64_t dept_id, int year, int quarter,
+    json_t **out, struct err *e);
+int reform_ledger_get(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* Edits rows [{seq, plan, progress, remarks}] (may be NULL) of a draft or
+ * returned ledger of the actor's department; submit sends it (late when
+ * after the due day). */
+int reform_ledger_save(struct ctx *c, int64_t id, const json_t *rows,
+    bool submit, json_t **out, struct err *e);
+/* The hall admin accepts or returns (note required) a submitted ledger. */
+int reform_ledger_review(struct ctx *c, int64_t id, bool accept,
+    const char *note, json_t **out, struct err *e);
+
 /* Queue depths and lags for the metrics page (service/stats/queues.c).
  * The lags are the age in seconds of the oldest item waiting (0: none). */
 struct stats_queues {
