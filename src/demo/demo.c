@@ -28,6 +28,7 @@ static const struct {
 	{ "accounts", demo_load_accounts },
 	{ "catalog", demo_load_catalog },
 	{ "seals", demo_load_seals },
+	{ "supervise", demo_load_supervise },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from
