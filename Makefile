@@ -108,7 +108,7 @@ api: bin/onetrip-san tests/node_modules/.stamp
 e2e: bin/onetrip web tests/node_modules/.stamp
 	cd tests && ONETRIP_BIN=../bin/onetrip node --test --test-concurrency=1 e2e/
 
-test: unit api e2e
+test: lint unit api e2e
 	@echo "all test suites passed"
 
 # Layering, SQL placement, cppcheck (scripts/lint/); long functions and files
