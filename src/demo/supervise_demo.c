@@ -180,9 +180,8 @@ demo_load_supervise(struct ctx *base, struct err *e)
 	json_decref(j);
 	if (rc != 0)
 		return rc;
-	/* The demo's own notices to the staff are shown as already read, so
+	/* The demo's history is not news: its in-app notices are dropped, so
 	 * that a fresh inbox holds only what happens after start-up. */
-	return db_exec(base->db, e, "UPDATE notifications SET read_at = ? "
-	    "WHERE read_at IS NULL AND kind IN ('ticket_open', "
-	    "'notice_issued', 'notice_answered')", "i", clock_now());
+	return db_exec(base->db, e, "DELETE FROM notifications WHERE kind IN "
+	    "('ticket_open', 'notice_issued', 'notice_answered')", "");
 }
