@@ -4,7 +4,7 @@
 #   make test   every test: C unit (ASan+UBSan), API on SQLite and PostgreSQL, browser
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo \
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo zlib libbrotlienc \
 	libqrencode xlsxwriter libcurl
 DEPS_STAMP := build/.deps-ok
 

@@ -19,7 +19,10 @@ static void
 set_cookie(struct http_req *r, struct http_resp *w, const char *token)
 {
 	const struct config *cfg = ((const struct ctx *)r->ctx)->cfg;
-	bool secure = cfg != NULL && cfg->secure_cookies;
+	/* Secure whenever the public URL is https, or when told. */
+	bool secure = cfg != NULL && (cfg->secure_cookies ||
+	    (cfg->public_url != NULL &&
+	    strncmp(cfg->public_url, "https://", 8) == 0));
 	char v[160];
 
 	if (token != NULL)

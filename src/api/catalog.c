@@ -3,7 +3,7 @@
  *
  *   GET  /api/items?dept_id=&status=&type=&theme=&q=&cursor=&limit=
  *   GET  /api/items?indicator=KEY&met=0|1&dept_id= (items behind a figure)
- *   GET  /api/indicators?formula=mean|sum
+ *   GET  /api/indicators?formula=mean|sum&as_of=YYYY-MM-DD
  *   POST /api/items {elements, partial?} -> 201 {item, draft}
  *   GET  /api/items/:id -> {item, published, draft}
  *   PUT  /api/items/:id/draft {elements, change_note?, partial?}
@@ -60,7 +60,8 @@ list_filter(struct http_req *r, struct item_filter *f, struct err *e)
 	return true;
 }
 
-/* GET /api/indicators?formula=mean|sum */
+/* GET /api/indicators?formula=mean|sum&as_of= (as of the end of a past
+ * date, from the item version history) */
 static void
 get_indicators(struct http_req *r, struct http_resp *w)
 {
@@ -69,7 +70,8 @@ get_indicators(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	err_clear(&e);
-	rc = reform_indicators(r->ctx, http_query(r, "formula"), &out, &e);
+	rc = reform_indicators_at(r->ctx, http_query(r, "formula"),
+	    http_query(r, "as_of"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 
@@ -95,8 +97,8 @@ get_indicator_items(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
-	rc = reform_indicator_items(r->ctx, http_query(r, "indicator"), met,
-	    dept, &out, &e);
+	rc = reform_indicator_items_at(r->ctx, http_query(r, "indicator"), met,
+	    dept, http_query(r, "as_of"), &out, &e);
 	http_reply(w, rc, 200, out, &e);
 }
 

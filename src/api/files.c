@@ -56,6 +56,18 @@ get_upload(struct http_req *r, struct http_resp *w)
 	snprintf(fallback, sizeof(fallback), "material-%.12s%s",
 	    http_param(r, "sha256"), strcmp(ctype, "application/pdf") == 0 ?
 	    ".pdf" : strcmp(ctype, "image/png") == 0 ? ".png" : ".jpg");
+	/* Named by the real type: the uploader's own extension (a
+	 * "poly.html") is replaced, so no browser or desktop takes the file
+	 * for anything else. */
+	if (name[0] != '\0') {
+		char *dot = strrchr(name, '.');
+		const char *ext = strchr(fallback, '.');
+
+		if (dot != NULL && dot != name)
+			*dot = '\0';
+		if (strlen(name) + strlen(ext) < sizeof(name))
+			strcat(name, ext);
+	}
 	http_add_disposition(r, w, "inline", name[0] != '\0' ? name : fallback,
 	    fallback);
 	http_add_header(r, w, "Cache-Control", "private, no-store");

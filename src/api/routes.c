@@ -7,6 +7,7 @@
 #include "http/http.h"
 
 extern const struct route api_health_routes[];
+extern const struct route api_metrics_routes[];
 extern const struct route api_auth_routes[];
 extern const struct route api_users_routes[];
 extern const struct route api_seals_routes[];
@@ -21,11 +22,14 @@ extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
+extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
+extern const struct route api_indicators_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
+	api_metrics_routes,
 	api_auth_routes,
 	api_users_routes,
 	api_seals_routes,
@@ -40,7 +44,9 @@ const struct route *const api_route_tables[] = {
 	api_warnings_routes,
 	api_work_routes,
 	api_requests_routes,
+	api_credit_routes,
 	api_ratings_routes,
 	api_supervise_routes,
+	api_indicators_routes,
 	NULL,
 };

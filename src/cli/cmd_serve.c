@@ -103,6 +103,7 @@ cmd_serve(int argc, char **argv)
 	char public_buf[300], host[256];
 	struct server_opts so;
 	struct http_hooks hooks;
+	char tmp_dir[4096];
 	long ncpu;
 	struct server *srv = NULL;
 	struct app app;
@@ -211,6 +212,13 @@ cmd_serve(int argc, char **argv)
 	so.listen = listen;
 	so.static_dir = app.cfg.static_dir;
 	so.threads = threads;
+	so.per_ip_conns = (unsigned)config_int("http.max_conns_per_ip");
+	so.header_deadline_s = (unsigned)config_int("http.header_timeout_s");
+	so.body_min_rate = (unsigned)config_int("http.body_min_rate");
+	so.spool_bytes = (size_t)config_int("http.body_spool_kb") << 10;
+	so.body_memory = (size_t)config_int("http.body_memory_mb") << 20;
+	snprintf(tmp_dir, sizeof(tmp_dir), "%s/tmp", var);
+	so.tmp_dir = tmp_dir;
 	app_http_hooks(&app, &hooks);
 	err_clear(&e);
 	if (server_start(&srv, &hooks, &so, &e) != 0) {
@@ -226,6 +234,7 @@ cmd_serve(int argc, char **argv)
 		    server_port(srv));
 		app.cfg.public_url = public_buf;
 	}
+	server_set_public_url(srv, app.cfg.public_url);
 	if (!no_jobs && jobs_start(&app, &e) != 0) {
 		fprintf(stderr, "onetrip serve: 无法启动后台任务: %s\n", e.msg);
 		server_stop(srv);

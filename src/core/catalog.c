@@ -38,7 +38,10 @@ static const struct code_label item_types[] = {
 	{ NULL, NULL }
 };
 
-/* 依申请六类 (01 05 07 08 09 10), 公共服务 (20) and 行政备案 (11). */
+/* 依申请六类 (01 05 07 08 09 10), 公共服务 (20) and 行政备案 (11); the
+ * extension codes 12-19 (other powers) and 21-29 (public services) are
+ * valid types and count too (catalog_type_in_scope). The indicators read
+ * their scope from the setting indicators.scope_types (core/indicators.c). */
 static const char *const scope_types[] = {
 	"01", "05", "07", "08", "09", "10", CATALOG_TYPE_FILING, "20", NULL
 };
@@ -218,7 +221,7 @@ catalog_type_label(const char *type)
 bool
 catalog_type_in_scope(const char *type)
 {
-	return in_list(scope_types, type);
+	return in_list(scope_types, type) || type_extension(type);
 }
 
 bool

@@ -184,15 +184,29 @@ struct http_hooks {
 /* True when the service layer says it is ready (GET /readyz). */
 bool http_ready(const struct http_req *r);
 
+/* Metrics (http/metrics.c): per-route counts and latency histograms and
+ * the transport's counters, appended to b in the Prometheus text format. */
+struct buf;
+int http_metrics_write(struct buf *b);
+
 /* Server lifecycle (http/server.c). */
 struct server;
 struct server_opts {
 	const char *listen;       /* "127.0.0.1:8080" */
 	const char *static_dir;   /* built web front-end, or NULL */
 	unsigned threads;         /* worker threads, at least 1 */
+	unsigned per_ip_conns;    /* connections from one address; 0: no limit */
+	unsigned header_deadline_s; /* whole request head within; 0: none */
+	unsigned body_min_rate;   /* bytes/s a body must average; 0: none */
+	size_t spool_bytes;       /* bodies above go to a temporary file */
+	size_t body_memory;       /* all bodies held in memory together */
+	const char *tmp_dir;      /* for spooled bodies (created if absent) */
 };
 int server_start(struct server **out, const struct http_hooks *hooks,
     const struct server_opts *o, struct err *e);
+/* The public URL ("https://host"): Origin checks, HSTS when https. Call
+ * before the first request. */
+void server_set_public_url(struct server *s, const char *url);
 /* Stops accepting, lets in-flight requests finish, frees everything. */
 void server_stop(struct server *s);
 /* The port actually bound (useful with port 0). */

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "http/http.h"
 
@@ -72,6 +73,36 @@ struct static_file {
 int static_open(const char *root, const char *path, struct static_file *f);
 /* Content type for a file name by its extension. */
 const char *static_content_type(const char *name);
+
+/* metrics.c */
+
+enum http_counter {
+	HTTP_CUT_HEAD,      /* connections cut by the head deadline */
+	HTTP_CUT_BODY,      /* ... by the minimum body rate */
+	HTTP_BODY_SPOOLED,  /* bodies written to a temporary file */
+	HTTP_BODY_BUDGET,   /* bodies refused past the memory budget */
+	HTTP_COUNTER_MAX,
+};
+void http_metrics_count(enum http_counter c, unsigned long long n);
+/* One answered request: pattern is the route's own string (or a literal
+ * for static files and unmatched requests). */
+void http_metrics_record(const char *method, const char *pattern,
+    int status, double seconds);
+
+/* compress.c */
+
+enum http_encoding { ENC_IDENTITY, ENC_GZIP, ENC_BR };
+/* The encoding to use for an Accept-Encoding header (br before gzip). */
+enum http_encoding http_pick_encoding(const char *accept);
+/* Text-like types worth compressing. */
+bool http_compressible(const char *ctype);
+/* A new malloc'd compressed copy, or NULL when small or not shrinking. */
+void *http_compress(enum http_encoding enc, const void *in, size_t len,
+    bool best, size_t *outlen);
+/* A static file's compressed bytes (computed once, kept in a table);
+ * a malloc'd copy, or NULL. */
+void *http_static_compressed(const char *path, int fd, uint64_t size,
+    enum http_encoding enc, size_t *outlen);
 
 /* request.c */
 

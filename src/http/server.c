@@ -17,16 +17,20 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +58,22 @@ static const char JSON_TYPE[] = "application/json; charset=utf-8";
 static const char CSP[] = "default-src 'self'; img-src 'self' data:; "
     "style-src 'self' 'unsafe-inline'";
 
+/* A body below this many bytes per second on average, after the grace
+ * below, is cut off (slow-body attacks); and the reaper's period. */
+#define BODY_RATE_GRACE_MS 10000
+#define REAPER_PERIOD_MS 500
+
+/* One connection as the reaper sees it (socket context). */
+enum conn_phase { PHASE_HEAD, PHASE_BODY, PHASE_BUSY };
+struct conntrack {
+	struct conntrack *prev, *next;
+	int fd;
+	atomic_int phase;
+	atomic_llong since_ms;     /* head or body started */
+	atomic_ullong body_bytes;
+	bool cut;
+};
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct http_hooks hooks;
@@ -61,6 +81,18 @@ struct server {
 	atomic_int inflight;       /* requests between URI callback and completion */
 	atomic_bool stopping;
 	unsigned port;
+	struct server_opts opts;
+	char *tmp_dir;
+	char public_origin[256];   /* "https://host:port", or "" */
+	bool https;
+	atomic_size_t body_mem;    /* body bytes held in memory, all requests */
+	atomic_ullong cut_head;    /* connections cut by the head deadline */
+	atomic_ullong cut_body;    /* ... by the body rate */
+	pthread_mutex_t ct_lock;
+	struct conntrack *conns;
+	pthread_t reaper;
+	bool reaper_on;
+	atomic_bool reaper_quit;
 };
 
 struct reqstate {
@@ -70,6 +102,12 @@ struct reqstate {
 	const struct route *route;
 	struct err err;            /* pending error when failed */
 	struct buf body;
+	size_t body_mem;           /* counted in srv->body_mem */
+	int spool_fd;              /* body in a temporary file, or -1 */
+	size_t spooled;
+	void *spool_map;           /* the spooled body mapped for the handler */
+	size_t spool_map_len;
+	struct conntrack *ct;
 	struct http_identity id;
 	double t0;
 	size_t uri_len;
@@ -178,6 +216,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->srv = srv;
 	st->t0 = clock_mono_ms();
 	st->resp.fd = -1;
+	st->spool_fd = -1;
 	st->uri_len = strlen(uri);
 	st->log_path = log_safe_path(&st->req.arena, uri);
 	buf_init(&st->body, LIMIT_JSON_BODY);
@@ -303,6 +342,40 @@ fail_too_large(struct reqstate *st)
 	st->failed = true;
 }
 
+/* A write that a browser may send on a user's behalf (cookie or none,
+ * login included) must come from our own pages: Sec-Fetch-Site, when
+ * sent, is same-origin or none; Origin, when sent, is the public URL's
+ * origin or the scheme and Host of this very request. Clients that send
+ * neither (curl, scripts with a Bearer token) are not browsers. */
+static bool
+same_origin(struct reqstate *st)
+{
+	const char *sfs = http_header(&st->req, "Sec-Fetch-Site");
+	const char *origin = http_header(&st->req, "Origin");
+	const char *host, *rest;
+	size_t n;
+
+	if (sfs != NULL && strcmp(sfs, "same-origin") != 0 &&
+	    strcmp(sfs, "none") != 0)
+		return false;
+	if (origin == NULL)
+		return true;
+	if (st->srv->public_origin[0] != '\0' &&
+	    strcasecmp(origin, st->srv->public_origin) == 0)
+		return true;
+	host = http_header(&st->req, "Host");
+	if (host == NULL)
+		return false;
+	if (strncasecmp(origin, "http://", 7) == 0)
+		rest = origin + 7;
+	else if (strncasecmp(origin, "https://", 8) == 0)
+		rest = origin + 8;
+	else
+		return false;
+	n = strlen(host);
+	return strlen(rest) == n && strncasecmp(rest, host, n) == 0;
+}
+
 /* Session, access rule and CSRF for a matched route. */
 static void
 authorise(struct reqstate *st)
@@ -315,6 +388,12 @@ authorise(struct reqstate *st)
 	int rc;
 
 	token = session_token(st, &via_cookie);
+	if (!is_safe_method(r->method) && (token == NULL || via_cookie) &&
+	    !same_origin(st)) {
+		fail(st, ERR_FORBIDDEN, "cross_origin",
+		    "跨站请求被拒绝，请从本站页面操作");
+		return;
+	}
 	if (token != NULL) {
 		err_clear(&e);
 		rc = st->srv->hooks.resolve(st->srv->hooks.cls, r->ctx, token,
@@ -392,6 +471,19 @@ begin(struct reqstate *st, struct MHD_Connection *conn, const char *method)
 	make_request_id(r->request_id);
 	client_address(conn, r->client_ip);
 	r->ctx = srv->hooks.ctx_new(srv->hooks.cls, r);
+	{
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+		st->ct = ci != NULL ? ci->socket_context : NULL;
+		if (st->ct != NULL) {
+			atomic_store(&st->ct->body_bytes, 0);
+			atomic_store(&st->ct->since_ms,
+			    (long long)clock_mono_ms());
+			atomic_store(&st->ct->phase, has_body(conn) ?
+			    PHASE_BODY : PHASE_BUSY);
+		}
+	}
 
 	if (st->uri_len > LIMIT_URI_BYTES) {
 		fail(st, ERR_URI_TOO_LONG, NULL, "请求地址过长");
@@ -456,6 +548,253 @@ begin(struct reqstate *st, struct MHD_Connection *conn, const char *method)
 	return false;
 }
 
+/* Request bodies. A body up to opts.spool_bytes stays in memory, counted
+ * against opts.body_memory for all requests together (503 past it); a
+ * larger one goes to an unlinked temporary file, so unfinished uploads
+ * cost disk, not memory, and is mapped for the handler when complete. */
+static int
+spool_open(struct server *srv)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	fd = open(srv->tmp_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (snprintf(path, sizeof(path), "%s/body-XXXXXX", srv->tmp_dir) >=
+	    (int)sizeof(path))
+		return -1;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+body_unaccount(struct reqstate *st)
+{
+	if (st->body_mem > 0) {
+		atomic_fetch_sub(&st->srv->body_mem, st->body_mem);
+		st->body_mem = 0;
+	}
+}
+
+static void
+body_take(struct reqstate *st, const char *data, size_t n)
+{
+	struct server *srv = st->srv;
+	size_t max = st->route != NULL && st->route->max_body != 0 ?
+	    st->route->max_body : LIMIT_JSON_BODY;
+
+	if (st->body.len + st->spooled + n > max) {
+		fail_too_large(st);
+		return;
+	}
+	if (st->spool_fd < 0 && st->body.len + n > srv->opts.spool_bytes) {
+		st->spool_fd = spool_open(srv);
+		if (st->spool_fd < 0 || write_all(st->spool_fd, st->body.data !=
+		    NULL ? st->body.data : "", st->body.len) != 0) {
+			log_error("http: cannot spool a request body to %s: %s",
+			    srv->tmp_dir, strerror(errno));
+			fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
+			return;
+		}
+		st->spooled = st->body.len;
+		http_metrics_count(HTTP_BODY_SPOOLED, 1);
+		buf_release(&st->body);
+		buf_init(&st->body, max);
+		body_unaccount(st);
+	}
+	if (st->spool_fd >= 0) {
+		if (write_all(st->spool_fd, data, n) != 0) {
+			log_error("http: cannot spool a request body: %s",
+			    strerror(errno));
+			fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
+			return;
+		}
+		st->spooled += n;
+		return;
+	}
+	if (atomic_fetch_add(&srv->body_mem, n) + n > srv->opts.body_memory) {
+		atomic_fetch_sub(&srv->body_mem, n);
+		http_metrics_count(HTTP_BODY_BUDGET, 1);
+		fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
+		return;
+	}
+	st->body_mem += n;
+	if (buf_append(&st->body, data, n) != 0)
+		fail_too_large(st);
+}
+
+/* Maps a complete spooled body, NUL-terminated as r->body promises. */
+static int
+map_spool(struct reqstate *st)
+{
+	void *m;
+
+	if (write_all(st->spool_fd, "", 1) != 0)
+		goto bad;
+	m = mmap(NULL, st->spooled + 1, PROT_READ, MAP_PRIVATE, st->spool_fd,
+	    0);
+	if (m == MAP_FAILED)
+		goto bad;
+	st->spool_map = m;
+	st->spool_map_len = st->spooled + 1;
+	st->req.body = m;
+	st->req.body_len = st->spooled;
+	return 0;
+bad:
+	log_error("http: cannot read a spooled body: %s", strerror(errno));
+	fail(st, ERR_BUSY, "busy", "服务器繁忙，请稍后重试");
+	return -1;
+}
+
+static void
+body_drop(struct reqstate *st)
+{
+	if (st->spool_map != NULL)
+		munmap(st->spool_map, st->spool_map_len);
+	st->spool_map = NULL;
+	if (st->spool_fd >= 0)
+		close(st->spool_fd);
+	st->spool_fd = -1;
+	body_unaccount(st);
+	buf_release(&st->body);
+}
+
+/* Connections: MHD_OPTION_NOTIFY_CONNECTION keeps a list that the reaper
+ * walks. MHD's own timeout is an idle timeout, which a client trickling a
+ * byte at a time never meets; the reaper enforces an absolute deadline on
+ * each request head and a minimum average rate on each body by shutting
+ * the socket down, which MHD then sees as the peer closing. The entry is
+ * unlinked (under the lock) before MHD closes the descriptor, so the
+ * reaper never touches a reused one. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct server *srv = cls;
+	struct conntrack *ct = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		ct = calloc(1, sizeof(*ct));
+		if (ct == NULL || ci == NULL) {
+			free(ct);
+			*socket_context = NULL;
+			return;
+		}
+		ct->fd = ci->connect_fd;
+		atomic_init(&ct->phase, PHASE_HEAD);
+		atomic_init(&ct->since_ms, (long long)clock_mono_ms());
+		atomic_init(&ct->body_bytes, 0);
+		pthread_mutex_lock(&srv->ct_lock);
+		ct->next = srv->conns;
+		if (srv->conns != NULL)
+			srv->conns->prev = ct;
+		srv->conns = ct;
+		pthread_mutex_unlock(&srv->ct_lock);
+		*socket_context = ct;
+		return;
+	}
+	if (ct == NULL)
+		return;
+	pthread_mutex_lock(&srv->ct_lock);
+	if (ct->prev != NULL)
+		ct->prev->next = ct->next;
+	else
+		srv->conns = ct->next;
+	if (ct->next != NULL)
+		ct->next->prev = ct->prev;
+	pthread_mutex_unlock(&srv->ct_lock);
+	free(ct);
+	*socket_context = NULL;
+}
+
+static void *
+reaper_main(void *arg)
+{
+	struct server *srv = arg;
+	struct timespec ts = { 0, REAPER_PERIOD_MS * 1000000L };
+	long long head_ms = (long long)srv->opts.header_deadline_s * 1000;
+	unsigned long long rate = srv->opts.body_min_rate;
+
+	while (!atomic_load(&srv->reaper_quit)) {
+		long long now = (long long)clock_mono_ms(), age;
+
+		pthread_mutex_lock(&srv->ct_lock);
+		for (struct conntrack *c = srv->conns; c != NULL; c = c->next) {
+			if (c->cut)
+				continue;
+			age = now - atomic_load(&c->since_ms);
+			switch (atomic_load(&c->phase)) {
+			case PHASE_HEAD:
+				if (head_ms > 0 && age > head_ms) {
+					c->cut = true;
+					atomic_fetch_add(&srv->cut_head, 1);
+					http_metrics_count(HTTP_CUT_HEAD, 1);
+				}
+				break;
+			case PHASE_BODY:
+				if (rate > 0 && age > BODY_RATE_GRACE_MS &&
+				    atomic_load(&c->body_bytes) <
+				    rate * (unsigned long long)age / 1000) {
+					c->cut = true;
+					atomic_fetch_add(&srv->cut_body, 1);
+					http_metrics_count(HTTP_CUT_BODY, 1);
+				}
+				break;
+			default:
+				break;
+			}
+			if (c->cut)
+				shutdown(c->fd, SHUT_RDWR);
+		}
+		pthread_mutex_unlock(&srv->ct_lock);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+void
+server_set_public_url(struct server *s, const char *url)
+{
+	const char *p;
+	size_t n;
+
+	s->public_origin[0] = '\0';
+	s->https = false;
+	if (url == NULL)
+		return;
+	s->https = strncasecmp(url, "https://", 8) == 0;
+	p = strstr(url, "://");
+	if (p == NULL)
+		return;
+	n = (size_t)(p + 3 - url) + strcspn(p + 3, "/?#");
+	if (n < sizeof(s->public_origin)) {
+		memcpy(s->public_origin, url, n);
+		s->public_origin[n] = '\0';
+	}
+}
+
 static bool
 is_json_type(const char *ct)
 {
@@ -505,14 +844,26 @@ run(struct reqstate *st)
 		serve_static(st);
 		return;
 	}
-	r->body = st->body.data;
-	r->body_len = st->body.len;
+	if (st->spool_fd >= 0) {
+		if (map_spool(st) != 0)
+			return;
+	} else {
+		r->body = st->body.data;
+		r->body_len = st->body.len;
+	}
 	ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	/* A JSON route takes only JSON: a form or text/plain body is what a
+	 * cross-site form sends. */
+	if (r->body_len > 0 && st->route->max_body <= LIMIT_JSON_BODY &&
+	    !is_json_type(ct)) {
+		fail(st, ERR_UNSUPPORTED_TYPE, "json_required",
+		    "请求内容须为 JSON（Content-Type: application/json）");
+		return;
+	}
 	/* Routes with a body limit up to LIMIT_JSON_BODY take JSON whatever
 	 * the Content-Type says; larger ones (uploads) take raw bytes unless
 	 * the client says JSON. */
-	if (r->body_len > 0 && (is_json_type(ct) ||
-	    st->route->max_body <= LIMIT_JSON_BODY)) {
+	if (r->body_len > 0 && is_json_type(ct)) {
 		rc = http_json_parse(r->body, r->body_len, &r->json, &st->err);
 		if (rc != 0) {
 			st->failed = true;
@@ -549,8 +900,13 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	bool has_cache = false;
 	enum MHD_Result ret;
 	struct buf out;
-	size_t len = 0;
+	size_t len = 0, zlen = 0;
 	char *text;
+	void *z;
+	const char *encoding = NULL;
+	enum http_encoding enc = http_pick_encoding(http_header(&st->req,
+	    "Accept-Encoding"));
+	bool vary = false;
 
 	st->responded = true;
 	if (st->failed) {
@@ -564,7 +920,25 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		if (st->allow != NULL)
 			http_add_header(&st->req, w, "Allow", st->allow);
 	}
-	if (w->fd >= 0) {
+	if (w->fd >= 0 && http_compressible(w->content_type)) {
+		vary = true;
+		z = enc != ENC_IDENTITY ? http_static_compressed(st->req.path,
+		    w->fd, w->fd_size, enc, &zlen) : NULL;
+		if (z != NULL) {
+			close(w->fd);
+			w->fd = -1;
+			resp = MHD_create_response_from_buffer(zlen, z,
+			    MHD_RESPMEM_MUST_FREE);
+			if (resp == NULL)
+				free(z);
+			len = zlen;
+			ctype = w->content_type;
+			encoding = enc == ENC_BR ? "br" : "gzip";
+		}
+	}
+	if (encoding != NULL) {
+		/* the compressed static file above */
+	} else if (w->fd >= 0) {
 		resp = MHD_create_response_from_fd((size_t)w->fd_size, w->fd);
 		if (resp == NULL)
 			close(w->fd);
@@ -579,6 +953,15 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		    JSON_COMPACT) == 0 && out.len > 0) {
 			len = out.len;
 			text = buf_detach(&out, NULL);
+			vary = true;
+			z = enc != ENC_IDENTITY ? http_compress(enc, text, len,
+			    false, &zlen) : NULL;
+			if (z != NULL) {
+				free(text);
+				text = z;
+				len = zlen;
+				encoding = enc == ENC_BR ? "br" : "gzip";
+			}
 			resp = MHD_create_response_from_buffer(len, text,
 			    MHD_RESPMEM_MUST_FREE);
 			if (resp == NULL)
@@ -608,6 +991,10 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	}
 	if (ctype != NULL)
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (encoding != NULL)
+		add_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	if (vary)
+		add_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	for (int i = 0; i < w->nheaders; i++) {
 		add_header(resp, w->headers[i].name, w->headers[i].value);
 		if (strcasecmp(w->headers[i].name, "Cache-Control") == 0)
@@ -621,6 +1008,9 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	add_header(resp, "Referrer-Policy", "same-origin");
 	if (ctype != NULL && strncmp(ctype, "text/html", 9) == 0)
 		add_header(resp, "Content-Security-Policy", CSP);
+	if (st->srv->https)
+		add_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000; includeSubDomains");
 	if (atomic_load(&st->srv->stopping))
 		add_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	st->status = w->status != 0 ? w->status : 200;
@@ -654,9 +1044,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (!st->failed && buf_append(&st->body, upload_data,
-		    *upload_data_size) != 0)
-			fail_too_large(st);
+		if (st->ct != NULL)
+			atomic_fetch_add(&st->ct->body_bytes,
+			    (unsigned long long)*upload_data_size);
+		if (!st->failed)
+			body_take(st, upload_data, *upload_data_size);
 		if (st->failed) {
 			/* Read and drop the rest, within reason: a client
 			 * streaming without end is cut off. */
@@ -669,6 +1061,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (st->responded)
 		return MHD_YES;
+	if (st->ct != NULL)
+		atomic_store(&st->ct->phase, PHASE_BUSY);
 	if (!st->failed)
 		run(st);
 	return respond(st, conn);
@@ -692,6 +1086,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	/* Duration in tenths of a millisecond, formatted as integers: one
 	 * line per request, so floating-point formatting would show up. */
 	tenths = (long long)((clock_mono_ms() - st->t0) * 10.0);
+	if (st->req.method != NULL)
+		http_metrics_record(st->req.method, st->route != NULL ?
+		    st->route->pattern : st->is_static ? "(static)" :
+		    "(unmatched)", st->status, (double)tenths / 10000.0);
 	log_info("http %s %s %d %llu %lld.%lldms rid=%s ip=%s uid=%lld%s",
 	    st->req.method != NULL ? st->req.method : "-", st->log_path,
 	    st->status, (unsigned long long)st->bytes, tenths / 10, tenths % 10,
@@ -707,7 +1105,12 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		free(st->resp.body);
 	if (st->resp.fd >= 0)
 		close(st->resp.fd);
-	buf_release(&st->body);
+	body_drop(st);
+	if (st->ct != NULL) {
+		/* The next request on this connection starts its head now. */
+		atomic_store(&st->ct->since_ms, (long long)clock_mono_ms());
+		atomic_store(&st->ct->phase, PHASE_HEAD);
+	}
 	a = st->req.arena;
 	arena_release(&a);
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -807,6 +1210,24 @@ server_start(struct server **out, const struct http_hooks *hooks,
 	if (srv == NULL)
 		return err_internal(e, "out of memory");
 	srv->hooks = *hooks;
+	srv->opts = *o;
+	if (srv->opts.spool_bytes == 0)
+		srv->opts.spool_bytes = (size_t)64 << 10;
+	if (srv->opts.body_memory == 0)
+		srv->opts.body_memory = (size_t)64 << 20;
+	srv->tmp_dir = strdup(o->tmp_dir != NULL ? o->tmp_dir : "/tmp");
+	if (srv->tmp_dir == NULL) {
+		free(srv);
+		return err_internal(e, "out of memory");
+	}
+	if (mkdir(srv->tmp_dir, 0700) != 0 && errno != EEXIST)
+		log_warn("http: cannot create %s: %s", srv->tmp_dir,
+		    strerror(errno));
+	atomic_init(&srv->body_mem, 0);
+	atomic_init(&srv->cut_head, 0);
+	atomic_init(&srv->cut_body, 0);
+	atomic_init(&srv->reaper_quit, false);
+	pthread_mutex_init(&srv->ct_lock, NULL);
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->stopping, false);
 	if (o->static_dir != NULL && *o->static_dir != '\0') {
@@ -838,15 +1259,22 @@ server_start(struct server **out, const struct http_hooks *hooks,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)o->per_ip_conns,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		free(srv->static_root);
+		free(srv->tmp_dir);
+		pthread_mutex_destroy(&srv->ct_lock);
 		free(srv);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 		    "无法在 %s 上启动服务（端口被占用或地址无效）", o->listen);
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di != NULL ? di->port : 0;
+	if ((o->header_deadline_s > 0 || o->body_min_rate > 0) &&
+	    pthread_create(&srv->reaper, NULL, reaper_main, srv) == 0)
+		srv->reaper_on = true;
 	*out = srv;
 	return 0;
 }
@@ -871,7 +1299,13 @@ server_stop(struct server *s)
 	if (atomic_load(&s->inflight) > 0)
 		log_warn("http: stopping with %d requests still running",
 		    atomic_load(&s->inflight));
+	if (s->reaper_on) {
+		atomic_store(&s->reaper_quit, true);
+		pthread_join(s->reaper, NULL);
+	}
 	MHD_stop_daemon(s->daemon);
+	pthread_mutex_destroy(&s->ct_lock);
+	free(s->tmp_dir);
 	free(s->static_root);
 	free(s);
 }

@@ -67,3 +67,82 @@ for (const db of dbKinds()) {
 		});
 	});
 }
+
+for (const db of dbKinds()) {
+	describe(`indicators over time, cases and gaps (${db})`, () => {
+		let srv;
+		let ducha;
+		let zj;
+
+		before(async () => {
+			srv = await startServer({ db });
+			ducha = new Client(srv.url);
+			await ducha.login(DEMO.ducha, DEMO.password);
+			zj = new Client(srv.url);
+			await zj.login('zj_admin', DEMO.password);
+		});
+		after(async () => {
+			if (srv) assert.equal(await srv.stop(), 0);
+		});
+
+		test('as of a date before anything was published the catalogue is empty', async () => {
+			const past = await ducha.get('/api/indicators?as_of=2000-01-01');
+			assert.equal(past.status, 200, past.text);
+			assert.equal(past.json.as_of, '2000-01-01');
+			assert.equal(past.json.overall.items_in_scope, 0);
+			const now = await ducha.get('/api/indicators');
+			assert.ok(now.json.overall.items_in_scope > 100);
+			assert.equal(now.json.scope_types, '01,05,07-29');
+			const bad = await ducha.get('/api/indicators?as_of=2024-13-01');
+			assert.equal(bad.status, 400);
+			assert.match(bad.json.error.message ?? bad.text, /日期/);
+		});
+
+		test('the trend starts at the notice and ends today', async () => {
+			const r = await ducha.get('/api/indicators/trend');
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.points[0].day, '2024-03-22');
+			assert.ok(r.json.points.length >= 2);
+			const last = r.json.points.at(-1);
+			const now = (await ducha.get('/api/indicators')).json.overall.indicators;
+			for (const i of now) assert.equal(last.indicators[i.key], i.percent);
+			assert.equal(r.json.targets.max_one_trip, 95);
+			assert.equal((await ducha.get('/api/indicators/trend?from=2025-01-01&to=2024-01-01')).status, 400);
+		});
+
+		test('the gap planner closes each missed target; a department sees its part', async () => {
+			const r = await ducha.get('/api/indicators/gap');
+			assert.equal(r.status, 200, r.text);
+			const byKey = Object.fromEntries(r.json.indicators.map((i) => [i.key, i]));
+			for (const k of ['max_one_trip', 'instant', 'full_online']) {
+				assert.equal(byKey[k].met, false);
+				assert.ok(byKey[k].changes.length >= byKey[k].needed, k);
+				for (const c of byKey[k].changes) assert.ok(c.dept_name && c.change && c.item_id);
+			}
+			assert.equal(byKey.online.changes.length, 0);
+			const own = await zj.get('/api/indicators/gap');
+			assert.equal(own.status, 200, own.text);
+			assert.ok(own.json.dept_id > 0);
+			for (const i of own.json.indicators)
+				for (const c of i.changes) assert.equal(c.dept_id, own.json.dept_id);
+			assert.equal((await zj.get('/api/indicators/gap?dept_id=1')).status === 403 || own.json.dept_id === 1, true);
+		});
+
+		test('case-based counterparts answer for a period', async () => {
+			const r = await ducha.get('/api/indicators/cases?from=2024-03-22');
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual(r.json.shares.map((s) => s.key),
+				['le_one_trip', 'same_day', 'online', 'zero_trip', 'time_saved', 'on_time']);
+			const v = await ducha.get('/api/indicators/volume');
+			assert.equal(v.status, 200, v.text);
+			assert.equal(typeof v.json.open, 'number');
+			const d = await ducha.get('/api/indicators/discrepancies');
+			assert.equal(d.status, 200, d.text);
+			assert.ok(Array.isArray(d.json.items));
+			assert.equal((await ducha.get('/api/indicators/cases?from=2024-02-30')).status, 400);
+			const person = new Client(srv.url);
+			await person.login(DEMO.person, DEMO.password);
+			assert.equal((await person.get('/api/indicators/cases')).status, 403);
+		});
+	});
+}

@@ -165,7 +165,7 @@ for (const db of dbKinds()) {
 		test('window QR: a signed token bound to the case opens a rating without a password', async () => {
 			assertError(await person.get(`/api/cases/${done3.id}/rating-qr`), 403);
 			const qr = ok(await clerk.get(`/api/cases/${done3.id}/rating-qr`));
-			assert.match(qr.token, /^\d+\.\d+\.[0-9a-f]{32}$/);
+			assert.match(qr.token, /^\d+-\d+-[0-9a-f]{32}$/);
 			assert.match(qr.url, /\/rate\//);
 			assert.match(qr.svg, /^<svg/);
 			const view = ok(await rawRequest(`${srv.url}/api/rating-tokens/${qr.token}`));

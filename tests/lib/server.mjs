@@ -168,7 +168,7 @@ export async function startServer({ db = 'sqlite', demo = true, now, args = [] }
 		'--static', path.resolve(TESTS_DIR, '../web/dist')];
 	if (now) serveArgs.push('--now', now);
 	serveArgs.push(...args);
-	const { child, url } = await spawnServe(serveArgs, logFile);
+	let { child, url } = await spawnServe(serveArgs, logFile);
 	await waitHealthy(url, child, logFile);
 
 	let stopped = false;
@@ -176,6 +176,24 @@ export async function startServer({ db = 'sqlite', demo = true, now, args = [] }
 		url, dbUrl, varDir, logFile,
 		process: child,
 		logTail: (n) => tail(logFile, n),
+		// Stops the server and starts it again on the same database and
+		// files with another --now (time passing in a test); the URL may
+		// change, so it resolves with the new one (also in this.url).
+		async restart({ now: later } = {}) {
+			child.kill('SIGTERM');
+			if (!(await waitExit(child, 15000))) {
+				child.kill('SIGKILL');
+				await waitExit(child, 5000);
+			}
+			running.delete(child);
+			const args = serveArgs.filter((a, i) => a !== '--now' && serveArgs[i - 1] !== '--now');
+			if (later) args.push('--now', later);
+			({ child, url } = await spawnServe(args, logFile));
+			await waitHealthy(url, child, logFile);
+			this.url = url;
+			this.process = child;
+			return url;
+		},
 		// Graceful stop (SIGTERM); SIGKILL after 15 s. Resolves with the exit code.
 		async stop() {
 			if (stopped) return child.exitCode;

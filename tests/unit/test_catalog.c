@@ -211,6 +211,11 @@ labels_and_scope(void **state)
 	assert_true(catalog_type_in_scope("05"));
 	assert_true(catalog_type_in_scope("11"));
 	assert_true(catalog_type_in_scope("20"));
+	/* extension codes are valid types and count (12-19, 21-29) */
+	assert_true(catalog_type_in_scope("12"));
+	assert_true(catalog_type_in_scope("19"));
+	assert_true(catalog_type_in_scope("21"));
+	assert_true(catalog_type_in_scope("29"));
 	assert_false(catalog_type_in_scope("02"));
 	assert_false(catalog_type_in_scope("06"));
 	assert_true(catalog_type_commitment_excluded("02"));

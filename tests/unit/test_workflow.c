@@ -107,6 +107,7 @@ static const struct step steps[] = {
 	{ "suspended", "withdraw", "withdrawn", C, P, false, false },
 	{ "decide", "approve", "certify", P, C, true, false },
 	{ "decide", "deny", "denied", P, A, true, true },
+	{ "decide", "terminate", "terminated", P, A, true, true },
 	{ "decide", "request_more", "suspended", P, A, true, true },
 	{ "decide", "special_procedure", "suspended", P, A, true, true },
 	{ "decide", "revoke", "revoked", P, C, false, true },

@@ -19,8 +19,8 @@ function placeholderDesc(p) {
   return d && typeof d === 'object' ? Object.values(d)[0] : d;
 }
 
-const pageRoutes = PAGES.map((p) => ({
-  path: p.path.slice(1),
+const toRoute = (p) => ({
+  path: p.bare ? p.path : p.path.slice(1),
   name: p.name,
   component: p.view || PlaceholderView,
   meta: {
@@ -31,11 +31,16 @@ const pageRoutes = PAGES.map((p) => ({
     ...(p.view ? {} : { desc: placeholderDesc(p) }),
     ...(p.meta || {}),
   },
-}));
+});
+// Pages marked `bare` (a phone page opened from a QR code) stand outside the
+// main layout.
+const pageRoutes = PAGES.filter((p) => !p.bare).map(toRoute);
+const bareRoutes = PAGES.filter((p) => p.bare).map(toRoute);
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { title: '登录', public: true, guestOnly: true } },
   { path: '/register', name: 'register', component: RegisterView, meta: { title: '注册', public: true, guestOnly: true } },
+  ...bareRoutes,
   {
     path: '/',
     component: MainLayout,

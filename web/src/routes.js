@@ -21,6 +21,7 @@
 //   view    the page component; an entry without one shows the placeholder
 //           page until it is built (keep path and name when building it).
 //   meta    extra route meta (e.g. { desk: 'window' }).
+//   bare    true: shown without the main layout (the phone rating page).
 //
 // Paths are stable: links in notifications and bookmarks use them.
 
@@ -48,8 +49,11 @@ export const PAGES = [
   { path: '/my/certs', name: 'my-certs', title: '我的证照', access: ['applicant'],
     view: () => import('./views/my/MyCertsView.vue'),
     menu: { icon: 'Postcard', desc: '查看和下载电子证照、批文' } },
-  { path: '/my/ratings', name: 'my-ratings', title: '评价记录', access: ['applicant'],
-    menu: { icon: 'Star', desc: '对办事服务进行“好差评”' } },
+  { path: '/my/ratings', name: 'my-ratings', title: '我的评价', access: ['applicant'],
+    view: () => import('./views/ratings/MyRatingsView.vue'),
+    menu: { icon: 'Star', desc: '我的“好差评”记录与差评处置进度' } },
+  { path: '/rate/:token', name: 'rate', title: '服务评价', access: 'public', bare: true,
+    view: () => import('./views/ratings/RatePublicView.vue') },
 
   // --- window clerks
   { path: '/window', name: 'window', title: '窗口工作台', access: ['clerk'],
@@ -141,8 +145,18 @@ export const PAGES = [
   { path: '/indicators', name: 'indicators', title: '改革指标', access: ['supervisor', 'hall_admin', 'dept_admin', 'sysadmin'],
     view: () => import('./views/hall/IndicatorsView.vue'),
     menu: { icon: 'TrendCharts', desc: '“减时间”、“最多跑一次”等五项指标' } },
-  { path: '/ratings', name: 'ratings', title: '好差评监督', access: ['supervisor'],
-    menu: { icon: 'ChatDotSquare', desc: '差评核实、整改与回访' } },
+  { path: '/ratings', name: 'ratings', title: '好差评监督', access: ['supervisor', 'hall_admin'],
+    view: () => import('./views/ratings/RatingsView.vue'),
+    menu: { icon: 'ChatDotSquare', desc: '满意度统计，差评核实、整改、回访的超期督办' } },
+  { path: '/dept/ratings', name: 'dept-ratings', title: '差评处置', access: ['dept_admin', 'approver', 'supervisor'],
+    view: () => import('./views/ratings/LoopQueueView.vue'),
+    menu: { icon: 'ChatLineSquare', desc: { dept_admin: '核实、整改、反馈、回访本部门差评', approver: '核实、整改、反馈、回访本部门差评', supervisor: '监督差评整改：办结或退回' } } },
+  { path: '/hall/rating-appeals', name: 'hall-rating-appeals', title: '申诉复核', access: ['hall_admin'],
+    view: () => import('./views/ratings/AppealsView.vue'),
+    menu: { icon: 'Checked', desc: '复核部门提出的误评、恶意差评申诉' } },
+  { path: '/admin/outbox', name: 'admin-outbox', title: '上报发件箱', access: ['sysadmin', 'hall_admin'],
+    view: () => import('./views/ratings/OutboxView.vue'),
+    menu: { icon: 'Upload', desc: '好差评上报与短信：待发送、失败与死信' } },
   { path: '/warnings', name: 'warnings', title: '超期预警', access: ['supervisor', 'dept_admin', 'hall_admin'],
     view: () => import('./views/cases/WarningsView.vue'),
     menu: { icon: 'Bell', desc: '临期与超期办件预警' } },

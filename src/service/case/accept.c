@@ -186,6 +186,21 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 	rc = case_mats_load(c, id, mats, &nm, e);
 	if (rc != 0)
 		goto out;
+	if (strcmp(mode, "normal") != 0) {
+		bool excluded = false;
+
+		rc = case_credit_excluded(c, r.applicant_idno, &excluded, e);
+		if (rc != 0)
+			goto out;
+		if (excluded) {
+			rc = err_field(e, ERR_UNPROCESSABLE, "mode",
+			    "credit_excluded", "申请人有虚假承诺或未履行容缺承诺的"
+			    "记录，信用修复前不适用%s，请按一般程序受理",
+			    strcmp(mode, "rongque") == 0 ? "容缺受理" :
+			    "告知承诺制");
+			goto out;
+		}
+	}
 	if (strcmp(mode, "normal") == 0) {
 		int nec[CATALOG_MATERIALS_MAX], blk[CATALOG_MATERIALS_MAX];
 		bool prov[CATALOG_MATERIALS_MAX];
@@ -211,6 +226,11 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 		if (rc != 0)
 			goto out;
 		case_plan_doc(&p, DOC_RONGQUE_NOTICE, json_pack("{s:O, s:s, "
+		    "s:s}", "materials", list, "supplement_due",
+		    p.supplement_due, "commitment", p.commitment_text));
+		/* The applicant's 容缺受理承诺书: its text stays with the
+		 * case (commitment_text). */
+		case_plan_doc(&p, DOC_RONGQUE_PLEDGE, json_pack("{s:O, s:s, "
 		    "s:s}", "materials", list, "supplement_due",
 		    p.supplement_due, "commitment", p.commitment_text));
 	} else {
@@ -240,6 +260,11 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 	p.refresh = true;
 
 	/* 即办件: decided (and delivered) at once. */
+	if (in->approve && strcmp(mode, "rongque") == 0) {
+		rc = err_field(e, ERR_CONFLICT, "approve", "rongque_outstanding",
+		    "容缺受理的办件在容缺材料补齐前不能作出决定");
+		goto out;
+	}
 	if (in->approve) {
 		if (f->case_kind != 1 || !f->window_authorised) {
 			rc = err_field(e, ERR_UNPROCESSABLE, "approve",

@@ -483,8 +483,11 @@ case_supplement(struct ctx *c, int64_t id, const json_t *materials,
 	    json_pack("{s:i}", "materials", ngiven));
 	case_today(today);
 	if (gave_rongque && r.supplement_due[0] != '\0' &&
-	    strcmp(today, r.supplement_due) > 0)
+	    strcmp(today, r.supplement_due) > 0) {
 		p.flagged = 1;  /* 容缺 materials came after the promised day */
+		p.credit_kind = "rongque_missed";
+		p.credit_note = "容缺材料逾期补交";
+	}
 	(void)rongque_left;
 	if (pre && flawed_left == 0) {
 		rc = case_plan_step(&p, roles | WORKFLOW_ROLE_APPLICANT,

@@ -381,6 +381,27 @@ int case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
     int64_t *count, struct err *e);
 
 
+/* ---- the applicant's credit (service/case/credit.c) ---- */
+
+/* Has the applicant (ID number or credit code) a record not cleared (a
+ * false commitment or a missed 容缺 promise)? Then 容缺受理 and 告知承诺
+ * are refused until the hall clears it. */
+int case_credit_excluded(struct ctx *c, const char *idno, bool *excluded,
+    struct err *e);
+/* Records, newest first (at most LIMIT_PAGE_MAX): hall admin,
+ * supervisor, sysadmin and clerks all, approvers and department admins
+ * those of their department's cases.
+ * idno NULL: every applicant; status "active" (NULL), "cleared", "all".
+ * *out = {items:[{id, applicant_idno, applicant_name, kind, kind_label,
+ * case_id, case_no, note, at, cleared_at, clear_reason, cleared_by_name,
+ * dept_name}]}. */
+int case_credit_list(struct ctx *c, const char *idno, const char *status,
+    json_t **out, struct err *e);
+/* 信用修复 by the hall admin with a reason; audit "credit.clear". 409 when
+ * already cleared. */
+int case_credit_clear(struct ctx *c, int64_t id, const char *reason,
+    json_t **out, struct err *e);
+
 /* ---- the deadline watch (service/case/sweep.c) ---- */
 
 /* One round over open cases, each in its own transaction: yellow/red

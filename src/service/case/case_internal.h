@@ -171,6 +171,15 @@ struct case_plan {
 	const char *suspend_reason;
 	const char *resume;          /* case_resume(result) */
 	bool refresh;                /* case_deadline_refresh */
+	/* Tell the applicant after the audit record (in-app when they have
+	 * an account, SMS to the case's mobile): kind NULL for none. */
+	const char *tell_kind;
+	char tell_title[256];
+	char tell_body[768];
+	/* Record the applicant's credit (applicant_credit): a false
+	 * commitment or a missed 容缺 promise; NULL for none. */
+	const char *credit_kind;
+	const char *credit_note;
 	int64_t version;             /* expected */
 	json_t *audit;               /* owned summary extras, may be NULL */
 };
@@ -230,6 +239,9 @@ int case_plan_note(struct case_plan *p, const char *action,
 int case_event_write(struct db *db, struct ctx *c, int64_t case_id,
     const char *role, const char *action, const char *from, const char *to,
     const char *note, const json_t *data, struct err *e);
+/* Inside the plan's transaction when it closes the case: the case tallies
+ * of the scoreboard (tally.c, migration 080). */
+int case_tally_close(struct case_plan *p, struct db *db, struct err *e);
 /* Runs the plan in one transaction. */
 int case_plan_run(struct case_plan *p, struct err *e);
 /* The version check before anything else. */
@@ -246,6 +258,11 @@ int case_load_write(struct ctx *c, int64_t id, int64_t version,
  * the window: forward and pass first). */
 int case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
     const char *reason, struct err *e);
+/* 终止办理 (退办) with a reason: the step, the sealed 终止办理告知书 and
+ * the applicant told. rongque_missed: the case ends because a 容缺
+ * promise was not kept (the notice says so). */
+int case_plan_terminate(struct case_plan *p, unsigned roles,
+    const char *reason, bool rongque_missed, struct err *e);
 /* Deliver (certify -> done) by method. */
 int case_plan_deliver(struct case_plan *p, unsigned roles,
     const char *method, const char *tracking_no, struct err *e);

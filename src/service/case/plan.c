@@ -63,6 +63,39 @@ fail:
 	return rc;
 }
 
+/* Names of the case's 容缺 materials still outstanding, joined with "、"
+ * ("" when none): no decision document or certificate before they are in. */
+static int
+rongque_outstanding(struct case_plan *p, char *out, size_t outsz,
+    struct err *e)
+{
+	struct case_mat mats[CATALOG_MATERIALS_MAX];
+	size_t len = 0;
+	int n = 0, rc;
+
+	out[0] = '\0';
+	if (p->mode == NULL || strcmp(p->mode, "rongque") != 0)
+		return 0;
+	rc = case_mats_load(p->c, p->row->id, mats, &n, e);
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		const char *name;
+		int w;
+
+		if (strcmp(mats[i].status, "rongque") != 0 || mats[i].idx < 0 ||
+		    mats[i].idx >= p->facts->n_materials)
+			continue;
+		name = p->facts->materials[mats[i].idx].name;
+		w = snprintf(out + len, outsz - len, "%s%s", len > 0 ? "、" :
+		    "", name);
+		if (w < 0 || (size_t)w >= outsz - len)
+			break;
+		len += (size_t)w;
+	}
+	return 0;
+}
+
 int
 case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
     const char *reason, struct err *e)
@@ -85,6 +118,18 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 			return rc;
 		p->n_events = before;
 		instant = true;
+	}
+	if (approve) {
+		char names[800];
+
+		rc = rongque_outstanding(p, names, sizeof(names), e);
+		if (rc != 0)
+			return rc;
+		if (names[0] != '\0')
+			return err_field(e, ERR_CONFLICT, "materials",
+			    "rongque_outstanding", "容缺材料尚未补齐：%s。材料"
+			    "补齐前可以审查，但不能作出准予许可决定或出具证照",
+			    names);
 	}
 	rc = case_plan_step(p, roles, approve ? "approve" : "deny", reason,
 	    NULL, e);
@@ -122,6 +167,32 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 		case_plan_doc(p, DOC_DENIAL, json_pack("{s:s}", "reason",
 		    reason != NULL ? reason : ""));
 	}
+	return 0;
+}
+
+int
+case_plan_terminate(struct case_plan *p, unsigned roles, const char *reason,
+    bool rongque_missed, struct err *e)
+{
+	const struct case_row *r = p->row;
+	int rc;
+
+	rc = case_plan_step(p, roles, "terminate", reason, rongque_missed ?
+	    json_pack("{s:b}", "rongque_missed", 1) : NULL, e);
+	if (rc != 0)
+		return rc;
+	p->decision_reason = reason;
+	case_plan_doc(p, DOC_TERMINATION, rongque_missed &&
+	    r->supplement_due[0] != '\0' ? json_pack("{s:s, s:s}", "reason",
+	    reason, "supplement_due", r->supplement_due) : json_pack("{s:s}",
+	    "reason", reason != NULL ? reason : ""));
+	p->tell_kind = "case_terminated";
+	snprintf(p->tell_title, sizeof(p->tell_title), "办件已终止办理：%s",
+	    r->case_no);
+	snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件编号 "
+	    "%s）已终止办理（退办），原因：%.300s。终止办理告知书可在办件详情"
+	    "中查看。", p->facts->name, r->case_no, reason != NULL ? reason :
+	    "");
 	return 0;
 }
 
@@ -438,6 +509,35 @@ case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 	return rc;
 }
 
+/* The applicant told of the change: in-app when the case has an account,
+ * SMS to the mobile given with the case. */
+static int
+tell_applicant(struct case_plan *p, struct db *db, struct err *e)
+{
+	struct db_stmt *s;
+	char mobile[32] = "";
+	int rc;
+
+	s = db_query(db, e, "SELECT applicant_mobile FROM cases WHERE id = ?",
+	    "i", p->row->id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 0));
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (p->row->applicant_id > 0) {
+		rc = notify_user(p->c, p->row->applicant_id, p->row->id,
+		    p->tell_kind, p->tell_title, p->tell_body, e);
+		if (rc != 0)
+			return rc;
+	}
+	return notify_sms(p->c, mobile, p->row->id, p->tell_kind,
+	    p->tell_body, e);
+}
+
 static int
 plan_tx(struct db *db, void *arg, struct err *e)
 {
@@ -569,7 +669,14 @@ plan_tx(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 
-	/* 7. documents (named in the audit record below) */
+	/* 7. the scoreboard's tallies, when this change closes the case */
+	if (p->closed_at != 0 && p->row->closed_at == 0) {
+		rc = case_tally_close(p, db, e);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* 8. documents (named in the audit record below) */
 	docs = p->n_docs > 0 ? json_array() : NULL;
 	for (int i = 0; i < p->n_docs; i++) {
 		json_t *doc = NULL;
@@ -591,7 +698,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		}
 	}
 
-	/* 8. audit: one record for the whole change */
+	/* 9. audit: one record for the whole change */
 	sum = json_pack("{s:s, s:s, s:s, s:I}", "case_no", p->row->case_no,
 	    "from", p->row->state, "to", p->state, "version",
 	    (json_int_t)(p->version + 1));
@@ -614,6 +721,15 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	rc = audit_append(c, p->audit_action, "case", idbuf, sum, e);
 	json_decref(sum);
+	if (rc == 0 && p->credit_kind != NULL)
+		rc = db_exec(db, e, "INSERT INTO applicant_credit "
+		    "(applicant_idno, applicant_name, kind, case_id, note, at) "
+		    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, kind) DO "
+		    "NOTHING", "sssisi", p->row->applicant_idno,
+		    p->row->applicant_name, p->credit_kind, id,
+		    p->credit_note != NULL ? p->credit_note : "", now);
+	if (rc == 0 && p->tell_kind != NULL)
+		rc = tell_applicant(p, db, e);
 	if (rc == 0 && p->post != NULL)
 		rc = p->post(p, db, e);
 	return rc;

@@ -34,6 +34,19 @@ finish(struct case_plan *p, struct case_row *r, const struct item_facts *f,
 	return rc;
 }
 
+/* A 容缺 case past its promised supplement date with a material still
+ * outstanding (the sweeper flagged it). */
+static bool
+rongque_overdue(const struct case_row *r)
+{
+	char today[11];
+
+	if (strcmp(r->mode, "rongque") != 0 || r->supplement_due[0] == '\0')
+		return false;
+	case_today(today);
+	return r->flagged && strcmp(r->supplement_due, today) < 0;
+}
+
 int
 case_act(struct ctx *c, int64_t id, const char *action,
     const struct case_act_in *in, json_t **out, struct err *e)
@@ -99,6 +112,13 @@ case_act(struct ctx *c, int64_t id, const char *action,
 			    "{s:s, s:O}", "reason", in->reason, "materials",
 			    list));
 		}
+	} else if (strcmp(action, "terminate") == 0) {
+		p.audit_action = "case.terminate";
+		rc = case_text(in->reason, "reason", "终止办理的理由",
+		    CASE_REASON_CHARS, true, e);
+		if (rc == 0)
+			rc = case_plan_terminate(&p, roles, in->reason,
+			    rongque_overdue(&r), e);
 	} else {
 		char audit[48];
 
@@ -611,6 +631,10 @@ case_check_result(struct ctx *c, int64_t check_id, bool passed,
 	case_plan_note(&p, passed ? "check_passed" : "check_false",
 	    result != NULL ? result : "核查属实", NULL);
 	/* A false commitment revokes the decision (撤销). */
+	if (!passed) {
+		p.credit_kind = "false_commitment";
+		p.credit_note = result;
+	}
 	if (!passed)
 		rc = case_plan_step(&p, roles & (WORKFLOW_ROLE_APPROVER |
 		    WORKFLOW_ROLE_DEPT_ADMIN), "revoke", result, NULL, e);

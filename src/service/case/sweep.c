@@ -13,7 +13,11 @@
  *      suspension) longer than case.supplement_timeout_days working days
  *      are closed (已退办) with a notice to the applicant;
  *   3. 容缺 cases past supplement_due with materials still outstanding are
- *      flagged and the department administrators told.
+ *      flagged, the missed promise recorded (applicant_credit) and the
+ *      department administrators told;
+ *   4. 容缺 cases whose supplement_due is rules.rongque_reminder_days
+ *      working days away or less, materials still outstanding: the
+ *      applicant is reminded once (case_reminders).
  * 2 and 3 change the case, so they go through the change plan (plan.c) like
  * every action of a person: the state machine is checked there and the
  * plan is the only writer of case_events. Every transaction first takes
@@ -324,7 +328,9 @@ timeout_one(struct ctx *c, int64_t id, int timeout_days, int *acted,
 	p.pre = timeout_pre;
 	p.post = timeout_post;
 	p.hook_arg = &h;
-	rc = case_plan_step(&p, roles, "terminate", note, NULL, e);
+	rc = case_plan_terminate(&p, roles, note, false, e);
+	/* timeout_post tells the applicant (its own text). */
+	p.tell_kind = NULL;
 	if (rc == 0) {
 		p.audit = json_pack("{s:s, s:i, s:i}", "waiting_since", start_s,
 		    "working_days", waited, "limit_days", timeout_days);
@@ -434,6 +440,8 @@ rongque_one(struct ctx *c, int64_t id, int *acted, struct err *e)
 	case_plan_init(&p, c, &r, f, r.version);
 	p.audit_action = "case.rongque_missed";
 	p.flagged = 1;
+	p.credit_kind = "rongque_missed";
+	p.credit_note = h.body;
 	p.pre = rongque_pre;
 	p.post = rongque_post;
 	p.hook_arg = &h;
@@ -451,9 +459,99 @@ rongque_one(struct ctx *c, int64_t id, int *acted, struct err *e)
 	return rc;
 }
 
+/* ---- 4. the applicant reminded before the 容缺 supplement date ---- */
+
+struct remind_tx {
+	struct ctx *c;
+	int64_t id;
+	int days;
+	int acted;
+};
+
+static int
+remind_fn(struct db *db, void *arg, struct err *e)
+{
+	struct remind_tx *t = arg;
+	const struct calendar *cal;
+	struct db_stmt *s;
+	char due[11] = "", no[64] = "", item[256] = "", mobile[32] = "";
+	char title[TEXT_BYTES], body[TEXT_BYTES];
+	int64_t applicant = 0, outstanding = 0;
+	int32_t dday;
+	struct err pe;
+	int rc, left;
+
+	t->acted = 0;
+	rc = db_tx_lock(db, DEADLINES_LOCK_CALENDAR, e);
+	if (rc == 0)
+		rc = case_calendar_current_fresh(t->c, &cal, e);
+	if (rc != 0)
+		return rc;
+	s = db_query(db, e, "SELECT k.supplement_due, k.case_no, i.name, "
+	    "k.applicant_id, k.applicant_mobile, (SELECT count(*) FROM "
+	    "case_materials m WHERE m.case_id = k.id AND m.status = 'rongque') "
+	    "FROM cases k LEFT JOIN items i ON i.id = k.item_id WHERE k.id = ? "
+	    "AND k.closed_at IS NULL AND k.acceptance_mode = 'rongque'", "i",
+	    t->id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		snprintf(due, sizeof(due), "%s", db_col_text(s, 0));
+		snprintf(no, sizeof(no), "%s", db_col_text(s, 1));
+		snprintf(item, sizeof(item), "%s", db_col_text(s, 2));
+		applicant = db_col_int(s, 3);
+		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 4));
+		outstanding = db_col_int(s, 5);
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (outstanding == 0 || calendar_day_parse(due, &dday, &pe) != 0)
+		return 0;
+	left = calendar_workdays_between(cal, deadlines_today(), dday);
+	if (dday < deadlines_today() || left > t->days)
+		return 0;
+	rc = db_exec(db, e, "INSERT INTO case_reminders (case_id, kind, at) "
+	    "VALUES (?, 'rongque_due', ?) ON CONFLICT (case_id, kind) DO "
+	    "NOTHING", "ii", t->id, clock_now());
+	if (rc != 0 || db_last_changes(db) != 1)
+		return rc;
+	snprintf(title, sizeof(title), "容缺材料补交提醒：%s", no);
+	snprintf(body, sizeof(body), "您容缺受理的“%s”（办件编号 %s）尚有 %"
+	    PRId64 " 项容缺材料未补交，请于 %s 前补齐；逾期未补齐的，将终止办理"
+	    "（退办）并记入信用记录。", item, no, outstanding, due);
+	if (applicant > 0) {
+		rc = notify_user(t->c, applicant, t->id, "rongque_reminder",
+		    title, body, e);
+		if (rc != 0)
+			return rc;
+	}
+	rc = notify_sms(t->c, mobile, t->id, "rongque_reminder", body, e);
+	if (rc != 0)
+		return rc;
+	t->acted = 1;
+	return audit_case(t->c, "case.rongque_reminder", t->id, json_pack(
+	    "{s:s, s:s, s:I, s:i}", "case_no", no, "supplement_due", due,
+	    "outstanding", (json_int_t)outstanding, "days_before", t->days),
+	    e);
+}
+
+static int
+remind_one(struct ctx *c, int64_t id, int days, int *acted, struct err *e)
+{
+	struct remind_tx t = { c, id, days, 0 };
+	int rc;
+
+	rc = db_tx(c->db, remind_fn, &t, e);
+	if (rc == 0)
+		*acted = t.acted;
+	return rc;
+}
+
 /* ---- the round ---- */
 
-enum pass { PASS_DEADLINE, PASS_TIMEOUT, PASS_RONGQUE };
+enum pass { PASS_DEADLINE, PASS_TIMEOUT, PASS_RONGQUE, PASS_REMIND };
 
 static struct db_stmt *
 pass_query(struct ctx *c, enum pass p, int64_t after, const char *today,
@@ -476,6 +574,13 @@ pass_query(struct ctx *c, enum pass p, int64_t after, const char *today,
 		    "acceptance_mode = 'rongque' AND flagged = 0 AND closed_at "
 		    "IS NULL AND supplement_due < ? AND id > ? ORDER BY id "
 		    "LIMIT ?", "siI", today, after, SWEEP_BATCH);
+	case PASS_REMIND:
+		return db_query(c->db, e, "SELECT id FROM cases k WHERE "
+		    "acceptance_mode = 'rongque' AND closed_at IS NULL AND "
+		    "supplement_due >= ? AND id > ? AND NOT EXISTS (SELECT 1 "
+		    "FROM case_reminders r WHERE r.case_id = k.id AND r.kind = "
+		    "'rongque_due') ORDER BY id LIMIT ?", "siI", today, after,
+		    SWEEP_BATCH);
 	}
 	return NULL;
 }
@@ -530,6 +635,10 @@ sweep_pass(struct ctx *c, enum pass p, int timeout_days, int *acted,
 			case PASS_RONGQUE:
 				rc = rongque_one(c, ids[i], &one, &ce);
 				break;
+			case PASS_REMIND:
+				rc = remind_one(c, ids[i], timeout_days, &one,
+				    &ce);
+				break;
 			}
 			if (rc != 0) {
 				log_warn("sweeper: case %" PRId64 ": %s (%s)",
@@ -559,5 +668,8 @@ case_sweep(struct ctx *c, int *acted, int *failed, struct err *e)
 	if (rc == 0)
 		rc = sweep_pass(c, PASS_RONGQUE, timeout_days, acted, failed,
 		    e);
+	if (rc == 0)
+		rc = sweep_pass(c, PASS_REMIND, (int)config_int(
+		    "rules.rongque_reminder_days"), acted, failed, e);
 	return rc;
 }

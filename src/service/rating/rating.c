@@ -656,7 +656,8 @@ token_mac(const unsigned char *key, int64_t case_id, int64_t exp,
 	sodium_bin2hex(out, TOKEN_MAC_HEX + 1, mac, TOKEN_MAC_HEX / 2);
 }
 
-/* Checks a token "<case>.<exp>.<mac>"; *case_id when valid. */
+/* Checks a token "<case>-<exp>-<mac>" (no dot: the page path must not
+ * look like a file name); *case_id when valid. */
 static int
 token_check(struct ctx *c, const char *token, int64_t *case_id,
     int64_t *exp, struct err *e)
@@ -667,7 +668,7 @@ token_check(struct ctx *c, const char *token, int64_t *case_id,
 	int used = 0, rc;
 
 	if (token == NULL || strlen(token) > RATING_TOKEN_MAX ||
-	    sscanf(token, "%lld.%lld.%32[0-9a-f]%n", &cid, &ex, given,
+	    sscanf(token, "%lld-%lld-%32[0-9a-f]%n", &cid, &ex, given,
 	    &used) != 3 || (size_t)used != strlen(token) || cid <= 0)
 		return err_set(e, ERR_NOT_FOUND, "bad_token",
 		    "评价二维码无效，请向窗口工作人员重新获取");
@@ -741,7 +742,7 @@ rating_qr_issue(struct ctx *c, int64_t case_id, json_t **out, struct err *e)
 	exp = clock_now() + config_int("rating.qr_ttl_seconds");
 	token_mac(k.key, case_id, exp, mac);
 	sodium_memzero(&k, sizeof(k));
-	snprintf(token, sizeof(token), "%" PRId64 ".%" PRId64 ".%s", case_id,
+	snprintf(token, sizeof(token), "%" PRId64 "-%" PRId64 "-%s", case_id,
 	    exp, mac);
 	base = c->cfg != NULL && c->cfg->public_url != NULL ?
 	    c->cfg->public_url : "";

@@ -31,6 +31,9 @@ static const struct kind_info kinds[] = {
 	{ DOC_APPROVAL, "准予行政许可决定书", "许" },
 	{ DOC_DENIAL, "不予行政许可决定书", "不许" },
 	{ DOC_CERTIFICATE, "证照", "证" },
+	{ DOC_TERMINATION, "终止办理告知书", "终" },
+	{ DOC_EXTENSION, "延长审批期限告知书", "延" },
+	{ DOC_RONGQUE_PLEDGE, "容缺受理承诺书", "容诺" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -223,6 +223,9 @@ int materials_mine(struct ctx *c, json_t **out, struct err *e);
 #define DOC_APPROVAL "approval_decision"           /* 准予行政许可决定书 */
 #define DOC_DENIAL "denial_decision"               /* 不予行政许可决定书 */
 #define DOC_CERTIFICATE "certificate"              /* the item's result certificate */
+#define DOC_TERMINATION "termination_notice"       /* 终止办理告知书 */
+#define DOC_EXTENSION "extension_notice"           /* 延长审批期限告知书 */
+#define DOC_RONGQUE_PLEDGE "rongque_pledge"        /* 容缺受理承诺书 */
 
 /* Inside the caller's db_tx: records a pending document for the case with a
  * document number and a random verification code. content (borrowed) holds

@@ -302,6 +302,52 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		para(t, xprintf("根据《中华人民共和国行政许可法》第三十八条第二款"
 		    "的规定，本机关决定不予行政许可。"));
 		para(t, xprintf("%s", rights_text()));
+	} else if (strcmp(kind, DOC_TERMINATION) == 0) {
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），本机关已于%s"
+		    "依法受理。因下列原因，本机关决定终止办理（按退办件处理）：%s",
+		    you, applied, item, case_no, accepted[0] != '\0' ? accepted :
+		    applied, reason[0] != '\0' ? reason : "申请人未按要求补齐材料。"));
+		if (document_has(content, "supplement_due"))
+			para(t, xprintf("%s承诺于%s前补齐容缺材料，逾期未补齐。根据"
+			    "容缺受理有关规定和%s签署的容缺受理承诺书，本次申请不再"
+			    "继续办理，由此产生的后果由%s承担；未履行的承诺记入信用"
+			    "记录。", you, sdue, you, you));
+		para(t, xprintf("%s如需继续办理，可重新提出申请。", you));
+		para(t, xprintf("%s", rights_text()));
+		para(t, xprintf("特此告知。"));
+	} else if (strcmp(kind, DOC_EXTENSION) == 0) {
+		char odue[32];
+
+		day_text(document_str(content, "original_due_day"), odue, sizeof(odue));
+		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），本机关已于%s"
+		    "依法受理，原定于%s前作出决定。", you, applied, item, case_no,
+		    accepted[0] != '\0' ? accepted : applied, odue));
+		para(t, xprintf("因%s，本机关不能在上述期限内作出决定。根据《中华"
+		    "人民共和国行政许可法》第四十二条%s的规定，经本机关负责人批准，"
+		    "审批期限延长%" PRId64 "个工作日，将于%s前作出决定。",
+		    reason[0] != '\0' ? reason : "情况复杂", document_has(content, "basis") ?
+		    document_str(content, "basis") : "第一款", document_num(content, "days"), due));
+		para(t, xprintf("特此告知。"));
+	} else if (strcmp(kind, DOC_RONGQUE_PLEDGE) == 0) {
+		para(t, xprintf("本人（单位）%s申请%s（申请编号：%s），基本条件"
+		    "具备、主要申请材料齐全，自愿申请容缺受理，并郑重承诺：",
+		    document_str(row, "applicant_name"), item, case_no));
+		para(t, xprintf("%s", document_has(content, "commitment") ?
+		    document_str(content, "commitment") : document_has(row, "commitment_text") ?
+		    document_str(row, "commitment_text") : "在补交期限内补齐容缺材料。"));
+		para(t, xprintf("本人（单位）于%s前补齐下列容缺材料；逾期未补齐的，"
+		    "同意终止办理（按退办件处理），自行承担由此产生的后果，并同意"
+		    "将未履行承诺的情况记入信用记录，信用修复前不再适用容缺受理和"
+		    "告知承诺制。", sdue));
+		rc = material_rows(c, t, row, content, true, e);
+		if (rc != 0)
+			goto out;
+		t->has_table = true;
+		t->headers[0] = "序号";
+		t->headers[1] = "容缺材料";
+		t->headers[2] = "补交要求";
+		t->table_after = t->nparas;
+		para(t, xprintf("承诺人：%s（已签署）", document_str(row, "applicant_name")));
 	} else {
 		/* certificate */
 		free(t->title);

@@ -7,6 +7,7 @@
  * The rules are core/indicators.c; this module only loads the published
  * elements and checks who may look. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -28,5 +29,85 @@ int reform_indicators(struct ctx *c, const char *formula, json_t **out,
 int reform_indicator_items(struct ctx *c, const char *key, int met,
     int64_t dept_id, json_t **out, struct err *e);
 
+/* The same as of the end of a past date as_of ("YYYY-MM-DD"; NULL: now),
+ * from the item version history: {"formula", "as_of", "scope_types",
+ * "overall", "departments"}. */
+int reform_indicators_at(struct ctx *c, const char *formula, const char *as_of,
+    json_t **out, struct err *e);
+int reform_indicator_items_at(struct ctx *c, const char *key, int met,
+    int64_t dept_id, const char *as_of, json_t **out, struct err *e);
+
+/* The five indicators at the end of each month from `from` (default the
+ * notice, 2024-03-22) to `to` (default today), of one department or all
+ * (dept_id 0), with the item-side 五减 figures (steps_avg 减环节,
+ * materials_avg 减材料, fee_free_percent 减费用):
+ * {"from", "to", "targets", "points": [{"day", "items", "indicators":
+ * {key: percent}, "steps_avg", "materials_avg", "fee_free_percent"}]}. */
+int reform_trend(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+
+/* The gap planner: for each indicator below its target, the smallest set
+ * of item changes that closes the gap, each with its department. Staff of
+ * a department see their department's part; the hall, the supervisors
+ * and the system administrator see the county (dept_id 0) or any one. */
+int reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e);
+
+/* Case-based counterparts over closed cases of a period (closing days
+ * from..to, defaults the notice and today): {"from", "to", "closed",
+ * "approved", "shares": [{"key", "label", "item_indicator", "numerator",
+ * "denominator", "percent"}], "materials": {...}, "days": {...},
+ * "departments": [...]}. */
+int reform_cases(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+/* Closed cases per month with the on-time share, and open, overdue (red)
+ * and stalled (untouched 10 days) cases now. */
+int reform_case_volume(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+/* Items declaring at most one visit whose closed cases of the period
+ * recorded two trips or more. */
+int reform_discrepancies(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
+
+/* The reform tasks (all, or those dept_id takes part in) with their units
+ * (lead or participating), overdue flag and last progress, and the
+ * supervisor's summary by area and by unit:
+ * {"tasks": [...], "by_area": {label: {...}}, "by_unit": {name: {...}}}. */
+int reform_tasks_list(struct ctx *c, int64_t dept_id, json_t **out,
+    struct err *e);
+/* A progress entry of the actor's department on a task it leads or takes
+ * part in (department admin); done (lead units only) closes the task. */
+int reform_task_progress_add(struct ctx *c, int64_t task_id, const char *note,
+    const char *evidence, bool done, json_t **out, struct err *e);
+
+/* The quarterly ledger of a department (dept_id 0: the actor's; the hall
+ * admin may name any): returned, or drafted from the tasks the department
+ * takes part in. {"id", "dept_id", "dept", "year", "quarter", "status",
+ * "due_day", "late", "version", "review_note", "rows": [{"seq", "area",
+ * "lead_unit", "participants", "deliverable", "plan", "progress",
+ * "remarks", "task_id"}]}. */
+int reform_ledger_open(struct ctx *c, int64_t dept_id, int year, int quarter,
+    json_t **out, struct err *e);
+int reform_ledger_get(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* Edits rows [{seq, plan, progress, remarks}] (may be NULL) of a draft or
+ * returned ledger of the actor's department; submit sends it (late when
+ * after the due day). */
+int reform_ledger_save(struct ctx *c, int64_t id, const json_t *rows,
+    bool submit, json_t **out, struct err *e);
+/* The hall admin accepts or returns (note required) a submitted ledger. */
+int reform_ledger_review(struct ctx *c, int64_t id, bool accept,
+    const char *note, json_t **out, struct err *e);
+
+/* Queue depths and lags for the metrics page (service/stats/queues.c).
+ * The lags are the age in seconds of the oldest item waiting (0: none). */
+struct stats_queues {
+	int64_t documents_pending;  /* pending or rendering */
+	int64_t documents_failed;
+	int64_t renderer_lag_s;
+	int64_t outbox_pending;     /* neither delivered nor dead */
+	int64_t outbox_dead;
+	int64_t outbox_lag_s;       /* oldest message due and not yet sent */
+	int64_t warnings;           /* deadline warnings raised */
+};
+int stats_queues(struct ctx *c, struct stats_queues *q, struct err *e);
 
 #endif

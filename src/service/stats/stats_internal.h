@@ -1,0 +1,37 @@
+/* stats_internal.h - shared inside service/stats only. */
+#ifndef ONETRIP_SERVICE_STATS_INTERNAL_H
+#define ONETRIP_SERVICE_STATS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/indicators.h"
+#include "service/stats/stats.h"
+
+#define STATS_VIEWERS (ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | \
+    ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)
+#define STATS_WIDE (ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)
+
+/* Every published version's facts, ordered by item and publication. */
+struct fact_rows {
+	struct indicator_fact *f;
+	int64_t *published_at;
+	size_t n;
+};
+
+/* Reads the facts of versions published since the last call (stored in
+ * item_version_facts) and loads all of them. Free with fact_rows_free. */
+int stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e);
+void fact_rows_free(struct fact_rows *r);
+/* The version of each item in force at the instant t (the end of a day):
+ * out (n allocated by the caller, >= r->n) gets copies; *n_out set. */
+void stats_facts_at(const struct fact_rows *r, int64_t t,
+    struct indicator_fact *out, size_t *n_out);
+/* The options from the settings indicators.*; formula overrides when >= 0. */
+int stats_opts(int formula, struct indicator_opts *o, struct err *e);
+/* The instant a hall date ends; -ERR_INVALID for a bad date. */
+int stats_day_end(const char *day, int64_t *t, struct err *e);
+/* {id: name} of all departments (new reference). */
+int stats_dept_names(struct ctx *c, json_t **out, struct err *e);
+
+#endif

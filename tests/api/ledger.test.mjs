@@ -1,0 +1,74 @@
+// The quarterly work ledger: drafted from the tasks, edited and submitted by
+// the department (late after the 23rd), accepted or returned by the hall.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, dbKinds, Client } from '../lib/server.mjs';
+import { DEMO } from '../lib/demo.mjs';
+
+for (const db of dbKinds()) {
+	describe(`quarterly ledger (${db})`, () => {
+		let srv;
+		let hall;
+		let zj;
+		let scjg;
+
+		before(async () => {
+			srv = await startServer({ db });
+			hall = new Client(srv.url);
+			await hall.login(DEMO.hall ?? 'hall', DEMO.password);
+			zj = new Client(srv.url);
+			await zj.login('zj_admin', DEMO.password);
+			scjg = new Client(srv.url);
+			await scjg.login('scjg_admin', DEMO.password);
+		});
+		after(async () => {
+			if (srv) assert.equal(await srv.stop(), 0);
+		});
+
+		test('draft, edit, submit late, return, resubmit, accept', async () => {
+			const r = await zj.post('/api/ledgers', { year: 2024, quarter: 2 });
+			assert.equal(r.status, 200, r.text);
+			const l = r.json;
+			assert.equal(l.due_day, '2024-06-23');
+			assert.equal(l.status, 'draft');
+			assert.ok(l.rows.length >= 3);
+			assert.deepEqual([...new Set(l.rows.map((x) => x.area))].sort(), [1, 2, 3]);
+			// Opening again returns the same ledger.
+			assert.equal((await zj.post('/api/ledgers', { year: 2024, quarter: 2 })).json.id, l.id);
+			assert.equal((await zj.post('/api/ledgers', { year: 2024, quarter: 5 })).status, 400);
+			// Another department may neither read nor edit it.
+			assert.equal((await scjg.get(`/api/ledgers/${l.id}`)).status, 403);
+			assert.equal((await scjg.put(`/api/ledgers/${l.id}`, { rows: [] })).status, 403);
+			const seq = l.rows[0].seq;
+			const bad = await zj.put(`/api/ledgers/${l.id}`, { rows: [{ seq, plan: 1, progress: '', remarks: '' }] });
+			assert.equal(bad.status, 400);
+			const ed = await zj.put(`/api/ledgers/${l.id}`,
+				{ rows: [{ seq, plan: '完成联合验收', progress: '已印发实施办法', remarks: '无' }] });
+			assert.equal(ed.status, 200, ed.text);
+			assert.equal(ed.json.rows.find((x) => x.seq === seq).progress, '已印发实施办法');
+			const sub = await zj.post(`/api/ledgers/${l.id}/submit`, {});
+			assert.equal(sub.status, 200, sub.text);
+			assert.equal(sub.json.status, 'submitted');
+			assert.equal(sub.json.late, true); // today is after 2024-06-23
+			assert.equal((await zj.put(`/api/ledgers/${l.id}`, { rows: [] })).status, 409);
+			assert.equal((await zj.post(`/api/ledgers/${l.id}/review`, { accept: true })).status, 403);
+			assert.equal((await hall.post(`/api/ledgers/${l.id}/review`, { accept: false })).status, 400);
+			const ret = await hall.post(`/api/ledgers/${l.id}/review`, { accept: false, note: '请补充佐证' });
+			assert.equal(ret.json.status, 'returned');
+			await zj.post(`/api/ledgers/${l.id}/submit`, {});
+			const acc = await hall.post(`/api/ledgers/${l.id}/review`, { accept: true });
+			assert.equal(acc.status, 200, acc.text);
+			assert.equal(acc.json.status, 'accepted');
+			assert.equal((await hall.get(`/api/ledgers/${l.id}`)).json.rows.find((x) => x.seq === seq).plan, '完成联合验收');
+		});
+
+		test('due dates across the quarters', async () => {
+			const want = { 1: '2025-03-23', 2: '2025-06-23', 3: '2025-09-23', 4: '2025-12-23' };
+			for (const q of [1, 2, 3, 4]) {
+				const r = await scjg.post('/api/ledgers', { year: 2025, quarter: q });
+				assert.equal(r.status, 200, r.text);
+				assert.equal(r.json.due_day, want[q]);
+			}
+		});
+	});
+}
