@@ -148,3 +148,18 @@ clean:
 	rm -rf build bin web/dist
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+
+# libFuzzer harnesses (fuzz/*.c, clang): `make fuzz` builds each and runs it
+# for FUZZ_TIME seconds on its corpus under build/fuzz/corpus/<name>.
+FUZZ_TIME ?= 60
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BASE := $(filter-out src/base/embedded.c,$(wildcard src/base/*.c))
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc
+.PHONY: fuzz
+fuzz: | $(DEPS_STAMP)
+	@mkdir -p build/fuzz
+	$(Q)for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang $(FUZZ_FLAGS) $$(pkg-config --cflags jansson) $$f src/http/json_limits.c $(FUZZ_BASE) \
+	    $$(pkg-config --libs jansson) -o build/fuzz/$$n || exit 1; \
+	  mkdir -p build/fuzz/corpus/$$n; \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_TIME) build/fuzz/corpus/$$n || exit 1; done

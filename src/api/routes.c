@@ -22,6 +22,7 @@ extern const struct route api_notifications_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
+extern const struct route api_bundles_routes[];
 extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
@@ -36,6 +37,7 @@ const struct route *const api_route_tables[] = {
 	api_cases_routes,
 	api_catalog_routes,
 	api_hall_routes,
+	api_bundles_routes,
 	api_guide_routes,
 	api_files_routes,
 	api_documents_routes,

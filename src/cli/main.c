@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/config.h"
 #include "cli/cli.h"
+#include "service/bundle/bundle.h"
 #include "service/case/case.h"
 #include "service/catalog/catalog.h"
 #include "service/hall/hall.h"
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 	hall_requests_register();
 	catalog_requests_register();
 	case_requests_register();
+	bundle_register();
 	rating_requests_register();
 	supervise_requests_register();
 	rc = take_config_args(&argc, argv);

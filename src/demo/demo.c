@@ -28,6 +28,7 @@ static const struct {
 	{ "accounts", demo_load_accounts },
 	{ "catalog", demo_load_catalog },
 	{ "seals", demo_load_seals },
+	{ "bundles", demo_load_bundles },
 	{ "supervise", demo_load_supervise },
 };
 

@@ -32,6 +32,11 @@ int demo_load_accounts(struct ctx *c, struct err *e);
  * exists. */
 int demo_load_supervise(struct ctx *c, struct err *e);
 
+/* The 一件事 bundles (src/demo/bundle_demo.c): approvers of the
+ * departments and utility companies they need, the 一业一证 licence item,
+ * the bundles published. */
+int demo_load_bundles(struct ctx *c, struct err *e);
+
 /* The demo accounts present in the database, in a fixed order, as a new
  * JSON array of {"login", "label"} (label: role and department in
  * Chinese). An empty array when there are none; NULL on error. */

@@ -50,8 +50,8 @@ rongque_limit(struct ctx *c, const struct item_facts *f, int32_t today,
 	return 0;
 }
 
-static int
-accept_rongque(struct case_plan *p, const struct case_accept_in *in,
+int
+case_accept_rongque(struct case_plan *p, const struct case_accept_in *in,
     const struct case_mat *mats, int nm, int32_t today, json_t **list,
     struct err *e)
 {
@@ -222,7 +222,7 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 		}
 		case_plan_doc(&p, DOC_ACCEPT_NOTICE, NULL);
 	} else if (strcmp(mode, "rongque") == 0) {
-		rc = accept_rongque(&p, in, mats, nm, tday, &list, e);
+		rc = case_accept_rongque(&p, in, mats, nm, tday, &list, e);
 		if (rc != 0)
 			goto out;
 		case_plan_doc(&p, DOC_RONGQUE_NOTICE, json_pack("{s:O, s:s, "

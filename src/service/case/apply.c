@@ -14,31 +14,14 @@
 #include "service/account/account.h"
 #include "store/db.h"
 
-struct apply_tx {
-	struct ctx *c;
-	const struct item_facts *f;
-	char kind;                 /* 'P' / 'E' */
-	const char *name, *idno, *mobile;
-	int64_t applicant_id;
-	const char *channel;
-	int64_t window_id;
-	const char *form;
-	char (*sha)[65];
-	char (*ctype)[32];
-	const bool *cert;
-	const bool *given;
-	char day[11];
-	int64_t id;
-	char case_no[CASE_NO_MAX];
-};
 
-static int
-apply_fn(struct db *db, void *arg, struct err *e)
+int
+case_apply_insert(struct db *db, void *arg, struct err *e)
 {
 	struct apply_tx *t = arg;
 	const struct item_facts *f = t->f;
 	const struct actor *a = t->c->actor;
-	bool walkin = strcmp(t->channel, "window") == 0;
+	bool walkin = strcmp(t->channel, "window") == 0 && t->bundle_id == 0;
 	char key[64], idbuf[24];
 	int64_t now = clock_now(), n = 0;
 	struct db_stmt *s;
@@ -63,14 +46,15 @@ apply_fn(struct db *db, void *arg, struct err *e)
 	s = db_query(db, e, "INSERT INTO cases (case_no, item_id, "
 	    "item_version_id, dept_id, window_id, applicant_id, applicant_kind, "
 	    "applicant_name, applicant_idno, applicant_mobile, channel, state, "
-	    "trips, form, created_by, created_at, updated_at) VALUES (?, ?, ?, "
-	    "?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, "
-	    "?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?) RETURNING id",
-	    "siiiiisssssIsiii", t->case_no, f->item_id, f->version_id,
+	    "trips, form, created_by, created_at, updated_at, bundle_id) VALUES "
+	    "(?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
+	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, "
+	    "?, ?, NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+	    "siiiiisssssIsiiii", t->case_no, f->item_id, f->version_id,
 	    f->dept_id, t->window_id, t->applicant_id,
 	    t->kind == 'E' ? "E" : "P", t->name, t->idno,
 	    t->mobile != NULL ? t->mobile : "", t->channel, walkin ? 1 : 0,
-	    t->form, a->user_id, now, now);
+	    t->form, a->user_id, now, now, t->bundle_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -99,9 +83,10 @@ apply_fn(struct db *db, void *arg, struct err *e)
 	}
 
 	/* 4. timeline, trip, audit */
-	rc = case_event_write(db, t->c, t->id, walkin ? "clerk" : "applicant",
-	    walkin ? "register" : "apply", NULL, "submitted",
-	    walkin ? "窗口登记申请" : "网上申请", NULL, e);
+	rc = case_event_write(db, t->c, t->id, t->bundle_id > 0 ? "system" :
+	    walkin ? "clerk" : "applicant", walkin ? "register" : "apply", NULL,
+	    "submitted", t->bundle_id > 0 ? "一件事统一申请" : walkin ?
+	    "窗口登记申请" : "网上申请", NULL, e);
 	if (rc != 0)
 		return rc;
 	if (walkin) {
@@ -115,6 +100,8 @@ apply_fn(struct db *db, void *arg, struct err *e)
 	    "item_id", (json_int_t)f->item_id, "item_version_id",
 	    (json_int_t)f->version_id, "channel", t->channel, "state",
 	    "submitted");
+	if (t->bundle_id > 0)
+		json_object_set_new(sum, "bundle_id", json_integer(t->bundle_id));
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
 	rc = audit_append(t->c, walkin ? "case.register" : "case.apply",
 	    "case", idbuf, sum, e);
@@ -124,8 +111,8 @@ apply_fn(struct db *db, void *arg, struct err *e)
 
 /* The form: a flat JSON object of bounded scalar values; *text gets its
  * compact serialisation (caller frees). */
-static int
-form_check(const json_t *form, char **text, struct err *e)
+int
+case_form_check(const json_t *form, char **text, struct err *e)
 {
 	const char *k;
 	json_t *v;
@@ -179,8 +166,8 @@ form_check(const json_t *form, char **text, struct err *e)
 }
 
 /* The item's current published version. */
-static int
-current_version(struct ctx *c, int64_t item_id, int64_t *version_id,
+int
+case_current_version(struct ctx *c, int64_t item_id, int64_t *version_id,
     struct err *e)
 {
 	struct db_stmt *s;
@@ -250,7 +237,7 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 	bool yes = false;
 	int rc;
 
-	rc = current_version(c, item_id, &vid, e);
+	rc = case_current_version(c, item_id, &vid, e);
 	if (rc != 0)
 		return rc;
 	rc = item_facts_get(c, vid, &f, e);
@@ -271,7 +258,7 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 		    "该事项暂不支持网上申请，请到窗口办理");
 		goto out;
 	}
-	rc = form_check(form, &form_text, e);
+	rc = case_form_check(form, &form_text, e);
 	if (rc != 0)
 		goto out;
 	rc = case_materials_in(c, f, materials, c->actor->user_id,
@@ -298,7 +285,7 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 	t.cert = cert;
 	t.given = given;
 	case_today(t.day);
-	rc = db_tx(c->db, apply_fn, &t, e);
+	rc = db_tx(c->db, case_apply_insert, &t, e);
 	if (rc != 0)
 		goto out;
 	rc = case_json_by_id(c, t.id, out, e);

@@ -381,6 +381,60 @@ int case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
     int64_t *count, struct err *e);
 
 
+/* ---- 一件事: the child cases of a bundle (service/case/bundle_child.c) ----
+ *
+ * A bundle (service/bundle) is accepted once; each item it combines becomes
+ * one child case (cases.bundle_id = bundle_cases.id), created through the
+ * change plan already accepted and forwarded to its department's back
+ * office, with its own state machine and a step budget within the bundle's
+ * limit. A child's decision or end calls the bundle's hook inside the
+ * child's transaction. */
+
+struct case_child_in {
+	int64_t bundle_id;
+	int64_t item_id;
+	char kind;                   /* 'P' / 'E' */
+	const char *name, *idno, *mobile;
+	int64_t applicant_id;
+	int64_t uploader_id;         /* who handed in the bundle's files */
+	const char *channel;         /* "online" / "window" */
+	int64_t window_id;           /* the window that accepted the bundle */
+	int64_t accepted_by;
+	const json_t *form;          /* the item's form (mapped) */
+	const json_t *materials;     /* [{index, sha256}] of this item */
+	int budget_days;             /* step budget */
+	const json_t *missing;       /* 容缺: material indices, or NULL */
+	const char *supplement_due;
+	const char *commitment_text;
+	const char *note;            /* timeline note of the forwarding */
+};
+
+/* Inside the caller's db_tx: creates the child case, accepts it (normal,
+ * or 容缺 with missing) and forwards it to the department; *case_id is its
+ * id. No 受理通知书 of its own: the bundle has one. */
+int case_child_create(struct ctx *c, const struct case_child_in *in,
+    int64_t *case_id, struct err *e);
+
+/* Inside the caller's db_tx: delivers an approved child (certify -> done)
+ * as part of the bundle's one delivery; the actor must be a clerk of the
+ * window that accepted it. No trip is recorded on the child. */
+int case_child_deliver(struct ctx *c, int64_t case_id, const char *method,
+    const char *tracking_no, struct err *e);
+
+/* Called in the transaction of a change that decides (certify) or ends a
+ * child case; registered by the bundle domain at start-up. */
+typedef int (*case_bundle_hook_fn)(struct ctx *c, int64_t bundle_id,
+    int64_t case_id, struct err *e);
+void case_bundle_hook_set(case_bundle_hook_fn fn);
+
+/* The children of a bundle as its view shows them (the caller checks who
+ * may see the bundle): *out = {"children":[{id, case_no, item_id, state,
+ * state_label, dept_id, dept_name, holder, due_day, remaining_days,
+ * warn_level, budget_days, decision, decision_reason, suspend_kind,
+ * version, closed}], "suspensions":[{case_id, start_day, end_day}]} (the
+ * applicant's 补正 pauses, for the bundle's clock). */
+int case_bundle_children(struct ctx *c, int64_t bundle_id, json_t **out,
+    struct err *e);
 /* ---- the applicant's credit (service/case/credit.c) ---- */
 
 /* Has the applicant (ID number or credit code) a record not cleared (a

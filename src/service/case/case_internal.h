@@ -90,6 +90,7 @@ struct case_row {
 	char *commitment_text;     /* malloc'd or NULL */
 	char *decision_reason;     /* malloc'd or NULL */
 	char dept_name[CASE_NAME_BYTES];
+	int64_t bundle_id;         /* 一件事 the case belongs to, 0: none */
 };
 
 /* A material of the case as stored. */
@@ -183,6 +184,43 @@ struct case_plan {
 	int64_t version;             /* expected */
 	json_t *audit;               /* owned summary extras, may be NULL */
 };
+
+/* ---- apply.c: inserting a submitted case ---- */
+struct apply_tx {
+	struct ctx *c;
+	const struct item_facts *f;
+	char kind;                 /* 'P' / 'E' */
+	const char *name, *idno, *mobile;
+	int64_t applicant_id;
+	const char *channel;
+	int64_t window_id;
+	const char *form;
+	char (*sha)[65];
+	char (*ctype)[32];
+	const bool *cert;
+	const bool *given;
+	char day[11];
+	int64_t bundle_id;         /* a child of a 一件事: no trip of its own */
+	int64_t id;
+	char case_no[CASE_NO_MAX];
+};
+/* Inside db_tx: the case number, the case row, its materials, the first
+ * event and the audit record. */
+int case_apply_insert(struct db *db, void *arg, struct err *e);
+/* The item's current published version (404 when none). */
+int case_current_version(struct ctx *c, int64_t item_id,
+    int64_t *version_id, struct err *e);
+/* The form object checked; *text its serialisation (caller frees). */
+int case_form_check(const json_t *form, char **text, struct err *e);
+/* accept.c: the 容缺 part of an acceptance (materials, due day, promise);
+ * *list gets the notice's material rows (new reference, also on error). */
+struct case_mat;
+int case_accept_rongque(struct case_plan *p, const struct case_accept_in *in,
+    const struct case_mat *mats, int nm, int32_t today, json_t **list,
+    struct err *e);
+/* plan.c: the bundle domain's hook (case_bundle_hook_set). */
+int case_bundle_hook_call(struct ctx *c, int64_t bundle_id, int64_t case_id,
+    struct err *e);
 
 /* ---- cases_common.c ---- */
 

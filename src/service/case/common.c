@@ -174,8 +174,8 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.handler_id, c.trips, c.supplement_due, "
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
-	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name "
-	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
+	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
+	    "c.bundle_id FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
 		return err_rc(e);
@@ -227,6 +227,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	r->commitment_text = dup_or_null(s, 35);
 	r->decision_reason = dup_or_null(s, 36);
 	COPY(r->dept_name, 37);
+	r->bundle_id = db_col_int(s, 38);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);

@@ -22,6 +22,21 @@
 #include "service/account/account.h"
 #include "store/db.h"
 
+static case_bundle_hook_fn bundle_hook;
+
+void
+case_bundle_hook_set(case_bundle_hook_fn fn)
+{
+	bundle_hook = fn;
+}
+
+int
+case_bundle_hook_call(struct ctx *c, int64_t bundle_id, int64_t case_id,
+    struct err *e)
+{
+	return bundle_hook != NULL ? bundle_hook(c, bundle_id, case_id, e) : 0;
+}
+
 int
 case_load_write(struct ctx *c, int64_t id, int64_t version,
     struct case_row *r, const struct item_facts **f, unsigned *roles,
@@ -143,9 +158,19 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	if (approve) {
 		case_plan_doc(p, DOC_APPROVAL, reason != NULL ?
 		    json_pack("{s:s}", "reason", reason) : NULL);
-		if (f->certificate)
-			case_plan_doc(p, DOC_CERTIFICATE, json_pack("{s:s}",
-			    "name", f->result_name));
+		if (f->certificate) {
+			/* A form field "scope" (许可范围) goes onto the
+			 * certificate: a 一业一证 licence lists there what
+			 * it replaces. */
+			json_t *form = p->row->form != NULL ?
+			    json_loads(p->row->form, 0, NULL) : NULL;
+			const char *scope = json_string_value(
+			    json_object_get(form, "scope"));
+
+			case_plan_doc(p, DOC_CERTIFICATE, json_pack("{s:s, "
+			    "s:s?}", "name", f->result_name, "scope", scope));
+			json_decref(form);
+		}
 		if (p->mode != NULL && strcmp(p->mode, "commitment") == 0) {
 			const struct calendar *cal = NULL;
 			int32_t today, due;
@@ -730,6 +755,17 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		    p->credit_note != NULL ? p->credit_note : "", now);
 	if (rc == 0 && p->tell_kind != NULL)
 		rc = tell_applicant(p, db, e);
+	/* 9. a child of a 一件事 that was decided or ended: its bundle
+	 * learns it in the same transaction (exactly-once completion). */
+	if (rc == 0 && p->row->bundle_id > 0 &&
+	    strcmp(p->state, p->row->state) != 0) {
+		const struct workflow_state *st = workflow_find_state(
+		    workflow_default(), p->state);
+
+		if (st != NULL && (st->terminal ||
+		    strcmp(p->state, "certify") == 0))
+			rc = case_bundle_hook_call(c, p->row->bundle_id, id, e);
+	}
 	if (rc == 0 && p->post != NULL)
 		rc = p->post(p, db, e);
 	return rc;
