@@ -35,7 +35,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # `make V=1` prints the full compiler command lines.
 Q := $(if $(V),,@)
 
-.PHONY: all deps web run test unit api e2e bench clean lint install
+.PHONY: all deps web run test unit api e2e bench clean lint install webtest lint-web
 .DEFAULT_GOAL := all
 
 all: bin/onetrip web
@@ -108,7 +108,11 @@ api: bin/onetrip-san tests/node_modules/.stamp
 e2e: bin/onetrip web tests/node_modules/.stamp
 	cd tests && ONETRIP_BIN=../bin/onetrip node --test --test-concurrency=1 e2e/
 
-test: lint unit api e2e
+# Vitest unit tests of the front end's own logic (web/test/)
+webtest: web/node_modules/.stamp
+	cd web && npx vitest run
+
+test: lint unit webtest api e2e
 	@echo "all test suites passed"
 
 # Layering, SQL placement, cppcheck (scripts/lint/); long functions and files
@@ -116,7 +120,11 @@ test: lint unit api e2e
 CPPCHECK := cppcheck --quiet --enable=warning,portability --std=c11 -j2 \
 	-Isrc -D_GNU_SOURCE --include=scripts/lint/cppcheck-macros.h \
 	--suppress=missingIncludeSystem --inline-suppr --error-exitcode=1
-lint: | $(DEPS_STAMP)
+# ESLint (flat config web/eslint.config.js: recommended + eslint-plugin-vue)
+lint-web: web/node_modules/.stamp
+	cd web && npx eslint --max-warnings 0 .
+
+lint: lint-web | $(DEPS_STAMP)
 	@node scripts/lint/lint.mjs
 	@echo "cppcheck src"
 	$(Q)$(CPPCHECK) src

@@ -9,6 +9,7 @@
 extern const struct route api_health_routes[];
 extern const struct route api_metrics_routes[];
 extern const struct route api_auth_routes[];
+extern const struct route api_public_routes[];
 extern const struct route api_users_routes[];
 extern const struct route api_seals_routes[];
 extern const struct route api_cases_routes[];
@@ -32,6 +33,7 @@ const struct route *const api_route_tables[] = {
 	api_health_routes,
 	api_metrics_routes,
 	api_auth_routes,
+	api_public_routes,
 	api_users_routes,
 	api_seals_routes,
 	api_cases_routes,

@@ -8,7 +8,7 @@ import {
   launchBrowser, withPage, submitLogin, loginAs, logout, menuTexts, personId, PHONE,
 } from './helpers.mjs';
 
-const APPLICANT_MENU = ['办事指南', '我要办事', '我的办件', '我的证照', '评价记录'];
+const APPLICANT_MENU = ['办事指南', '我要办事', '我的办件', '我的证照', '我的评价'];
 const APPROVER_MENU = ['审批工作台', '待审查', '待决定'];
 const HALL_MENU = ['部门与窗口', '事项审核发布', '人员变更审批', '事项撤回审批', '工作日历', '一件事管理'];
 const STRONG_PW = 'Qinling#2026';

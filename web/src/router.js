@@ -8,6 +8,7 @@ import { userRoles } from './roles.js';
 import MainLayout from './layouts/MainLayout.vue';
 import LoginView from './views/LoginView.vue';
 import RegisterView from './views/RegisterView.vue';
+import ForgotView from './views/ForgotView.vue';
 import HomeView from './views/HomeView.vue';
 import PlaceholderView from './views/PlaceholderView.vue';
 import NotFoundView from './views/NotFoundView.vue';
@@ -40,12 +41,14 @@ const bareRoutes = PAGES.filter((p) => p.bare).map(toRoute);
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { title: '登录', public: true, guestOnly: true } },
   { path: '/register', name: 'register', component: RegisterView, meta: { title: '注册', public: true, guestOnly: true } },
+  { path: '/forgot', name: 'forgot', component: ForgotView, meta: { title: '找回密码', public: true, guestOnly: true } },
   ...bareRoutes,
   {
     path: '/',
     component: MainLayout,
     children: [
-      { path: '', name: 'home', component: HomeView, meta: { title: '首页' } },
+      // Anonymous visitors get the public home page (guide, 一件事, look-up).
+      { path: '', name: 'home', component: HomeView, meta: { title: '首页', public: true } },
       ...pageRoutes,
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在', public: true } },
     ],

@@ -155,6 +155,16 @@ int auth_login(struct ctx *c, const char *login, const char *password,
     const char *user_agent, struct auth_session *out, json_t **user_out,
     struct err *e);
 
+/* Password recovery (service/account/reset.c): a six-digit code by SMS to
+ * the account's registered mobile, valid 10 minutes, 5 tries. request
+ * answers 0 whether or not login and mobile matched; confirm sets the new
+ * password and ends the account's sessions, or 422 (field "code"). Both
+ * 429 past their per-minute limits. */
+int auth_reset_request(struct ctx *c, const char *login, const char *mobile,
+    struct err *e);
+int auth_reset_confirm(struct ctx *c, const char *login, const char *code,
+    const char *new_password, struct err *e);
+
 /* Ends the acting user's session with this token hash (from
  * http_req.session_hash). Audit "auth.logout". */
 int auth_logout(struct ctx *c, const char *token_hash, struct err *e);

@@ -42,15 +42,17 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	if (rc != 0)
 		return rc;
 
-	/* 2. the case */
-	s = db_query(db, e, "INSERT INTO cases (case_no, item_id, "
+	/* 2. the case, with its short query code */
+	case_query_code_new(t->query_code);
+	s = db_query(db, e, "INSERT INTO cases (case_no, query_code, item_id, "
 	    "item_version_id, dept_id, window_id, applicant_id, applicant_kind, "
 	    "applicant_name, applicant_idno, applicant_mobile, channel, state, "
 	    "trips, form, created_by, created_at, updated_at, bundle_id) VALUES "
-	    "(?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
+	    "(?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
 	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, "
 	    "?, ?, NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-	    "siiiiisssssIsiiii", t->case_no, f->item_id, f->version_id,
+	    "ssiiiiisssssIsiiii", t->case_no, t->query_code, f->item_id,
+	    f->version_id,
 	    f->dept_id, t->window_id, t->applicant_id,
 	    t->kind == 'E' ? "E" : "P", t->name, t->idno,
 	    t->mobile != NULL ? t->mobile : "", t->channel, walkin ? 1 : 0,
@@ -300,6 +302,8 @@ case_apply(struct ctx *c, int64_t item_id, const json_t *form,
     const json_t *materials, json_t **out, struct err *e)
 {
 	const struct actor *a = c->actor;
+	struct me_extra x;
+	int rc;
 
 	*out = NULL;
 	if (a == NULL || a->user_id <= 0)
@@ -307,8 +311,13 @@ case_apply(struct ctx *c, int64_t item_id, const json_t *form,
 	if (a->kind != ACTOR_PERSON && a->kind != ACTOR_ENTERPRISE)
 		return err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有申请人可以网上申请，窗口请使用窗口登记");
+	/* The account's registered mobile goes with the case: the progress
+	 * look-up and the messages use it. */
+	rc = me_extra_get(c, &x, e);
+	if (rc != 0)
+		return rc;
 	return create_case(c, item_id, false, (char)a->kind, a->name,
-	    a->login, NULL, a->user_id, form, materials, out, e);
+	    a->login, x.mobile, a->user_id, form, materials, out, e);
 }
 
 int

@@ -117,6 +117,7 @@ int case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 #include "base/err.h"
 
 #define CASE_NO_MAX 48           /* 31 + 8 + 4 (5 beyond 9999 a day) */
+#define CASE_QUERY_CODE_LEN 8    /* 办件查询码: 8 of 23456789ABCDEFGHJKMNPQRSTUVWXYZ */
 #define CASE_FORM_MAX_FIELDS 64  /* members of the application form */
 #define CASE_FORM_VALUE_CHARS 2000
 #define CASE_FORM_MAX_BYTES 32768
@@ -241,6 +242,20 @@ int case_lookup(struct ctx *c, const char *no, const char *idno,
 /* The actor's work queue, most urgent first: {items, next_cursor}. */
 int case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
     struct err *e);
+
+/* ---- the public side (service/case/progress.c) ---- */
+
+/* Anyone: the progress of the case whose number or query code is no, when
+ * mobile (the case's) or name (the applicant's) matches: {case_no,
+ * item_name, dept_name, applicant_name_masked, state, state_label, step
+ * (0..4 of 申请 受理 审查 决定 办结), finished, submitted_at, accepted_day,
+ * due_day, supplement_due, decision, closed_at, events:[{at, state, label}]}.
+ * A wrong pair is the same 404 as an unknown case; 10 calls a minute per
+ * client address (429). */
+int case_progress_public(struct ctx *c, const char *no, const char *mobile,
+    const char *name, json_t **out, struct err *e);
+/* The step (0..4) of a state, as above. */
+int case_step_of(const char *state);
 
 /* ---- pure helpers (service/case/rules.c) ---- */
 

@@ -90,6 +90,7 @@ struct case_row {
 	char *commitment_text;     /* malloc'd or NULL */
 	char *decision_reason;     /* malloc'd or NULL */
 	char dept_name[CASE_NAME_BYTES];
+	char query_code[CASE_QUERY_CODE_LEN + 1]; /* "" for older cases */
 	int64_t bundle_id;         /* 一件事 the case belongs to, 0: none */
 };
 
@@ -203,6 +204,7 @@ struct apply_tx {
 	int64_t bundle_id;         /* a child of a 一件事: no trip of its own */
 	int64_t id;
 	char case_no[CASE_NO_MAX];
+	char query_code[CASE_QUERY_CODE_LEN + 1];
 };
 /* Inside db_tx: the case number, the case row, its materials, the first
  * event and the audit record. */
@@ -312,5 +314,8 @@ int case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
 void case_today(char out[11]);
 /* Actor display name and role for events. */
 const char *case_actor_role(const struct actor *a, unsigned roles);
+
+/* A fresh random 办件查询码 (service/case/progress.c). */
+void case_query_code_new(char out[CASE_QUERY_CODE_LEN + 1]);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/err.h"
 
 struct db;
 struct config;
@@ -56,6 +57,12 @@ struct ctx {
 	const char *request_id; /* "" for CLI and jobs */
 	struct arena *arena;    /* request-lifetime allocations; may be NULL */
 };
+
+/* Public look-ups: counts one call of key (the client address, a login) in
+ * bucket ("progress", "reset") and answers ERR_LOCKED (429, 操作过于频繁)
+ * past limit calls a minute (service/platform/ratelimit.c). */
+int platform_rate_take(const char *bucket, const char *key, int limit,
+    struct err *e);
 
 /* True when the actor holds any of the roles in mask. */
 bool actor_has(const struct actor *a, unsigned mask);

@@ -3,7 +3,7 @@
 import { ElMessage } from 'element-plus';
 import { ApiError } from '../../api/http.js';
 import * as files from '../../api/files.js';
-import { fmtTime } from '../../lib/format.js';
+import { fmtDay, fmtTime } from '../../lib/format.js';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
@@ -70,17 +70,7 @@ export function rows(data) {
   return [];
 }
 
-export { fmtTime };
-
-// "2026-10-09" -> "2026年10月9日（星期五）".
-export function fmtDay(day, withWeekday = true) {
-  if (!day) return '';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return day;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const s = `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
-  return withWeekday ? `${s}（星期${'日一二三四五六'[d.getDay()]}）` : s;
-}
+export { fmtTime, fmtDay };
 
 export function fmtSize(n) {
   if (!n && n !== 0) return '';
