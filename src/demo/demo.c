@@ -29,6 +29,7 @@ static const struct {
 	{ "catalog", demo_load_catalog },
 	{ "seals", demo_load_seals },
 	{ "bundles", demo_load_bundles },
+	{ "supervise", demo_load_supervise },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from

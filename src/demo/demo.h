@@ -28,6 +28,9 @@ int demo_counts(struct ctx *c, int64_t *departments, int64_t *users,
 /* One step of demo_load(): departments and accounts. Exposed for tests. */
 int demo_load_departments(struct ctx *c, struct err *e);
 int demo_load_accounts(struct ctx *c, struct err *e);
+/* Supervision demo data (demo/supervise_demo.c); skipped once any ticket
+ * exists. */
+int demo_load_supervise(struct ctx *c, struct err *e);
 
 /* The 一件事 bundles (src/demo/bundle_demo.c): approvers of the
  * departments and utility companies they need, the 一业一证 licence item,
