@@ -47,10 +47,16 @@ static const struct config_key keys[] = {
 	  "工作台账报送截止日：每季度最后一月的该日（白政办发〔2024〕1号：每季度最后一月23日前）" },
 	{ "ledger.remind_from_day", CONFIG_INT, "16", 1, 28,
 	  "工作台账提醒起始日：每季度最后一月自该日起每日提醒未报送部门（本地安排）" },
+	{ "login.account_max_failures", CONFIG_INT, "20", 5, 200,
+	  "同一账号（不论来源地址）在计数窗口内允许的登录失败次数，超过后逐次加倍延迟（防分布式猜测）" },
+	{ "login.address_max_failures", CONFIG_INT, "50", 5, 1000,
+	  "同一来源地址（不论账号）在计数窗口内允许的登录失败次数，超过后逐次加倍延迟（防撞库）" },
+	{ "login.delay_seconds", CONFIG_INT, "60", 1, 3600,
+	  "首次限制登录的延迟秒数，此后每次加倍，最长为 login.lock_seconds（等保三级：登录失败处理）" },
 	{ "login.lock_seconds", CONFIG_INT, "900", 60, 86400,
-	  "连续登录失败后锁定的秒数（等保三级：登录失败处理）" },
+	  "登录失败计数窗口及最长延迟秒数（等保三级：登录失败处理）" },
 	{ "login.max_failures", CONFIG_INT, "5", 3, 20,
-	  "锁定前允许的连续登录失败次数（等保三级：登录失败处理）" },
+	  "同一账号从同一来源地址允许的连续登录失败次数，超过后该地址须等待（等保三级：登录失败处理）" },
 	{ "outbox.backoff_seconds", CONFIG_INT, "30", 1, 3600,
 	  "发件箱（短信、好差评上报）发送失败后首次重试的等待秒数，此后每次加倍，最长 6 小时" },
 	{ "outbox.max_attempts", CONFIG_INT, "10", 1, 100,
@@ -347,4 +353,9 @@ config_defaults(struct config *cfg)
 	cfg->session_absolute_s = (int)config_int("session.absolute_seconds");
 	cfg->login_max_failures = (int)config_int("login.max_failures");
 	cfg->login_lock_s = (int)config_int("login.lock_seconds");
+	cfg->login_account_max_failures =
+	    (int)config_int("login.account_max_failures");
+	cfg->login_address_max_failures =
+	    (int)config_int("login.address_max_failures");
+	cfg->login_delay_s = (int)config_int("login.delay_seconds");
 }

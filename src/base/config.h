@@ -41,6 +41,9 @@ struct config {
 	int session_absolute_s;   /* session.absolute_seconds */
 	int login_max_failures;   /* login.max_failures */
 	int login_lock_s;         /* login.lock_seconds */
+	int login_account_max_failures; /* login.account_max_failures */
+	int login_address_max_failures; /* login.address_max_failures */
+	int login_delay_s;        /* login.delay_seconds */
 };
 
 /* Fills cfg from the settings. */

@@ -30,6 +30,7 @@ static const struct {
 	{ "seals", demo_load_seals },
 	{ "ratings", demo_load_ratings },
 	{ "bundles", demo_load_bundles },
+	{ "supervise", demo_load_supervise },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from

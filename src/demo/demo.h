@@ -31,6 +31,9 @@ int demo_load_accounts(struct ctx *c, struct err *e);
 /* rating_demo.c: closed cases rated over six months, bad ratings' loops at
  * every stage. */
 int demo_load_ratings(struct ctx *c, struct err *e);
+/* Supervision demo data (demo/supervise_demo.c); skipped once any ticket
+ * exists. */
+int demo_load_supervise(struct ctx *c, struct err *e);
 
 /* The 一件事 bundles (src/demo/bundle_demo.c): approvers of the
  * departments and utility companies they need, the 一业一证 licence item,

@@ -134,8 +134,15 @@ for (const db of dbKinds()) {
 				const login = patch.idno || base.idno;
 				const c = new Client(srv.url);
 				const l = await c.login(login, patch.password || PW, { strict: false });
-				assertError(l, 401, 'bad_credentials');
-				assert.equal(l.json.error.message, '账号或密码错误');
+				// After five failures on one login from one address the
+				// answer is the delay (login_abuse.test.mjs); either way no
+				// session, and the base registering at the end proves that
+				// nothing was stored.
+				if (l.status === 429) assertError(l, 429, 'account_locked');
+				else {
+					assertError(l, 401, 'bad_credentials');
+					assert.equal(l.json.error.message, '账号或密码错误');
+				}
 			}
 			// The base itself is fine: proof the cases failed for their own reason.
 			const ok = await new Client(srv.url).post('/api/auth/register', base);
@@ -171,7 +178,7 @@ for (const db of dbKinds()) {
 			}
 			r = await c.login(SPARE_ENTERPRISE, PW, { strict: false });
 			assertError(r, 429, 'account_locked');
-			assert.match(r.json.error.message, /请 1[45] 分钟后再试/);
+			assert.match(r.json.error.message, /请 1 分钟后再试/);
 			// An unknown login is answered like a wrong password.
 			r = await c.login('91610929MA0BHE004Y', PW, { strict: false });
 			assertError(r, 401, 'bad_credentials');

@@ -333,7 +333,7 @@ for (const db of dbKinds()) {
 			r = await ducha.get('/api/supervise/sittings?quarter=2026-Q4');
 			assert.equal(r.status, 200, r.text);
 			const d = r.json.by_dept.find((x) => x.dept_id === scjgId);
-			assert.equal(d.walkthroughs, 1);
+			assert.ok(d.walkthroughs >= 1);
 			assert.equal(d.met, true);
 			r = await zj.get('/api/supervise/sittings');
 			assert.ok(r.json.by_dept.every((x) => x.dept_id === depts['县住建局']));

@@ -206,23 +206,36 @@ password_policy(void **state)
 	struct err e;
 
 	(void)state;
-	assert_int_equal(auth_password_check("Abcdefg1", "p", &e), 0);
-	assert_int_equal(auth_password_check("abcdef1!", "p", &e), 0);
-	assert_int_equal(auth_password_check("密码abc1234", "p", &e), 0);
-	assert_int_equal(auth_password_check("Abc1!", "p", &e),
+	assert_int_equal(auth_password_check("Abcdefg1", "p", NULL, &e), 0);
+	assert_int_equal(auth_password_check("abcdef1!", "p", NULL, &e), 0);
+	assert_int_equal(auth_password_check("密码abc1234", "p", NULL, &e), 0);
+	assert_int_equal(auth_password_check("Abc1!", "p", NULL, &e),
 	    -ERR_UNPROCESSABLE);
-	assert_int_equal(auth_password_check("abcdefgh123", "p", &e),
+	assert_int_equal(auth_password_check("abcdefgh123", "p", NULL, &e),
 	    -ERR_UNPROCESSABLE);
-	assert_int_equal(auth_password_check("ABCDEFGHabcd", "p", &e),
+	assert_int_equal(auth_password_check("ABCDEFGHabcd", "p", NULL, &e),
 	    -ERR_UNPROCESSABLE);
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "A1!", 3);
 	big[129] = '\0';
-	assert_int_equal(auth_password_check(big, "p", &e),
+	assert_int_equal(auth_password_check(big, "p", NULL, &e),
 	    -ERR_UNPROCESSABLE);
 	big[128] = '\0';
-	assert_int_equal(auth_password_check(big, "p", &e), 0);
-	assert_int_equal(auth_password_check("", "p", &e), -ERR_INVALID);
+	assert_int_equal(auth_password_check(big, "p", NULL, &e), 0);
+	assert_int_equal(auth_password_check("", "p", NULL, &e), -ERR_INVALID);
+	/* Characters, not bytes: four characters in ten bytes. */
+	assert_int_equal(auth_password_check("密码1a", "p", NULL, &e),
+	    -ERR_UNPROCESSABLE);
+	assert_int_equal(auth_password_check("Password1!", "p", NULL, &e),
+	    -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "common_password");
+	assert_int_equal(auth_password_check("Zhang#1990x", "p", "zhang1990x",
+	    &e), 0);
+	assert_int_equal(auth_password_check("A#61092919900315001x", "p",
+	    "61092919900315001X", &e), -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "password_has_login");
+	assert_int_equal(auth_password_check("Abc#15001X", "p",
+	    "61092919900315001X", &e), -ERR_UNPROCESSABLE);
 }
 
 static void
@@ -312,8 +325,11 @@ unknown_login_and_bad_password_look_the_same(void **state)
 	assert_string_equal(e1.msg, "账号或密码错误");
 	assert_string_equal(e1.key, e2.key);
 	assert_string_equal(e1.msg, e2.msg);
+	/* Counted, not each audited. */
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE "
-	    "action = 'auth.login_failed'"), 2);
+	    "action LIKE 'auth.login_failed%'"), 0);
+	assert_int_equal(count(f, "SELECT SUM(total) FROM login_throttle WHERE "
+	    "scope = 'login'"), 2);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM sessions"), 0);
 }
 
@@ -331,29 +347,32 @@ five_failures_lock_the_account(void **state)
 		assert_int_equal(auth_login(&f->c, PERSON, "Wrong@2024", NULL,
 		    &s, NULL, &e), -ERR_UNAUTHENTICATED);
 	}
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM users WHERE "
-	    "locked_until > 0"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM login_throttle WHERE "
+	    "scope = 'pair' AND blocked_until > 0"), 1);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE "
-	    "action = 'auth.locked'"), 1);
-	/* Locked: even the right password is refused. */
+	    "action = 'auth.throttled'"), 1);
+	/* Delayed: even the right password is refused, for one minute. */
 	assert_int_equal(auth_login(&f->c, PERSON, PW, NULL, &s, NULL, &e),
 	    -ERR_LOCKED);
 	assert_string_equal(e.key, "account_locked");
-	assert_string_equal(e.msg,
-	    "登录失败次数过多，账户已锁定，请 15 分钟后再试");
+	assert_string_equal(e.msg, "登录失败次数过多，请 1 分钟后再试");
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM sessions"), 0);
 
-	/* Ten minutes later: five minutes to go. */
-	clock_set_now(t0 + 10 * 60 + 30);
+	/* Five more failures after the first delay: the delay doubles. */
+	clock_set_now(t0 + 70);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(auth_login(&f->c, PERSON, "Wrong@2024", NULL,
+		    &s, NULL, &e), -ERR_UNAUTHENTICATED);
 	assert_int_equal(auth_login(&f->c, PERSON, PW, NULL, &s, NULL, &e),
 	    -ERR_LOCKED);
-	assert_true(strstr(e.msg, "请 5 分钟后再试") != NULL);
+	assert_true(strstr(e.msg, "请 2 分钟后再试") != NULL);
 
-	/* After the lock the right password works and resets the count. */
-	clock_set_now(t0 + 15 * 60 + 10);
+	/* After the delay the right password works and resets the count. */
+	clock_set_now(t0 + 70 + 125);
 	assert_int_equal(auth_login(&f->c, PERSON, PW, NULL, &s, NULL, &e), 0);
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM users WHERE "
-	    "failed_logins = 0 AND locked_until = 0"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM login_throttle WHERE "
+	    "scope = 'pair' AND failures = 0 AND strikes = 0"), 1);
+	clock_set_now(t0);
 }
 
 static void
@@ -371,8 +390,8 @@ success_resets_the_failure_count(void **state)
 		assert_int_equal(auth_login(&f->c, PERSON, PW, NULL, &s, NULL,
 		    &e), 0);
 	}
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM users WHERE "
-	    "locked_until = 0"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM login_throttle WHERE "
+	    "blocked_until > 0"), 0);
 }
 
 static void

@@ -108,8 +108,10 @@ void session_cache_clear(void);
  *
  * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str). Logins
  * are normalised: an ID number or credit code upper-case, a staff user name
- * lower-case (auth_login_normalise). After cfg->login_max_failures wrong
- * passwords in a row an account is locked for cfg->login_lock_s seconds. */
+ * lower-case (auth_login_normalise). Attempts are throttled by login at
+ * one address, by login and by address (login_throttle; see auth.c): past a
+ * limit the scope waits login.delay_seconds, doubling, at most
+ * login.lock_seconds; unknown logins are throttled alike. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -169,10 +171,13 @@ int auth_reset_confirm(struct ctx *c, const char *login, const char *code,
  * http_req.session_hash). Audit "auth.logout". */
 int auth_logout(struct ctx *c, const char *token_hash, struct err *e);
 
-/* Password policy: 8..LIMIT_PASSWORD_BYTES bytes, valid UTF-8, at least three
- * of lower-case, upper-case, digit, other. field names the input in e. */
+/* Password policy: at least 8 characters (not bytes), at most
+ * LIMIT_PASSWORD_BYTES bytes, valid UTF-8, at least three of lower-case,
+ * upper-case, digit, other; not a common password (deny-list, also with
+ * digits or symbols appended); not containing login (the ID number, credit
+ * code or user name; may be NULL). field names the input in e. */
 int auth_password_check(const char *password, const char *field,
-    struct err *e);
+    const char *login, struct err *e);
 /* Argon2id hash string of password into out. */
 int auth_password_hash(const char *password,
     char out[AUTH_PASSWORD_HASH_MAX], struct err *e);

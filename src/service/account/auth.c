@@ -32,7 +32,7 @@
 #define AUTH_OPSLIMIT 2
 #define AUTH_MEMLIMIT ((size_t)19 << 20)
 
-#define PASSWORD_MIN_BYTES 8
+#define PASSWORD_MIN_CHARS 8
 
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 static int crypto_ok;
@@ -89,10 +89,80 @@ auth_password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-int
-auth_password_check(const char *password, const char *field, struct err *e)
+/* Passwords seen most often in leaked lists and in Chinese offices,
+ * compared without case; a password that is one of these plus digits or
+ * symbols at the end ("Password1!", "P@ssw0rd") is refused too. */
+static const char *const common_passwords[] = {
+	"123456", "12345678", "123456789", "1234567890", "111111", "000000",
+	"88888888", "666666", "5201314", "1qaz2wsx", "1q2w3e4r", "qwer1234",
+	"qwerty", "abc123", "abcd1234", "aa123456", "a123456", "iloveyou",
+	"password", "p@ssw0rd", "p@ssword", "passw0rd", "admin", "admin@123",
+	"root", "welcome", "letmein", "woaini", "woaini1314", "zhang", "wang",
+	"changeme", "test", "guest", "hello", "master", "superman",
+};
+
+/* The password with trailing digits and symbols removed, lower-cased. */
+static void
+password_stem(const char *pw, char *out, size_t outsz)
 {
-	size_t n;
+	size_t n = strlen(pw), i;
+
+	if (n >= outsz)
+		n = outsz - 1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)pw[i]);
+	out[n] = '\0';
+	while (n > 0 && !isalpha((unsigned char)out[n - 1]))
+		out[--n] = '\0';
+}
+
+static bool
+password_common(const char *pw)
+{
+	char low[LIMIT_PASSWORD_BYTES + 1], stem[LIMIT_PASSWORD_BYTES + 1];
+	size_t i, n = strlen(pw);
+
+	if (n > LIMIT_PASSWORD_BYTES)
+		return false;
+	for (i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)pw[i]);
+	password_stem(pw, stem, sizeof(stem));
+	for (i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]);
+	    i++) {
+		if (strcmp(low, common_passwords[i]) == 0 ||
+		    strcmp(stem, common_passwords[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True when the password contains the login (ID number, credit code or
+ * user name) or the login's last six or more characters, without case. */
+static bool
+password_has_login(const char *pw, const char *login)
+{
+	char low[LIMIT_PASSWORD_BYTES + 1], lg[AUTH_LOGIN_MAX + 1];
+	size_t i, n = strlen(pw), m;
+
+	if (login == NULL || login[0] == '\0' || n > LIMIT_PASSWORD_BYTES)
+		return false;
+	m = strlen(login);
+	if (m > AUTH_LOGIN_MAX)
+		return false;
+	for (i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)pw[i]);
+	for (i = 0; i <= m; i++)
+		lg[i] = (char)tolower((unsigned char)login[i]);
+	if (strstr(low, lg) != NULL)
+		return true;
+	return m > 6 && strstr(low, lg + m - 6) != NULL;
+}
+
+int
+auth_password_check(const char *password, const char *field,
+    const char *login, struct err *e)
+{
+	size_t n, chars;
 	int lower = 0, upper = 0, digit = 0, other = 0;
 
 	if (password == NULL || password[0] == '\0')
@@ -105,10 +175,12 @@ auth_password_check(const char *password, const char *field, struct err *e)
 	if (!utf8_valid(password, n))
 		return err_field(e, ERR_INVALID, field, "bad_utf8",
 		    "密码含有无效字符");
-	if (n < PASSWORD_MIN_BYTES)
+	/* Counted in characters: "密码1a" is four, not ten. */
+	chars = utf8_chars(password, n);
+	if (chars < PASSWORD_MIN_CHARS)
 		return err_field(e, ERR_UNPROCESSABLE, field, "weak_password",
-		    "密码至少 %d 位，且须包含大写字母、小写字母、数字、"
-		    "特殊符号中的至少三类", PASSWORD_MIN_BYTES);
+		    "密码至少 %d 个字符，且须包含大写字母、小写字母、数字、"
+		    "特殊符号中的至少三类", PASSWORD_MIN_CHARS);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)password[i];
 
@@ -125,6 +197,12 @@ auth_password_check(const char *password, const char *field, struct err *e)
 		return err_field(e, ERR_UNPROCESSABLE, field, "weak_password",
 		    "密码强度不足：须包含大写字母、小写字母、数字、特殊符号中的"
 		    "至少三类");
+	if (password_common(password))
+		return err_field(e, ERR_UNPROCESSABLE, field, "common_password",
+		    "该密码过于常见，容易被猜中，请换一个");
+	if (password_has_login(password, login))
+		return err_field(e, ERR_UNPROCESSABLE, field,
+		    "password_has_login", "密码不得包含账号或证件号码");
 	return 0;
 }
 
@@ -345,7 +423,7 @@ auth_register(struct ctx *c, enum actor_kind kind, const char *idno,
 	if (!idno_mobile_valid(mobile))
 		return err_field(e, ERR_INVALID, "mobile", "invalid_mobile",
 		    "手机号码格式不正确，应为 11 位数字");
-	rc = auth_password_check(password, "password", e);
+	rc = auth_password_check(password, "password", login, e);
 	if (rc != 0)
 		return rc;
 
@@ -396,7 +474,6 @@ struct login_user {
 	char login[AUTH_LOGIN_MAX + 1];
 	char hash[AUTH_PASSWORD_HASH_MAX];
 	unsigned roles;
-	int64_t locked_until;
 	int disabled;
 };
 
@@ -408,7 +485,7 @@ load_login_user(struct ctx *c, const char *login, struct login_user *u,
 	int rc;
 
 	s = db_query(c->db, e, "SELECT id, kind, login, password_hash, roles, "
-	    "locked_until, disabled FROM users WHERE login = ?", "s", login);
+	    "0, disabled FROM users WHERE login = ?", "s", login);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -418,7 +495,6 @@ load_login_user(struct ctx *c, const char *login, struct login_user *u,
 		snprintf(u->login, sizeof(u->login), "%s", db_col_text(s, 2));
 		snprintf(u->hash, sizeof(u->hash), "%s", db_col_text(s, 3));
 		u->roles = (unsigned)db_col_int(s, 4);
-		u->locked_until = db_col_int(s, 5);
 		u->disabled = (int)db_col_int(s, 6);
 	}
 	db_finish(s);
@@ -437,78 +513,185 @@ actor_of(const struct login_user *u, struct actor *a)
 	    user_primary_role(a->kind, a->roles));
 }
 
+/* --- throttling ---
+ *
+ * Before a password is evaluated, one attempt is claimed in each of three
+ * scopes (login_throttle): the login at this address ('pair'), the login
+ * from every address ('login'), the address across logins ('addr'). The
+ * claim is the conditional UPDATE that checks the limit, so concurrent
+ * guesses cannot overtake the count; when any scope refuses, nothing is
+ * claimed (the transaction rolls back) and no password is evaluated. A
+ * failure that reaches a scope's limit delays that scope by
+ * login.delay_seconds, doubled at each further block up to
+ * login.lock_seconds (also the counting window). Unknown logins are
+ * throttled exactly like known ones, so the answers tell nothing. */
+
+enum { SCOPE_PAIR, SCOPE_LOGIN, SCOPE_ADDR, NSCOPES };
+static const char *const scope_names[NSCOPES] = { "pair", "login", "addr" };
+
+struct throttle {
+	char keys[NSCOPES][AUTH_LOGIN_MAX + 64];
+	int limits[NSCOPES];
+	int window_s;
+	int delay_s;
+	int64_t wait_s;             /* out: seconds to wait when refused */
+};
+
+static void
+throttle_init(const struct ctx *c, const char *login, struct throttle *t)
+{
+	const struct config *cfg = c->cfg;
+	const char *addr = c->client_ip != NULL && c->client_ip[0] != '\0' ?
+	    c->client_ip : "-";
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->keys[SCOPE_PAIR], sizeof(t->keys[0]), "%s|%s", login, addr);
+	snprintf(t->keys[SCOPE_LOGIN], sizeof(t->keys[0]), "%s", login);
+	snprintf(t->keys[SCOPE_ADDR], sizeof(t->keys[0]), "%s", addr);
+	t->window_s = lock_limit(c, &t->limits[SCOPE_PAIR]);
+	t->limits[SCOPE_LOGIN] = cfg != NULL && cfg->login_account_max_failures >
+	    0 ? cfg->login_account_max_failures : 20;
+	t->limits[SCOPE_ADDR] = cfg != NULL && cfg->login_address_max_failures >
+	    0 ? cfg->login_address_max_failures : 50;
+	t->delay_s = cfg != NULL && cfg->login_delay_s > 0 ?
+	    cfg->login_delay_s : 60;
+}
+
+static int
+throttled_error(struct err *e, int64_t wait_s)
+{
+	int64_t minutes = (wait_s + 59) / 60;
+
+	if (minutes < 1)
+		minutes = 1;
+	return err_set(e, ERR_LOCKED, "account_locked", "登录失败次数过多，"
+	    "请 %" PRId64 " 分钟后再试", minutes);
+}
+
+/* The seconds scope i of t still waits (0: not blocked). */
+static int
+scope_wait(struct db *db, const struct throttle *t, int i, int64_t now,
+    int64_t *wait, struct err *e)
+{
+	int64_t until = 0;
+	int rc;
+
+	rc = db_query_int(db, e, &until, "SELECT blocked_until FROM "
+	    "login_throttle WHERE scope = ? AND key = ?", "ss", scope_names[i],
+	    t->keys[i]);
+	if (rc < 0)
+		return rc;
+	*wait = rc == DB_ROW && until > now ? until - now : 0;
+	return 0;
+}
+
+static int
+claim_fn(struct db *db, void *arg, struct err *e)
+{
+	struct throttle *t = arg;
+	int64_t now = clock_now(), old = now - t->window_s, wait;
+	struct db_stmt *s;
+	int i, rc;
+
+	t->wait_s = 0;
+	for (i = 0; i < NSCOPES; i++) {
+		rc = db_exec(db, e, "INSERT INTO login_throttle (scope, key, "
+		    "window_start, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+		    "(scope, key) DO NOTHING", "ssii", scope_names[i], t->keys[i],
+		    now, now);
+		if (rc < 0)
+			return rc;
+		s = db_query(db, e, "UPDATE login_throttle SET failures = CASE "
+		    "WHEN window_start < ? THEN 1 ELSE failures + 1 END, "
+		    "window_start = CASE WHEN window_start < ? THEN ? ELSE "
+		    "window_start END, updated_at = ? WHERE scope = ? AND key = ? "
+		    "AND blocked_until <= ? AND (failures < ? OR window_start < ?) "
+		    "RETURNING failures", "iiiissiii", old, old, now, now,
+		    scope_names[i], t->keys[i], now, (int64_t)t->limits[i], old);
+		if (s == NULL)
+			return err_rc(e);
+		rc = db_step(s, e);
+		db_finish(s);
+		if (rc < 0)
+			return rc;
+		if (rc == DB_ROW)
+			continue;
+		/* Refused: the limit is reached (perhaps by attempts still
+		 * being evaluated) or the scope is blocked. */
+		rc = scope_wait(db, t, i, now, &wait, e);
+		if (rc != 0)
+			return rc;
+		t->wait_s = wait > 0 ? wait : t->delay_s;
+		return throttled_error(e, t->wait_s);
+	}
+	return 0;
+}
+
 struct fail_tx {
 	struct ctx *c;
-	const struct login_user *u; /* NULL: unknown login */
+	const struct throttle *t;
 	const char *login;
-	int max_failures;
-	int lock_s;
-	bool locked;                /* out: this failure locked the account */
+	bool blocked;               /* out: this failure blocked a scope */
 };
 
 static int
 login_failed_fn(struct db *db, void *arg, struct err *e)
 {
-	struct fail_tx *t = arg;
-	struct actor a;
-	struct ctx sc = *t->c;
+	struct fail_tx *f = arg;
+	const struct throttle *t = f->t;
+	struct ctx sc = *f->c;
+	struct actor sys;
 	struct db_stmt *s;
 	json_t *sum;
-	char masked[AUTH_LOGIN_MAX + 1], idbuf[24] = "";
-	int64_t now = clock_now(), failures = 0;
-	int rc;
+	char masked[AUTH_LOGIN_MAX + 1];
+	int64_t now = clock_now(), failures = 0, strikes = 0, delay;
+	int i, rc;
 
-	t->locked = false;
-	idno_mask(t->login, masked, sizeof(masked));
-	if (t->u == NULL) {
-		sum = json_pack("{s:s, s:s}", "login", masked, "reason",
-		    "unknown_login");
-		rc = audit_append(&sc, "auth.login_failed", "user", "", sum, e);
+	f->blocked = false;
+	for (i = 0; i < NSCOPES; i++) {
+		s = db_query(db, e, "UPDATE login_throttle SET total = total + 1, "
+		    "updated_at = ? WHERE scope = ? AND key = ? RETURNING "
+		    "failures, strikes", "iss", now, scope_names[i], t->keys[i]);
+		if (s == NULL)
+			return err_rc(e);
+		rc = db_step(s, e);
+		if (rc == DB_ROW) {
+			failures = db_col_int(s, 0);
+			strikes = db_col_int(s, 1);
+		}
+		db_finish(s);
+		if (rc < 0)
+			return rc;
+		if (rc != DB_ROW || failures < t->limits[i])
+			continue;
+		delay = (int64_t)t->delay_s << (strikes < 16 ? strikes : 16);
+		if (delay > t->window_s)
+			delay = t->window_s;
+		rc = db_exec(db, e, "UPDATE login_throttle SET failures = 0, "
+		    "window_start = ?, strikes = strikes + 1, blocked_until = ? "
+		    "WHERE scope = ? AND key = ? AND blocked_until <= ?", "iissi",
+		    now, now + delay, scope_names[i], t->keys[i], now);
+		if (rc < 0)
+			return rc;
+		/* One audit record per block, not one per failed login. */
+		idno_mask(i == SCOPE_ADDR ? "" : f->login, masked, sizeof(masked));
+		actor_system(&sys, "login");
+		sc.actor = &sys;
+		sum = json_pack("{s:s, s:s, s:I, s:I}", "scope", scope_names[i],
+		    "login", masked, "failures", (json_int_t)failures,
+		    "delay_s", (json_int_t)delay);
+		rc = audit_append(&sc, "auth.throttled", "login", "", sum, e);
 		json_decref(sum);
-		return rc;
+		if (rc != 0)
+			return rc;
+		f->blocked = true;
 	}
-	actor_of(t->u, &a);
-	sc.actor = &a;
-	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->u->id);
-
-	s = db_query(db, e, "UPDATE users SET failed_logins = failed_logins + 1 "
-	    "WHERE id = ? RETURNING failed_logins", "i", t->u->id);
-	if (s == NULL)
-		return err_rc(e);
-	rc = db_step(s, e);
-	if (rc == DB_ROW)
-		failures = db_col_int(s, 0);
-	db_finish(s);
-	if (rc < 0)
-		return rc;
-
-	sum = json_pack("{s:s, s:s, s:I}", "login", masked, "reason",
-	    "bad_password", "failures", (json_int_t)failures);
-	rc = audit_append(&sc, "auth.login_failed", "user", idbuf, sum, e);
-	json_decref(sum);
-	if (rc != 0)
-		return rc;
-	if (failures < t->max_failures)
-		return 0;
-
-	/* The counter restarts, so after the lock ends the account again
-	 * gets the full number of attempts. */
-	rc = db_exec(db, e, "UPDATE users SET failed_logins = 0, "
-	    "locked_until = ?, updated_at = ? WHERE id = ?", "iii",
-	    now + t->lock_s, now, t->u->id);
-	if (rc < 0)
-		return rc;
-	sum = json_pack("{s:s, s:I, s:I}", "login", masked, "failures",
-	    (json_int_t)failures, "locked_until", (json_int_t)(now + t->lock_s));
-	rc = audit_append(&sc, "auth.locked", "user", idbuf, sum, e);
-	json_decref(sum);
-	if (rc == 0)
-		t->locked = true;
-	return rc;
+	return 0;
 }
 
 struct ok_tx {
 	struct ctx *c;
+	const struct throttle *t;
 	const struct login_user *u;
 	const char *new_hash;       /* rehash, or NULL */
 	const struct auth_session *sess;
@@ -523,10 +706,31 @@ login_ok_fn(struct db *db, void *arg, struct err *e)
 	struct ctx sc = *t->c;
 	json_t *sum;
 	char idbuf[24];
-	int64_t now = clock_now();
+	int64_t now = clock_now(), wait = 0;
 	int idle = 0;
-	int rc;
+	int rc, i;
 
+	/* Blocked while this password was being evaluated: the right password
+	 * in a burst of guesses does not get in. */
+	for (i = SCOPE_PAIR; i <= SCOPE_LOGIN; i++) {
+		rc = scope_wait(db, t->t, i, now, &wait, e);
+		if (rc != 0)
+			return rc;
+		if (wait > 0)
+			return throttled_error(e, wait);
+	}
+	rc = db_exec(db, e, "UPDATE login_throttle SET failures = 0, "
+	    "strikes = 0 WHERE (scope = 'pair' AND key = ?) OR "
+	    "(scope = 'login' AND key = ?)", "ss", t->t->keys[SCOPE_PAIR],
+	    t->t->keys[SCOPE_LOGIN]);
+	if (rc < 0)
+		return rc;
+	/* The address's claim was not a failure. */
+	rc = db_exec(db, e, "UPDATE login_throttle SET failures = failures - 1 "
+	    "WHERE scope = 'addr' AND key = ? AND failures > 0", "s",
+	    t->t->keys[SCOPE_ADDR]);
+	if (rc < 0)
+		return rc;
 	actor_of(t->u, &a);
 	sc.actor = &a;
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->u->id);
@@ -567,30 +771,19 @@ bad_credentials(struct err *e)
 	    "账号或密码错误");
 }
 
-static int
-locked_error(struct err *e, int64_t remaining_s)
-{
-	int64_t minutes = (remaining_s + 59) / 60;
-
-	if (minutes < 1)
-		minutes = 1;
-	return err_set(e, ERR_LOCKED, "account_locked", "登录失败次数过多，"
-	    "账户已锁定，请 %" PRId64 " 分钟后再试", minutes);
-}
-
 int
 auth_login(struct ctx *c, const char *login, const char *password,
     const char *user_agent, struct auth_session *out, json_t **user_out,
     struct err *e)
 {
 	struct login_user u;
+	struct throttle th;
 	struct fail_tx ft;
 	struct ok_tx ot;
 	char norm[AUTH_LOGIN_MAX + 1];
 	char new_hash[AUTH_PASSWORD_HASH_MAX];
 	bool known, good, rehash = false;
-	int max_failures, lock_s, rc;
-	int64_t now;
+	int rc;
 
 	if (user_out != NULL)
 		*user_out = NULL;
@@ -603,7 +796,6 @@ auth_login(struct ctx *c, const char *login, const char *password,
 	rc = auth_crypto_init(e);
 	if (rc != 0)
 		return rc;
-	lock_s = lock_limit(c, &max_failures);
 
 	memset(&u, 0, sizeof(u));
 	known = false;
@@ -613,12 +805,14 @@ auth_login(struct ctx *c, const char *login, const char *password,
 			return rc;
 		known = rc == DB_ROW;
 	} else {
-		snprintf(norm, sizeof(norm), "%s", "");
+		/* Not a possible login: throttled under one key. */
+		snprintf(norm, sizeof(norm), "%s", "?");
 	}
 
-	now = clock_now();
-	if (known && u.locked_until > now)
-		return locked_error(e, u.locked_until - now);
+	throttle_init(c, norm, &th);
+	rc = db_tx(c->db, claim_fn, &th, e);
+	if (rc != 0)
+		return rc;
 
 	/* The same Argon2id work whether or not the login exists. */
 	if (strlen(password) > LIMIT_PASSWORD_BYTES) {
@@ -634,16 +828,13 @@ auth_login(struct ctx *c, const char *login, const char *password,
 	if (!good) {
 		memset(&ft, 0, sizeof(ft));
 		ft.c = c;
-		ft.u = known ? &u : NULL;
+		ft.t = &th;
 		ft.login = norm;
-		ft.max_failures = max_failures;
-		ft.lock_s = lock_s;
 		rc = db_tx(c->db, login_failed_fn, &ft, e);
 		if (rc != 0)
 			return rc;
-		if (ft.locked)
-			log_info("auth: account %" PRId64 " locked after %d "
-			    "failed logins", u.id, max_failures);
+		if (ft.blocked)
+			log_info("auth: logins delayed after repeated failures");
 		return bad_credentials(e);
 	}
 	if (u.disabled)
@@ -662,6 +853,7 @@ auth_login(struct ctx *c, const char *login, const char *password,
 		return rc;
 	memset(&ot, 0, sizeof(ot));
 	ot.c = c;
+	ot.t = &th;
 	ot.u = &u;
 	ot.new_hash = rehash ? new_hash : NULL;
 	ot.sess = out;

@@ -208,7 +208,7 @@ auth_reset_confirm(struct ctx *c, const char *login, const char *code,
 	    strspn(code, "0123456789") != 6)
 		return err_field(e, ERR_INVALID, "code", "invalid_code",
 		    "请输入短信中的6位验证码");
-	rc = auth_password_check(new_password, "password", e);
+	rc = auth_password_check(new_password, "password", login, e);
 	if (rc != 0)
 		return rc;
 	rc = platform_rate_take("reset", c->client_ip, RESET_PER_MINUTE, e);

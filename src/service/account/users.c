@@ -377,7 +377,7 @@ user_add_staff(struct ctx *c, const char *login, const char *name,
 			return err_field(e, ERR_INVALID, "dept_id",
 			    "dept_not_found", "所选部门不存在");
 	}
-	rc = auth_password_check(password, "password", e);
+	rc = auth_password_check(password, "password", lg, e);
 	if (rc != 0)
 		return rc;
 	rc = db_query_int(c->db, e, &one, "SELECT 1 FROM users WHERE login = ?",
@@ -494,7 +494,7 @@ user_set_password(struct ctx *c, const char *login, const char *old_password,
 			    "bad_old_password", "原密码不正确");
 	}
 	sodium_memzero(old_hash, sizeof(old_hash));
-	rc = auth_password_check(new_password, "password", e);
+	rc = auth_password_check(new_password, "password", norm, e);
 	if (rc != 0)
 		return rc;
 	rc = auth_password_hash(new_password, hash, e);

@@ -56,7 +56,7 @@ struct supervise_ticket_in {
 /* Inside the caller's db_tx (no role check: the calling domain has decided
  * the actor may raise it): opens a ticket, its departments, its first
  * timeline event and the audit record "ticket.open"; notifies the lead
- * department's admins. *id is the new ticket (0 when auto_key was used
+ * department's admins (not for automatic tickets, which have an auto_key). *id is the new ticket (0 when auto_key was used
  * before: nothing is written). Errors: ERR_INVALID for bad fields,
  * ERR_NOT_FOUND for an unknown department. */
 int supervise_ticket_open(struct ctx *c, struct db *db,

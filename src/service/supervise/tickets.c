@@ -201,7 +201,10 @@ supervise_ticket_open(struct ctx *c, struct db *db,
 	    "title", title, "promised_day", promised);
 	rc = sv_audit(c, "ticket.open", "ticket", *id, sum, e);
 	json_decref(sum);
-	if (rc == 0) {
+	/* Automatic tickets (auto_key) do not notify: the department finds
+	 * them in its list, and the deadline warnings have told it already;
+	 * their escalation does notify. */
+	if (rc == 0 && in->auto_key == NULL) {
 		char body[600];
 
 		snprintf(body, sizeof(body), "问题：%s；请于 %s 前说明原因、"
