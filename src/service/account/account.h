@@ -183,6 +183,11 @@ int auth_password_hash(const char *password,
     char out[AUTH_PASSWORD_HASH_MAX], struct err *e);
 /* True when password matches the stored hash string. */
 bool auth_password_verify(const char *hash, const char *password);
+/* Verifies password against a hash of a random password, so that an unknown
+ * login costs the time a known one does. */
+void auth_password_verify_dummy(const char *password);
+/* True when hash was made with weaker settings than today's. */
+bool auth_password_needs_rehash(const char *hash);
 
 /* Copies a person's or organisation's name without surrounding blanks into
  * out (LIMIT_NAME_CHARS * 4 + 1 bytes suffice); checks UTF-8, control
