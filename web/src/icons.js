@@ -6,19 +6,19 @@
 import {
   ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, ChatLineSquare, Checked, CircleCheckFilled, Clock,
   Collection, Connection, DataBoard, Delete, Document, DocumentAdd, DocumentChecked, Download,
-  EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Monitor,
+  EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Lock, Monitor,
   Notebook, OfficeBuilding, Plus, Pointer, Postcard, Printer, Promotion, Reading, Refresh,
-  RefreshLeft, School, Search, Setting, Stamp, Star, Switch, SwitchButton, Timer, Tools, Top,
-  TrendCharts, Upload, User, UserFilled, Van, View, WarningFilled,
+  RefreshLeft, School, Search, Setting, Stamp, Star, Switch, SwitchButton, Tickets, Timer, Tools, Top,
+  TrendCharts, Upload, User, UserFilled, Van, View, Warning, WarningFilled,
 } from '@element-plus/icons-vue';
 
 export const ICONS = {
   ArrowLeft, ArrowRight, Avatar, Bell, Box, Calendar, ChatDotSquare, ChatLineSquare, Checked, CircleCheckFilled, Clock,
   Collection, Connection, DataBoard, Delete, Document, DocumentAdd, DocumentChecked, Download,
-  EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Monitor,
+  EditPen, Expand, Files, Finished, Fold, FolderOpened, Histogram, House, List, Loading, Lock, Monitor,
   Notebook, OfficeBuilding, Plus, Pointer, Postcard, Printer, Promotion, Reading, Refresh,
-  RefreshLeft, School, Search, Setting, Stamp, Star, Switch, SwitchButton, Timer, Tools, Top,
-  TrendCharts, Upload, User, UserFilled, Van, View, WarningFilled,
+  RefreshLeft, School, Search, Setting, Stamp, Star, Switch, SwitchButton, Tickets, Timer, Tools, Top,
+  TrendCharts, Upload, User, UserFilled, Van, View, Warning, WarningFilled,
 };
 
 export function registerIcons(app) {
