@@ -101,7 +101,7 @@ step_write(struct ctx *c, int64_t loop_id, const char *stage,
 	json_t *sum;
 	int rc;
 
-	dtext = json_dumps(data != NULL ? data : json_object(), JSON_COMPACT);
+	dtext = data != NULL ? json_dumps(data, JSON_COMPACT) : strdup("{}");
 	if (dtext == NULL)
 		return err_internal(e, "loop: out of memory");
 	s = db_query(c->db, e, "INSERT INTO rating_loop_steps (loop_id, stage, "
