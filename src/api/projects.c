@@ -188,16 +188,19 @@ post_register(struct http_req *r, struct http_resp *w)
 }
 
 #define STAFF ROLE_STAFF_ANY
+/* The hall admin and staff of the steward departments (the service checks
+ * the department). */
+#define MANAGE (ROLE_HALL_ADMIN | ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN)
 
 const struct route api_projects_routes[] = {
 	{ "GET", "/api/project-stages", get_stage_defs, ACCESS_LOGIN, 0 },
 	{ "PUT", "/api/project-stages/:type/:stage", put_stage_def,
 	    ROLE_HALL_ADMIN, 0 },
 	{ "GET", "/api/projects", get_projects, STAFF | ROLE_APPLICANT, 0 },
-	{ "POST", "/api/projects", post_project, STAFF, 0 },
+	{ "POST", "/api/projects", post_project, MANAGE, 0 },
 	{ "GET", "/api/projects/desk", get_desk, STAFF, 0 },
 	{ "GET", "/api/projects/:id", get_project, STAFF | ROLE_APPLICANT, 0 },
-	{ "PUT", "/api/projects/:id/team", put_team, STAFF, 0 },
+	{ "PUT", "/api/projects/:id/team", put_team, MANAGE, 0 },
 	{ "POST", "/api/projects/:id/stages/:stage/apply", post_apply,
 	    ROLE_APPLICANT, 0 },
 	{ "POST", "/api/projects/:id/stages/:stage/register", post_register,

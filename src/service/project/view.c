@@ -373,6 +373,11 @@ project_list(struct ctx *c, const struct project_q *q, json_t **out,
 	size_t i;
 
 	*out = NULL;
+	if (a->kind == ACTOR_PERSON) {
+		/* A person owns no construction project. */
+		*out = json_pack("{s:[]}", "items");
+		return 0;
+	}
 	if (a->kind == ACTOR_ENTERPRISE)
 		owner = a->login;
 	else if (a->kind != ACTOR_STAFF && a->kind != ACTOR_SYSTEM)
