@@ -103,6 +103,9 @@ export const PAGES = [
   { path: '/hall/calendar', name: 'hall-calendar', title: '工作日历', access: ['hall_admin'],
     view: () => import('./views/hall/CalendarView.vue'),
     menu: { icon: 'Calendar', desc: '法定节假日与调休工作日' } },
+  { path: '/hall/messages', name: 'hall-messages', title: '消息模板', access: ['hall_admin'],
+    view: () => import('./views/hall/MessageTemplates.vue'),
+    menu: { icon: 'Bell', desc: '申请人各环节的站内消息与短信模板' } },
   { path: '/hall/bundles', name: 'hall-bundles', title: '一件事管理', access: ['hall_admin'],
     menu: { icon: 'Connection', desc: '“高效办成一件事”联办配置' } },
 

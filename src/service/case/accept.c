@@ -348,6 +348,7 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 	struct case_row r;
 	json_t *list = NULL;
 	unsigned roles;
+	char sdue[11];
 	int rc;
 
 	*out = NULL;
@@ -366,10 +367,14 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 	    e);
 	if (rc == 0)
 		rc = case_plan_flaws(&p, items, true, &list, e);
+	if (rc == 0)
+		rc = case_supplement_due(c, sdue, e);
 	if (rc == 0) {
 		p.supplement_requested_at = clock_now();
-		case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack("{s:O, s:s}",
-		    "materials", list, "reason", note != NULL ? note : ""));
+		p.tell.supplement_due = sdue;
+		case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack("{s:O, s:s, "
+		    "s:s}", "materials", list, "reason", note != NULL ? note :
+		    "", "supplement_due", sdue));
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)
