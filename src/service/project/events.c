@@ -859,13 +859,15 @@ rect_fn(struct db *db, void *arg, struct err *e)
 		    "WHERE id = ? AND status = 'open'", "ssii", t->text,
 		    files != NULL ? files : "[]", clock_now(), t->id);
 		free(files);
+	} else if (t->accept) {
+		rc = db_exec(db, e, "UPDATE project_rectifications SET status = "
+		    "'closed', note = ?, closed_at = ?, closed_by = ? WHERE id = ? "
+		    "AND status = 'submitted'", "siii", t->text != NULL ? t->text :
+		    "", clock_now(), t->c->actor->user_id, t->id);
 	} else {
 		rc = db_exec(db, e, "UPDATE project_rectifications SET status = "
-		    "?, note = ?, closed_at = CASE WHEN ? = 1 THEN ? ELSE NULL "
-		    "END, closed_by = ? WHERE id = ? AND status = 'submitted'",
-		    "ssIiii", t->accept ? "closed" : "open", t->text != NULL ?
-		    t->text : "", (int)t->accept, clock_now(),
-		    t->c->actor->user_id, t->id);
+		    "'open', note = ?, closed_by = ? WHERE id = ? AND status = "
+		    "'submitted'", "sii", t->text, t->c->actor->user_id, t->id);
 	}
 	if (rc == 0 && db_last_changes(db) == 0)
 		rc = err_set(e, ERR_CONFLICT, "rect_state", t->report ?
