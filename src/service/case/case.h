@@ -46,6 +46,19 @@ int case_workdays_after_today(struct ctx *c, int n, char out[11],
 /* Start-up: gives the request queue (service/platform) the hall's calendar
  * for its due dates, and registers the case domain's request kinds. */
 void case_requests_register(void);
+/* Start-up (called by case_requests_register): the renderer tells the
+ * applicant when a certificate is ready (case/messages.c). */
+void case_messages_register(void);
+
+/* The applicant's messages (消息通知, case/messages.c): the templates in
+ * force, {items:[{kind, label, title, body, sms, edited, default}],
+ * placeholders:[{name, label, sms}], sms_chars}; hall admin. */
+int case_messages_list(struct ctx *c, json_t **out, struct err *e);
+/* Sets the template of a kind (title, body required; sms "" for none; it
+ * must fit one SMS with the longest values); all NULL restores the
+ * default. Audited. *out as case_messages_list(). */
+int case_message_set(struct ctx *c, const char *kind, const char *title,
+    const char *body, const char *sms, json_t **out, struct err *e);
 
 /* ---- helpers for the deadline modules (calendar_admin, warnings, jobs) ---- */
 
