@@ -463,6 +463,20 @@ void case_bundle_hook_set(case_bundle_hook_fn fn);
  * applicant's 补正 pauses, for the bundle's clock). */
 int case_bundle_children(struct ctx *c, int64_t bundle_id, json_t **out,
     struct err *e);
+/* ---- joint events of construction projects (service/case/joint.c) ---- */
+
+/* Inside or outside a transaction (nested calls join it): stops the clock
+ * of a case under review or awaiting its decision for a joint event, as a
+ * special procedure of kind ("site", "expert", ... of core/deadline.h) on
+ * behalf of its department; *paused is false (nothing done) when the case
+ * is in another state. The caller has checked who acts. */
+int case_joint_pause(struct ctx *c, int64_t case_id, const char *kind,
+    const char *reason, bool *paused, struct err *e);
+/* Resumes a case a joint event stopped (a case no longer suspended by a
+ * special procedure is left alone). */
+int case_joint_resume(struct ctx *c, int64_t case_id, const char *result,
+    struct err *e);
+
 /* ---- the applicant's credit (service/case/credit.c) ---- */
 
 /* Has the applicant (ID number or credit code) a record not cleared (a
