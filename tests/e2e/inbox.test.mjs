@@ -188,6 +188,8 @@ test('an extension requested on the case page is approved on /dept/extensions an
       const dlg = dialog(page);
       await dlg.waitFor();
       await field(dlg, 'extension-days').fill(String(days));
+      // 食品小作坊登记 has a 15-day statutory limit: the legal basis is required (行政许可法 §42).
+      await field(dlg, 'extension-basis').fill('《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条');
       await field(dlg, 'action-reason').fill(reason);
       const resp = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${k.id}/extensions`));
       await dlg.locator('[data-test=action-confirm]').click();
