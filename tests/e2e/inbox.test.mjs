@@ -265,7 +265,7 @@ test('an extension requested on the case page is approved on /dept/extensions an
   // A pending one on a phone.
   const k3 = await acceptedCase();
   const sp = await api(DEMO.scjg_sp);
-  assert.equal((await sp.post(`/api/cases/${k3.id}/extensions`, { days: 5, reason: '需组织专家论证。' })).status, 201);
+  assert.equal((await sp.post(`/api/cases/${k3.id}/extensions`, { days: 5, reason: '需组织专家论证。', basis: '《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条' })).status, 201);
   await withPage(browser, 'inbox-ext-phone', async (page) => {
     await loginAs(page, base, DEMO.scjg_admin, DEMO.password);
     await page.goto(base + '/dept/extensions');
