@@ -24,7 +24,17 @@
  *   POST /api/supervise/notices/:id/publish; GET .../pdf (通报批评)
  *   GET  /api/supervise/sittings?quarter=YYYY-Qn | POST {kind, dept_id,
  *        leader_name, leader_title, day, window_id?, item_id?, steps?,
- *        minutes?, trips?, findings?, problems:[{problem, title?}]} */
+ *        minutes?, trips?, findings?, problems:[{problem, title?}]}
+ *   GET  /api/supervise/volumes?month=YYYY-MM&dept_id= -> the 体外循环 check
+ *   POST /api/supervise/volumes {month, rows:[{item_id, volume}]}
+ *   POST /api/supervise/volumes/import {csv} (月份,实施编码,[办理项编码,]办件量)
+ *   GET  /api/supervise/quick-cases?dept_id=&from=&to= (补录 after the fact)
+ *   GET  /api/supervise/evidence?dept_id= | POST ?measure=&note=&name= with
+ *        the file as the raw body (dept_admin)
+ *   POST /api/supervise/evidence/:id/accept|reject; GET .../file
+ *   GET  /api/supervise/assessments?dept_id= | POST {dept_id, period,
+ *        deadline_day} (supervisor; findings become a notice)
+ *   GET  /api/supervise/assessments/preview?dept_id=&period=YYYY-Qn */
 #include "http/http.h"
 
 #include <stdio.h>
@@ -486,6 +496,215 @@ post_sitting(struct http_req *r, struct http_resp *w)
 	    &out, &e);
 }
 
+static void
+get_volumes(struct http_req *r, struct http_resp *w)
+{
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_volume_check(r->ctx, http_query(r, "month"), dept,
+	    &out, &e), 200, &out, &e);
+}
+
+static void
+post_volumes(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_body_object(r, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_volume_report(r->ctx, r->json, &out, &e), 201,
+	    &out, &e);
+}
+
+static void
+post_volumes_import(struct http_req *r, struct http_resp *w)
+{
+	const char *csv;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_body_object(r, &e) ||
+	    !http_body_str(r, "csv", HTTP_BODY_REQUIRED, &csv, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_volume_import(r->ctx, csv, &out, &e), 201, &out,
+	    &e);
+}
+
+static void
+get_quick_cases(struct http_req *r, struct http_resp *w)
+{
+	struct supervise_desk_q q;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!desk_q(r, &q, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_quick_cases(r->ctx, &q, &out, &e), 200, &out, &e);
+}
+
+static void
+get_evidence(struct http_req *r, struct http_resp *w)
+{
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_evidence_list(r->ctx, dept, &out, &e), 200, &out,
+	    &e);
+}
+
+/* The file is the raw body; measure, note and name are query arguments. */
+static void
+post_evidence(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	reply(w, supervise_evidence_upload(r->ctx, http_query(r, "measure"),
+	    http_query(r, "note"), r->body, r->body_len, http_query(r, "name"),
+	    &out, &e), 201, &out, &e);
+}
+
+static bool
+evidence_id(struct http_req *r, int64_t *id, struct err *e)
+{
+	return http_path_id(r, "id", "evidence_not_found", "佐证材料不存在",
+	    id, e);
+}
+
+static void
+evidence_review(struct http_req *r, struct http_resp *w, bool accept)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+
+	err_clear(&e);
+	if (!evidence_id(r, &id, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_evidence_review(r->ctx, id, accept, &out, &e), 200,
+	    &out, &e);
+}
+
+static void
+post_evidence_accept(struct http_req *r, struct http_resp *w)
+{
+	evidence_review(r, w, true);
+}
+
+static void
+post_evidence_reject(struct http_req *r, struct http_resp *w)
+{
+	evidence_review(r, w, false);
+}
+
+static void
+get_evidence_file(struct http_req *r, struct http_resp *w)
+{
+	char ctype[32], name[256], fallback[64];
+	uint64_t size = 0;
+	int64_t id;
+	int fd = -1;
+	struct err e;
+
+	err_clear(&e);
+	if (!evidence_id(r, &id, &e) || supervise_evidence_file(r->ctx, id,
+	    &fd, &size, ctype, name, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	w->status = 200;
+	w->fd = fd;
+	w->fd_size = size;
+	/* One of three sniffed types: a literal, not stored data. */
+	w->content_type = strcmp(ctype, "application/pdf") == 0 ?
+	    "application/pdf" : strcmp(ctype, "image/png") == 0 ? "image/png" :
+	    strcmp(ctype, "image/jpeg") == 0 ? "image/jpeg" :
+	    "application/octet-stream";
+	snprintf(fallback, sizeof(fallback), "evidence-%lld%s", (long long)id,
+	    strcmp(ctype, "application/pdf") == 0 ? ".pdf" :
+	    strcmp(ctype, "image/png") == 0 ? ".png" : ".jpg");
+	http_add_disposition(r, w, "attachment", fallback, fallback);
+	http_add_header(r, w, "Cache-Control", "private, no-store");
+}
+
+static void
+get_assessments(struct http_req *r, struct http_resp *w)
+{
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_assessment_list(r->ctx, dept, &out, &e), 200, &out,
+	    &e);
+}
+
+static void
+get_assessment_preview(struct http_req *r, struct http_resp *w)
+{
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_assessment_preview(r->ctx, dept, http_query(r,
+	    "period"), &out, &e), 200, &out, &e);
+}
+
+static void
+post_assessment(struct http_req *r, struct http_resp *w)
+{
+	const char *period, *deadline;
+	int64_t dept = 0;
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!http_body_object(r, &e) ||
+	    !http_body_uint(r, "dept_id", HTTP_BODY_REQUIRED, &dept, &e) ||
+	    !http_body_str(r, "period", 0, &period, &e) ||
+	    !http_body_str(r, "deadline_day", 0, &deadline, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	reply(w, supervise_assessment_create(r->ctx, dept, period, deadline,
+	    &out, &e), 201, &out, &e);
+}
+
 /* Answering for a department; the service checks it is the ticket's. */
 #define DEPT_ACTOR (ROLE_APPROVER | ROLE_DEPT_ADMIN)
 #define OVERSEER (ROLE_SUPERVISOR | ROLE_HALL_ADMIN | ROLE_SYSADMIN)
@@ -528,5 +747,27 @@ const struct route api_supervise_routes[] = {
 	{ "GET", "/api/supervise/sittings", get_sittings, ROLE_STAFF_ANY, 0 },
 	{ "POST", "/api/supervise/sittings", post_sitting,
 	    ROLE_SUPERVISOR | ROLE_DEPT_ADMIN, SV_BODY_MAX },
+	{ "GET", "/api/supervise/volumes", get_volumes, ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/volumes", post_volumes,
+	    ROLE_SUPERVISOR | ROLE_DEPT_ADMIN, SV_BODY_MAX },
+	{ "POST", "/api/supervise/volumes/import", post_volumes_import,
+	    ROLE_SUPERVISOR | ROLE_DEPT_ADMIN, SV_BODY_MAX },
+	{ "GET", "/api/supervise/quick-cases", get_quick_cases, ROLE_STAFF_ANY,
+	    0 },
+	{ "GET", "/api/supervise/evidence", get_evidence, ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/evidence", post_evidence, ROLE_DEPT_ADMIN,
+	    LIMIT_UPLOAD_FILE },
+	{ "POST", "/api/supervise/evidence/:id/accept", post_evidence_accept,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
+	{ "POST", "/api/supervise/evidence/:id/reject", post_evidence_reject,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
+	{ "GET", "/api/supervise/evidence/:id/file", get_evidence_file,
+	    ROLE_STAFF_ANY, 0 },
+	{ "GET", "/api/supervise/assessments", get_assessments, ROLE_STAFF_ANY,
+	    0 },
+	{ "GET", "/api/supervise/assessments/preview", get_assessment_preview,
+	    ROLE_STAFF_ANY, 0 },
+	{ "POST", "/api/supervise/assessments", post_assessment,
+	    ROLE_SUPERVISOR, SV_BODY_MAX },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -75,3 +75,17 @@ utf8_strlen(const char *s)
 {
 	return utf8_chars(s, strlen(s));
 }
+
+int
+utf8_prefix(const char *s, size_t max_bytes)
+{
+	size_t n = strlen(s);
+
+	if (n <= max_bytes)
+		return (int)n;
+	n = max_bytes;
+	/* back off continuation bytes to the start of a character */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}

@@ -16,5 +16,8 @@ bool utf8_valid(const char *s, size_t len);
 size_t utf8_chars(const char *s, size_t len);
 /* utf8_chars() of a NUL-terminated string. */
 size_t utf8_strlen(const char *s);
+/* The length in bytes of the longest prefix of the NUL-terminated s that is
+ * at most max_bytes long and does not end inside a character (for "%.*s"). */
+int utf8_prefix(const char *s, size_t max_bytes);
 
 #endif

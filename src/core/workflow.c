@@ -36,21 +36,18 @@ static const struct workflow_def default_def = {
 		    "supplement", C, false, true },
 		{ "reject", "不予受理", "submitted", "rejected", C, false,
 		    true },
-		{ "withdraw", "撤回", "submitted", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "submitted", "withdrawn", A, false, false },
 		{ "resubmit", "提交补正材料", "supplement", "submitted", A | C,
 		    false, false },
 		{ "accept", "受理", "supplement", "accepted", C, false, false },
 		{ "terminate", "终止办理", "supplement", "terminated", C, false,
 		    true },
-		{ "withdraw", "撤回", "supplement", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "supplement", "withdrawn", A, false, false },
 		/* accepted: the window sends it to the back office */
 		{ "forward", "分送审查", "accepted", "review", C, false, false },
 		{ "terminate", "终止办理", "accepted", "terminated", C | P, false,
 		    true },
-		{ "withdraw", "撤回", "accepted", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "accepted", "withdrawn", A, false, false },
 		/* review (department, or the window when authorised) */
 		{ "pass", "审查通过", "review", "decide", P, true, false },
 		{ "request_more", "要求补正", "review", "suspended", P, true,
@@ -60,13 +57,11 @@ static const struct workflow_def default_def = {
 		{ "terminate", "终止办理", "review", "terminated", P, true, true },
 		{ "revoke", "撤销（虚假承诺）", "review", "revoked", P | D, false,
 		    true },
-		{ "withdraw", "撤回", "review", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "review", "withdrawn", A, false, false },
 		/* clock stopped */
 		{ "resume", "恢复审查", "suspended", "review", P, true, false },
 		{ "terminate", "终止办理", "suspended", "terminated", P, true, true },
-		{ "withdraw", "撤回", "suspended", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "suspended", "withdrawn", A, false, false },
 		/* decision */
 		{ "approve", "准予许可", "decide", "certify", P, true, false },
 		{ "deny", "不予许可", "decide", "denied", P, true, true },
@@ -77,8 +72,7 @@ static const struct workflow_def default_def = {
 		    true, true },
 		{ "revoke", "撤销（虚假承诺）", "decide", "revoked", P | D, false,
 		    true },
-		{ "withdraw", "撤回", "decide", "withdrawn", A | C, false,
-		    false },
+		{ "withdraw", "撤回", "decide", "withdrawn", A, false, false },
 		/* certificate back to the window for delivery */
 		{ "deliver", "出证", "certify", "done", C, false, false },
 		{ "revoke", "撤销（虚假承诺）", "certify", "revoked", P | D,
@@ -309,6 +303,11 @@ workflow_check(const struct workflow_def *def, const char *state,
 	if (a == NULL)
 		return err_set(e, ERR_CONFLICT, "invalid_transition",
 		    "当前状态“%s”不能执行“%s”操作", st->label, any->label);
+	if ((actor_roles & allowed_roles(a, window_authorised)) == 0 &&
+	    strcmp(a->code, "withdraw") == 0)
+		return err_set(e, ERR_FORBIDDEN, "action_forbidden",
+		    "撤回申请只能由申请人本人提出；工作人员结束办件须依法作出"
+		    "不予受理、不予许可或终止办理决定，并说明理由");
 	if ((actor_roles & allowed_roles(a, window_authorised)) == 0) {
 		roles_text(allowed_roles(a, window_authorised), need,
 		    sizeof(need));
@@ -472,6 +471,14 @@ workflow_validate(const struct workflow_def *def, struct err *e)
 		first = any_action(def, a->code);
 		if (first != a && strcmp(first->label, a->label) != 0)
 			return BAD("操作“%s”在不同状态下的名称不一致", a->code);
+		/* 撤回申请 is the applicant's act alone: staff end a case
+		 * only by 不予受理, 不予许可 or 终止办理, each with a reason
+		 * and a notice (行政许可法 §32, §38). */
+		if (strcmp(a->code, "withdraw") == 0 &&
+		    (a->roles != WORKFLOW_ROLE_APPLICANT || a->window))
+			return BAD("操作“%s”（撤回申请）只能由申请人执行；工作人员"
+			    "只能以不予受理、不予许可或终止办理结束办件",
+			    a->label);
 	}
 
 	/* Forward reachability from the initial state. */

@@ -16,6 +16,10 @@
  * 不予受理, denied 不予许可, withdrawn 已撤回, terminated 已退办 and revoked
  * 已撤销 (告知承诺 false commitment, also after 办结).
  *
+ * Withdrawal (撤回申请) is the applicant's alone, in every definition
+ * (workflow_validate refuses a "withdraw" any staff role may take): staff
+ * end a case only by 不予受理, 不予许可 or 终止办理, each with a reason.
+ *
  * Review and decision actions belong to the department approver; when an
  * item is window-authorised (窗口审批决定权) the clerk may take them too.
  * Comprehensive-window cases go to the department back office and come back
@@ -119,7 +123,8 @@ size_t workflow_available(const struct workflow_def *def, const char *state,
  * initial state exists and is not terminal, at least one terminal state,
  * terminal states do not count time, shares 0..100 with sum <= 100,
  * actions leave and enter known states, no duplicate (from, code), one
- * label per action code, roles known and non-empty, every state reachable
+ * label per action code, roles known and non-empty, "withdraw" held by the
+ * applicant alone, every state reachable
  * from the initial state (so no terminal is unreachable), and a terminal
  * state reachable from every state. -ERR_UNPROCESSABLE with a Chinese
  * message otherwise. */

@@ -122,6 +122,60 @@ for (const db of dbKinds()) {
 			// A terminated case takes no more actions.
 			assertError(await sp.post(`/api/cases/${cs.id}/actions/terminate`, { version: cs.version, reason: '再次' }), 409);
 		});
+
+		test('only the applicant withdraws; staff end a case by 不予受理 or 不予许可, each noticed and told', async () => {
+			const item = await findItem(ent, FOOD);
+			const admin = await as(srv.url, DEMO.scjg_admin);
+			// Staff may not withdraw, before or after acceptance.
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			for (const staff of [clerk, sp, admin]) {
+				const r = await staff.post(`/api/cases/${cs.id}/actions/withdraw`, { version: cs.version });
+				assert.ok(r.status === 403 || r.status === 404, r.text);
+				if (r.status === 403) assert.match(r.json.error.message, /只能由申请人本人提出/);
+			}
+			assert.ok(!ok(await clerk.get(`/api/cases/${cs.id}`)).available_actions.some((a) => a.code === 'withdraw'),
+				'the clerk is not offered 撤回');
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
+			const r = await clerk.post(`/api/cases/${cs.id}/actions/withdraw`, { version: cs.version });
+			assertError(r, 403, 'action_forbidden');
+			assert.match(r.json.error.message, /不予受理、不予许可或终止办理/);
+			assert.equal(ok(await sp.get(`/api/cases/${cs.id}`)).state, 'accepted', 'nothing changed');
+			// The applicant withdraws; the case and its record stay.
+			cs = ok(await ent.post(`/api/cases/${cs.id}/actions/withdraw`, { version: cs.version }));
+			assert.equal(cs.state, 'withdrawn');
+			const kept = ok(await clerk.get(`/api/cases/${cs.id}`));
+			assert.equal(kept.state, 'withdrawn');
+			const tl = ok(await clerk.get(`/api/cases/${cs.id}/timeline`));
+			const events = tl.items || tl;
+			assert.ok(events.some((x) => x.action === 'withdraw'), `the 撤回 recorded: ${JSON.stringify(events)}`);
+
+			// 不予受理: a reason, the notice, the applicant told.
+			cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			assertError(await clerk.post(`/api/cases/${cs.id}/actions/reject`, { version: cs.version }), 400);
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/actions/reject`, {
+				version: cs.version, reason: '申请事项不属于本部门职权范围',
+			}));
+			assert.equal(cs.state, 'rejected');
+			assert.ok((await docKinds(ent, cs.id)).includes('reject_notice'), 'a 不予受理通知书');
+			let n = (await notes(ent)).filter((x) => x.case_id === cs.id && x.kind === 'case_rejected');
+			assert.equal(n.length, 1);
+			assert.match(n[0].body, /不属于本部门职权范围/);
+
+			// 不予许可: a reason, the decision, the applicant told.
+			cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/actions/forward`, { version: cs.version }));
+			cs = ok(await sp.post(`/api/cases/${cs.id}/actions/pass`, { version: cs.version }));
+			assertError(await sp.post(`/api/cases/${cs.id}/actions/deny`, { version: cs.version }), 400);
+			cs = ok(await sp.post(`/api/cases/${cs.id}/actions/deny`, {
+				version: cs.version, reason: '经营场所与生活区未有效隔离',
+			}));
+			assert.equal(cs.state, 'denied');
+			assert.ok((await docKinds(ent, cs.id)).includes('denial_decision'), 'a 不予行政许可决定书');
+			n = (await notes(ent)).filter((x) => x.case_id === cs.id && x.kind === 'case_denied');
+			assert.equal(n.length, 1);
+			assert.match(n[0].body, /未有效隔离/);
+		});
 	});
 
 	describe(`rules: no result while a 容缺 material is outstanding (${db})`, () => {

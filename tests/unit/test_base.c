@@ -10,6 +10,7 @@
 #include "base/cursor.h"
 #include "base/err.h"
 #include "base/ttlcache.h"
+#include "base/utf8.h"
 
 static void
 buf_grows_and_stops_at_its_ceiling(void **state)
@@ -168,6 +169,19 @@ config_checks_types_ranges_and_keys(void **state)
 	config_reset();
 }
 
+static void
+utf8_prefix_stops_at_a_character_boundary(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_prefix("abc", 10), 3);
+	assert_int_equal(utf8_prefix("abc", 2), 2);
+	/* 理由 is 6 bytes: 4 bytes keep only 理 */
+	assert_int_equal(utf8_prefix("理由", 4), 3);
+	assert_int_equal(utf8_prefix("理由", 6), 6);
+	assert_int_equal(utf8_prefix("理由", 2), 0);
+	assert_int_equal(utf8_prefix("", 0), 0);
+}
+
 int
 main(void)
 {
@@ -179,6 +193,7 @@ main(void)
 		cmocka_unit_test(ttl_cache_keeps_values_for_their_ttl_and_respects_forgets),
 		cmocka_unit_test(cursor_round_trips_and_refuses_forgeries),
 		cmocka_unit_test(config_checks_types_ranges_and_keys),
+		cmocka_unit_test(utf8_prefix_stops_at_a_character_boundary),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

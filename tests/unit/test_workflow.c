@@ -88,30 +88,30 @@ static const struct step steps[] = {
 	{ "submitted", "accept", "accepted", C, P, false, false },
 	{ "submitted", "request_supplement", "supplement", C, A, false, true },
 	{ "submitted", "reject", "rejected", C, P, false, true },
-	{ "submitted", "withdraw", "withdrawn", A, P, false, false },
+	{ "submitted", "withdraw", "withdrawn", A, C, false, false },
 	{ "supplement", "resubmit", "submitted", A, P, false, false },
 	{ "supplement", "accept", "accepted", C, A, false, false },
 	{ "supplement", "terminate", "terminated", C, A, false, true },
 	{ "supplement", "withdraw", "withdrawn", A, H, false, false },
 	{ "accepted", "forward", "review", C, P, false, false },
 	{ "accepted", "terminate", "terminated", P, A, false, true },
-	{ "accepted", "withdraw", "withdrawn", A, P, false, false },
+	{ "accepted", "withdraw", "withdrawn", A, C, false, false },
 	{ "review", "pass", "decide", P, C, true, false },
 	{ "review", "request_more", "suspended", P, A, true, true },
 	{ "review", "special_procedure", "suspended", P, C, true, true },
 	{ "review", "terminate", "terminated", P, A, true, true },
 	{ "review", "revoke", "revoked", DA, C, false, true },
-	{ "review", "withdraw", "withdrawn", A, P, false, false },
+	{ "review", "withdraw", "withdrawn", A, C, false, false },
 	{ "suspended", "resume", "review", P, A, true, false },
 	{ "suspended", "terminate", "terminated", P, H, true, true },
-	{ "suspended", "withdraw", "withdrawn", C, P, false, false },
+	{ "suspended", "withdraw", "withdrawn", A, C, false, false },
 	{ "decide", "approve", "certify", P, C, true, false },
 	{ "decide", "deny", "denied", P, A, true, true },
 	{ "decide", "terminate", "terminated", P, A, true, true },
 	{ "decide", "request_more", "suspended", P, A, true, true },
 	{ "decide", "special_procedure", "suspended", P, A, true, true },
 	{ "decide", "revoke", "revoked", P, C, false, true },
-	{ "decide", "withdraw", "withdrawn", A, P, false, false },
+	{ "decide", "withdraw", "withdrawn", A, DA, false, false },
 	{ "certify", "deliver", "done", C, P, false, false },
 	{ "certify", "revoke", "revoked", P, C, false, true },
 	{ "done", "revoke", "revoked", DA, C, false, true },
@@ -271,17 +271,16 @@ available_actions_depend_on_role_and_window(void **state)
 
 	(void)state;
 	n = workflow_available(def, "submitted", C, false, out, 16);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 3); /* no 撤回 for staff */
 	assert_string_equal(out[0]->code, "accept");
 	assert_string_equal(out[1]->code, "request_supplement");
 	assert_string_equal(out[2]->code, "reject");
-	assert_string_equal(out[3]->code, "withdraw");
 	assert_int_equal(workflow_available(def, "submitted", A, false, out,
 	    16), 1);
 	assert_int_equal(workflow_available(def, "review", C, false, out, 16),
-	    1); /* withdraw on the applicant's behalf */
+	    0); /* no withdrawal on the applicant's behalf */
 	assert_int_equal(workflow_available(def, "review", C, true, out, 16),
-	    5);
+	    4);
 	assert_int_equal(workflow_available(def, "review", P, false, out, 16),
 	    5);
 	/* Counts beyond max are still reported. */
@@ -375,7 +374,7 @@ static const char small_json[] =
     "{\"code\":\"finish\",\"label\":\"办结\",\"from\":\"work\","
     "\"to\":\"ok\",\"roles\":[\"approver\"],\"window\":true},"
     "{\"code\":\"withdraw\",\"label\":\"撤回\",\"from\":[\"new\",\"work\"],"
-    "\"to\":\"gone\",\"roles\":[\"applicant\",\"clerk\"],"
+    "\"to\":\"gone\",\"roles\":[\"applicant\"],"
     "\"reason\":true}]}";
 
 static json_t *
@@ -403,7 +402,7 @@ json_definition_for_an_item(void **state)
 	/* The "from" array expanded into two actions. */
 	assert_int_equal(def->n_actions, 4);
 	assert_string_equal(def->actions[3].from, "work");
-	assert_int_equal(def->actions[3].roles, ROLE_APPLICANT | ROLE_CLERK);
+	assert_int_equal(def->actions[3].roles, ROLE_APPLICANT);
 	assert_true(def->actions[3].reason);
 	assert_int_equal(def->states[0].clock, WORKFLOW_CLOCK_NONE);
 	assert_int_equal(workflow_check(def, "new", "accept", C, false, &next,
@@ -465,6 +464,14 @@ json_validation_rejects_bad_definitions(void **state)
 		    "{\"code\":\"quit\",\"label\":\"撤回\",\"from\":\"new\","
 		    "\"to\":\"gone\",\"roles\":[\"clerk\"]}]", "actions",
 		    -ERR_UNPROCESSABLE, "名称不一致" },
+		{ "staff withdraw", "[{\"code\":\"accept\",\"label\":"
+		    "\"受理\",\"from\":\"new\",\"to\":\"work\",\"roles\":"
+		    "[\"clerk\"]},{\"code\":\"finish\",\"label\":\"办结\","
+		    "\"from\":\"work\",\"to\":\"ok\",\"roles\":"
+		    "[\"approver\"]},{\"code\":\"withdraw\",\"label\":"
+		    "\"撤回\",\"from\":\"work\",\"to\":\"gone\",\"roles\":"
+		    "[\"applicant\",\"approver\"]}]", "actions",
+		    -ERR_UNPROCESSABLE, "只能由申请人执行" },
 		{ "unknown role", "[{\"code\":\"accept\",\"label\":\"受理\","
 		    "\"from\":\"new\",\"to\":\"work\",\"roles\":[\"boss\"]}]",
 		    "actions", -ERR_INVALID, "未知角色" },

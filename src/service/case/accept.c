@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/utf8.h"
 #include "service/case/case.h"
 #include "service/records/records.h"
 #include "store/db.h"
@@ -329,6 +330,13 @@ case_reject(struct ctx *c, int64_t id, const char *reason, int64_t version,
 			p.window_id = c->actor->window_id;
 		case_plan_doc(&p, DOC_REJECT_NOTICE, json_pack("{s:s}",
 		    "reason", reason));
+		p.tell_kind = "case_rejected";
+		snprintf(p.tell_title, sizeof(p.tell_title), "办件不予受理：%s",
+		    r.case_no);
+		snprintf(p.tell_body, sizeof(p.tell_body), "您申请的“%s”（办件"
+		    "编号 %s）不予受理，理由：%.*s。不予受理通知书可在办件详情中"
+		    "查看。", f->name, r.case_no, utf8_prefix(reason, 300),
+		    reason);
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)

@@ -199,6 +199,14 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	} else {
 		case_plan_doc(p, DOC_DENIAL, json_pack("{s:s}", "reason",
 		    reason != NULL ? reason : ""));
+		p->tell_kind = "case_denied";
+		snprintf(p->tell_title, sizeof(p->tell_title), "办件不予许可：%s",
+		    p->row->case_no);
+		snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件"
+		    "编号 %s）经审查决定不予许可，理由：%.*s。不予行政许可决定书"
+		    "可在办件详情中查看；如不服，可依法申请行政复议或提起行政诉讼。",
+		    f->name, p->row->case_no, utf8_prefix(reason != NULL ?
+		    reason : "", 300), reason != NULL ? reason : "");
 	}
 	return 0;
 }
@@ -223,9 +231,9 @@ case_plan_terminate(struct case_plan *p, unsigned roles, const char *reason,
 	snprintf(p->tell_title, sizeof(p->tell_title), "办件已终止办理：%s",
 	    r->case_no);
 	snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件编号 "
-	    "%s）已终止办理（退办），原因：%.300s。终止办理告知书可在办件详情"
-	    "中查看。", p->facts->name, r->case_no, reason != NULL ? reason :
-	    "");
+	    "%s）已终止办理（退办），原因：%.*s。终止办理告知书可在办件详情"
+	    "中查看。", p->facts->name, r->case_no, utf8_prefix(reason !=
+	    NULL ? reason : "", 300), reason != NULL ? reason : "");
 	return 0;
 }
 

@@ -167,11 +167,11 @@ struct notice_tx {
 	json_t *out;
 };
 
-static int
-issue_fn(struct db *db, void *arg, struct err *e)
+int
+sv_notice_insert(struct ctx *c, struct db *db, const json_t *in,
+    const char *deadline, int64_t assessment, int64_t *id, struct err *e)
 {
-	struct notice_tx *t = arg;
-	const json_t *depts = json_object_get(t->in, "dept_ids");
+	const json_t *depts = json_object_get(in, "dept_ids");
 	char no[64], year[5];
 	int64_t n = 0, now = clock_now();
 	struct db_stmt *s;
@@ -201,15 +201,15 @@ issue_fn(struct db *db, void *arg, struct err *e)
 	    "basis, rectification, deadline_day, assessment_id, issued_by, "
 	    "issued_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?) "
 	    "RETURNING id", "ssssssiii", no, json_string_value(json_object_get(
-	    t->in, "title")), json_string_value(json_object_get(t->in,
-	    "finding")), json_string_value(json_object_get(t->in, "basis")),
-	    json_string_value(json_object_get(t->in, "rectification")),
-	    t->deadline, t->assessment, t->c->actor->user_id, now);
+	    in, "title")), json_string_value(json_object_get(in,
+	    "finding")), json_string_value(json_object_get(in, "basis")),
+	    json_string_value(json_object_get(in, "rectification")),
+	    deadline, assessment, c->actor->user_id, now);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
-		t->id = db_col_int(s, 0);
+		*id = db_col_int(s, 0);
 	db_finish(s);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_internal(e, "notice: no id");
@@ -217,21 +217,32 @@ issue_fn(struct db *db, void *arg, struct err *e)
 		char body[300];
 
 		rc = db_exec(db, e, "INSERT INTO sv_notice_depts (notice_id, "
-		    "dept_id) VALUES (?, ?) ON CONFLICT DO NOTHING", "ii", t->id,
+		    "dept_id) VALUES (?, ?) ON CONFLICT DO NOTHING", "ii", *id,
 		    json_integer_value(v));
 		snprintf(body, sizeof(body), "督查通报 %s「%s」，请于 %s 前报送"
-		    "整改情况。", no, json_string_value(json_object_get(t->in,
-		    "title")), t->deadline);
+		    "整改情况。", no, json_string_value(json_object_get(in,
+		    "title")), deadline);
 		if (rc == 0)
-			rc = notify_dept_admins(t->c, json_integer_value(v), 0, 0,
+			rc = notify_dept_admins(c, json_integer_value(v), 0, 0,
 			    "notice_issued", "收到督查通报", body, NULL, e);
 		if (rc != 0)
 			return rc;
 	}
 	sum = json_pack("{s:s, s:O, s:s}", "notice_no", no, "dept_ids", depts,
-	    "deadline_day", t->deadline);
-	rc = sv_audit(t->c, "notice.issue", "notice", t->id, sum, e);
+	    "deadline_day", deadline);
+	rc = sv_audit(c, "notice.issue", "notice", *id, sum, e);
 	json_decref(sum);
+	return rc;
+}
+
+static int
+issue_fn(struct db *db, void *arg, struct err *e)
+{
+	struct notice_tx *t = arg;
+	int rc;
+
+	rc = sv_notice_insert(t->c, db, t->in, t->deadline, t->assessment,
+	    &t->id, e);
 	return rc != 0 ? rc : notice_json(t->c, db, t->id, &t->out, e);
 }
 

@@ -49,7 +49,8 @@ struct supervise_ticket_in {
 	const char *problem;       /* 1..5000 characters */
 	const char *promised_day;  /* YYYY-MM-DD; NULL: supervise.ticket_due_workdays
 	                              working days from today (case calendar) */
-	int64_t reporter_id;       /* who sees the result and rates it; 0: the actor */
+	int64_t reporter_id;       /* who sees the result and rates it; 0: the
+	                              actor; -1: nobody (the supervisor closes) */
 	const char *auto_key;      /* NULL, or once per key ("stalled:case:12") */
 };
 
@@ -211,6 +212,74 @@ int supervise_sitting_create(struct ctx *c, const json_t *in, json_t **out,
  * sittings, walkthroughs, required, met}]} for quarter "YYYY-Qn" (NULL:
  * the current one); department staff see their own department only. */
 int supervise_sitting_list(struct ctx *c, const char *quarter, json_t **out,
+    struct err *e);
+
+/* ---- 体外循环 (service/supervise/volumes.c) ---- */
+
+/* A dept_admin (its own department's items) or the supervisor (any) reports
+ * the volume of an ended month: {month:"YYYY-MM", rows:[{item_id, volume}]}
+ * (1..500 rows). Each row is stored (replacing an earlier report), compared
+ * with the cases the platform accepted for the item in that month, and a
+ * gap beyond supervise.volume_gap_percent and supervise.volume_gap_min
+ * opens a ticket of source "volume_gap" (once per item and month). One
+ * transaction: any bad row stores nothing. *out = {items:[{id, item_id,
+ * item_name, month, reported, platform, gap_percent, ticket_id}], tickets}. */
+int supervise_volume_report(struct ctx *c, const json_t *in, json_t **out,
+    struct err *e);
+/* The same from CSV text: "月份,实施编码,[业务办理项编码,]办件量" per line
+ * (a header line is skipped); errors name the line. */
+int supervise_volume_import(struct ctx *c, const char *csv, json_t **out,
+    struct err *e);
+/* The comparison: {items:[{id, dept_id, dept_name, item_id, item_name,
+ * impl_code, month, reported, platform, gap, gap_percent, flagged,
+ * ticket_id, ticket_status, source, reported_at}], month, gap_percent,
+ * gap_min, can_report}; month NULL/"": every month. Overseers see every
+ * department (dept_id filters), department staff their own. */
+int supervise_volume_check(struct ctx *c, const char *month, int64_t dept_id,
+    json_t **out, struct err *e);
+/* Cases created and decided by one person within
+ * supervise.quick_case_minutes (补录 after the fact; a 即办件, decided at
+ * once by design, is not one), by acceptance day:
+ * {items:[{case_id, case_no, item_name, dept_id, dept_name, user_id,
+ * user_name, created_at, decided_at, seconds, decision, accepted_day,
+ * ticket_id}], minutes}. Scope as supervise_volume_check. */
+int supervise_quick_cases(struct ctx *c, const struct supervise_desk_q *q,
+    json_t **out, struct err *e);
+
+/* ---- 评估验收 (service/supervise/assess.c) ---- */
+
+/* A dept_admin uploads evidence (PDF/JPEG/PNG) for a measure the platform
+ * cannot see: "stationing_plan" (进驻方案 signed and sealed),
+ * "responsible_person", "no_outside". *out: the evidence row {id, dept_id,
+ * measure, measure_label, note, sha256, file_name, status, ...}. */
+int supervise_evidence_upload(struct ctx *c, const char *measure,
+    const char *note, const void *data, size_t len, const char *name,
+    json_t **out, struct err *e);
+/* The supervisor accepts or rejects evidence not yet reviewed (409 after). */
+int supervise_evidence_review(struct ctx *c, int64_t id, bool accept,
+    json_t **out, struct err *e);
+/* {items:[evidence]}: overseers all (dept_id filters), staff their own. */
+int supervise_evidence_list(struct ctx *c, int64_t dept_id, json_t **out,
+    struct err *e);
+/* Opens an evidence file (who may list it). */
+int supervise_evidence_file(struct ctx *c, int64_t id, int *fd,
+    uint64_t *size, char ctype[32], char name[256], struct err *e);
+/* The checklist of one department for a quarter "YYYY-Qn" (NULL: the
+ * current one), not stored: {dept_id, dept_name, period, score, findings,
+ * checks:[{key, label, weight, target, source:"data"|"evidence", ratio,
+ * evidence, evidence_pending, detail, fix, state, state_label, points,
+ * finding}]}. Overseers any department, staff their own. */
+int supervise_assessment_preview(struct ctx *c, int64_t dept_id,
+    const char *period, json_t **out, struct err *e);
+/* The supervisor records the assessment; when it has findings a 督查通报
+ * (整改完善) with deadline_day (required then) is issued to the department
+ * in the same transaction. *out: {id, dept_id, dept_name, period, score,
+ * checks, findings, notice_id, notice_no, deadline_day, created_at}. */
+int supervise_assessment_create(struct ctx *c, int64_t dept_id,
+    const char *period, const char *deadline_day, json_t **out,
+    struct err *e);
+/* {items:[assessment]} newest first, scope as the preview. */
+int supervise_assessment_list(struct ctx *c, int64_t dept_id, json_t **out,
     struct err *e);
 
 #endif

@@ -50,4 +50,10 @@ json_t *sv_text_or_null(struct db_stmt *s, int col);
 int sv_ticket_event(struct ctx *c, struct db *db, int64_t ticket_id,
     const char *action, const char *note, struct err *e);
 
+/* Inside db_tx: inserts a notice already validated ({title, finding,
+ * basis, rectification, dept_ids}) with its departments, notifies them and
+ * writes the audit record; *id is the new notice. assessment 0: none. */
+int sv_notice_insert(struct ctx *c, struct db *db, const json_t *in,
+    const char *deadline, int64_t assessment, int64_t *id, struct err *e);
+
 #endif

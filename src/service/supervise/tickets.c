@@ -108,7 +108,7 @@ supervise_ticket_open(struct ctx *c, struct db *db,
 {
 	char promised[11], today[11], title[TITLE_CHARS * 4 + 1];
 	int64_t reporter = in->reporter_id > 0 ? in->reporter_id :
-	    c->actor->user_id, now = clock_now();
+	    in->reporter_id < 0 ? 0 : c->actor->user_id, now = clock_now();
 	const char *reporter_name = "";
 	struct db_stmt *s;
 	json_t *sum;
@@ -164,7 +164,7 @@ supervise_ticket_open(struct ctx *c, struct db *db,
 		if (n > 0)
 			return 0;
 	}
-	if (reporter == c->actor->user_id)
+	if (reporter > 0 && reporter == c->actor->user_id)
 		reporter_name = c->actor->name;
 	s = db_query(db, e, "INSERT INTO sv_tickets (source, ref_type, ref_id, "
 	    "case_id, dept_id, title, problem, promised_day, reporter_id, "
