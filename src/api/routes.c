@@ -28,6 +28,7 @@ extern const struct route api_credit_routes[];
 extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
 extern const struct route api_indicators_routes[];
+extern const struct route api_projects_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -52,5 +53,6 @@ const struct route *const api_route_tables[] = {
 	api_ratings_routes,
 	api_supervise_routes,
 	api_indicators_routes,
+	api_projects_routes,
 	NULL,
 };

@@ -31,6 +31,7 @@ static const struct {
 	{ "ratings", demo_load_ratings },
 	{ "bundles", demo_load_bundles },
 	{ "supervise", demo_load_supervise },
+	{ "projects", demo_load_projects },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from

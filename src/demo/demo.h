@@ -40,6 +40,10 @@ int demo_load_supervise(struct ctx *c, struct err *e);
  * the bundles published. */
 int demo_load_bundles(struct ctx *c, struct err *e);
 
+/* Construction projects (src/demo/project_demo.c): approvers, stewards,
+ * owners, the stage items and bundles, the stage lists, three projects. */
+int demo_load_projects(struct ctx *c, struct err *e);
+
 /* The demo accounts present in the database, in a fixed order, as a new
  * JSON array of {"login", "label"} (label: role and department in
  * Chinese). An empty array when there are none; NULL on error. */

@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "core/calendar.h"
+#include "core/supervise.h"
 #include "service/case/case.h"
 #include "service/supervise/supervise.h"
 #include "store/db.h"
@@ -44,6 +45,65 @@ with(struct ctx *base, struct ctx *c, struct actor *a, const char *login,
 	*c = *base;
 	c->actor = a;
 	return actor_of(base->db, login, a, e);
+}
+
+/* The 体外循环 check and the assessment: last month's volumes of two
+ * 市场监管 items (one well above the platform's cases: a ticket), the
+ * department's signed 进驻方案 accepted by the supervisor, and an
+ * assessment of 住建 whose findings became a notice. */
+static int
+demo_checks(struct ctx *base, struct ctx *cs, struct ctx *cm, struct ctx *cz,
+    int64_t scjg_id, int64_t zj_id, const char *day, struct err *e)
+{
+	static const char pdf[] = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n"
+	    "%%EOF\n";
+	char month[16], q[8], deadline[11];
+	json_t *items, *j, *o = NULL;
+	int y = 0, m = 0, rc;
+	int32_t d = 0;
+
+	(void)cz;
+	if (sscanf(day, "%d-%d", &y, &m) != 2)
+		return 0;
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(month, sizeof(month), "%04d-%02d", y % 10000, m % 100);
+	items = db_query_json(base->db, e, "SELECT id FROM items WHERE dept_id "
+	    "= ? AND status = 'published' ORDER BY id LIMIT 2", "i", scjg_id);
+	if (items == NULL)
+		return err_rc(e);
+	if (json_array_size(items) == 2) {
+		j = json_pack("{s:s, s:[{s:O, s:i}, {s:O, s:i}]}", "month", month,
+		    "rows", "item_id", json_object_get(json_array_get(items, 0),
+		    "id"), "volume", 46, "item_id", json_object_get(
+		    json_array_get(items, 1), "id"), "volume", 0);
+		rc = supervise_volume_report(cm, j, &o, e);
+		json_decref(j);
+		json_decref(o);
+		if (rc != 0) {
+			json_decref(items);
+			return rc;
+		}
+	}
+	json_decref(items);
+	rc = supervise_evidence_upload(cm, "stationing_plan", "局长签字、加盖单位"
+	    "公章的进驻方案", pdf, sizeof(pdf) - 1, "进驻方案.pdf", &o, e);
+	if (rc != 0)
+		return rc;
+	rc = supervise_evidence_review(cs, json_integer_value(json_object_get(o,
+	    "id")), true, &j, e);
+	json_decref(o);
+	json_decref(j);
+	if (rc != 0)
+		return rc;
+	calendar_day_parse(day, &d, e);
+	calendar_day_format(calendar_add_workdays(NULL, d, 20), deadline);
+	supervise_quarter(d, q);
+	rc = supervise_assessment_create(cs, zj_id, q, deadline, &o, e);
+	json_decref(o);
+	return rc;
 }
 
 int
@@ -180,8 +240,12 @@ demo_load_supervise(struct ctx *base, struct err *e)
 	json_decref(j);
 	if (rc != 0)
 		return rc;
+	rc = demo_checks(base, &cs, &cm, &cz, scjg_id, zj_id, day, e);
+	if (rc != 0)
+		return rc;
 	/* The demo's history is not news: its in-app notices are dropped, so
 	 * that a fresh inbox holds only what happens after start-up. */
 	return db_exec(base->db, e, "DELETE FROM notifications WHERE kind IN "
-	    "('ticket_open', 'notice_issued', 'notice_answered')", "");
+	    "('ticket_open', 'notice_issued', 'notice_answered', "
+	    "'evidence_uploaded')", "");
 }

@@ -2,13 +2,16 @@
  * (case_sweep() in service/case/sweep.c) and flags requests of the request
  * queue past their due date (requests_sweep_overdue()), runs the
  * supervision pass (supervise_sweep(): ticket escalation, stalled cases,
- * overdue notices), and reports what it did. */
+ * overdue notices), the project pass (project_sweep(): stalled or overdue
+ * approvals of construction projects raise tickets for the steward), and
+ * reports what it did. */
 #include "jobs/jobs.h"
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "service/case/case.h"
 #include "service/platform/platform.h"
+#include "service/project/project.h"
 #include "service/supervise/supervise.h"
 
 static int
@@ -27,6 +30,11 @@ sweeper_run(struct ctx *c, struct err *e)
 	if (rc == 0) {
 		/* Tickets past their date escalate; stalled cases get one. */
 		rc = supervise_sweep(c, &flagged, e);
+		acted += flagged;
+	}
+	if (rc == 0) {
+		/* Project approvals overdue or stalled: a ticket each. */
+		rc = project_sweep(c, &flagged, e);
 		acted += flagged;
 	}
 	if (rc != 0)

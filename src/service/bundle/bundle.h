@@ -32,6 +32,10 @@
 #include "service/platform/platform.h"
 
 #define BUNDLE_STALE_MSG "一件事已被他人处理，请刷新后重试"
+/* Bundles of this category are the stages of construction projects
+ * (service/project): they are applied for from the project, so the 一件事
+ * guide's list leaves them out (bundle_guide_get still shows one). */
+#define BUNDLE_CATEGORY_PROJECT "工程建设项目"
 
 /* Start-up: the request kind "bundle_publish" and the case domain's hook
  * for child decisions. */

@@ -721,8 +721,8 @@ bundle_guide_list(struct ctx *c, json_t **out, struct err *e)
 	rows = db_query_json(c->db, e, "SELECT b.id, b.code, b.name, "
 	    "b.life_event, b.category, b.current_version_id, v.definition "
 	    "FROM bundles b JOIN bundle_versions v ON v.id = "
-	    "b.current_version_id WHERE b.status = 'published' ORDER BY b.id",
-	    "");
+	    "b.current_version_id WHERE b.status = 'published' AND "
+	    "b.category <> ? ORDER BY b.id", "s", BUNDLE_CATEGORY_PROJECT);
 	if (rows == NULL)
 		return err_rc(e);
 	L = calloc(1, sizeof(*L));

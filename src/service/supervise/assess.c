@@ -345,26 +345,27 @@ period_parse(const char *q, struct period *p, struct err *e)
 			goto fail; \
 	} while (0)
 
-/* The latest evidence of a measure: 1 accepted, 0 rejected, -1 none or
- * not yet reviewed (*pending set). */
+/* The latest reviewed evidence of a measure: 1 accepted, 0 rejected, -1
+ * none; *pending when a newer one waits for review. */
 static int
 evidence_state(struct db *db, int64_t dept, const char *measure,
     int *state, bool *pending, struct err *e)
 {
-	json_t *row = db_query_row(db, e, "SELECT accepted FROM sv_evidence "
-	    "WHERE dept_id = ? AND measure = ? ORDER BY id DESC LIMIT 1", "is",
-	    dept, measure);
+	json_t *row = db_query_row(db, e, "SELECT (SELECT accepted FROM "
+	    "sv_evidence WHERE dept_id = ? AND measure = ? AND accepted IS NOT "
+	    "NULL ORDER BY id DESC LIMIT 1) AS accepted, (SELECT count(*) FROM "
+	    "sv_evidence WHERE dept_id = ? AND measure = ? AND accepted IS NULL) "
+	    "AS pending", "isis", dept, measure, dept, measure);
 	const json_t *acc;
 
 	*state = -1;
 	*pending = false;
 	if (row == NULL)
-		return e->code == ERR_NOT_FOUND ? 0 : err_rc(e);
+		return err_rc(e);
 	acc = json_object_get(row, "accepted");
-	if (acc == NULL || json_is_null(acc))
-		*pending = true;
-	else
+	if (acc != NULL && !json_is_null(acc))
 		*state = json_integer_value(acc) == 1 ? 1 : 0;
+	*pending = json_integer_value(json_object_get(row, "pending")) > 0;
 	json_decref(row);
 	return 0;
 }

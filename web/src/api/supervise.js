@@ -31,3 +31,25 @@ export const sittings = {
   list: (params, opts) => api.get(`${B}/sittings` + qs(params), opts),
   create: (body, opts) => api.post(`${B}/sittings`, body, opts),
 };
+
+// 体外循环: monthly volumes against the platform's cases, and cases entered
+// and decided by one person within minutes (补录).
+export const volumes = {
+  list: (params, opts) => api.get(`${B}/volumes` + qs(params), opts),
+  report: (body, opts) => api.post(`${B}/volumes`, body, opts),
+  importCsv: (csv, opts) => api.post(`${B}/volumes/import`, { csv }, opts),
+};
+export const quickCases = (params, opts) => api.get(`${B}/quick-cases` + qs(params), opts);
+
+// 评估验收: the checklist, evidence uploaded by the department, assessments.
+export const evidence = {
+  list: (params, opts) => api.get(`${B}/evidence` + qs(params), opts),
+  upload: (file, params, opts) => api.upload(`${B}/evidence` + qs(params), file, opts),
+  review: (id, accept, opts) => api.post(`${B}/evidence/${seg(id)}/${accept ? 'accept' : 'reject'}`, {}, opts),
+  fileUrl: (id) => `${B}/evidence/${seg(id)}/file`,
+};
+export const assessments = {
+  list: (params, opts) => api.get(`${B}/assessments` + qs(params), opts),
+  preview: (params, opts) => api.get(`${B}/assessments/preview` + qs(params), opts),
+  create: (body, opts) => api.post(`${B}/assessments`, body, opts),
+};
