@@ -249,6 +249,12 @@ int document_enqueue_dept(struct ctx *c, int64_t case_id, int64_t dept_id,
     const char *kind, json_t *content, int64_t *doc_id, char doc_no_out[160],
     struct err *e);
 
+/* Called inside the transaction that marks a document ready (the case
+ * domain registers it at start-up to tell the applicant). */
+typedef int (*documents_ready_fn)(struct ctx *c, int64_t case_id,
+    const char *kind, struct err *e);
+void documents_ready_hook_set(documents_ready_fn fn);
+
 /* Renders up to max pending documents (the job calls it); *done counts
  * them. Each document is rendered and sealed in its own transaction. */
 int documents_render_pending(struct ctx *c, int max, int *done, struct err *e);
