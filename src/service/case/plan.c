@@ -116,6 +116,7 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
     const char *reason, struct err *e)
 {
 	const struct item_facts *f = p->facts;
+	const struct actor *a = p->c->actor;
 	bool instant = false;
 	int rc;
 
@@ -150,6 +151,13 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	    NULL, e);
 	if (rc != 0)
 		return rc;
+	/* 受审分离: who accepted the case does not decide it, unless the item
+	 * is window-authorised and decided at the window. */
+	if (a->kind == ACTOR_STAFF && !workflow_decider_allowed(p->accepted_by,
+	    a->user_id, f->window_authorised, a->roles))
+		return err_set(e, ERR_FORBIDDEN, "separation_of_duties",
+		    "受审分离：受理本件的工作人员不能作出审批决定，请由其他审批"
+		    "人员决定");
 	if (instant)
 		p->events[p->n_events - 1].from = "accepted";
 	p->decision = approve ? "approved" : "denied";
