@@ -548,18 +548,23 @@ int_or_null(int64_t v)
 
 /* The actions the actor may take now, plus the 即办件 shortcut. */
 static json_t *
-actions_json(const struct case_row *r, const struct item_facts *f,
-    unsigned roles)
+actions_json(const struct actor *who, const struct case_row *r,
+    const struct item_facts *f, unsigned roles)
 {
 	const struct workflow_action *acts[WORKFLOW_MAX_ACTIONS];
 	size_t n = workflow_available(workflow_default(), r->state, roles,
 	    f->window_authorised, acts, WORKFLOW_MAX_ACTIONS);
 	json_t *a = json_array();
+	/* 受审分离: the decision is not offered to who accepted the case. */
+	bool decide = who->kind != ACTOR_STAFF || workflow_decider_allowed(
+	    r->accepted_by, who->user_id, f->window_authorised, who->roles);
 
 	for (size_t i = 0; i < n && i < WORKFLOW_MAX_ACTIONS; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
-		    acts[i]->code, "label", acts[i]->label, "reason_required",
-		    acts[i]->reason));
+		if (decide || (strcmp(acts[i]->code, "approve") != 0 &&
+		    strcmp(acts[i]->code, "deny") != 0))
+			json_array_append_new(a, json_pack("{s:s, s:s, s:b}",
+			    "code", acts[i]->code, "label", acts[i]->label,
+			    "reason_required", acts[i]->reason));
 	if (strcmp(r->state, "accepted") == 0 && f->case_kind == 1 &&
 	    f->window_authorised && (roles & WORKFLOW_ROLE_CLERK)) {
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
@@ -680,7 +685,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	    "created_at", (json_int_t)r->created_at,
 	    "updated_at", (json_int_t)r->updated_at,
 	    "closed_at", int_or_null(r->closed_at),
-	    "available_actions", actions_json(r, f, roles),
+	    "available_actions", actions_json(c->actor, r, f, roles),
 	    "materials", mats,
 	    "awaiting", str_or_null(awaiting),
 	    "case_kind", f->case_kind == 1 ? "instant" : "promised",

@@ -55,6 +55,7 @@ case_act(struct ctx *c, int64_t id, const char *action,
 	struct case_plan p;
 	struct case_row r;
 	json_t *list = NULL;
+	char sdue[11] = "";
 	unsigned roles;
 	int rc;
 
@@ -104,13 +105,16 @@ case_act(struct ctx *c, int64_t id, const char *action,
 		rc = case_plan_step(&p, roles, action, in->reason, NULL, e);
 		if (rc == 0)
 			rc = case_plan_flaws(&p, in->items, false, &list, e);
+		if (rc == 0)
+			rc = case_supplement_due(c, sdue, e);
 		if (rc == 0) {
 			p.suspend = "supplement";
 			p.suspend_reason = in->reason;
 			p.suspend_kind = "supplement";
+			p.tell.supplement_due = sdue;
 			case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack(
-			    "{s:s, s:O}", "reason", in->reason, "materials",
-			    list));
+			    "{s:s, s:O, s:s}", "reason", in->reason,
+			    "materials", list, "supplement_due", sdue));
 		}
 	} else if (strcmp(action, "terminate") == 0) {
 		p.audit_action = "case.terminate";
