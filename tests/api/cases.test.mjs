@@ -404,10 +404,10 @@ for (const db of dbKinds()) {
 			assert.equal(cs.state, 'review');
 			assert.notEqual(cs.warn_level, 'paused');
 
-			let r = await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '需补充技术审查' });
+			let r = await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '需补充技术审查', basis: '《建筑工程施工许可管理办法》第五条' });
 			assert.equal(r.status, 201, r.text);
 			const ext = r.json;
-			assertError(await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '再次' }), 409);
+			assertError(await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '再次', basis: '《建筑工程施工许可管理办法》第五条' }), 409);
 			assertError(await zj.post(`/api/extensions/${ext.id}/approve`, {}), 403);
 			const zjAdmin = await as(srv.url, DEMO.zj_admin);
 			r = await zjAdmin.post(`/api/extensions/${ext.id}/approve`, {});

@@ -224,10 +224,14 @@ int case_special_start(struct ctx *c, int64_t id, const char *kind,
 int case_special_end(struct ctx *c, int64_t id, const char *result,
     int64_t version, json_t **out, struct err *e);
 
-/* Extension of the time limit: requested by an approver of the case's
- * department, decided by its dept_admin. *out: the extension object. */
+/* Extension of the time limit (行政许可法 §42, core/deadline.h
+ * deadline_extension_check): requested by an approver of the case's
+ * department with a written reason (and, for a limit other than 20 or 45
+ * working days, the legal basis), decided by its dept_admin (the head of
+ * the organ); approval issues the sealed 延长审批期限告知书 and tells the
+ * applicant. *out: the extension object. */
 int case_extension_request(struct ctx *c, int64_t id, int days,
-    const char *reason, json_t **out, struct err *e);
+    const char *reason, const char *basis, json_t **out, struct err *e);
 int case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
     const char *reason, json_t **out, struct err *e);
 

@@ -72,6 +72,7 @@ struct case_row {
 	int budget_days;           /* -1 when NULL */
 	int extension_days;
 	char due_day[11];
+	char overdue_day[11];      /* the due day missed before an extension */
 	int remaining_days;
 	bool has_remaining;
 	char warn_level[8];

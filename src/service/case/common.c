@@ -175,7 +175,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
 	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
-	    "c.query_code, c.bundle_id "
+	    "c.query_code, c.bundle_id, c.overdue_day "
 	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
@@ -230,6 +230,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	COPY(r->dept_name, 37);
 	COPY(r->query_code, 38);
 	r->bundle_id = db_col_int(s, 39);
+	COPY(r->overdue_day, 40);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
@@ -701,6 +702,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	    str_or_null(r->decision_reason));
 	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
 	json_object_set_new(o, "query_code", str_or_null(r->query_code));
+	json_object_set_new(o, "overdue_day", str_or_null(r->overdue_day));
 	json_object_set_new(o, "window_authorised",
 	    json_boolean(f->window_authorised));
 	*out = o;

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/idno.h"
+#include "core/calendar.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
 
@@ -69,6 +70,131 @@ day_text(const char *ymd, char *out, size_t outsz)
 		return;
 	}
 	snprintf(out, outsz, "%d年%d月%d日", y, m, d);
+}
+
+/* ---- the 食品经营许可证 (《食品经营许可和备案管理办法》) ---- */
+
+#define FOOD_LICENCE "食品经营许可证"
+#define FOOD_LICENCE_YEARS 5
+
+/* A form value of the application, or dflt. */
+static const char *
+form_str(json_t *content, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(
+	    content, "form"), key));
+
+	return v != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* 许可证编号: "JY" and 14 digits - the 主体业态 (1 食品销售经营者,
+ * 2 餐饮服务经营者, 3 单位食堂), the county's 6-digit division code, a
+ * 6-digit sequence (the document's number on this platform, so that a
+ * re-rendered licence keeps its number) and a check digit (Luhn). */
+void
+document_food_licence_no(const char *business_type, const char *division,
+    int64_t seq, char out[17])
+{
+	char d[14];
+	int sum = 0;
+	char kind = '1';
+
+	if (business_type != NULL && strstr(business_type, "食堂") != NULL)
+		kind = '3';
+	else if (business_type != NULL && strstr(business_type, "餐饮") != NULL)
+		kind = '2';
+	if (division == NULL || strlen(division) != 6 ||
+	    strspn(division, "0123456789") != 6)
+		division = "000000";
+	d[0] = kind;
+	memcpy(d + 1, division, 6);
+	seq = seq < 0 ? 0 : seq % 1000000;
+	for (int i = 12; i >= 7; i--, seq /= 10)
+		d[i] = (char)('0' + seq % 10);
+	d[13] = '\0';
+	for (int i = 12, k = 0; i >= 0; i--, k++) {
+		int v = d[i] - '0';
+
+		if (k % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	memcpy(out, "JY", 2);
+	memcpy(out + 2, d, 13);
+	out[15] = (char)('0' + (10 - sum % 10) % 10);
+	out[16] = '\0';
+}
+
+/* The last day of a term of years from a decision day: 2026-09-29 + 5
+ * years -> 2031-09-28 (a 29 February start ends on 28 February). */
+void
+document_term_end(const char *ymd, int years, char out[11])
+{
+	int y, m, d;
+	int32_t day;
+	char buf[11];
+	struct err e;
+
+	out[0] = '\0';
+	if (ymd == NULL || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return;
+	if (m == 2 && d == 29)
+		d = 28;
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y + years, m, d);
+	if (calendar_day_parse(buf, &day, &e) != 0)
+		return;
+	calendar_day_format(day - 1, out);
+}
+
+static void
+food_licence(struct document_text *t, json_t *row, json_t *content,
+    bool person)
+{
+	const char *type = form_str(content, "business_type", "食品销售经营者");
+	char no[17], end[11], issued[32], until[32];
+
+	free(t->title);
+	t->title = xprintf("%s", FOOD_LICENCE);
+	free(t->addressee);
+	t->addressee = NULL;
+	/* The county's division code (as reported to the provincial
+	 * platform). */
+	document_food_licence_no(type, config_str("rating.region_code"),
+	    document_num(row, "id"), no);
+	day_text(document_str(row, "doc_date"), issued, sizeof(issued));
+	document_term_end(document_str(row, "doc_date"), FOOD_LICENCE_YEARS,
+	    end);
+	day_text(end, until, sizeof(until));
+	t->has_table = true;
+	t->headers[0] = "项目";
+	t->headers[1] = "内容";
+	t->ncols = 2;
+	row3(t, xprintf("经营者名称"), xprintf("%s", document_str(row,
+	    "applicant_name")), NULL);
+	row3(t, xprintf("%s", person ? "身份证号码" : "统一社会信用代码"),
+	    xprintf("%s", document_str(row, "applicant_idno")), NULL);
+	row3(t, xprintf("法定代表人（负责人）"), xprintf("%s", form_str(content,
+	    "legal_rep", document_str(row, "applicant_name"))), NULL);
+	row3(t, xprintf("住所"), xprintf("%s", form_str(content, "address",
+	    form_str(content, "premises", "（未填写）"))), NULL);
+	row3(t, xprintf("经营场所"), xprintf("%s", form_str(content, "premises",
+	    "（未填写）")), NULL);
+	row3(t, xprintf("主体业态"), xprintf("%s", type), NULL);
+	row3(t, xprintf("经营项目"), xprintf("%s", form_str(content,
+	    "business_items", form_str(content, "scope", "（未填写）"))), NULL);
+	row3(t, xprintf("许可证编号"), xprintf("%s", no), NULL);
+	row3(t, xprintf("有效期至"), xprintf("%s", until), NULL);
+	row3(t, xprintf("日常监督管理机构"), xprintf("%s", form_str(content,
+	    "supervisor_org", t->organ)), NULL);
+	row3(t, xprintf("发证机关"), xprintf("%s", t->organ), NULL);
+	row3(t, xprintf("发证日期"), xprintf("%s", issued), NULL);
+	t->table_after = 0;
+	para(t, xprintf("本许可证有效期%d年，自发证之日起计算。由%s依法核发，"
+	    "加盖电子印章，与纸质许可证具有同等效力。可扫描二维码或访问下方地址"
+	    "查验真伪。", FOOD_LICENCE_YEARS, t->organ));
 }
 
 /* Person names are masked in public pages ("张*"); enterprise names are
@@ -348,6 +474,8 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		t->headers[2] = "补交要求";
 		t->table_after = t->nparas;
 		para(t, xprintf("承诺人：%s（已签署）", document_str(row, "applicant_name")));
+	} else if (strcmp(result_name, FOOD_LICENCE) == 0) {
+		food_licence(t, row, content, person);
 	} else {
 		/* certificate */
 		free(t->title);
@@ -355,7 +483,10 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		    item);
 		free(t->addressee);
 		t->addressee = NULL;
-		idno_mask(document_str(row, "applicant_idno"), idmask, sizeof(idmask));
+		/* The holder's full identity: the licence itself is what the
+		 * holder shows (masked only on public pages). */
+		snprintf(idmask, sizeof(idmask), "%s", document_str(row,
+		    "applicant_idno"));
 		t->has_table = true;
 		t->headers[0] = "项目";
 		t->headers[1] = "内容";
