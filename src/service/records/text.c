@@ -341,6 +341,51 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		para(t, xprintf("%s可凭申请编号通过白河县政务服务网或到县政务"
 		    "服务中心窗口查询办理进度。", you));
 		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_BUNDLE_ACCEPT) == 0) {
+		json_t *x;
+		size_t i;
+
+		day_text(document_str(content, "applied_day"), applied,
+		    sizeof(applied));
+		para(t, xprintf("%s于%s提出的“%s”一件事申请（一件事编号：%s），"
+		    "经审查，申请材料齐全、符合法定形式，本机关决定予以受理（一窗"
+		    "受理）。本一件事包含下列事项，由各部门并联审批：", you,
+		    applied, document_str(content, "bundle_name"),
+		    document_str(content, "bundle_no")));
+		json_array_foreach(json_object_get(content, "items"), i, x)
+			row3(t, xprintf("%zu", t->nrows + 1),
+			    xprintf("%s", document_str(x, "name")),
+			    xprintf("%s；%s", document_str(x, "dept"),
+			    document_str(x, "start")));
+		t->has_table = true;
+		t->headers[0] = "序号";
+		t->headers[1] = "事项名称";
+		t->headers[2] = "办理部门及顺序";
+		t->table_after = t->nparas;
+		para(t, xprintf("全部事项承诺于受理之日（%s）起%" PRId64 "个工作日"
+		    "内%s%s%s办结，办理结果由县政务服务中心综合窗口统一出件。补正"
+		    "材料期间暂停计时。", accepted, document_num(content,
+		    "limit_days"), due_src[0] != '\0' ? "，即于" : "", due,
+		    due_src[0] != '\0' ? "前" : ""));
+		if (json_array_size(json_object_get(content, "rongque")) > 0) {
+			char *names = xprintf("%s", "");
+
+			json_array_foreach(json_object_get(content, "rongque"),
+			    i, x) {
+				char *n = xprintf("%s%s%s", names != NULL ? names :
+				    "", i > 0 ? "、" : "", json_string_value(x) !=
+				    NULL ? json_string_value(x) : "");
+
+				free(names);
+				names = n;
+			}
+			para(t, xprintf("本次为容缺受理，%s须于%s前一次补齐下列材料："
+			    "%s。", you, sdue, names != NULL ? names : ""));
+			free(names);
+		}
+		para(t, xprintf("%s可凭一件事编号通过白河县政务服务网或到县政务"
+		    "服务中心窗口查询各事项的办理进度。", you));
+		para(t, xprintf("特此通知。"));
 	} else if (strcmp(kind, DOC_REJECT_NOTICE) == 0) {
 		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，"
 		    "不符合受理条件，理由如下：%s", you, applied, item, case_no,
