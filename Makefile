@@ -102,17 +102,29 @@ run: bin/onetrip web
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
+# Test files run TEST_JOBS at a time (each has its own servers, databases
+# and ports). A test that hangs fails after TEST_TIMEOUT ms instead of
+# stalling the run.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+TEST_JOBS ?= $(NPROC)
+TEST_TIMEOUT ?= 600000
+NODE_TEST = node --test --test-timeout=$(TEST_TIMEOUT) --test-concurrency=$(TEST_JOBS)
+
 api: bin/onetrip-san tests/node_modules/.stamp
-	cd tests && ONETRIP_BIN=../bin/onetrip-san ONETRIP_DBS="$${ONETRIP_DBS:-sqlite postgresql}" node --test --test-concurrency=1 api/
+	cd tests && ONETRIP_BIN=../bin/onetrip-san ONETRIP_DBS="$${ONETRIP_DBS:-sqlite postgresql}" $(NODE_TEST) api/
 
 e2e: bin/onetrip web tests/node_modules/.stamp
-	cd tests && ONETRIP_BIN=../bin/onetrip node --test --test-concurrency=1 e2e/
+	cd tests && ONETRIP_BIN=../bin/onetrip $(NODE_TEST) e2e/
 
 # Vitest unit tests of the front end's own logic (web/test/)
 webtest: web/node_modules/.stamp
 	cd web && npx vitest run
 
-test: lint unit webtest api e2e
+# Everything is built first, NPROC compilers at a time; the suites then run
+# one after another.
+test:
+	$(MAKE) -j$(NPROC) bin/onetrip bin/onetrip-san web tests/node_modules/.stamp $(UNIT_BIN)
+	$(MAKE) lint unit webtest api e2e
 	@echo "all test suites passed"
 
 # Layering, SQL placement, cppcheck (scripts/lint/); long functions and files

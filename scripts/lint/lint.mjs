@@ -1,5 +1,6 @@
 // make lint: the layering rules of docs/architecture.md, no SQL outside the
-// layers that own it, and (listed, never failed) long functions and files.
+// layers that own it, no db_kind() in a service, and (listed, never failed)
+// long functions and files.
 // cppcheck and ESLint run from the Makefile beside it. Every violation is
 // printed as file:line: reason; the exit status is 1 when there is any.
 import { execFileSync } from 'node:child_process';
@@ -82,6 +83,8 @@ for (const file of files) {
 		}
 		if (SQL_RE.test(line) && !SQL_HOMES.some((h) => file.startsWith(h)))
 			errors.push(`${file}:${i + 1}: SQL belongs in service/ (or store/ for the dialect): ${line.trim().slice(0, 60)}`);
+		if (/\bdb_kind\s*\(/.test(line) && file.startsWith('src/service/'))
+			errors.push(`${file}:${i + 1}: a service writes one SQL text; what differs goes through store/ (store/dialect.c)`);
 	});
 
 	if (lines.length > FILE_MAX) longFiles.push(`${file}: ${lines.length} lines`);

@@ -17,7 +17,7 @@
  *   POST /api/cases/:id/trips {purpose}
  *   POST /api/cases/:id/special {kind, reason, version?}
  *   POST /api/cases/:id/special/end {result, version?}
- *   POST /api/cases/:id/extensions {days, reason} -> 201 extension
+ *   POST /api/cases/:id/extensions {days, reason, basis?} -> 201 extension
  *   POST /api/extensions/:id/approve {reason?}  POST /api/extensions/:id/reject
  *        {reason}
  *   GET  /api/commitment-checks?status=&cursor=&limit=
@@ -330,7 +330,7 @@ post_special_end(struct http_req *r, struct http_resp *w)
 static void
 post_extension(struct http_req *r, struct http_resp *w)
 {
-	const char *reason;
+	const char *reason, *basis;
 	json_t *out = NULL;
 	int64_t id, days;
 	struct err e;
@@ -339,9 +339,10 @@ post_extension(struct http_req *r, struct http_resp *w)
 	err_clear(&e);
 	if (case_id(r, &id, &e) &&
 	    http_body_uint(r, "days", STRICT, &days, &e) &&
-	    http_body_str(r, "reason", STRICT, &reason, &e))
+	    http_body_str(r, "reason", STRICT, &reason, &e) &&
+	    http_body_str(r, "basis", STRICT, &basis, &e))
 		rc = case_extension_request(r->ctx, id,
-		    days > 10000 ? 10001 : (int)days, reason, &out, &e);
+		    days > 10000 ? 10001 : (int)days, reason, basis, &out, &e);
 	http_reply(w, rc, 201, out, &e);
 }
 

@@ -12,6 +12,9 @@
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
 
+#include <string.h>
+
+#include "service/account/account.h"
 #include "service/hall/hall.h"
 
 #define HALL_BODY_MAX 65536
@@ -189,9 +192,19 @@ post_change(struct http_req *r, struct http_resp *w)
 	    http_body_str(r, "kind", 0, &kind, &e) &&
 	    http_body_str(r, "reason", 0, &reason, &e) &&
 	    http_body_uint(r, "user_id", 0, &user_id, &e) &&
-	    http_body_uint(r, "to_window_id", 0, &to, &e))
-		rc = hall_staff_change_request(r->ctx, kind, user_id, to,
-		    reason, &out, &e);
+	    http_body_uint(r, "to_window_id", 0, &to, &e)) {
+		unsigned mask;
+		int64_t dept;
+
+		if (kind == NULL || strcmp(kind, "roles") != 0)
+			rc = hall_staff_change_request(r->ctx, kind, user_id,
+			    to, reason, &out, &e);
+		else if (http_body_uint(r, "dept_id", 0, &dept, &e) &&
+		    user_roles_from_json(json_object_get(r->json, "roles"),
+		    &mask, &e) == 0)
+			rc = hall_staff_roles_request(r->ctx, user_id, mask,
+			    dept, reason, &out, &e);
+	}
 	http_reply(w, rc, 201, out, &e);
 }
 

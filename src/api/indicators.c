@@ -16,10 +16,15 @@
  *   GET  /api/ledgers/:id
  *   PUT  /api/ledgers/:id {rows: [{seq, plan, progress, remarks}]}
  *   POST /api/ledgers/:id/submit {rows?}
- *   POST /api/ledgers/:id/review {accept, note}  (hall admin) */
+ *   POST /api/ledgers/:id/review {accept, note}  (hall admin)
+ *   GET  /api/ledgers?year=&quarter=   the county roll-up (own department
+ *        for department staff)
+ *   GET  /api/ledgers/export?year=&quarter=&format=xlsx|csv  the roll-up
+ *   GET  /api/ledgers/:id/export?format=xlsx|csv  one ledger */
 #include "http/http.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "service/stats/stats.h"
 
@@ -217,6 +222,90 @@ review_ledger(struct http_req *r, struct http_resp *w)
 	http_reply(w, rc, 200, out, &e);
 }
 
+static bool
+period_query(struct http_req *r, int *year, int *quarter, struct err *e)
+{
+	int64_t y = 0, q = 0;
+
+	if (!http_query_uint(r, "year", 3000, &y, e) ||
+	    !http_query_uint(r, "quarter", 9, &q, e))
+		return false;
+	*year = (int)y;
+	*quarter = (int)q;
+	return true;
+}
+
+static void
+get_rollup(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	int year, quarter, rc;
+	struct err e;
+
+	err_clear(&e);
+	if (!period_query(r, &year, &quarter, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_ledger_rollup(r->ctx, year, quarter, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+export_reply(struct http_req *r, struct http_resp *w, struct buf *b,
+    const char *ctype, const char *name)
+{
+	char disp[160];
+	size_t len;
+	void *data;
+
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", name,
+	    strncmp(ctype, "text/csv", 8) == 0 ? "csv" : "xlsx");
+	http_add_header(r, w, "Content-Disposition", disp);
+	data = buf_detach(b, &len);
+	http_bytes(w, 200, ctype, data, len, true);
+}
+
+static void
+get_rollup_export(struct http_req *r, struct http_resp *w)
+{
+	const char *ctype = NULL;
+	int year, quarter;
+	struct err e;
+	struct buf b;
+
+	err_clear(&e);
+	buf_init(&b, 0);
+	if (!period_query(r, &year, &quarter, &e) ||
+	    reform_ledger_rollup_export(r->ctx, year, quarter,
+	    http_query(r, "format"), &b, &ctype, &e) != 0) {
+		buf_release(&b);
+		http_error(w, &e);
+		return;
+	}
+	export_reply(r, w, &b, ctype, "ledger-county");
+}
+
+static void
+get_ledger_export(struct http_req *r, struct http_resp *w)
+{
+	const char *ctype = NULL;
+	struct err e;
+	struct buf b;
+	int64_t id;
+
+	err_clear(&e);
+	buf_init(&b, 0);
+	if (!http_path_id(r, "id", "ledger_not_found", "台账不存在", &id, &e) ||
+	    reform_ledger_export(r->ctx, id, http_query(r, "format"), &b,
+	    &ctype, &e) != 0) {
+		buf_release(&b);
+		http_error(w, &e);
+		return;
+	}
+	export_reply(r, w, &b, ctype, "ledger");
+}
+
 #define VIEWERS (ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | \
     ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN)
 
@@ -232,7 +321,11 @@ const struct route api_indicators_routes[] = {
 	    ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN, 16384 },
 	{ "POST", "/api/ledgers", post_ledger, ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN,
 	    4096 },
+	{ "GET", "/api/ledgers", get_rollup, VIEWERS, 0 },
+	{ "GET", "/api/ledgers/export", get_rollup_export,
+	    ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN, 0 },
 	{ "GET", "/api/ledgers/:id", get_ledger, VIEWERS, 0 },
+	{ "GET", "/api/ledgers/:id/export", get_ledger_export, VIEWERS, 0 },
 	{ "PUT", "/api/ledgers/:id", put_ledger,
 	    ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN, 262144 },
 	{ "POST", "/api/ledgers/:id/submit", submit_ledger,

@@ -12,13 +12,26 @@
  *   POST /api/projects/:id/stages/:stage/register {answers, form, materials}
  * Acceptance and the departments' decisions are the bundle's and the
  * cases' own routes (/api/bundle-cases/:id/accept, /api/cases/...).
- * Joint events: api/project_events.c. */
+ * Joint events (联合踏勘、评审、审图、验收):
+ *   POST /api/projects/:id/events {kind, day, place, note, dept_ids,
+ *        case_id, lead_dept_id}
+ *   GET  /api/project-events/:id
+ *   POST /api/project-events/:id/opinion {opinion, person, comment,
+ *        attachments, rectifications}
+ *   POST /api/project-events/:id/seal {conclusion}
+ *   GET  /api/project-events/:id/pdf
+ *   POST /api/project-events/:id/attachments?name=  (the file as the body)
+ *   GET  /api/project-events/:id/attachments/:sha256
+ *   POST /api/project-rectifications/:id/report {report, evidence}
+ *   POST /api/project-rectifications/:id/review {accept, note} */
 #include "http/http.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "service/project/project.h"
 
 #define STRICT HTTP_BODY_STRICT
@@ -187,6 +200,171 @@ post_register(struct http_req *r, struct http_resp *w)
 	stage_apply(r, w, true);
 }
 
+static bool
+event_id(struct http_req *r, int64_t *id, struct err *e)
+{
+	return http_path_id(r, "id", "event_not_found", "联合事项不存在", id,
+	    e);
+}
+
+static void
+post_event(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (project_id(r, &id, &e) && http_body_object(r, &e))
+		rc = project_event_schedule(r->ctx, id, r->json, &out, &e);
+	http_reply(w, rc, 201, out, &e);
+}
+
+static void
+get_event(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (event_id(r, &id, &e))
+		rc = project_event_get(r->ctx, id, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+post_opinion(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (event_id(r, &id, &e) && http_body_object(r, &e))
+		rc = project_event_opinion(r->ctx, id, r->json, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+post_seal(struct http_req *r, struct http_resp *w)
+{
+	const char *conclusion = NULL;
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (event_id(r, &id, &e) &&
+	    http_body_str(r, "conclusion", STRICT, &conclusion, &e))
+		rc = project_event_seal(r->ctx, id, conclusion, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+get_event_pdf(struct http_req *r, struct http_resp *w)
+{
+	char name[256], fallback[64];
+	uint64_t size = 0;
+	int64_t id;
+	int fd = -1;
+	struct err e;
+
+	err_clear(&e);
+	if (!event_id(r, &id, &e) ||
+	    project_event_pdf(r->ctx, id, &fd, &size, name, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	w->status = 200;
+	w->fd = fd;
+	w->fd_size = size;
+	w->content_type = "application/pdf";
+	snprintf(fallback, sizeof(fallback), "joint-opinion-%lld.pdf",
+	    (long long)id);
+	http_add_disposition(r, w, "attachment", name, fallback);
+	http_add_header(r, w, "Cache-Control", "private, no-store");
+}
+
+static void
+post_attachment(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (event_id(r, &id, &e))
+		rc = project_event_attach(r->ctx, id, r->body, r->body_len,
+		    http_query(r, "name"), &out, &e);
+	http_reply(w, rc, 201, out, &e);
+}
+
+static void
+get_attachment(struct http_req *r, struct http_resp *w)
+{
+	char name[256], ctype[32];
+	uint64_t size = 0;
+	int64_t id;
+	int fd = -1;
+	struct err e;
+
+	err_clear(&e);
+	if (!event_id(r, &id, &e) || project_event_file(r->ctx, id,
+	    http_param(r, "sha256"), &fd, &size, ctype, name, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	w->status = 200;
+	w->fd = fd;
+	w->fd_size = size;
+	w->content_type = strcmp(ctype, "image/png") == 0 ? "image/png" :
+	    strcmp(ctype, "image/jpeg") == 0 ? "image/jpeg" :
+	    "application/pdf";
+	http_add_disposition(r, w, "attachment", name, "attachment");
+	http_add_header(r, w, "Cache-Control", "private, no-store");
+}
+
+static void
+post_rect_report(struct http_req *r, struct http_resp *w)
+{
+	const char *report = NULL;
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	int rc = -1;
+
+	err_clear(&e);
+	if (http_path_id(r, "id", "rect_not_found", "整改事项不存在", &id, &e) &&
+	    http_body_str(r, "report", STRICT, &report, &e))
+		rc = project_rect_report(r->ctx, id, report, body(r,
+		    "evidence"), &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
+static void
+post_rect_review(struct http_req *r, struct http_resp *w)
+{
+	const char *note = NULL;
+	json_t *out = NULL;
+	struct err e;
+	int64_t id;
+	bool accept = false;
+	int rc = -1;
+
+	err_clear(&e);
+	if (http_path_id(r, "id", "rect_not_found", "整改事项不存在", &id, &e) &&
+	    http_body_bool(r, "accept", REQ, &accept, &e) &&
+	    http_body_str(r, "note", STRICT, &note, &e))
+		rc = project_rect_review(r->ctx, id, accept, note, &out, &e);
+	http_reply(w, rc, 200, out, &e);
+}
+
 #define STAFF ROLE_STAFF_ANY
 /* The hall admin and staff of the steward departments (the service checks
  * the department). */
@@ -205,5 +383,22 @@ const struct route api_projects_routes[] = {
 	    ROLE_APPLICANT, 0 },
 	{ "POST", "/api/projects/:id/stages/:stage/register", post_register,
 	    ROLE_CLERK, 0 },
+	{ "POST", "/api/projects/:id/events", post_event, MANAGE, 0 },
+	{ "GET", "/api/project-events/:id", get_event, STAFF | ROLE_APPLICANT,
+	    0 },
+	{ "POST", "/api/project-events/:id/opinion", post_opinion,
+	    ROLE_APPROVER | ROLE_DEPT_ADMIN, 0 },
+	{ "POST", "/api/project-events/:id/seal", post_seal,
+	    ROLE_APPROVER | ROLE_DEPT_ADMIN, 0 },
+	{ "GET", "/api/project-events/:id/pdf", get_event_pdf,
+	    STAFF | ROLE_APPLICANT, 0 },
+	{ "POST", "/api/project-events/:id/attachments", post_attachment,
+	    ROLE_APPROVER | ROLE_DEPT_ADMIN, LIMIT_UPLOAD_FILE },
+	{ "GET", "/api/project-events/:id/attachments/:sha256", get_attachment,
+	    STAFF | ROLE_APPLICANT, 0 },
+	{ "POST", "/api/project-rectifications/:id/report", post_rect_report,
+	    ROLE_APPLICANT, 0 },
+	{ "POST", "/api/project-rectifications/:id/review", post_rect_review,
+	    ROLE_APPROVER | ROLE_DEPT_ADMIN, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -20,6 +20,7 @@ extern const struct route api_files_routes[];
 extern const struct route api_documents_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_notifications_routes[];
+extern const struct route api_messages_routes[];
 extern const struct route api_warnings_routes[];
 extern const struct route api_work_routes[];
 extern const struct route api_requests_routes[];
@@ -45,6 +46,7 @@ const struct route *const api_route_tables[] = {
 	api_files_routes,
 	api_documents_routes,
 	api_calendar_routes,
+	api_messages_routes,
 	api_notifications_routes,
 	api_warnings_routes,
 	api_work_routes,

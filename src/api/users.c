@@ -3,13 +3,16 @@
  *   GET  /api/users?kind=P|E|S&dept_id=&role=&q=&after=&limit=
  *        -> 200 {items:[user..], next_after}
  *   POST /api/users {login, name, mobile?, roles:["clerk",..], dept_id?,
- *        window_id?, password} -> 201 {user} */
+ *        window_id?, password, reason?} -> 202 {request}: a staff account
+ *        is asked for on the hall's staff-change requests and exists once
+ *        another administrator approves it (service/hall/accounts.c). */
 #include "http/http.h"
 
 #include <string.h>
 
 #include "base/limits.h"
 #include "service/account/account.h"
+#include "service/hall/hall.h"
 
 #define USERS_BODY_MAX 8192
 
@@ -64,11 +67,10 @@ fail:
 static void
 post_users(struct http_req *r, struct http_resp *w)
 {
-	const char *login, *name, *mobile, *password;
-	json_t *roles, *v, *user = NULL;
-	unsigned mask = 0, bit;
-	int64_t dept_id, window_id, id;
-	size_t i;
+	const char *login, *name, *mobile, *password, *reason;
+	json_t *req = NULL;
+	unsigned mask = 0;
+	int64_t dept_id, window_id;
 	struct err e;
 
 	err_clear(&e);
@@ -77,31 +79,16 @@ post_users(struct http_req *r, struct http_resp *w)
 	    !http_body_str(r, "name", HTTP_BODY_REQUIRED, &name, &e) ||
 	    !http_body_str(r, "mobile", 0, &mobile, &e) ||
 	    !http_body_str(r, "password", HTTP_BODY_REQUIRED, &password, &e) ||
+	    !http_body_str(r, "reason", 0, &reason, &e) ||
 	    !http_body_uint(r, "dept_id", 0, &dept_id, &e) ||
-	    !http_body_uint(r, "window_id", 0, &window_id, &e))
+	    !http_body_uint(r, "window_id", 0, &window_id, &e) ||
+	    user_roles_from_json(json_object_get(r->json, "roles"), &mask,
+	    &e) != 0)
 		goto fail;
-	roles = json_object_get(r->json, "roles");
-	if (!json_is_array(roles) || json_array_size(roles) == 0) {
-		err_field(&e, ERR_INVALID, "roles", "invalid_roles",
-		    "请为工作人员选择至少一个角色");
+	if (hall_staff_account_request(r->ctx, login, name, mobile, mask,
+	    dept_id, window_id, password, reason, &req, &e) != 0)
 		goto fail;
-	}
-	json_array_foreach(roles, i, v) {
-		bit = json_is_string(v) ? role_parse(json_string_value(v)) : 0;
-		if (bit == 0 || bit == ROLE_APPLICANT) {
-			err_field(&e, ERR_INVALID, "roles", "invalid_roles",
-			    "角色不存在或不能授予工作人员");
-			goto fail;
-		}
-		mask |= bit;
-	}
-	if (user_add_staff(r->ctx, login, name, mobile, mask, dept_id,
-	    window_id, password, &e) != 0)
-		goto fail;
-	if (user_id_by_login(r->ctx, login, &id, &e) != 0 ||
-	    user_json_by_id(r->ctx, id, false, &user, &e) != 0)
-		goto fail;
-	http_json(w, 201, json_pack("{s:o}", "user", user));
+	http_json(w, 202, json_pack("{s:o}", "request", req));
 	return;
 fail:
 	http_error(w, &e);
@@ -109,7 +96,7 @@ fail:
 
 const struct route api_users_routes[] = {
 	{ "GET", "/api/users", get_users, ROLE_SYSADMIN | ROLE_HALL_ADMIN, 0 },
-	{ "POST", "/api/users", post_users, ROLE_SYSADMIN | ROLE_HALL_ADMIN,
-	    USERS_BODY_MAX },
+	{ "POST", "/api/users", post_users, ROLE_SYSADMIN | ROLE_HALL_ADMIN |
+	    ROLE_DEPT_ADMIN, USERS_BODY_MAX },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -245,3 +245,50 @@ deadline_status(const struct calendar *cal, int32_t accepted_day,
 	(void)rc; /* DEADLINE_PAUSED is reflected in out->paused/due_day */
 	return 0;
 }
+
+int
+deadline_extension_check(int statutory_days, bool has_basis, int prior,
+    int days, const struct extension_limits *lim, int *max, struct err *e)
+{
+	int most;
+
+	if (max != NULL)
+		*max = 0;
+	if (prior > 0)
+		return err_set(e, ERR_CONFLICT, "extension_once",
+		    "依照《行政许可法》第四十二条，办理期限只能延长一次，本办件"
+		    "已经延长过");
+	if (statutory_days == EXTENSION_GENERAL_LIMIT) {
+		most = lim->general_max;
+	} else if (statutory_days == EXTENSION_JOINT_LIMIT) {
+		most = lim->joint_max;
+	} else {
+		if (!has_basis)
+			return err_field(e, ERR_UNPROCESSABLE, "basis",
+			    "extension_basis_required", "本事项的法定办结时限"
+			    "不是《行政许可法》第四十二条规定的二十个工作日（或"
+			    "联合办理四十五个工作日），延长须写明允许延长的法律、"
+			    "法规依据");
+		most = lim->other_max;
+	}
+	if (max != NULL)
+		*max = most;
+	if (days < 1)
+		return err_field(e, ERR_INVALID, "days", "bad_days",
+		    "延长期限须为 1 至 %d 个工作日", most);
+	if (days > most) {
+		if (statutory_days == EXTENSION_GENERAL_LIMIT)
+			return err_field(e, ERR_UNPROCESSABLE, "days",
+			    "extension_too_long", "依照《行政许可法》第四十二条"
+			    "第一款，二十个工作日的审批期限最多延长 %d 个工作日",
+			    most);
+		if (statutory_days == EXTENSION_JOINT_LIMIT)
+			return err_field(e, ERR_UNPROCESSABLE, "days",
+			    "extension_too_long", "依照《行政许可法》第四十二条"
+			    "第二款，联合办理的四十五个工作日最多延长 %d 个工作日",
+			    most);
+		return err_field(e, ERR_UNPROCESSABLE, "days",
+		    "extension_too_long", "延长期限最多 %d 个工作日", most);
+	}
+	return 0;
+}

@@ -101,4 +101,32 @@ int deadline_status(const struct calendar *cal, int32_t accepted_day,
 const char *deadline_level_name(enum deadline_level l);
 const char *deadline_level_label(enum deadline_level l);
 
+/* Extensions (延长审批期限), 行政许可法 §42: a decision due in 20 working
+ * days may be extended once, by at most general_max (10) working days, with
+ * the approval of the head of the organ; 联合办理/集中办理 (45 working days)
+ * by at most joint_max (15). Any other statutory limit (or none) is
+ * extended only where the request records the law that allows it
+ * (has_basis), by at most other_max. The limits come from the
+ * configuration (rules.extension_*). */
+struct extension_limits {
+	int general_max;  /* §42 ¶1: 20 -> +10 */
+	int joint_max;    /* §42 ¶2: 45 -> +15 */
+	int other_max;    /* other limits, with a recorded legal basis */
+};
+
+#define EXTENSION_GENERAL_LIMIT 20
+#define EXTENSION_JOINT_LIMIT 45
+
+/* May a case of an item with this statutory limit (-1 or 0: not set by
+ * law) be extended by days, given prior approved extensions? 0 when it may
+ * (*max, when not NULL, is the most allowed); otherwise:
+ *   -ERR_INVALID       days < 1 ("bad_days");
+ *   -ERR_CONFLICT      already extended once ("extension_once");
+ *   -ERR_UNPROCESSABLE more days than the law allows ("extension_too_long"),
+ *                      or another limit without a legal basis
+ *                      ("extension_basis_required").
+ * Messages in Chinese, naming the article. */
+int deadline_extension_check(int statutory_days, bool has_basis, int prior,
+    int days, const struct extension_limits *lim, int *max, struct err *e);
+
 #endif

@@ -357,6 +357,20 @@ project_outcome_name(enum project_outcome o)
 	}
 }
 
+enum project_outcome
+project_outcome_parse(const char *s)
+{
+	if (s == NULL)
+		return PROJECT_OUTCOME_PENDING;
+	if (strcmp(s, "passed") == 0)
+		return PROJECT_OUTCOME_PASSED;
+	if (strcmp(s, "rectify") == 0)
+		return PROJECT_OUTCOME_RECTIFY;
+	if (strcmp(s, "failed") == 0)
+		return PROJECT_OUTCOME_FAILED;
+	return PROJECT_OUTCOME_PENDING;
+}
+
 const char *
 project_outcome_label(enum project_outcome o)
 {

@@ -148,6 +148,8 @@ enum project_outcome {
 enum project_outcome project_joint_outcome(const enum project_opinion *ops,
     int n);
 const char *project_outcome_name(enum project_outcome o);
+/* PROJECT_OUTCOME_PENDING for NULL or an unknown name. */
+enum project_outcome project_outcome_parse(const char *s);
 const char *project_outcome_label(enum project_outcome o);
 
 #endif

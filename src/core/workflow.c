@@ -220,6 +220,41 @@ roles_text(unsigned mask, char *out, size_t outsz)
 	}
 }
 
+bool
+workflow_decider_allowed(int64_t accepted_by, int64_t decider,
+    bool window_authorised, unsigned decider_roles)
+{
+	if (accepted_by <= 0 || decider <= 0 || accepted_by != decider)
+		return true;
+	return window_authorised && (decider_roles & WORKFLOW_ROLE_CLERK);
+}
+
+int
+workflow_roles_compatible(unsigned mask, struct err *e)
+{
+	static const struct {
+		unsigned a, b;
+	} pairs[] = {
+		{ WORKFLOW_ROLE_CLERK, WORKFLOW_ROLE_APPROVER },
+		{ WORKFLOW_ROLE_SUPERVISOR, WORKFLOW_ROLE_CLERK },
+		{ WORKFLOW_ROLE_SUPERVISOR, WORKFLOW_ROLE_APPROVER },
+		{ WORKFLOW_ROLE_SUPERVISOR, WORKFLOW_ROLE_DEPT_ADMIN },
+		{ WORKFLOW_ROLE_SUPERVISOR, WORKFLOW_ROLE_HALL_ADMIN },
+		{ WORKFLOW_ROLE_SUPERVISOR, WORKFLOW_ROLE_SYSADMIN },
+		{ WORKFLOW_ROLE_HALL_ADMIN, WORKFLOW_ROLE_CLERK },
+		{ WORKFLOW_ROLE_HALL_ADMIN, WORKFLOW_ROLE_APPROVER },
+		{ WORKFLOW_ROLE_HALL_ADMIN, WORKFLOW_ROLE_DEPT_ADMIN },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if ((mask & pairs[i].a) && (mask & pairs[i].b))
+			return err_field(e, ERR_UNPROCESSABLE, "roles",
+			    "roles_conflict", "不相容岗位不能由一人兼任：%s与%s",
+			    workflow_role_label(pairs[i].a),
+			    workflow_role_label(pairs[i].b));
+	return 0;
+}
+
 /* True for a well-formed code: [a-z][a-z0-9_]*, shorter than
  * WORKFLOW_CODE_BYTES. */
 static bool

@@ -32,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -144,6 +145,22 @@ int workflow_from_json(const json_t *j, struct workflow_def **out,
 json_t *workflow_to_json(const struct workflow_def *def);
 /* Frees a definition from workflow_from_json(); accepts NULL. */
 void workflow_free(struct workflow_def *def);
+
+/* Separation of duties (受审分离). The staff member who accepted a case
+ * (accepted_by) may not decide it (准予许可/不予许可), except when the item
+ * is window-authorised (窗口审批决定权) and the decision is taken at the
+ * window (the decider holds the clerk role): then acceptance and decision
+ * are one act at the window by design. accepted_by or decider 0 (the
+ * system, a case not accepted by a person) never conflicts. */
+bool workflow_decider_allowed(int64_t accepted_by, int64_t decider,
+    bool window_authorised, unsigned decider_roles);
+
+/* Roles one account may not hold together (不相容岗位分离): clerk and
+ * approver (who receives does not examine), supervisor and any other role
+ * (who supervises is not supervised), hall admin and any department role
+ * (clerk, approver, department admin). Returns 0, or -ERR_UNPROCESSABLE
+ * with a Chinese message naming the two roles (field "roles"). */
+int workflow_roles_compatible(unsigned roles, struct err *e);
 
 /* Role bit <-> stable name ("clerk") and Chinese label ("窗口人员"). */
 const char *workflow_role_name(unsigned bit);

@@ -32,6 +32,7 @@ static const struct {
 	{ "bundles", demo_load_bundles },
 	{ "supervise", demo_load_supervise },
 	{ "projects", demo_load_projects },
+	{ "stats", demo_load_stats },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from

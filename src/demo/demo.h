@@ -35,6 +35,10 @@ int demo_load_ratings(struct ctx *c, struct err *e);
  * exists. */
 int demo_load_supervise(struct ctx *c, struct err *e);
 
+/* Quarterly ledgers (demo/stats_demo.c): the previous quarter's accepted,
+ * the current quarter's of 县住建局 submitted; skipped once any exists. */
+int demo_load_stats(struct ctx *c, struct err *e);
+
 /* The 一件事 bundles (src/demo/bundle_demo.c): approvers of the
  * departments and utility companies they need, the 一业一证 licence item,
  * the bundles published. */

@@ -493,6 +493,36 @@ deliver_stage(struct ctx *base, int64_t bcase, struct err *e)
 	return rc;
 }
 
+/* The lead department's approver schedules a joint event in a few days. */
+static int
+demo_event(struct ctx *c, int64_t pid, const json_t *spec, struct err *e)
+{
+	json_t *ids = json_array(), *in, *out = NULL, *x;
+	struct who lead;
+	char day[11];
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(spec, "depts"), i, x) {
+		int64_t id = 0;
+
+		if (db_query_int(c->db, e, &id, "SELECT id FROM departments WHERE "
+		    "name = ?", "s", json_string_value(x)) == DB_ROW)
+			json_array_append_new(ids, json_integer(id));
+	}
+	clock_date(clock_now() + json_integer_value(json_object_get(spec,
+	    "in_days")) * 86400, day);
+	in = json_pack("{s:O, s:s, s:O, s:O, s:o}", "kind", json_object_get(spec,
+	    "kind"), "day", day, "place", json_object_get(spec, "place"),
+	    "note", json_object_get(spec, "note"), "dept_ids", ids);
+	rc = as(c, jstr(spec, "lead"), &lead, e);
+	if (rc == 0)
+		rc = project_event_schedule(&lead.c, pid, in, &out, e);
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
 static int
 load_project(struct ctx *c, const json_t *root, const json_t *p,
     struct err *e)
@@ -553,6 +583,8 @@ load_project(struct ctx *c, const json_t *root, const json_t *p,
 	if (rc == 0 && json_is_integer(json_object_get(p, "applied")))
 		rc = apply_stage(c, &own, pid, p, (int)json_integer_value(
 		    json_object_get(p, "applied")), &bcase, e);
+	if (rc == 0 && json_is_object(json_object_get(p, "event")))
+		rc = demo_event(c, pid, json_object_get(p, "event"), e);
 	if (rc != 0)
 		return err_internal(e, "demo project %s: %s", jstr(p, "name"),
 		    e->msg);

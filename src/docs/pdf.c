@@ -237,6 +237,34 @@ table(struct render *r, const struct pdf_table *t)
 /* The organ's name centred over the date, the date four characters from the
  * right margin, the seal over both with its lower part on the date (上不压
  * 正文, 下压成文日期), and the QR code at the left. */
+/* The co-issuers' seals: one row, each as large as the width allows. */
+static double
+co_seal_d(const struct pdf_doc *d)
+{
+	double w = TEXT_W / (double)d->n_co_seals * 0.92;
+
+	return w < SEAL_D ? w : SEAL_D;
+}
+
+static double
+co_seals_height(const struct pdf_doc *d)
+{
+	return co_seal_d(d) + BODY_PITCH / 2;
+}
+
+static void
+co_seals_draw(struct render *r)
+{
+	const struct pdf_doc *d = r->d;
+	double sd = co_seal_d(d), step = TEXT_W / (double)d->n_co_seals;
+
+	if (drawing(r))
+		for (size_t i = 0; i < d->n_co_seals; i++)
+			stamp_draw(r->cr, LEFT + step * ((double)i + 0.5),
+			    r->y + sd / 2, sd, d->co_seals[i], d->seal_caption);
+	r->y += co_seals_height(d);
+}
+
 static int
 signature(struct render *r)
 {
@@ -248,6 +276,8 @@ signature(struct render *r)
 
 	pdf_date_chinese(d->date, date, sizeof(date));
 	need = SEAL_D + 6;
+	if (d->n_co_seals > 0)
+		need += co_seals_height(d);
 	r->y += BODY_PITCH / 2;
 	if (r->y + need > BOTTOM) {
 		r->sig_broke = true;
@@ -255,6 +285,8 @@ signature(struct render *r)
 		if (rc != 0)
 			return rc;
 	}
+	if (d->n_co_seals > 0)
+		co_seals_draw(r);
 	ln = layout_new(r, d->dept_name, BODY_PT, 0);
 	ld = layout_new(r, date, BODY_PT, 0);
 	wn = layout_width(ln);
@@ -418,6 +450,15 @@ check_doc(const struct pdf_doc *d, struct err *e)
 	for (size_t i = 0; i < d->nparagraphs; i++) {
 		rc = check_text(d->paragraphs[i], "paragraphs", &total,
 		    PDF_MAX_TEXT, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (d->n_co_seals > PDF_MAX_CO_SEALS ||
+	    (d->n_co_seals > 0 && d->co_seals == NULL))
+		return err_field(e, ERR_TOO_LARGE, "co_seals", NULL,
+		    "联合印章过多");
+	for (size_t i = 0; i < d->n_co_seals; i++) {
+		rc = check_text(d->co_seals[i], "co_seals", &total, 200, e);
 		if (rc != 0)
 			return rc;
 	}

@@ -53,7 +53,14 @@ struct pdf_doc {
 	const char *seal_text;    /* seal arc text; NULL: dept_name */
 	const char *seal_caption; /* NULL: "审批专用章" */
 	const char *verify_url;   /* QR code and printed URL; NULL: none */
+	/* A joint document (联合意见): the co-issuing organs' seal texts,
+	 * drawn in a row above the issuing organ's name and seal (at most
+	 * PDF_MAX_CO_SEALS). */
+	const char *const *co_seals;
+	size_t n_co_seals;
 };
+
+#define PDF_MAX_CO_SEALS 8
 
 /* Renders the document as PDF into out (appended; out should be empty).
  * Returns 0, -ERR_INVALID for a bad description (missing title, invalid

@@ -30,4 +30,16 @@ int xlsx_table_to_buf(struct buf *out, const char *tmp_dir, const char *sheet,
     json_t *headers, json_t *rows, const double *widths, int64_t created,
     struct err *e);
 
+/* The quarterly work ledger in the layout of the notice's attachment
+ * (优化办理流程工作台账): a title (黑体) and a subtitle line, a two-row
+ * header with 工作计划 over 季度 and 计划内容, the rows grouped by area
+ * with 序号 and 所属领域 merged over each group, the body in 仿宋, a
+ * footnote; landscape A4, one page wide. ledger: {"title", "subtitle",
+ * "footnote", "created", "dept_column" (adds 填报单位), "rows": [{
+ * "area_label", "lead_unit", "participants", "deliverable",
+ * "quarter_label", "plan", "progress", "remarks", "dept"}]} with rows
+ * ordered by area. */
+int xlsx_ledger_to_buf(struct buf *out, const char *tmp_dir,
+    const json_t *ledger, struct err *e);
+
 #endif

@@ -3,8 +3,9 @@
  * queue past their due date (requests_sweep_overdue()), runs the
  * supervision pass (supervise_sweep(): ticket escalation, stalled cases,
  * overdue notices), the project pass (project_sweep(): stalled or overdue
- * approvals of construction projects raise tickets for the steward), and
- * reports what it did. */
+ * approvals of construction projects raise tickets for the steward), the
+ * quarterly ledger's watch (reform_ledger_sweep(): reminders before the
+ * 23rd, late flags and tickets after), and reports what it did. */
 #include "jobs/jobs.h"
 
 #include "base/clock.h"
@@ -12,6 +13,7 @@
 #include "service/case/case.h"
 #include "service/platform/platform.h"
 #include "service/project/project.h"
+#include "service/stats/stats.h"
 #include "service/supervise/supervise.h"
 
 static int
@@ -35,6 +37,11 @@ sweeper_run(struct ctx *c, struct err *e)
 	if (rc == 0) {
 		/* Project approvals overdue or stalled: a ticket each. */
 		rc = project_sweep(c, &flagged, e);
+		acted += flagged;
+	}
+	if (rc == 0) {
+		/* The quarterly ledger: reminders, late flags, tickets. */
+		rc = reform_ledger_sweep(c, &flagged, e);
 		acted += flagged;
 	}
 	if (rc != 0)

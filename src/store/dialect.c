@@ -13,6 +13,15 @@
  *       (migration 011) for terms of three characters or more and LIKE for
  *       shorter ones (trigrams cannot match them); PostgreSQL uses ILIKE,
  *       served by the pg_trgm GIN index.
+ *
+ *   {{JOIN_EACH alias table}} (SELECT id ... LIMIT ?) {{END_EACH alias}}
+ *       no parameter of its own: joins, for each row of the tables
+ *       before it, the rows of table whose id the parenthesised sub-select
+ *       gives; the sub-select may refer to those earlier rows (a top-N per
+ *       row, such as the first page of every item of a window). PostgreSQL
+ *       says it with LATERAL; SQLite has no LATERAL but runs a correlated
+ *       `rowid IN (sub-select)` once per outer row and looks the ids up by
+ *       key, which is the same plan.
  */
 #include "store/db_internal.h"
 
@@ -84,6 +93,22 @@ text_search(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
 	return 0;
 }
 
+static int
+join_each(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
+    int nargs)
+{
+	const char *alias = args[0], *t = args[1];
+
+	if (nargs != 2 || !ident_ok(alias) || !ident_ok(t))
+		return -1;
+	if (kind == DB_POSTGRES)
+		buf_appendf(b, "CROSS JOIN LATERAL (SELECT * FROM %s %s WHERE "
+		    "%s.id IN ", t, alias, alias);
+	else
+		buf_appendf(b, "JOIN %s %s ON %s.id IN ", t, alias, alias);
+	return 0;
+}
+
 char *
 db_dialect_expand(enum db_kind kind, const char *sql)
 {
@@ -122,10 +147,18 @@ db_dialect_expand(enum db_kind kind, const char *sql)
 		if (strcmp(name, "TEXT_SEARCH") == 0) {
 			if (text_search(&b, kind, args, nargs, param) != 0)
 				goto bad;
+			added++;
+		} else if (strcmp(name, "JOIN_EACH") == 0) {
+			if (join_each(&b, kind, args, nargs) != 0)
+				goto bad;
+		} else if (strcmp(name, "END_EACH") == 0) {
+			if (nargs != 1 || !ident_ok(args[0]))
+				goto bad;
+			if (kind == DB_POSTGRES)
+				buf_appendf(&b, ") %s", args[0]);
 		} else {
 			goto bad;
 		}
-		added++;
 		p = close + 2;
 	}
 	buf_append(&b, p, strlen(p));

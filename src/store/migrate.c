@@ -167,6 +167,53 @@ apply_one(struct db *db, void *arg, struct err *e)
 	return 0;
 }
 
+/* True when version is one of this program's migrations. */
+static bool
+known_version(const char *version)
+{
+	const size_t plen = strlen(MIGRATIONS_DIR);
+	size_t vlen = strlen(version);
+
+	for (const struct embedded_file *f = embedded_files; f->path != NULL;
+	    f++)
+		if (strncmp(f->path, MIGRATIONS_DIR, plen) == 0 &&
+		    strncmp(f->path + plen, version, vlen) == 0 &&
+		    strcmp(f->path + plen + vlen, ".sql") == 0)
+			return true;
+	return false;
+}
+
+/* A database migrated by a newer onetrip holds tables and rules this
+ * program does not know: it refuses to run on it rather than write rows
+ * the newer version would read wrongly (rolling upgrades start the new
+ * version first, and the old servers stop before they restart). */
+static int
+refuse_newer_schema(struct db *db, struct err *e)
+{
+	struct db_stmt *s;
+	char unknown[128] = "";
+	int rc;
+
+	s = db_query(db, e, "SELECT version FROM schema_migrations ORDER BY "
+	    "version", "");
+	if (s == NULL)
+		return err_rc(e);
+	while ((rc = db_step(s, e)) == DB_ROW)
+		if (!known_version(db_col_text(s, 0))) {
+			snprintf(unknown, sizeof(unknown), "%s",
+			    db_col_text(s, 0));
+			break;
+		}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (unknown[0] != '\0')
+		return err_set(e, ERR_CONFLICT, "schema_newer",
+		    "数据库已由更新版本的 onetrip 升级（本程序不认识迁移 %s），"
+		    "请使用新版本的 onetrip", unknown);
+	return 0;
+}
+
 int
 db_migrate(struct db *db, int *applied, struct err *e)
 {
@@ -182,6 +229,8 @@ db_migrate(struct db *db, int *applied, struct err *e)
 	if (db_in_tx(db))
 		return err_internal(e, "db_migrate inside a transaction");
 	rc = db_tx(db, create_table, NULL, e);
+	if (rc == 0)
+		rc = refuse_newer_schema(db, e);
 	if (rc != 0)
 		return rc;
 	for (f = embedded_files; f->path != NULL; f++) {

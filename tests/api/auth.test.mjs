@@ -184,16 +184,30 @@ for (const db of dbKinds()) {
 			assertError(r, 401, 'bad_credentials');
 		});
 
-		test('staff accounts: admins create them, applicants may not', async () => {
+		test('staff accounts: admins ask for them, another admin approves, applicants may not', async () => {
 			const admin = new Client(srv.url);
 			await admin.login(DEMO.admin, DEMO.password);
+			const hall = new Client(srv.url);
+			await hall.login(DEMO.hall, DEMO.password);
 			let r = await admin.post('/api/users', {
-				login: 'Test_Clerk', name: '测试窗口人员', roles: ['clerk', 'approver'], password: PW,
+				login: 'Test_Clerk', name: '测试窗口人员', roles: ['clerk', 'dept_admin'], password: PW,
 			}, { csrf: false });
-			assert.equal(r.status, 201, r.text);
-			assert.equal(r.json.user.login, 'test_clerk');
-			assert.equal(r.json.user.kind, 'staff');
-			assert.deepEqual(r.json.user.roles, ['clerk', 'approver']);
+			assert.equal(r.status, 202, r.text);
+			const req = r.json.request;
+			assert.equal(req.kind, 'create');
+			assert.equal(req.status, 'pending');
+			assert.equal(req.login, 'test_clerk');
+			assert.deepEqual(req.roles, ['clerk', 'dept_admin']);
+			// Until approved the account cannot log in.
+			const early = await new Client(srv.url).login('TEST_CLERK', PW, { strict: false });
+			assert.notEqual(early.status, 200, 'a pending account does not log in');
+			// The one who asked does not approve (四眼原则).
+			r = await admin.post(`/api/requests/${req.id}/approve`, {});
+			assertError(r, 403, 'own_request');
+			r = await hall.post(`/api/staff-changes/${req.id}/approve`, {});
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.status, 'approved');
+
 			r = await admin.post('/api/users', {
 				login: 'test_clerk', name: '重复', roles: ['clerk'], password: PW,
 			});
@@ -210,10 +224,8 @@ for (const db of dbKinds()) {
 			const clerk = new Client(srv.url);
 			await clerk.login('TEST_CLERK', PW);
 			r = await clerk.get('/api/me');
-			assert.deepEqual(r.json.user.roles, ['clerk', 'approver']);
+			assert.deepEqual(r.json.user.roles, ['clerk', 'dept_admin']);
 
-			const hall = new Client(srv.url);
-			await hall.login(DEMO.hall, DEMO.password);
 			r = await hall.post('/api/users', {
 				login: 'root2', name: '某人', roles: ['sysadmin'], password: PW,
 			});
@@ -221,7 +233,10 @@ for (const db of dbKinds()) {
 			r = await hall.post('/api/users', {
 				login: 'hall_clerk', name: '大厅窗口', roles: ['clerk'], password: PW,
 			});
-			assert.equal(r.status, 201, r.text);
+			assert.equal(r.status, 202, r.text);
+			r = await admin.post(`/api/requests/${r.json.request.id}/approve`, {});
+			assert.equal(r.status, 200, r.text);
+			await new Client(srv.url).login('hall_clerk', PW);
 
 			const applicant = new Client(srv.url);
 			await applicant.login(DEMO.person, DEMO.password);

@@ -62,6 +62,19 @@ function ok(r, status = 200) {
 	return r.json;
 }
 
+// A staff account asked for by the sysadmin and approved by the hall admin
+// (staff accounts go through the hall's staff-change requests).
+async function staffAccount(url, body) {
+	const [admin, hall] = await Promise.all([as(url, DEMO.admin), as(url, DEMO.hall)]);
+	const r = await admin.post('/api/users', body);
+	assert.equal(r.status, 202, r.text);
+	const d = await hall.post(`/api/staff-changes/${r.json.request.id}/approve`, {});
+	assert.equal(d.status, 200, d.text);
+	const c = new Client(url);
+	await c.login(body.login, body.password);
+	return c;
+}
+
 async function timeline(c, id) {
 	const r = await c.get(`/api/cases/${id}/timeline`);
 	assert.equal(r.status, 200, r.text);
@@ -71,13 +84,18 @@ async function timeline(c, id) {
 for (const db of dbKinds()) {
 	describe(`cases (${db})`, () => {
 		let srv;
-		let person, person2, enterprise, zj, scjgClerk, scjgSp, window01, admin;
+		let person, person2, enterprise, zj, zj2, scjgClerk, scjgSp, window01, admin;
 
 		before(async () => {
 			srv = await startServer({ db, now: NOW });
 			[person, person2, enterprise, zj, scjgClerk, scjgSp, window01, admin] = await Promise.all([
 				DEMO.person, DEMO.person2, DEMO.enterprise, DEMO.zj_sp, DEMO.scjg_clerk,
 				DEMO.scjg_sp, DEMO.window01, DEMO.admin].map((l) => as(srv.url, l)));
+			const depts = ok(await admin.get('/api/departments'));
+			const zjDept = (Array.isArray(depts) ? depts : depts.items).find((d) => d.name === '县住建局');
+			zj2 = await staffAccount(srv.url, {
+				login: 'zj_sp2', name: '住建审批二', roles: ['approver'], dept_id: zjDept.id, password: PW,
+			});
 		});
 		after(async () => {
 			if (srv) assert.equal(await srv.stop(), 0);
@@ -186,7 +204,10 @@ for (const db of dbKinds()) {
 			cs = ok(await act(zj, cs, 'pass', { reason: '材料齐全，符合条件' }));
 			assert.equal(cs.state, 'decide');
 			assertError(await act(zj, cs, 'deny'), 400); // a reason is required
-			cs = ok(await act(zj, cs, 'approve', { reason: '准予许可' }));
+			// 受审分离: who accepted the case does not decide it.
+			assert.ok(!cs.available_actions.some((a) => a.code === 'approve'), JSON.stringify(cs.available_actions));
+			assertError(await act(zj, cs, 'approve', { reason: '准予许可' }), 403, 'separation_of_duties');
+			cs = ok(await act(zj2, cs, 'approve', { reason: '准予许可' }));
 			assert.equal(cs.state, 'certify');
 			assert.equal(cs.decision, 'approved');
 			assertError(await zj.post(`/api/cases/${cs.id}/deliver`, { method: 'post', version: cs.version }), 400);
@@ -213,11 +234,9 @@ for (const db of dbKinds()) {
 			const list = Array.isArray(depts) ? depts : depts.items;
 			const sthj = list.find((d) => d.name === '县生态环境分局');
 			assert.ok(sthj, 'department 县生态环境分局');
-			ok(await admin.post('/api/users', {
+			const sp = await staffAccount(srv.url, {
 				login: 'sthj_sp', name: '生态审批', roles: ['approver'], dept_id: sthj.id, password: PW,
-			}), 201);
-			const sp = new Client(srv.url);
-			await sp.login('sthj_sp', PW);
+			});
 
 			const items = ok(await window01.get(`/api/guide/items?dept_id=${sthj.id}&limit=50`)).items;
 			const item = items.find((i) => i.case_kind === 2);
@@ -385,10 +404,10 @@ for (const db of dbKinds()) {
 			assert.equal(cs.state, 'review');
 			assert.notEqual(cs.warn_level, 'paused');
 
-			let r = await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '需补充技术审查' });
+			let r = await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '需补充技术审查', basis: '《建筑工程施工许可管理办法》第五条' });
 			assert.equal(r.status, 201, r.text);
 			const ext = r.json;
-			assertError(await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '再次' }), 409);
+			assertError(await zj.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '再次', basis: '《建筑工程施工许可管理办法》第五条' }), 409);
 			assertError(await zj.post(`/api/extensions/${ext.id}/approve`, {}), 403);
 			const zjAdmin = await as(srv.url, DEMO.zj_admin);
 			r = await zjAdmin.post(`/api/extensions/${ext.id}/approve`, {});

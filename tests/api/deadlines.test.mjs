@@ -271,7 +271,8 @@ for (const db of dbKinds()) {
 			assert.equal(await sql(srv, `SELECT count(*) FROM audit_log WHERE action = 'case.supplement_timeout' AND object_id = '${k.id}'`), '1');
 			assert.ok(existsSync(`${srv.varDir}/sms-outbox.log`));
 			const log = readFileSync(`${srv.varDir}/sms-outbox.log`, 'utf8');
-			assert.ok(log.split('\n').some((l) => l.includes(k.case_no) && l.includes('退办')), 'SMS to the applicant');
+			// The applicant's SMS names the case by its short query code (one segment).
+			assert.ok(log.split('\n').some((l) => l.includes(k.query_code) && l.includes('退办')), 'SMS to the applicant');
 		});
 
 		test('jobs run-once: usage errors', async () => {

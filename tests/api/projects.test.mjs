@@ -5,7 +5,10 @@
 // view, a stage applied for once and split into the departments' cases in
 // parallel, the stage done when its approvals are, the days counted against
 // the target, the steward's desk, and a stalled approval raising a problem
-// ticket the steward sees.
+// ticket the steward sees; a joint acceptance with an objection, opinions
+// changed, the joint opinion sealed with every department's seal while the
+// cases' clocks stop and resume, and its rectification items tracked to
+// closure.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,6 +16,7 @@ import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
+const OWNER1 = '91610929MA0BHJ001P'; // 白河县城投建设开发有限公司 (demo project 1)
 const OWNER2 = '91610929MA0BHJ002T'; // 白河县汉江置业有限公司 (demo project 2)
 
 function cli(args) {
@@ -70,7 +74,7 @@ const LATER = `${isoDay(new Date(Date.now() + 21 * 86400e3))}T10:00:00+08:00`;
 
 for (const db of dbKinds()) {
 	describe(`工程建设项目 (${db})`, () => {
-		let srv, hall, win, ent, ent2, other, zj, zr, fg, xmgj, fggj, ducha;
+		let srv, hall, win, ent, ent1, ent2, other, zj, zr, fg, xf, rf, xmgj, fggj, ducha;
 		let stagesDef;
 
 		before(async () => {
@@ -80,10 +84,10 @@ for (const db of dbKinds()) {
 				await c.login(who, DEMO.password);
 				return c;
 			};
-			[hall, win, ent, ent2, other, zj, zr, fg, xmgj, fggj, ducha] = await Promise.all([
-				login(DEMO.hall), login(DEMO.window01), login(DEMO.enterprise), login(OWNER2),
-				login(DEMO.person), login('zj_sp'), login('zr_sp'), login('fg_sp'), login('xmgj'),
-				login('fg_gj'), login(DEMO.ducha)]);
+			[hall, win, ent, ent1, ent2, other, zj, zr, fg, xf, rf, xmgj, fggj, ducha] = await Promise.all([
+				login(DEMO.hall), login(DEMO.window01), login(DEMO.enterprise), login(OWNER1), login(OWNER2),
+				login(DEMO.person), login('zj_sp'), login('zr_sp'), login('fg_sp'), login('xf_sp'), login('rf_sp'),
+				login('xmgj'), login('fg_gj'), login(DEMO.ducha)]);
 		});
 		after(async () => { await srv?.stop(); });
 
@@ -260,6 +264,94 @@ for (const db of dbKinds()) {
 			const r2 = await cli(['jobs', 'run-once', '--db', srv.dbUrl, '--var', srv.varDir, '--now', LATER]);
 			assert.equal(r2.code, 0, r2.err);
 			assert.equal(ok(await ent2.get(`/api/projects/${list[0].id}`)).tickets.length, 2);
+		});
+
+		test('a joint acceptance: an objection, opinions changed, one sealed joint opinion, clocks paused and resumed, rectification to closure', async () => {
+			const p1 = ok(await ent1.get('/api/projects')).items[0];
+			let v = ok(await ent1.get(`/api/projects/${p1.id}`));
+			assert.equal(v.events.length, 1);
+			const evId = v.events[0].id;
+			let ev = ok(await zj.get(`/api/project-events/${evId}`));
+			assert.equal(ev.event.kind_label, '联合验收');
+			assert.equal(ev.event.status, 'scheduled');
+			assert.deepEqual(ev.depts.map((d) => d.dept_name), ['县住建局', '县消防救援大队', '县人防办']);
+			// the involved cases' clocks stopped at scheduling
+			assert.equal(ev.cases.length, 2);
+			for (const c of ev.cases) {
+				assert.equal(c.state, 'suspended');
+				assert.equal(c.paused, 1);
+			}
+			const s4 = stage(v, 4);
+			assert.ok(s4.approvals.every((a) => /暂停计时/.test(a.blocked_by)), JSON.stringify(s4.approvals));
+			// scheduling: bad input refused, nothing stored; only staff of the lead or a steward department
+			assertError(await zj.post(`/api/projects/${p1.id}/events`, { kind: 'party', day: '2099-01-01', place: 'x', dept_ids: [2] }), 400, 'kind');
+			assertError(await zj.post(`/api/projects/${p1.id}/events`, { kind: 'site', day: '2020-01-01', place: 'x', dept_ids: [2] }), 400, 'day');
+			assertError(await zj.post(`/api/projects/${p1.id}/events`, { kind: 'site', day: '2099-01-01', place: 'x', dept_ids: [] }), 400, 'dept_ids');
+			assertError(await other.post(`/api/projects/${p1.id}/events`, { kind: 'site', day: '2099-01-01', place: 'x', dept_ids: [2] }), 403);
+			assert.equal(ok(await ent1.get(`/api/projects/${p1.id}`)).events.length, 1);
+
+			// opinions: checked; a department not invited cannot answer
+			const attach = async (c, tag) => {
+				const body = new TextEncoder().encode(`%PDF-1.4\n% ${tag} ${Math.random()}\n%%EOF\n`);
+				return ok(await c.post(`/api/project-events/${evId}/attachments?name=${tag}.pdf`, body,
+					{ headers: { 'Content-Type': 'application/pdf' } }), 201).sha256;
+			};
+			const att = await attach(xf, 'xf-report');
+			assertError(await xf.post(`/api/project-events/${evId}/opinion`, { opinion: 'disagree', person: '冯志远' }), 400, 'comment');
+			assertError(await rf.post(`/api/project-events/${evId}/opinion`, { opinion: 'rectify', person: '田晓军' }), 400, 'rectifications');
+			assertError(await xf.post(`/api/project-events/${evId}/opinion`, { opinion: 'agree', person: '冯志远', attachments: [await attach(rf, 'not-mine')] }), 403, 'attachments');
+			assertError(await zr.post(`/api/project-events/${evId}/opinion`, { opinion: 'agree', person: '雷振华' }), 403);
+			ev = ok(await xf.post(`/api/project-events/${evId}/opinion`, {
+				opinion: 'disagree', person: '冯志远', comment: '3 号楼疏散楼梯防火门未安装闭门器，消防验收不合格', attachments: [att],
+			}));
+			ev = ok(await rf.post(`/api/project-events/${evId}/opinion`, {
+				opinion: 'rectify', person: '田晓军', comment: '人防工程基本符合设计要求',
+				rectifications: [{ item: '防空地下室 2 号口部防护密闭门补做气密性检测', due_day: '2099-01-01' }],
+			}));
+			// the lead seals only when everyone answered, and only the lead
+			assertError(await zj.post(`/api/project-events/${evId}/seal`, {}), 409);
+			ev = ok(await zj.post(`/api/project-events/${evId}/opinion`, { opinion: 'agree', person: '吴刚', comment: '规划条件核实通过' }));
+			assertError(await xf.post(`/api/project-events/${evId}/seal`, {}), 403);
+			// the objection is settled on site: 消防 agrees once the doors are fixed
+			ev = ok(await xf.post(`/api/project-events/${evId}/opinion`, {
+				opinion: 'rectify', person: '冯志远', comment: '整改后同意', attachments: [att],
+				rectifications: [{ item: '3 号楼疏散楼梯防火门安装闭门器' }],
+			}));
+			assert.deepEqual(ev.depts.map((d) => d.opinion_label), ['同意', '整改后同意', '整改后同意']);
+			assert.equal(ev.depts[1].attachments[0], att);
+			assert.equal((await ent1.get(`/api/project-events/${evId}/attachments/${att}`)).status, 200);
+			assertError(await ent2.get(`/api/project-events/${evId}/attachments/${att}`), 404);
+			assert.equal(ev.rectifications.length, 2);
+			ev = ok(await zj.post(`/api/project-events/${evId}/seal`, { conclusion: '各部门提出的整改事项完成后予以备案。' }));
+			assert.equal(ev.event.status, 'sealed');
+			assert.equal(ev.event.outcome, 'rectify');
+			assert.equal(ev.event.outcome_label, '整改后通过');
+			assert.match(ev.event.doc_no, /^白联意〔\d{4}〕\d+号$/);
+			assert.ok(ev.depts.every((d) => d.sealed), 'every department sealed');
+			for (const c of ev.cases) assert.equal(c.state, 'review', 'the clock resumed');
+			assertError(await zj.post(`/api/project-events/${evId}/seal`, {}), 409);
+			assertError(await xf.post(`/api/project-events/${evId}/opinion`, { opinion: 'agree', person: '冯志远' }), 409);
+			// one PDF, each department's seal signed it (its ledger has it)
+			const pdf = await ent1.get(`/api/project-events/${evId}/pdf`);
+			assert.equal(pdf.status, 200);
+			assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+			const rfDept = ev.depts.find((d) => d.dept_name === '县人防办').dept_id;
+			const ledger = ok(await hall.get(`/api/departments/${rfDept}/seal/ledger`));
+			assert.ok(ledger.items.some((x) => x.document_kind === 'joint_opinion' && x.document_ref === ev.event.doc_no));
+
+			// rectification: the owner reports, the department reopens, then closes
+			const rfItem = ev.rectifications.find((r) => r.dept_name === '县人防办');
+			assertError(await ent1.post(`/api/project-rectifications/${rfItem.id}/report`, { report: '' }), 400, 'report');
+			assertError(await ent2.post(`/api/project-rectifications/${rfItem.id}/report`, { report: '已完成' }), 404);
+			ev = ok(await ent1.post(`/api/project-rectifications/${rfItem.id}/report`, { report: '已完成气密性检测，报告附后', evidence: [await upload(ent1, 'test-report')] }));
+			assertError(await xf.post(`/api/project-rectifications/${rfItem.id}/review`, { accept: true }), 403);
+			assertError(await rf.post(`/api/project-rectifications/${rfItem.id}/review`, { accept: false }), 400, 'note');
+			ev = ok(await rf.post(`/api/project-rectifications/${rfItem.id}/review`, { accept: false, note: '检测报告缺少签章，请补充' }));
+			assert.equal(ev.rectifications.find((r) => r.id === rfItem.id).status, 'open');
+			ok(await ent1.post(`/api/project-rectifications/${rfItem.id}/report`, { report: '已补充签章' }));
+			ev = ok(await rf.post(`/api/project-rectifications/${rfItem.id}/review`, { accept: true, note: '整改到位' }));
+			assert.equal(ev.rectifications.find((r) => r.id === rfItem.id).status, 'closed');
+			assertError(await rf.post(`/api/project-rectifications/${rfItem.id}/review`, { accept: true }), 409);
 		});
 	});
 }

@@ -176,6 +176,76 @@ for (const db of dbKinds()) {
 			assert.equal(n.length, 1);
 			assert.match(n[0].body, /未有效隔离/);
 		});
+
+		async function reviewCase(name, n) {
+			const item = await findItem(ent, name);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, n) }), 201);
+			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
+			return ok(await clerk.post(`/api/cases/${cs.id}/actions/forward`, { version: cs.version }));
+		}
+
+		test('extensions within 行政许可法 §42: once, at most 10 days on 20, the notice, both due days', async () => {
+			const admin = await as(srv.url, DEMO.scjg_admin);
+			let cs = await reviewCase(FOOD, 5);
+			const due0 = cs.due_day;
+			assert.ok(due0, 'a due day');
+			// More than 10 working days on a 20-day limit: refused, nothing stored.
+			let r = await sp.post(`/api/cases/${cs.id}/extensions`, { days: 11, reason: '需现场核查' });
+			assertError(r, 422, 'extension_too_long');
+			assert.match(r.json.error.message, /第四十二条/);
+			assertError(await sp.post(`/api/cases/${cs.id}/extensions`, { days: 5 }), 400);
+			assert.equal(ok(await admin.get(`/api/extensions?case_id=${cs.id}`)).items.length, 0, 'nothing stored');
+			// Only the head of the organ approves.
+			const ext = ok(await sp.post(`/api/cases/${cs.id}/extensions`, { days: 10, reason: '需组织现场核查' }), 201);
+			assertError(await sp.post(`/api/extensions/${ext.id}/approve`, {}), 403);
+			const done = ok(await admin.post(`/api/extensions/${ext.id}/approve`, { reason: '同意' }));
+			assert.equal(done.status, 'approved');
+			assert.equal(done.original_due, due0);
+			assert.ok(done.extended_due > due0, `${done.extended_due} > ${due0}`);
+			assert.equal(done.late, 0);
+			cs = ok(await sp.get(`/api/cases/${cs.id}`));
+			assert.equal(cs.extension_days, 10);
+			assert.equal(cs.due_day, done.extended_due);
+			assert.equal(cs.overdue_day, null);
+			// The history shows both due days; the sealed notice; the applicant told.
+			const tl = ok(await sp.get(`/api/cases/${cs.id}/timeline`));
+			const ev = (tl.items || tl).find((x) => x.action === 'extension_approve');
+			assert.equal(ev.data.original_due, due0);
+			assert.equal(ev.data.extended_due, done.extended_due);
+			assert.ok((await docKinds(ent, cs.id)).includes('extension_notice'), 'a 延长审批期限告知书');
+			const n = (await notes(ent)).filter((x) => x.case_id === cs.id && x.kind === 'case_extended');
+			assert.equal(n.length, 1);
+			assert.match(n[0].body, /延长 10 个工作日/);
+			// Once only.
+			r = await sp.post(`/api/cases/${cs.id}/extensions`, { days: 1, reason: '再延一天' });
+			assertError(r, 409, 'extension_once');
+			assert.match(r.json.error.message, /只能延长一次/);
+
+			// Another statutory limit (15 days): only with a recorded legal basis.
+			cs = await reviewCase('食品小作坊登记', 4);
+			r = await sp.post(`/api/cases/${cs.id}/extensions`, { days: 5, reason: '需抽样检验' });
+			assertError(r, 422, 'extension_basis_required');
+			const ext2 = ok(await sp.post(`/api/cases/${cs.id}/extensions`, {
+				days: 5, reason: '需抽样检验', basis: '《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条',
+			}), 201);
+			assert.match(ext2.basis, /第十二条/);
+		});
+
+		test('an extension approved after the due day does not clear the overdue record', async () => {
+			const cs0 = await reviewCase(FOOD, 5);
+			const ext = ok(await sp.post(`/api/cases/${cs0.id}/extensions`, { days: 10, reason: '需组织专家评审' }), 201);
+			// Decided after the due day has passed.
+			await srv.restart({ now: '2026-10-20T10:00:00+08:00' });
+			const [sp2, admin2] = await Promise.all([DEMO.scjg_sp, DEMO.scjg_admin].map((l) => as(srv.url, l)));
+			assert.ok(cs0.due_day < '2026-10-20', cs0.due_day);
+			const done = ok(await admin2.post(`/api/extensions/${ext.id}/approve`, {}));
+			assert.equal(done.late, 1);
+			assert.equal(done.original_due, cs0.due_day);
+			const cs = ok(await sp2.get(`/api/cases/${cs0.id}`));
+			assert.equal(cs.overdue_day, cs0.due_day, 'the missed due day is kept');
+			assert.equal(cs.warn_level, 'red', 'still shown as overdue');
+			assert.ok(cs.due_day >= '2026-10-20', cs.due_day);
+		});
 	});
 
 	describe(`rules: no result while a 容缺 material is outstanding (${db})`, () => {

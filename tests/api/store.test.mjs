@@ -5,7 +5,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +130,35 @@ describe('storage on PostgreSQL', () => {
 			{ encoding: 'utf8', env, timeout: 60000 });
 		assert.equal(bad.status, 1);
 		assert.match(bad.stdout + bad.stderr, /无法连接 PostgreSQL 数据库.*"nope" does not exist/);
+	});
+
+	// A database a newer version has migrated: this version neither migrates
+	// nor serves it, and says why; nothing in it changes.
+	test('a schema newer than the program is refused, on both databases', { skip: !existsSync(binPath()) && 'no onetrip binary' }, async () => {
+		const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
+		delete env.ONETRIP_DB;
+		const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-newer-'));
+		const urls = [`sqlite:${dir}/a.db`, await createDatabase(pg.url, 'newer_db')];
+		try {
+			for (const url of urls) {
+				let r = spawnSync(binPath(), ['migrate', '--db', url], { encoding: 'utf8', env, timeout: 60000 });
+				assert.equal(r.status, 0, r.stdout + r.stderr);
+				const insert = "INSERT INTO schema_migrations (version, applied_at) VALUES ('990_from_a_newer_version', 0)";
+				if (url.startsWith('sqlite:')) spawnSync('sqlite3', [url.slice(7), insert]);
+				else await psql(url, insert);
+				for (const cmd of [['migrate'], ['serve', '--listen', '127.0.0.1:0', '--var', `${dir}/var`]]) {
+					r = spawnSync(binPath(), [...cmd, '--db', url], { encoding: 'utf8', env, timeout: 60000 });
+					assert.equal(r.status, 1, `${cmd[0]} on ${url}: ${r.stdout}${r.stderr}`);
+					assert.match(r.stderr, /已由更新版本的 onetrip 升级（本程序不认识迁移 990_from_a_newer_version），请使用新版本的 onetrip/);
+				}
+				const count = url.startsWith('sqlite:')
+					? spawnSync('sqlite3', [url.slice(7), 'SELECT COUNT(*) FROM schema_migrations'], { encoding: 'utf8' }).stdout.trim()
+					: await psql(url, 'SELECT COUNT(*) FROM schema_migrations');
+				assert.equal(+count, migrations.length + 1);
+			}
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	const unit = path.join(ROOT, 'build/unit/test_db');

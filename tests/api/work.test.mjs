@@ -118,10 +118,10 @@ for (const db of dbKinds()) {
 			const k1 = await acceptedCase();
 			const k2 = await acceptedCase();
 			assert.equal(k1.due_day, '2026-10-10');
-			let r = await approver.post(`/api/cases/${k1.id}/extensions`, { days: 3, reason: '需现场核查，申请延长 3 个工作日' });
+			let r = await approver.post(`/api/cases/${k1.id}/extensions`, { days: 3, reason: '需现场核查，申请延长 3 个工作日', basis: '《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条' });
 			assert.equal(r.status, 201, r.text);
 			const x1 = r.json.id;
-			r = await approver.post(`/api/cases/${k2.id}/extensions`, { days: 2, reason: '需补充检验' });
+			r = await approver.post(`/api/cases/${k2.id}/extensions`, { days: 2, reason: '需补充检验', basis: '《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条' });
 			assert.equal(r.status, 201, r.text);
 			const x2 = r.json.id;
 

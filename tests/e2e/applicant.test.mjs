@@ -120,3 +120,44 @@ test('password recovery by SMS code', async () => {
     await page.locator('[data-test=welcome]').waitFor();
   }, { viewport: PHONE390 });
 });
+
+test('messages: the steps in the inbox, the SMS switch (390)', async () => {
+  await withPage(browser, 'my-messages-390', async (page) => {
+    await loginAs(page, srv.url, DEMO.person, DEMO.password);
+    await page.goto(`${srv.url}/notifications`);
+    const titles = page.locator('[data-test=notif-title]');
+    await titles.first().waitFor();
+    const all = await titles.allInnerTexts();
+    assert.ok(all.some((t) => t.startsWith('申请已提交：')), all.join('|'));
+    assert.ok(all.some((t) => t.startsWith('已受理：')), all.join('|'));
+    const sw = page.locator('[data-test=notif-sms]');
+    await sw.waitFor();
+    assert.equal(await sw.locator('input').isChecked(), true);
+    await sw.click();
+    for (let i = 0; i < 50; i++) {
+      if (await sqlite(`SELECT notify_sms FROM users WHERE login = '${DEMO.person}'`) === '0') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(await sqlite(`SELECT notify_sms FROM users WHERE login = '${DEMO.person}'`), '0');
+    await sw.click();
+    const box = await page.locator('[data-test=notifications-page]').boundingBox();
+    assert.ok(box.x + box.width <= 390, 'the inbox fits the phone');
+    await page.screenshot({ path: '/tmp/e2e-my-messages-390.png', fullPage: true });
+  }, { viewport: PHONE390 });
+});
+
+test('the hall edits a message template', async () => {
+  await withPage(browser, 'hall-messages', async (page) => {
+    await loginAs(page, srv.url, DEMO.hall, DEMO.password);
+    await page.goto(`${srv.url}/hall/messages`);
+    await page.locator('[data-test=tpl-edit-case_accepted]').click();
+    const sms = page.locator('textarea[data-test=tpl-sms], [data-test=tpl-sms] textarea').first();
+    await sms.fill('查询码{code}的办件已受理，{due}前办结。');
+    await page.locator('[data-test=tpl-save]').click();
+    await page.locator('[data-test=tpl-reset-case_accepted]').waitFor();
+    assert.equal(await sqlite(`SELECT sms FROM message_templates WHERE kind = 'case_accepted'`), '查询码{code}的办件已受理，{due}前办结。');
+    await page.locator('[data-test=tpl-reset-case_accepted]').click();
+    await page.locator('[data-test=tpl-reset-case_accepted]').waitFor({ state: 'detached' });
+    assert.equal(await sqlite(`SELECT count(*) FROM message_templates`), '0');
+  });
+});

@@ -188,6 +188,8 @@ test('an extension requested on the case page is approved on /dept/extensions an
       const dlg = dialog(page);
       await dlg.waitFor();
       await field(dlg, 'extension-days').fill(String(days));
+      // 食品小作坊登记 has a 15-day statutory limit: the legal basis is required (行政许可法 §42).
+      await field(dlg, 'extension-basis').fill('《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条');
       await field(dlg, 'action-reason').fill(reason);
       const resp = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${k.id}/extensions`));
       await dlg.locator('[data-test=action-confirm]').click();
@@ -263,7 +265,7 @@ test('an extension requested on the case page is approved on /dept/extensions an
   // A pending one on a phone.
   const k3 = await acceptedCase();
   const sp = await api(DEMO.scjg_sp);
-  assert.equal((await sp.post(`/api/cases/${k3.id}/extensions`, { days: 5, reason: '需组织专家论证。' })).status, 201);
+  assert.equal((await sp.post(`/api/cases/${k3.id}/extensions`, { days: 5, reason: '需组织专家论证。', basis: '《陕西省食品小作坊小餐饮及摊贩管理条例》第十二条' })).status, 201);
   await withPage(browser, 'inbox-ext-phone', async (page) => {
     await loginAs(page, base, DEMO.scjg_admin, DEMO.password);
     await page.goto(base + '/dept/extensions');

@@ -997,12 +997,50 @@ large_commits_reach_the_wal_whole(void **state)
 	db_close(db);
 }
 
+/* JOIN_EACH: the first n rows of each group, in one statement, the same on
+ * both databases; the sub-select refers to the outer row. */
+static void
+join_each_gives_top_n_per_row(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
+	struct db_stmt *s;
+	struct err e;
+	char got[256] = "";
+	int rc;
+
+	fresh_table(db, "DROP TABLE IF EXISTS t_each", "CREATE TABLE t_each "
+	    "(id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, rank TEXT NOT NULL)");
+	fresh_table(db, "DROP TABLE IF EXISTS t_grp",
+	    "CREATE TABLE t_grp (g INTEGER PRIMARY KEY, keep INTEGER NOT NULL)");
+	assert_int_equal(db_exec(db, &e, "INSERT INTO t_grp (g, keep) VALUES "
+	    "(1, 1), (2, 1), (3, 0)", ""), 0);
+	assert_int_equal(db_exec(db, &e, "INSERT INTO t_each (id, grp, rank) "
+	    "VALUES (1, 1, 'c'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'z'), "
+	    "(5, 3, 'a'), (6, 2, 'y'), (7, 2, 'x')", ""), 0);
+	s = db_query(db, &e, "SELECT g.g, k.id FROM t_grp g {{JOIN_EACH k "
+	    "t_each}} (SELECT x.id FROM t_each x WHERE x.grp = g.g AND "
+	    "x.rank > ? ORDER BY x.rank, x.id LIMIT ?){{END_EACH k}} WHERE "
+	    "g.keep = ? ORDER BY g.g, k.rank", "sii", "a", (int64_t)2,
+	    (int64_t)1);
+	assert_non_null(s);
+	while ((rc = db_step(s, &e)) == DB_ROW)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got),
+		    "%lld:%lld ", (long long)db_col_int(s, 0),
+		    (long long)db_col_int(s, 1));
+	db_finish(s);
+	assert_int_equal(rc, DB_DONE);
+	/* Group 1 past 'a': b, c; group 2: x, y of x, y, z; group 3 left. */
+	assert_string_equal(got, "1:3 1:1 2:7 2:6 ");
+}
+
 #define DB_TESTS \
 	cmocka_unit_test(url_safe_hides_the_password), \
 	cmocka_unit_test(migrations_apply_once), \
 	cmocka_unit_test(crud_through_every_wrapper), \
 	cmocka_unit_test(bad_calls_are_internal_errors), \
 	cmocka_unit_test(query_json_maps_types), \
+	cmocka_unit_test(join_each_gives_top_n_per_row), \
 	cmocka_unit_test(constraint_violations_are_conflicts), \
 	cmocka_unit_test(transactions_commit_roll_back_and_nest), \
 	cmocka_unit_test(concurrent_increments_are_exact), \

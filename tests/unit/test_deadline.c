@@ -378,6 +378,47 @@ names_and_labels(void **state)
 	    "预警");
 }
 
+static void
+extensions_follow_article_42(void **state)
+{
+	const struct extension_limits lim = { 10, 15, 30 };
+	struct err e;
+	int max;
+
+	(void)state;
+	/* 20 working days: once, at most 10, no basis needed */
+	assert_int_equal(deadline_extension_check(20, false, 0, 10, &lim, &max,
+	    &e), 0);
+	assert_int_equal(max, 10);
+	assert_int_equal(deadline_extension_check(20, false, 0, 11, &lim, &max,
+	    &e), -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "extension_too_long");
+	assert_non_null(strstr(e.msg, "第四十二条"));
+	assert_int_equal(deadline_extension_check(20, false, 1, 5, &lim, &max,
+	    &e), -ERR_CONFLICT);
+	assert_string_equal(e.key, "extension_once");
+	assert_int_equal(deadline_extension_check(20, false, 0, 0, &lim, &max,
+	    &e), -ERR_INVALID);
+	/* joint handling: 45 + 15 */
+	assert_int_equal(deadline_extension_check(45, false, 0, 15, &lim, &max,
+	    &e), 0);
+	assert_int_equal(deadline_extension_check(45, false, 0, 16, &lim, &max,
+	    &e), -ERR_UNPROCESSABLE);
+	/* other limits only with a recorded legal basis */
+	assert_int_equal(deadline_extension_check(7, false, 0, 3, &lim, &max,
+	    &e), -ERR_UNPROCESSABLE);
+	assert_string_equal(e.key, "extension_basis_required");
+	assert_int_equal(deadline_extension_check(-1, false, 0, 3, &lim, &max,
+	    &e), -ERR_UNPROCESSABLE);
+	assert_int_equal(deadline_extension_check(7, true, 0, 3, &lim, &max,
+	    &e), 0);
+	assert_int_equal(max, 30);
+	assert_int_equal(deadline_extension_check(7, true, 0, 31, &lim, NULL,
+	    &e), -ERR_UNPROCESSABLE);
+	assert_int_equal(deadline_extension_check(7, true, 1, 3, &lim, NULL,
+	    &e), -ERR_CONFLICT);
+}
+
 int
 main(void)
 {
@@ -390,6 +431,7 @@ main(void)
 		cmocka_unit_test(warning_levels_follow_the_rule),
 		cmocka_unit_test(rejects_bad_ledgers),
 		cmocka_unit_test(names_and_labels),
+		cmocka_unit_test(extensions_follow_article_42),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -567,6 +567,52 @@ json_validation_rejects_bad_definitions(void **state)
 	}
 }
 
+/* 受审分离: who accepted does not decide, except a window-authorised item
+ * decided at the window; the system and unaccepted cases never conflict. */
+static void
+acceptor_does_not_decide(void **state)
+{
+	(void)state;
+	assert_true(workflow_decider_allowed(7, 8, false, ROLE_APPROVER));
+	assert_false(workflow_decider_allowed(7, 7, false, ROLE_APPROVER));
+	assert_false(workflow_decider_allowed(7, 7, false, ROLE_CLERK));
+	assert_false(workflow_decider_allowed(7, 7, true, ROLE_APPROVER));
+	assert_true(workflow_decider_allowed(7, 7, true, ROLE_CLERK));
+	assert_true(workflow_decider_allowed(0, 7, false, ROLE_APPROVER));
+	assert_true(workflow_decider_allowed(7, 0, false, 0));
+}
+
+static void
+conflicting_roles_are_refused(void **state)
+{
+	static const unsigned bad[] = {
+		ROLE_CLERK | ROLE_APPROVER,
+		ROLE_SUPERVISOR | ROLE_CLERK,
+		ROLE_SUPERVISOR | ROLE_SYSADMIN,
+		ROLE_HALL_ADMIN | ROLE_DEPT_ADMIN,
+		ROLE_HALL_ADMIN | ROLE_APPROVER,
+		ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN |
+		    ROLE_SUPERVISOR,
+	};
+	static const unsigned good[] = {
+		ROLE_CLERK, ROLE_APPROVER, ROLE_SUPERVISOR,
+		ROLE_CLERK | ROLE_DEPT_ADMIN, ROLE_APPROVER | ROLE_DEPT_ADMIN,
+		ROLE_HALL_ADMIN | ROLE_SYSADMIN,
+	};
+	struct err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&e);
+		assert_int_equal(workflow_roles_compatible(bad[i], &e),
+		    -ERR_UNPROCESSABLE);
+		assert_string_equal(e.field, "roles");
+		assert_non_null(strstr(e.msg, "不相容"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(workflow_roles_compatible(good[i], &e), 0);
+}
+
 int
 main(void)
 {
@@ -581,6 +627,8 @@ main(void)
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(json_definition_for_an_item),
 		cmocka_unit_test(json_validation_rejects_bad_definitions),
+		cmocka_unit_test(acceptor_does_not_decide),
+		cmocka_unit_test(conflicting_roles_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

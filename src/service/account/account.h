@@ -17,7 +17,11 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 #include "service/platform/platform.h"
+
+struct db;
+#define AUTH_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
 
 /* Filters and page of user_list(). Zero/NULL fields do not filter. */
 struct user_filter {
@@ -29,14 +33,51 @@ struct user_filter {
 	int limit;          /* 0: LIMIT_PAGE_DEFAULT; at most LIMIT_PAGE_MAX */
 };
 
-/* Creates a staff account (kind 'S'). Allowed for sysadmin and hall_admin
- * (and the system actor); a hall_admin may not grant sysadmin. mobile may be
- * NULL or ""; dept_id and window_id may be 0 (none). roles must be a
- * non-empty mask of staff roles. login: 3..32 of a-z 0-9 _ . -, starting
- * with a letter (stored lower-case). Audit "user.add_staff". */
+/* Creates an active staff account (kind 'S') at once: only for the system
+ * actor (the operator's `onetrip user add`, the demo loader); people ask for
+ * staff accounts through the hall's staff-change requests
+ * (hall_staff_account_request). Checks as user_staff_check(). Audit
+ * "user.add_staff". */
 int user_add_staff(struct ctx *c, const char *login, const char *name,
     const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
     const char *password, struct err *e);
+
+/* A staff account about to be created (user_staff_check fills it). */
+struct user_staff_new {
+	struct ctx *c;
+	char login[33];
+	char name[LIMIT_NAME_CHARS * 4 + 1];
+	char mobile[16];
+	unsigned roles;
+	int64_t dept_id, window_id;
+	char hash[AUTH_PASSWORD_HASH_MAX];
+};
+
+/* Checks a new staff account and hashes its password (no authorisation
+ * check beyond: only a sysadmin grants sysadmin). login: 3..32 of a-z 0-9
+ * _ . -, starting with a letter (stored lower-case), not a credit code;
+ * mobile NULL/"" or 11 digits; roles as user_roles_check(); dept_id 0 or
+ * an existing department; the password rules; the login not taken
+ * (ERR_CONFLICT "login_taken"). */
+int user_staff_check(struct ctx *c, const char *login, const char *name,
+    const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
+    const char *password, struct user_staff_new *n, struct err *e);
+/* Inside db_tx: stores n; active false makes a pending account (disabled,
+ * no roles, no window) that user_staff_set(.., enable) activates. */
+int user_staff_insert(struct ctx *c, struct db *db,
+    const struct user_staff_new *n, bool active, int64_t *id, struct err *e);
+/* Inside db_tx: sets a staff account's roles and department (enable: and
+ * lets it log in). Audit "user.roles". The caller forgets the account's
+ * cached sessions after the commit. */
+int user_staff_set(struct ctx *c, struct db *db, int64_t id, unsigned roles,
+    int64_t dept_id, bool enable, struct err *e);
+/* A non-empty mask of staff roles that one person may hold together
+ * (workflow_roles_compatible: 不相容岗位分离). */
+int user_roles_check(unsigned roles, struct err *e);
+/* A JSON array of staff role names ("clerk", ...) into *mask: ERR_INVALID
+ * (field roles) when empty, not an array, or naming an unknown role or
+ * "applicant". */
+int user_roles_from_json(const json_t *roles, unsigned *mask, struct err *e);
 
 /* Sets a password. A sysadmin (or the system actor) may set anyone's
  * without old_password; a user may set their own when old_password matches.
@@ -123,7 +164,6 @@ void session_cache_clear(void);
 
 #define AUTH_TOKEN_CHARS 43      /* base64url (no padding) of 32 bytes */
 #define AUTH_HASH_HEX 64         /* hex SHA-256 */
-#define AUTH_PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
 #define AUTH_LOGIN_MAX 63        /* bytes of a normalised login (fits actor.login) */
 
 /* A new session as handed to the client once. */

@@ -14,6 +14,7 @@
 #include "base/idno.h"
 #include "base/limits.h"
 #include "base/utf8.h"
+#include "core/workflow.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
 
@@ -277,94 +278,94 @@ staff_login(const char *in, char out[STAFF_LOGIN_MAX + 1], struct err *e)
 	return 0;
 }
 
-struct staff_tx {
-	struct ctx *c;
-	const char *login;
-	const char *name;
-	const char *mobile;
-	unsigned roles;
-	int64_t dept_id;
-	int64_t window_id;
-	const char *hash;
-	int64_t id;
-};
-
 static int
 add_staff_fn(struct db *db, void *arg, struct err *e)
 {
-	struct staff_tx *t = arg;
+	const struct user_staff_new *n = arg;
+	int64_t id;
+
+	return user_staff_insert(n->c, db, n, true, &id, e);
+}
+
+int
+user_staff_insert(struct ctx *c, struct db *db, const struct user_staff_new *n,
+    bool active, int64_t *id, struct err *e)
+{
 	struct db_stmt *s;
 	json_t *sum;
 	char idbuf[24];
 	int64_t now = clock_now();
 	int rc;
 
-	/* 0 means "none": stored as NULL. */
+	*id = 0;
+	/* 0 means "none": stored as NULL. A pending account (active false)
+	 * holds no role and cannot log in until its request is approved. */
 	s = db_query(db, e, "INSERT INTO users (kind, login, name, mobile, "
 	    "password_hash, roles, dept_id, window_id, failed_logins, "
 	    "locked_until, disabled, created_at, updated_at) VALUES ('S', ?, "
-	    "?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), 0, 0, 0, ?, ?) "
-	    "RETURNING id", "ssssIiiii", t->login, t->name, t->mobile, t->hash,
-	    (int)t->roles, t->dept_id, t->window_id, now, now);
+	    "?, NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, 0), 0, 0, ?, ?, ?) "
+	    "RETURNING id", "ssssIiiIii", n->login, n->name, n->mobile, n->hash,
+	    active ? (int)n->roles : 0, n->dept_id, active ? n->window_id :
+	    (int64_t)0, active ? 0 : 1, now, now);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
-		t->id = db_col_int(s, 0);
+		*id = db_col_int(s, 0);
 	db_finish(s);
+	if (rc == -ERR_CONFLICT)
+		return err_field(e, ERR_CONFLICT, "login", "login_taken",
+		    "该账号已存在");
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_internal(e, "INSERT users returned "
 		    "no id");
-	sum = json_pack("{s:s, s:s, s:o, s:o, s:o}", "login", t->login,
-	    "name", t->name, "roles", roles_json(t->roles),
-	    "dept_id", id_or_null(t->dept_id),
-	    "window_id", id_or_null(t->window_id));
-	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->id);
-	rc = audit_append(t->c, "user.add_staff", "user", idbuf, sum, e);
+	sum = json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "login", n->login,
+	    "name", n->name, "roles", roles_json(n->roles),
+	    "dept_id", id_or_null(n->dept_id),
+	    "window_id", id_or_null(n->window_id), "pending", !active);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, *id);
+	rc = audit_append(c, "user.add_staff", "user", idbuf, sum, e);
 	json_decref(sum);
 	return rc;
 }
 
 int
-user_add_staff(struct ctx *c, const char *login, const char *name,
+user_staff_check(struct ctx *c, const char *login, const char *name,
     const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
-    const char *password, struct err *e)
+    const char *password, struct user_staff_new *n, struct err *e)
 {
-	struct staff_tx t;
-	char lg[STAFF_LOGIN_MAX + 1];
-	char nm[NAME_BYTES];
-	char hash[AUTH_PASSWORD_HASH_MAX];
 	int64_t one = 0;
 	int rc;
 
-	if (!actor_has(c->actor, ROLE_SYSADMIN | ROLE_HALL_ADMIN))
-		return err_set(e, ERR_FORBIDDEN, NULL,
-		    "无权创建工作人员账户");
+	memset(n, 0, sizeof(*n));
+	n->c = c;
 	if ((roles & ROLE_SYSADMIN) && !actor_has(c->actor, ROLE_SYSADMIN))
 		return err_field(e, ERR_FORBIDDEN, "roles", NULL,
 		    "只有系统管理员可以授予系统管理员角色");
-	rc = staff_login(login, lg, e);
+	rc = staff_login(login, n->login, e);
 	if (rc != 0)
 		return rc;
 	/* A staff login must never be mistaken for an applicant's. */
 	{
 		char up[STAFF_LOGIN_MAX + 1];
 
-		for (size_t i = 0; i <= strlen(lg); i++)
-			up[i] = (char)toupper((unsigned char)lg[i]);
+		for (size_t i = 0; i <= strlen(n->login); i++)
+			up[i] = (char)toupper((unsigned char)n->login[i]);
 		if (idno_credit_code_valid(up))
 			return err_field(e, ERR_INVALID, "login",
 			    "invalid_login", "账号不能使用统一社会信用代码");
 	}
-	rc = auth_check_name(name, nm, sizeof(nm), e);
+	rc = auth_check_name(name, n->name, sizeof(n->name), e);
 	if (rc != 0)
 		return rc;
 	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
 		return err_field(e, ERR_INVALID, "mobile", "invalid_mobile",
 		    "手机号码格式不正确，应为 11 位数字");
-	if (roles == 0 || (roles & ~(unsigned)ROLE_STAFF_ANY) != 0)
-		return err_field(e, ERR_INVALID, "roles", "invalid_roles",
-		    "请为工作人员选择至少一个有效角色");
+	snprintf(n->mobile, sizeof(n->mobile), "%s", mobile != NULL ? mobile :
+	    "");
+	rc = user_roles_check(roles, e);
+	if (rc != 0)
+		return rc;
 	if (dept_id < 0 || window_id < 0)
 		return err_field(e, ERR_INVALID, dept_id < 0 ? "dept_id" :
 		    "window_id", NULL, "编号不正确");
@@ -377,36 +378,101 @@ user_add_staff(struct ctx *c, const char *login, const char *name,
 			return err_field(e, ERR_INVALID, "dept_id",
 			    "dept_not_found", "所选部门不存在");
 	}
-	rc = auth_password_check(password, "password", lg, e);
+	rc = auth_password_check(password, "password", n->login, e);
 	if (rc != 0)
 		return rc;
 	rc = db_query_int(c->db, e, &one, "SELECT 1 FROM users WHERE login = ?",
-	    "s", lg);
+	    "s", n->login);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_ROW)
-		goto taken;
-	rc = auth_password_hash(password, hash, e);
+		return err_field(e, ERR_CONFLICT, "login", "login_taken",
+		    "该账号已存在");
+	n->roles = roles;
+	n->dept_id = dept_id;
+	n->window_id = window_id;
+	return auth_password_hash(password, n->hash, e);
+}
+
+int
+user_roles_check(unsigned roles, struct err *e)
+{
+	if (roles == 0 || (roles & ~(unsigned)ROLE_STAFF_ANY) != 0)
+		return err_field(e, ERR_INVALID, "roles", "invalid_roles",
+		    "请为工作人员选择至少一个有效角色");
+	return workflow_roles_compatible(roles, e);
+}
+
+int
+user_roles_from_json(const json_t *roles, unsigned *mask, struct err *e)
+{
+	const json_t *v;
+	unsigned bit;
+	size_t i;
+
+	*mask = 0;
+	if (!json_is_array(roles) || json_array_size(roles) == 0) {
+		return err_field(e, ERR_INVALID, "roles", "invalid_roles",
+		    "请为工作人员选择至少一个角色");
+	}
+	json_array_foreach(roles, i, v) {
+		bit = json_is_string(v) ? role_parse(json_string_value(v)) : 0;
+		if (bit == 0 || bit == ROLE_APPLICANT) {
+			return err_field(e, ERR_INVALID, "roles",
+			    "invalid_roles", "角色不存在或不能授予工作人员");
+		}
+		*mask |= bit;
+	}
+	return 0;
+}
+
+int
+user_add_staff(struct ctx *c, const char *login, const char *name,
+    const char *mobile, unsigned roles, int64_t dept_id, int64_t window_id,
+    const char *password, struct err *e)
+{
+	struct user_staff_new n;
+	int rc;
+
+	/* People ask for staff accounts through the hall's staff-change
+	 * requests; only the operator's CLI (bootstrap) and the demo loader
+	 * create them directly. */
+	if (c->actor == NULL || c->actor->kind != ACTOR_SYSTEM)
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "工作人员账户须通过人员变动申请创建");
+	rc = user_staff_check(c, login, name, mobile, roles, dept_id,
+	    window_id, password, &n, e);
+	if (rc == 0)
+		rc = db_tx(c->db, add_staff_fn, &n, e);
+	sodium_memzero(n.hash, sizeof(n.hash));
+	return rc;
+}
+
+int
+user_staff_set(struct ctx *c, struct db *db, int64_t id, unsigned roles,
+    int64_t dept_id, bool enable, struct err *e)
+{
+	json_t *sum;
+	char idbuf[24];
+	int rc;
+
+	rc = user_roles_check(roles, e);
 	if (rc != 0)
 		return rc;
-
-	memset(&t, 0, sizeof(t));
-	t.c = c;
-	t.login = lg;
-	t.name = nm;
-	t.mobile = mobile != NULL && mobile[0] != '\0' ? mobile : NULL;
-	t.roles = roles;
-	t.dept_id = dept_id;
-	t.window_id = window_id;
-	t.hash = hash;
-	rc = db_tx(c->db, add_staff_fn, &t, e);
-	sodium_memzero(hash, sizeof(hash));
-	if (rc == -ERR_CONFLICT)
-		goto taken;
+	rc = db_exec(db, e, "UPDATE users SET roles = ?, dept_id = NULLIF(?, "
+	    "0), disabled = CASE WHEN ? = 1 THEN 0 ELSE disabled END, "
+	    "updated_at = ? WHERE id = ? AND kind = 'S'", "IiIii", (int)roles,
+	    dept_id, enable ? 1 : 0, clock_now(), id);
+	if (rc != 0)
+		return rc;
+	if (db_last_changes(db) != 1)
+		return err_set(e, ERR_NOT_FOUND, "user_not_found", "用户不存在");
+	sum = json_pack("{s:o, s:o, s:b}", "roles", roles_json(roles),
+	    "dept_id", id_or_null(dept_id), "enabled", enable);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	rc = audit_append(c, "user.roles", "user", idbuf, sum, e);
+	json_decref(sum);
 	return rc;
-taken:
-	return err_field(e, ERR_CONFLICT, "login", "login_taken",
-	    "该账号已存在");
 }
 
 /* --- passwords --- */

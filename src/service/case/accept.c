@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/utf8.h"
 #include "service/case/case.h"
 #include "service/records/records.h"
 #include "store/db.h"
@@ -330,13 +329,6 @@ case_reject(struct ctx *c, int64_t id, const char *reason, int64_t version,
 			p.window_id = c->actor->window_id;
 		case_plan_doc(&p, DOC_REJECT_NOTICE, json_pack("{s:s}",
 		    "reason", reason));
-		p.tell_kind = "case_rejected";
-		snprintf(p.tell_title, sizeof(p.tell_title), "办件不予受理：%s",
-		    r.case_no);
-		snprintf(p.tell_body, sizeof(p.tell_body), "您申请的“%s”（办件"
-		    "编号 %s）不予受理，理由：%.*s。不予受理通知书可在办件详情中"
-		    "查看。", f->name, r.case_no, utf8_prefix(reason, 300),
-		    reason);
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)
@@ -356,6 +348,7 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 	struct case_row r;
 	json_t *list = NULL;
 	unsigned roles;
+	char sdue[11];
 	int rc;
 
 	*out = NULL;
@@ -374,10 +367,14 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 	    e);
 	if (rc == 0)
 		rc = case_plan_flaws(&p, items, true, &list, e);
+	if (rc == 0)
+		rc = case_supplement_due(c, sdue, e);
 	if (rc == 0) {
 		p.supplement_requested_at = clock_now();
-		case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack("{s:O, s:s}",
-		    "materials", list, "reason", note != NULL ? note : ""));
+		p.tell.supplement_due = sdue;
+		case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack("{s:O, s:s, "
+		    "s:s}", "materials", list, "reason", note != NULL ? note :
+		    "", "supplement_due", sdue));
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)

@@ -108,6 +108,10 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	rc = audit_append(t->c, walkin ? "case.register" : "case.apply",
 	    "case", idbuf, sum, e);
 	json_decref(sum);
+	/* The applicant learns the number and query code (a 一件事 tells
+	 * of the whole bundle instead). */
+	if (rc == 0 && t->bundle_id == 0)
+		rc = case_tell(t->c, t->id, "case_submitted", NULL, e);
 	return rc;
 }
 

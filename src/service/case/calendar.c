@@ -398,4 +398,5 @@ void
 case_requests_register(void)
 {
 	requests_set_workday_fn(case_workdays_after_today);
+	case_messages_register();
 }

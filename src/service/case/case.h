@@ -46,6 +46,19 @@ int case_workdays_after_today(struct ctx *c, int n, char out[11],
 /* Start-up: gives the request queue (service/platform) the hall's calendar
  * for its due dates, and registers the case domain's request kinds. */
 void case_requests_register(void);
+/* Start-up (called by case_requests_register): the renderer tells the
+ * applicant when a certificate is ready (case/messages.c). */
+void case_messages_register(void);
+
+/* The applicant's messages (消息通知, case/messages.c): the templates in
+ * force, {items:[{kind, label, title, body, sms, edited, default}],
+ * placeholders:[{name, label, sms}], sms_chars}; hall admin. */
+int case_messages_list(struct ctx *c, json_t **out, struct err *e);
+/* Sets the template of a kind (title, body required; sms "" for none; it
+ * must fit one SMS with the longest values); all NULL restores the
+ * default. Audited. *out as case_messages_list(). */
+int case_message_set(struct ctx *c, const char *kind, const char *title,
+    const char *body, const char *sms, json_t **out, struct err *e);
 
 /* ---- helpers for the deadline modules (calendar_admin, warnings, jobs) ---- */
 
@@ -211,10 +224,14 @@ int case_special_start(struct ctx *c, int64_t id, const char *kind,
 int case_special_end(struct ctx *c, int64_t id, const char *result,
     int64_t version, json_t **out, struct err *e);
 
-/* Extension of the time limit: requested by an approver of the case's
- * department, decided by its dept_admin. *out: the extension object. */
+/* Extension of the time limit (行政许可法 §42, core/deadline.h
+ * deadline_extension_check): requested by an approver of the case's
+ * department with a written reason (and, for a limit other than 20 or 45
+ * working days, the legal basis), decided by its dept_admin (the head of
+ * the organ); approval issues the sealed 延长审批期限告知书 and tells the
+ * applicant. *out: the extension object. */
 int case_extension_request(struct ctx *c, int64_t id, int days,
-    const char *reason, json_t **out, struct err *e);
+    const char *reason, const char *basis, json_t **out, struct err *e);
 int case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
     const char *reason, json_t **out, struct err *e);
 
@@ -450,6 +467,20 @@ void case_bundle_hook_set(case_bundle_hook_fn fn);
  * applicant's 补正 pauses, for the bundle's clock). */
 int case_bundle_children(struct ctx *c, int64_t bundle_id, json_t **out,
     struct err *e);
+/* ---- joint events of construction projects (service/case/joint.c) ---- */
+
+/* Inside or outside a transaction (nested calls join it): stops the clock
+ * of a case under review or awaiting its decision for a joint event, as a
+ * special procedure of kind ("site", "expert", ... of core/deadline.h) on
+ * behalf of its department; *paused is false (nothing done) when the case
+ * is in another state. The caller has checked who acts. */
+int case_joint_pause(struct ctx *c, int64_t case_id, const char *kind,
+    const char *reason, bool *paused, struct err *e);
+/* Resumes a case a joint event stopped (a case no longer suspended by a
+ * special procedure is left alone). */
+int case_joint_resume(struct ctx *c, int64_t case_id, const char *result,
+    struct err *e);
+
 /* ---- the applicant's credit (service/case/credit.c) ---- */
 
 /* Has the applicant (ID number or credit code) a record not cleared (a

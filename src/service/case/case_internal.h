@@ -72,6 +72,7 @@ struct case_row {
 	int budget_days;           /* -1 when NULL */
 	int extension_days;
 	char due_day[11];
+	char overdue_day[11];      /* the due day missed before an extension */
 	int remaining_days;
 	bool has_remaining;
 	char warn_level[8];
@@ -101,6 +102,13 @@ struct case_mat {
 	char status[12];
 	char sha256[65];
 	bool has_file;
+};
+
+/* Values of a message template's placeholders (messages.c); NULL: the
+ * case row's value or empty. */
+struct case_tell_vars {
+	const char *item, *case_no, *code, *due, *supplement_due, *list;
+	const char *reason, *method, *tracking, *count;
 };
 
 /* Everything one change writes, executed by case_plan_run() in one
@@ -173,11 +181,12 @@ struct case_plan {
 	const char *suspend_reason;
 	const char *resume;          /* case_resume(result) */
 	bool refresh;                /* case_deadline_refresh */
-	/* Tell the applicant after the audit record (in-app when they have
-	 * an account, SMS to the case's mobile): kind NULL for none. */
+	/* Tell the applicant after the audit record (messages.c): the kind
+	 * of message, NULL to let the last state change choose it; values
+	 * the template needs beyond the case row; quiet for no message. */
 	const char *tell_kind;
-	char tell_title[256];
-	char tell_body[768];
+	struct case_tell_vars tell;
+	bool quiet;
 	/* Record the applicant's credit (applicant_credit): a false
 	 * commitment or a missed 容缺 promise; NULL for none. */
 	const char *credit_kind;
@@ -312,6 +321,19 @@ int case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
     json_t **list, struct err *e);
 /* Hall date of now ("YYYY-MM-DD"). */
 void case_today(char out[11]);
+
+/* ---- messages.c: what the applicant is told ---- */
+/* Inside db_tx: the applicant's message of this kind about the case,
+ * in-app (an account) and SMS (the case's mobile, unless the account
+ * switched SMS off), from the hall's template. v may be NULL. */
+int case_tell(struct ctx *c, int64_t case_id, const char *kind,
+    const struct case_tell_vars *v, struct err *e);
+/* Inside the plan's transaction: the message its change calls for. */
+int case_plan_tell(struct case_plan *p, struct err *e);
+/* The last day of a 补正 asked today (case.supplement_timeout_days
+ * working days). */
+int case_supplement_due(struct ctx *c, char out[11], struct err *e);
+
 /* Actor display name and role for events. */
 const char *case_actor_role(const struct actor *a, unsigned roles);
 

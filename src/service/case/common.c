@@ -175,7 +175,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
 	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
-	    "c.query_code, c.bundle_id "
+	    "c.query_code, c.bundle_id, c.overdue_day "
 	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
@@ -230,6 +230,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	COPY(r->dept_name, 37);
 	COPY(r->query_code, 38);
 	r->bundle_id = db_col_int(s, 39);
+	COPY(r->overdue_day, 40);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
@@ -548,18 +549,23 @@ int_or_null(int64_t v)
 
 /* The actions the actor may take now, plus the 即办件 shortcut. */
 static json_t *
-actions_json(const struct case_row *r, const struct item_facts *f,
-    unsigned roles)
+actions_json(const struct actor *who, const struct case_row *r,
+    const struct item_facts *f, unsigned roles)
 {
 	const struct workflow_action *acts[WORKFLOW_MAX_ACTIONS];
 	size_t n = workflow_available(workflow_default(), r->state, roles,
 	    f->window_authorised, acts, WORKFLOW_MAX_ACTIONS);
 	json_t *a = json_array();
+	/* 受审分离: the decision is not offered to who accepted the case. */
+	bool decide = who->kind != ACTOR_STAFF || workflow_decider_allowed(
+	    r->accepted_by, who->user_id, f->window_authorised, who->roles);
 
 	for (size_t i = 0; i < n && i < WORKFLOW_MAX_ACTIONS; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
-		    acts[i]->code, "label", acts[i]->label, "reason_required",
-		    acts[i]->reason));
+		if (decide || (strcmp(acts[i]->code, "approve") != 0 &&
+		    strcmp(acts[i]->code, "deny") != 0))
+			json_array_append_new(a, json_pack("{s:s, s:s, s:b}",
+			    "code", acts[i]->code, "label", acts[i]->label,
+			    "reason_required", acts[i]->reason));
 	if (strcmp(r->state, "accepted") == 0 && f->case_kind == 1 &&
 	    f->window_authorised && (roles & WORKFLOW_ROLE_CLERK)) {
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code",
@@ -680,7 +686,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	    "created_at", (json_int_t)r->created_at,
 	    "updated_at", (json_int_t)r->updated_at,
 	    "closed_at", int_or_null(r->closed_at),
-	    "available_actions", actions_json(r, f, roles),
+	    "available_actions", actions_json(c->actor, r, f, roles),
 	    "materials", mats,
 	    "awaiting", str_or_null(awaiting),
 	    "case_kind", f->case_kind == 1 ? "instant" : "promised",
@@ -696,6 +702,7 @@ case_json(struct ctx *c, const struct case_row *r,
 	    str_or_null(r->decision_reason));
 	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
 	json_object_set_new(o, "query_code", str_or_null(r->query_code));
+	json_object_set_new(o, "overdue_day", str_or_null(r->overdue_day));
 	json_object_set_new(o, "window_authorised",
 	    json_boolean(f->window_authorised));
 	*out = o;

@@ -307,6 +307,7 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 	int32_t accepted, today;
 	int64_t budget, ext;
 	struct db_stmt *s;
+	bool overdue;
 	size_t n = 0;
 	int rc;
 
@@ -316,8 +317,8 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 		return err_internal(e, "case_deadline_refresh outside a "
 		    "transaction");
 	s = db_query(c->db, e, "SELECT accepted_day, budget_days, "
-	    "extension_days, state, closed_at FROM cases WHERE id = ?", "i",
-	    case_id);
+	    "extension_days, state, closed_at, overdue_day FROM cases "
+	    "WHERE id = ?", "i", case_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -336,6 +337,7 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 	budget = db_col_int(s, 1);
 	ext = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2);
 	snprintf(state, sizeof(state), "%s", db_col_text(s, 3));
+	overdue = !db_col_is_null(s, 5);
 	if (db_col_is_null(s, 4)) {
 		today = deadlines_today();
 	} else {
@@ -363,6 +365,10 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 	ws = workflow_find_state(workflow_default(), state);
 	if (ws != NULL && ws->clock == WORKFLOW_CLOCK_STOPPED)
 		ds.level = DEADLINE_LEVEL_PAUSED;
+	/* An extension granted after the due day does not clear the overdue
+	 * record (行政许可法 §42; docs/rules.md). */
+	else if (overdue)
+		ds.level = DEADLINE_LEVEL_RED;
 	rc = db_exec(c->db, e, "UPDATE cases SET due_day = ?, "
 	    "remaining_days = ?, warn_level = ? WHERE id = ?", "sIsi",
 	    ds.due_day == CALENDAR_NO_DAY ? NULL :

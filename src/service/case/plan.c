@@ -116,6 +116,7 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
     const char *reason, struct err *e)
 {
 	const struct item_facts *f = p->facts;
+	const struct actor *a = p->c->actor;
 	bool instant = false;
 	int rc;
 
@@ -150,6 +151,13 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	    NULL, e);
 	if (rc != 0)
 		return rc;
+	/* 受审分离: who accepted the case does not decide it, unless the item
+	 * is window-authorised and decided at the window. */
+	if (a->kind == ACTOR_STAFF && !workflow_decider_allowed(p->accepted_by,
+	    a->user_id, f->window_authorised, a->roles))
+		return err_set(e, ERR_FORBIDDEN, "separation_of_duties",
+		    "受审分离：受理本件的工作人员不能作出审批决定，请由其他审批"
+		    "人员决定");
 	if (instant)
 		p->events[p->n_events - 1].from = "accepted";
 	p->decision = approve ? "approved" : "denied";
@@ -191,14 +199,6 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 	} else {
 		case_plan_doc(p, DOC_DENIAL, json_pack("{s:s}", "reason",
 		    reason != NULL ? reason : ""));
-		p->tell_kind = "case_denied";
-		snprintf(p->tell_title, sizeof(p->tell_title), "办件不予许可：%s",
-		    p->row->case_no);
-		snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件"
-		    "编号 %s）经审查决定不予许可，理由：%.*s。不予行政许可决定书"
-		    "可在办件详情中查看；如不服，可依法申请行政复议或提起行政诉讼。",
-		    f->name, p->row->case_no, utf8_prefix(reason != NULL ?
-		    reason : "", 300), reason != NULL ? reason : "");
 	}
 	return 0;
 }
@@ -220,12 +220,7 @@ case_plan_terminate(struct case_plan *p, unsigned roles, const char *reason,
 	    reason, "supplement_due", r->supplement_due) : json_pack("{s:s}",
 	    "reason", reason != NULL ? reason : ""));
 	p->tell_kind = "case_terminated";
-	snprintf(p->tell_title, sizeof(p->tell_title), "办件已终止办理：%s",
-	    r->case_no);
-	snprintf(p->tell_body, sizeof(p->tell_body), "您申请的“%s”（办件编号 "
-	    "%s）已终止办理（退办），原因：%.*s。终止办理告知书可在办件详情"
-	    "中查看。", p->facts->name, r->case_no, utf8_prefix(reason !=
-	    NULL ? reason : "", 300), reason != NULL ? reason : "");
+	p->tell.reason = reason;
 	return 0;
 }
 
@@ -542,35 +537,6 @@ case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 	return rc;
 }
 
-/* The applicant told of the change: in-app when the case has an account,
- * SMS to the mobile given with the case. */
-static int
-tell_applicant(struct case_plan *p, struct db *db, struct err *e)
-{
-	struct db_stmt *s;
-	char mobile[32] = "";
-	int rc;
-
-	s = db_query(db, e, "SELECT applicant_mobile FROM cases WHERE id = ?",
-	    "i", p->row->id);
-	if (s == NULL)
-		return err_rc(e);
-	rc = db_step(s, e);
-	if (rc == DB_ROW)
-		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 0));
-	db_finish(s);
-	if (rc < 0)
-		return rc;
-	if (p->row->applicant_id > 0) {
-		rc = notify_user(p->c, p->row->applicant_id, p->row->id,
-		    p->tell_kind, p->tell_title, p->tell_body, e);
-		if (rc != 0)
-			return rc;
-	}
-	return notify_sms(p->c, mobile, p->row->id, p->tell_kind,
-	    p->tell_body, e);
-}
-
 static int
 plan_tx(struct db *db, void *arg, struct err *e)
 {
@@ -761,8 +727,9 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		    "NOTHING", "sssisi", p->row->applicant_idno,
 		    p->row->applicant_name, p->credit_kind, id,
 		    p->credit_note != NULL ? p->credit_note : "", now);
-	if (rc == 0 && p->tell_kind != NULL)
-		rc = tell_applicant(p, db, e);
+	/* the applicant's message (messages.c) */
+	if (rc == 0)
+		rc = case_plan_tell(p, e);
 	/* 9. a child of a 一件事 that was decided or ended: its bundle
 	 * learns it in the same transaction (exactly-once completion). */
 	if (rc == 0 && p->row->bundle_id > 0 &&

@@ -11,13 +11,14 @@
 
 #include "base/cursor.h"
 #include "base/clock.h"
+#include "base/config.h"
+#include "base/utf8.h"
 #include "core/deadline.h"
 #include "service/platform/platform.h"
 #include "service/case/case.h"
 #include "service/records/records.h"
 #include "store/db.h"
 
-#define EXTENSION_MAX_DAYS 30
 #define TRIP_PURPOSE_CHARS 100
 
 static int
@@ -55,6 +56,7 @@ case_act(struct ctx *c, int64_t id, const char *action,
 	struct case_plan p;
 	struct case_row r;
 	json_t *list = NULL;
+	char sdue[11] = "";
 	unsigned roles;
 	int rc;
 
@@ -104,13 +106,16 @@ case_act(struct ctx *c, int64_t id, const char *action,
 		rc = case_plan_step(&p, roles, action, in->reason, NULL, e);
 		if (rc == 0)
 			rc = case_plan_flaws(&p, in->items, false, &list, e);
+		if (rc == 0)
+			rc = case_supplement_due(c, sdue, e);
 		if (rc == 0) {
 			p.suspend = "supplement";
 			p.suspend_reason = in->reason;
 			p.suspend_kind = "supplement";
+			p.tell.supplement_due = sdue;
 			case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack(
-			    "{s:s, s:O}", "reason", in->reason, "materials",
-			    list));
+			    "{s:s, s:O, s:s}", "reason", in->reason,
+			    "materials", list, "supplement_due", sdue));
 		}
 	} else if (strcmp(action, "terminate") == 0) {
 		p.audit_action = "case.terminate";
@@ -300,7 +305,13 @@ out:
 	return rc;
 }
 
-/* ---- extensions ---- */
+/* ---- extensions ----
+ *
+ * 行政许可法 §42 (core/deadline.c deadline_extension_check): once, within
+ * the configured limits, with a written reason, approved by the head of the
+ * organ (the department's administrator); the approval issues the sealed
+ * 延长审批期限告知书 and tells the applicant. An extension approved after
+ * the original due day keeps the case overdue (cases.overdue_day). */
 
 struct ext_tx {
 	struct ctx *c;
@@ -308,10 +319,43 @@ struct ext_tx {
 	int64_t ext_id;
 	int days;
 	const char *reason;
+	const char *basis;
 	bool approve;
 	int64_t case_id;
 	char case_no[CASE_NO_MAX];
+	char req_reason[CASE_REASON_CHARS * 4 + 1];
+	char req_basis[CASE_REASON_CHARS * 4 + 1];
+	int statutory_days;
+	int64_t applicant_id;
+	char item_name[CASE_NAME_BYTES];
 };
+
+static void
+extension_limits_get(struct extension_limits *lim)
+{
+	lim->general_max = (int)config_int("rules.extension_max_days");
+	lim->joint_max = (int)config_int("rules.extension_joint_days");
+	lim->other_max = (int)config_int("rules.extension_other_days");
+}
+
+/* Approved extensions of the case so far (the "once" of §42). */
+static int
+extensions_approved(struct db *db, int64_t case_id, int *n, struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	*n = 0;
+	s = db_query(db, e, "SELECT count(*) FROM case_extensions WHERE "
+	    "case_id = ? AND status = 'approved'", "i", case_id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		*n = (int)db_col_int(s, 0);
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
 
 static int
 ext_request_fn(struct db *db, void *arg, struct err *e)
@@ -325,9 +369,10 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 	int rc;
 
 	s = db_query(db, e, "INSERT INTO case_extensions (case_id, dept_id, "
-	    "days, reason, status, requested_by, requested_at) VALUES (?, ?, "
-	    "?, ?, 'pending', ?, ?) RETURNING id", "iiIsii", t->r->id,
-	    t->r->dept_id, t->days, t->reason, a->user_id, now);
+	    "days, reason, basis, status, requested_by, requested_at, "
+	    "original_due) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
+	    "RETURNING id", "iiIssiis", t->r->id, t->r->dept_id, t->days,
+	    t->reason, t->basis, a->user_id, now, t->r->due_day);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -339,8 +384,10 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 		    "该办件已有待审批的延期申请");
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_internal(e, "no extension id");
-	data = json_pack("{s:i, s:I}", "days", t->days, "extension_id",
-	    (json_int_t)t->ext_id);
+	data = json_pack("{s:i, s:I, s:s?, s:s?}", "days", t->days,
+	    "extension_id", (json_int_t)t->ext_id, "original_due",
+	    t->r->due_day[0] != '\0' ? t->r->due_day : NULL, "basis",
+	    t->basis);
 	rc = case_event_write(db, t->c, t->r->id, "approver",
 	    "extension_request", NULL, NULL, t->reason, data, e);
 	json_decref(data);
@@ -356,9 +403,10 @@ ext_request_fn(struct db *db, void *arg, struct err *e)
 	if (rc == 0) {
 		char body[256];
 
-		/* The department admin decides: tell them a request waits. */
+		/* The head of the organ decides: tell them a request waits. */
 		snprintf(body, sizeof(body), "办件 %s 申请延长 %d 个工作日，"
-		    "理由：%.120s", t->r->case_no, t->days, t->reason);
+		    "理由：%.*s", t->r->case_no, t->days,
+		    utf8_prefix(t->reason, 120), t->reason);
 		rc = notify_dept_admins(t->c, t->r->dept_id, a->user_id,
 		    t->r->id, "extension_request", "延期申请待审批", body, NULL,
 		    e);
@@ -370,8 +418,9 @@ static int
 extension_json(struct ctx *c, int64_t ext_id, json_t **out, struct err *e)
 {
 	*out = db_query_row(c->db, e, "SELECT x.id, x.case_id, c.case_no, "
-	    "x.days, x.reason, x.status, x.requested_by, x.requested_at, "
-	    "x.decided_by, x.decided_at, x.decision_reason FROM "
+	    "x.days, x.reason, x.basis, x.status, x.requested_by, "
+	    "x.requested_at, x.decided_by, x.decided_at, x.decision_reason, "
+	    "x.original_due, x.extended_due, x.late FROM "
 	    "case_extensions x JOIN cases c ON c.id = x.case_id WHERE x.id = ?",
 	    "i", ext_id);
 	return *out != NULL ? 0 : err_rc(e);
@@ -379,22 +428,25 @@ extension_json(struct ctx *c, int64_t ext_id, json_t **out, struct err *e)
 
 int
 case_extension_request(struct ctx *c, int64_t id, int days,
-    const char *reason, json_t **out, struct err *e)
+    const char *reason, const char *basis, json_t **out, struct err *e)
 {
 	const struct item_facts *f = NULL;
+	struct extension_limits lim;
 	struct case_row r;
 	struct ext_tx t;
 	unsigned roles;
-	int rc;
+	int rc, prior = 0;
 
 	*out = NULL;
-	if (days < 1 || days > EXTENSION_MAX_DAYS)
-		return err_field(e, ERR_INVALID, "days", "bad_days",
-		    "延长期限须为 1 至 %d 个工作日", EXTENSION_MAX_DAYS);
 	rc = case_text(reason, "reason", "延期理由", CASE_REASON_CHARS, true,
 	    e);
+	if (rc == 0)
+		rc = case_text(basis, "basis", "延长的法律依据",
+		    CASE_REASON_CHARS, false, e);
 	if (rc != 0)
 		return rc;
+	if (basis != NULL && basis[0] == '\0')
+		basis = NULL;
 	rc = case_load_write(c, id, 0, &r, &f, &roles, e);
 	if (rc != 0)
 		return rc;
@@ -408,11 +460,22 @@ case_extension_request(struct ctx *c, int64_t id, int days,
 		    "办件未在办理中，不能申请延期");
 		goto out;
 	}
+	rc = extensions_approved(c->db, id, &prior, e);
+	if (rc != 0)
+		goto out;
+	if (r.extension_days > 0 && prior == 0)
+		prior = 1;
+	extension_limits_get(&lim);
+	rc = deadline_extension_check(f->statutory_days, basis != NULL, prior,
+	    days, &lim, NULL, e);
+	if (rc != 0)
+		goto out;
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.r = &r;
 	t.days = days;
 	t.reason = reason;
+	t.basis = basis;
 	rc = db_tx(c->db, ext_request_fn, &t, e);
 	if (rc == 0)
 		rc = extension_json(c, t.ext_id, out, e);
@@ -422,15 +485,52 @@ out:
 	return rc;
 }
 
+/* The applicant told of the approved extension, in-app and by SMS. */
+static int
+ext_tell(struct ext_tx *t, const char *extended_due, struct err *e)
+{
+	struct db_stmt *s;
+	char mobile[32] = "", body[768];
+	int rc;
+
+	s = db_query(t->c->db, e, "SELECT applicant_mobile FROM cases WHERE "
+	    "id = ?", "i", t->case_id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 0));
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	snprintf(body, sizeof(body), "您申请的“%s”（办件编号 %s）审批期限经"
+	    "本机关负责人批准延长 %d 个工作日，将于 %s 前作出决定。理由：%.*s。"
+	    "延长审批期限告知书可在办件详情中查看。", t->item_name, t->case_no,
+	    t->days, extended_due, utf8_prefix(t->req_reason, 300),
+	    t->req_reason);
+	if (t->applicant_id > 0) {
+		char title[128];
+
+		snprintf(title, sizeof(title), "审批期限延长：%s", t->case_no);
+		rc = notify_user(t->c, t->applicant_id, t->case_id,
+		    "case_extended", title, body, e);
+		if (rc != 0)
+			return rc;
+	}
+	return notify_sms(t->c, mobile, t->case_id, "case_extended", body, e);
+}
+
 static int
 ext_decide_fn(struct db *db, void *arg, struct err *e)
 {
 	struct ext_tx *t = arg;
 	const struct actor *a = t->c->actor;
 	int64_t now = clock_now();
-	char idbuf[24];
-	json_t *sum;
-	int rc;
+	char idbuf[24], today[11], odue[11] = "", ndue[11] = "";
+	json_t *sum, *data = NULL, *doc = NULL;
+	struct db_stmt *s;
+	bool late = false;
+	int rc, prior = 0;
 
 	rc = db_exec(db, e, "UPDATE case_extensions SET status = ?, "
 	    "decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? "
@@ -442,9 +542,34 @@ ext_decide_fn(struct db *db, void *arg, struct err *e)
 		return err_set(e, ERR_CONFLICT, "extension_decided",
 		    "该延期申请已处理");
 	if (t->approve) {
+		struct extension_limits lim;
+
+		rc = extensions_approved(db, t->case_id, &prior, e);
+		if (rc != 0)
+			return rc;
+		extension_limits_get(&lim);
+		rc = deadline_extension_check(t->statutory_days,
+		    t->req_basis[0] != '\0', prior - 1, t->days, &lim, NULL,
+		    e);
+		if (rc != 0)
+			return rc;
+		s = db_query(db, e, "SELECT COALESCE(due_day, '') FROM cases "
+		    "WHERE id = ?", "i", t->case_id);
+		if (s == NULL)
+			return err_rc(e);
+		rc = db_step(s, e);
+		if (rc == DB_ROW)
+			snprintf(odue, sizeof(odue), "%s", db_col_text(s, 0));
+		db_finish(s);
+		if (rc < 0)
+			return rc;
+		case_today(today);
+		late = odue[0] != '\0' && strcmp(today, odue) > 0;
 		rc = db_exec(db, e, "UPDATE cases SET extension_days = "
-		    "extension_days + ?, updated_at = ? WHERE id = ? AND "
-		    "closed_at IS NULL", "Iii", t->days, now, t->case_id);
+		    "extension_days + ?, overdue_day = CASE WHEN ? = 1 THEN "
+		    "COALESCE(overdue_day, ?) ELSE overdue_day END, "
+		    "updated_at = ? WHERE id = ? AND closed_at IS NULL", "Iisii",
+		    t->days, late ? 1 : 0, odue, now, t->case_id);
 		if (rc != 0)
 			return rc;
 		if (db_last_changes(db) != 1)
@@ -453,15 +578,57 @@ ext_decide_fn(struct db *db, void *arg, struct err *e)
 		rc = case_deadline_refresh(t->c, t->case_id, e);
 		if (rc != 0)
 			return rc;
+		s = db_query(db, e, "SELECT COALESCE(due_day, '') FROM cases "
+		    "WHERE id = ?", "i", t->case_id);
+		if (s == NULL)
+			return err_rc(e);
+		rc = db_step(s, e);
+		if (rc == DB_ROW)
+			snprintf(ndue, sizeof(ndue), "%s", db_col_text(s, 0));
+		db_finish(s);
+		if (rc < 0)
+			return rc;
+		rc = db_exec(db, e, "UPDATE case_extensions SET original_due = "
+		    "?, extended_due = ?, late = ? WHERE id = ?", "ssii", odue,
+		    ndue, late ? 1 : 0, t->ext_id);
+		if (rc != 0)
+			return rc;
+		data = json_pack("{s:i, s:s, s:s, s:b}", "days", t->days,
+		    "original_due", odue, "extended_due", ndue, "late", late);
 	}
 	rc = case_event_write(db, t->c, t->case_id, "dept_admin",
 	    t->approve ? "extension_approve" : "extension_reject", NULL, NULL,
-	    t->reason, NULL, e);
+	    t->reason, data, e);
+	json_decref(data);
 	if (rc != 0)
 		return rc;
+	if (t->approve) {
+		/* 延长审批期限告知书, sealed by the renderer. */
+		json_t *content = json_pack("{s:s, s:I, s:s, s:s, s:s}",
+		    "reason", t->req_reason, "days", (json_int_t)t->days,
+		    "original_due_day", odue, "due_day", ndue, "basis",
+		    t->req_basis[0] != '\0' ? t->req_basis :
+		    t->statutory_days == EXTENSION_JOINT_LIMIT ? "第二款" :
+		    "第一款");
+
+		rc = document_enqueue_noaudit(t->c, t->case_id, DOC_EXTENSION,
+		    content, &doc, e);
+		json_decref(content);
+		if (rc == 0)
+			rc = ext_tell(t, ndue, e);
+		if (rc != 0) {
+			json_decref(doc);
+			return rc;
+		}
+	}
 	sum = json_pack("{s:s, s:I, s:i, s:b}", "case_no", t->case_no,
 	    "extension_id", (json_int_t)t->ext_id, "days", t->days,
 	    "approved", t->approve);
+	if (doc != NULL) {
+		json_object_set_new(sum, "documents", json_pack("[o]", doc));
+		json_object_set_new(sum, "original_due", json_string(odue));
+		json_object_set_new(sum, "extended_due", json_string(ndue));
+	}
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->case_id);
 	rc = audit_append(t->c, t->approve ? "case.extension_approve" :
 	    "case.extension_reject", "case", idbuf, sum, e);
@@ -474,9 +641,10 @@ case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
     const char *reason, json_t **out, struct err *e)
 {
 	const struct actor *a = c->actor;
+	const struct item_facts *f = NULL;
 	struct db_stmt *s;
 	struct ext_tx t;
-	int64_t dept = 0;
+	int64_t dept = 0, version_id = 0;
 	char status[16] = "";
 	int rc;
 
@@ -487,8 +655,10 @@ case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
 	if (rc != 0)
 		return rc;
 	s = db_query(c->db, e, "SELECT x.case_id, x.dept_id, x.days, "
-	    "x.status, c.case_no FROM case_extensions x JOIN cases c ON "
-	    "c.id = x.case_id WHERE x.id = ?", "i", ext_id);
+	    "x.status, c.case_no, x.reason, COALESCE(x.basis, ''), "
+	    "c.item_version_id, COALESCE(c.applicant_id, 0) FROM "
+	    "case_extensions x JOIN cases c ON c.id = x.case_id WHERE x.id = ?",
+	    "i", ext_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -498,6 +668,12 @@ case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
 		t.days = (int)db_col_int(s, 2);
 		snprintf(status, sizeof(status), "%s", db_col_text(s, 3));
 		snprintf(t.case_no, sizeof(t.case_no), "%s", db_col_text(s, 4));
+		snprintf(t.req_reason, sizeof(t.req_reason), "%s",
+		    db_col_text(s, 5));
+		snprintf(t.req_basis, sizeof(t.req_basis), "%s",
+		    db_col_text(s, 6));
+		version_id = db_col_int(s, 7);
+		t.applicant_id = db_col_int(s, 8);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -507,10 +683,16 @@ case_extension_decide(struct ctx *c, int64_t ext_id, bool approve,
 	if (a == NULL || a->kind != ACTOR_STAFF ||
 	    !actor_has(a, ROLE_DEPT_ADMIN) || a->dept_id != dept)
 		return err_set(e, ERR_FORBIDDEN, NULL,
-		    "只有本部门管理员可以审批延期申请");
+		    "只有本部门负责人（部门管理员）可以批准延期申请");
 	if (strcmp(status, "pending") != 0)
 		return err_set(e, ERR_CONFLICT, "extension_decided",
 		    "该延期申请已处理");
+	rc = item_facts_get(c, version_id, &f, e);
+	if (rc != 0)
+		return rc;
+	t.statutory_days = f->statutory_days;
+	snprintf(t.item_name, sizeof(t.item_name), "%s", f->name);
+	item_facts_put(f);
 	t.c = c;
 	t.ext_id = ext_id;
 	t.approve = approve;

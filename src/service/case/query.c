@@ -319,18 +319,17 @@ out:
  * A queue is the union of a few branches, each one index range read in
  * (inbox_rank, id) order: by window and state, by department and state,
  * and, for cases waiting at any window that accepts their item, one range
- * per item of the window (so that no branch ever sorts; on PostgreSQL all
- * of those in one query, a LATERAL join). Each branch yields
+ * per item of the window (so that no branch ever sorts; all of those in
+ * one query, store/dialect.c's JOIN_EACH). Each branch yields
  * at most limit + 1 keys; the keys are merged, and only the page's cases
  * are then read. */
 
-enum branch_kind { BR_WINDOW, BR_DEPT, BR_ITEM_SUBMITTED };
+enum branch_kind { BR_WINDOW, BR_DEPT };
 
 struct branch {
 	enum branch_kind kind;
 	const char *state;
 	int dept_only;  /* dept branches: only online cases without window */
-	int64_t item_id;
 };
 
 struct key {
@@ -379,8 +378,7 @@ run_branch(struct ctx *c, const struct branch *b, const char *warn,
 	const struct actor *a = c->actor;
 	struct db_stmt *s;
 
-	switch (b->kind) {
-	case BR_WINDOW:
+	if (b->kind == BR_WINDOW)
 		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
 		    "WHERE c.window_id = ? AND c.state = ? AND "
 		    "(c.inbox_rank, c.id) > (?, ?) AND (? = '' OR "
@@ -388,8 +386,7 @@ run_branch(struct ctx *c, const struct branch *b, const char *warn,
 		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "ississiiI",
 		    a->window_id, b->state, rank, after, warn, warn, item_id,
 		    item_id, limit);
-		break;
-	case BR_DEPT:
+	else
 		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
 		    "WHERE c.dept_id = ? AND c.state = ? AND "
 		    "(c.inbox_rank, c.id) > (?, ?) AND (? = 0 OR "
@@ -398,16 +395,6 @@ run_branch(struct ctx *c, const struct branch *b, const char *warn,
 		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "issiIssiiI",
 		    a->dept_id, b->state, rank, after, b->dept_only, warn, warn,
 		    item_id, item_id, limit);
-		break;
-	default:
-		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
-		    "WHERE c.state = 'submitted' AND c.item_id = ? AND "
-		    "(c.inbox_rank, c.id) > (?, ?) AND (c.window_id IS NULL OR "
-		    "c.window_id = ?) AND (? = '' OR c.warn_level = ?) "
-		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "isiissI", b->item_id,
-		    rank, after, a->window_id, warn, warn, limit);
-		break;
-	}
 	return keys_collect(s, k, e);
 }
 
@@ -420,41 +407,6 @@ key_cmp(const void *x, const void *y)
 	if (r != 0)
 		return r;
 	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* The items accepted at the actor's window (restricted to item_id when
- * given). */
-static int
-window_item_ids(struct ctx *c, int64_t item_id, int64_t **ids, size_t *n,
-    struct err *e)
-{
-	struct db_stmt *s;
-	size_t cap = 0;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	s = db_query(c->db, e, "SELECT item_id FROM window_items WHERE "
-	    "window_id = ? AND (? = 0 OR item_id = ?) ORDER BY item_id", "iii",
-	    c->actor->window_id, item_id, item_id);
-	if (s == NULL)
-		return err_rc(e);
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		if (*n == cap) {
-			int64_t *nv;
-
-			cap = cap > 0 ? cap * 2 : 64;
-			nv = realloc(*ids, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = err_internal(e, "out of memory");
-				break;
-			}
-			*ids = nv;
-		}
-		(*ids)[(*n)++] = db_col_int(s, 0);
-	}
-	db_finish(s);
-	return rc < 0 ? rc : 0;
 }
 
 /* The summaries of the cases ids[0..n) in that order (a case gone in the
@@ -509,8 +461,8 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	struct branch br[16];
 	struct keys k = { NULL, 0, 0 };
 	char rank[16] = "";
-	int64_t after = 0, *items = NULL;
-	size_t nb = 0, nitems = 0, taken = 0;
+	int64_t after = 0;
+	size_t nb = 0, taken = 0;
 	json_t *rows = NULL;
 	bool clerk, dept, any, submitted = false;
 	int limit, rc = 0;
@@ -542,7 +494,7 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 		    "工作台仅供窗口人员和审批人员使用");
 	any = strcmp(queue, "all") == 0;
 #define ADD(k_, st_, only_) do { br[nb].kind = (k_); br[nb].state = (st_); \
-	br[nb].dept_only = (only_); br[nb].item_id = 0; nb++; } while (0)
+	br[nb].dept_only = (only_); nb++; } while (0)
 	if (clerk) {
 		if (any || strcmp(queue, "accept") == 0) {
 			submitted = true;
@@ -576,26 +528,19 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	for (size_t i = 0; i < nb && rc == 0; i++)
 		rc = run_branch(c, &br[i], warn, q->item_id, rank, after,
 		    limit + 1, &k, e);
-	if (rc == 0 && submitted && db_kind(c->db) == DB_POSTGRES)
-		/* The same ranges, one per item, in one round trip. */
+	if (rc == 0 && submitted)
+		/* The same range for each item of the window, in one round
+		 * trip (store/dialect.c, JOIN_EACH). */
 		rc = keys_collect(db_query(c->db, e, "SELECT k.inbox_rank, "
-		    "k.id FROM window_items w CROSS JOIN LATERAL (SELECT "
-		    "c.inbox_rank, c.id FROM cases c WHERE c.state = "
-		    "'submitted' AND c.item_id = w.item_id AND (c.inbox_rank, "
-		    "c.id) > (?, ?) AND (c.window_id IS NULL OR c.window_id = "
-		    "?) AND (? = '' OR c.warn_level = ?) ORDER BY "
-		    "c.inbox_rank, c.id LIMIT ?) k WHERE w.window_id = ? AND "
-		    "(? = 0 OR w.item_id = ?)", "siissIiii", rank, after,
-		    a->window_id, warn, warn, limit + 1, a->window_id,
-		    q->item_id, q->item_id), &k, e);
-	else if (rc == 0 && submitted)
-		rc = window_item_ids(c, q->item_id, &items, &nitems, e);
-	for (size_t i = 0; i < nitems && rc == 0; i++) {
-		struct branch b = { BR_ITEM_SUBMITTED, "submitted", 0,
-		    items[i] };
-
-		rc = run_branch(c, &b, warn, 0, rank, after, limit + 1, &k, e);
-	}
+		    "k.id FROM window_items w {{JOIN_EACH k cases}} (SELECT "
+		    "c.id FROM cases c WHERE c.state = 'submitted' AND "
+		    "c.item_id = w.item_id AND (c.inbox_rank, c.id) > (?, ?) "
+		    "AND (c.window_id IS NULL OR c.window_id = ?) AND (? = '' "
+		    "OR c.warn_level = ?) ORDER BY c.inbox_rank, c.id LIMIT ?)"
+		    "{{END_EACH k}} WHERE w.window_id = ? AND (? = 0 OR "
+		    "w.item_id = ?)", "siissIiii", rank, after, a->window_id,
+		    warn, warn, limit + 1, a->window_id, q->item_id,
+		    q->item_id), &k, e);
 	if (rc != 0)
 		goto out;
 	/* Merge: sort the keys, drop duplicates, read the page's cases
@@ -635,7 +580,6 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	if (rc == 0)
 		*out = page(rows, limit, true);
 out:
-	free(items);
 	free(k.v);
 	json_decref(rows);
 	return rc;

@@ -198,9 +198,7 @@ deadline_fn(struct db *db, void *arg, struct err *e)
 /* ---- 2. supplement time-out, through the change plan ---- */
 
 struct timeout_hook {
-	int64_t dept_id, applicant_id;
-	const char *mobile;
-	char title[TEXT_BYTES], body[TEXT_BYTES];
+	int64_t dept_id;
 };
 
 /* Inside the plan's transaction, before anything is written: the calendar
@@ -220,27 +218,6 @@ timeout_pre(struct case_plan *p, struct db *db, struct err *e)
 	if (rc != 0)
 		return rc;
 	return claimed ? 0 : 1;
-}
-
-/* The applicant is told in the same transaction: in-app, and by SMS to the
- * mobile given with the application, else the account's. */
-static int
-timeout_post(struct case_plan *p, struct db *db, struct err *e)
-{
-	struct timeout_hook *h = p->hook_arg;
-	int rc;
-
-	(void)db;
-	if (h->mobile[0] != '\0') {
-		rc = notify_user(p->c, h->applicant_id, p->row->id,
-		    "supplement_timeout", h->title, h->body, e);
-		if (rc == 0)
-			rc = notify_sms(p->c, h->mobile, p->row->id,
-			    "supplement_timeout", h->body, e);
-		return rc;
-	}
-	return notify_user_sms(p->c, h->applicant_id, p->row->id,
-	    "supplement_timeout", h->title, h->body, e);
 }
 
 /* Since when has case id waited for the applicant's 补正? A post-acceptance
@@ -291,7 +268,7 @@ timeout_one(struct ctx *c, int64_t id, int timeout_days, int *acted,
 	struct case_row r;
 	struct case_info ci;
 	int32_t start;
-	char start_s[11], note[TEXT_BYTES];
+	char start_s[11], note[TEXT_BYTES], why[TEXT_BYTES];
 	bool suspended;
 	unsigned roles;
 	int rc, waited;
@@ -313,12 +290,8 @@ timeout_one(struct ctx *c, int64_t id, int timeout_days, int *acted,
 	calendar_day_format(start, start_s);
 	memset(&h, 0, sizeof(h));
 	h.dept_id = r.dept_id;
-	h.applicant_id = r.applicant_id;
-	h.mobile = ci.applicant_mobile;
-	snprintf(h.title, sizeof(h.title), "办件已退办：%s", ci.case_no);
-	snprintf(h.body, sizeof(h.body), "您申请的“%s”（办件编号 %s）自 %s 起"
-	    "需要补正材料，超过 %d 个工作日未补正，已按规定退办。如需办理请重新"
-	    "申请。", ci.item, ci.case_no, start_s, timeout_days);
+	snprintf(why, sizeof(why), "自 %s 起需要补正材料，超过 %d 个工作日未"
+	    "补正", start_s, timeout_days);
 	snprintf(note, sizeof(note), "自 %s 起等待申请人补正材料已超过 %d 个"
 	    "工作日，系统自动退办", start_s, timeout_days);
 	case_plan_init(&p, c, &r, f, r.version);
@@ -326,11 +299,10 @@ timeout_one(struct ctx *c, int64_t id, int timeout_days, int *acted,
 	if (suspended)
 		p.resume = "补正超时，系统自动退办";
 	p.pre = timeout_pre;
-	p.post = timeout_post;
 	p.hook_arg = &h;
 	rc = case_plan_terminate(&p, roles, note, false, e);
-	/* timeout_post tells the applicant (its own text). */
-	p.tell_kind = NULL;
+	p.tell_kind = "supplement_timeout";
+	p.tell.reason = why;
 	if (rc == 0) {
 		p.audit = json_pack("{s:s, s:i, s:i}", "waiting_since", start_s,
 		    "working_days", waited, "limit_days", timeout_days);
@@ -474,9 +446,10 @@ remind_fn(struct db *db, void *arg, struct err *e)
 	struct remind_tx *t = arg;
 	const struct calendar *cal;
 	struct db_stmt *s;
-	char due[11] = "", no[64] = "", item[256] = "", mobile[32] = "";
-	char title[TEXT_BYTES], body[TEXT_BYTES];
-	int64_t applicant = 0, outstanding = 0;
+	char due[11] = "", no[64] = "";
+	struct case_tell_vars v;
+	char count[24];
+	int64_t outstanding = 0;
 	int32_t dday;
 	struct err pe;
 	int rc, left;
@@ -487,11 +460,10 @@ remind_fn(struct db *db, void *arg, struct err *e)
 		rc = case_calendar_current_fresh(t->c, &cal, e);
 	if (rc != 0)
 		return rc;
-	s = db_query(db, e, "SELECT k.supplement_due, k.case_no, i.name, "
-	    "k.applicant_id, k.applicant_mobile, (SELECT count(*) FROM "
-	    "case_materials m WHERE m.case_id = k.id AND m.status = 'rongque') "
-	    "FROM cases k LEFT JOIN items i ON i.id = k.item_id WHERE k.id = ? "
-	    "AND k.closed_at IS NULL AND k.acceptance_mode = 'rongque'", "i",
+	s = db_query(db, e, "SELECT k.supplement_due, k.case_no, (SELECT "
+	    "count(*) FROM case_materials m WHERE m.case_id = k.id AND "
+	    "m.status = 'rongque') FROM cases k WHERE k.id = ? AND "
+	    "k.closed_at IS NULL AND k.acceptance_mode = 'rongque'", "i",
 	    t->id);
 	if (s == NULL)
 		return err_rc(e);
@@ -499,10 +471,7 @@ remind_fn(struct db *db, void *arg, struct err *e)
 	if (rc == DB_ROW) {
 		snprintf(due, sizeof(due), "%s", db_col_text(s, 0));
 		snprintf(no, sizeof(no), "%s", db_col_text(s, 1));
-		snprintf(item, sizeof(item), "%s", db_col_text(s, 2));
-		applicant = db_col_int(s, 3);
-		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 4));
-		outstanding = db_col_int(s, 5);
+		outstanding = db_col_int(s, 2);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -517,17 +486,11 @@ remind_fn(struct db *db, void *arg, struct err *e)
 	    "NOTHING", "ii", t->id, clock_now());
 	if (rc != 0 || db_last_changes(db) != 1)
 		return rc;
-	snprintf(title, sizeof(title), "容缺材料补交提醒：%s", no);
-	snprintf(body, sizeof(body), "您容缺受理的“%s”（办件编号 %s）尚有 %"
-	    PRId64 " 项容缺材料未补交，请于 %s 前补齐；逾期未补齐的，将终止办理"
-	    "（退办）并记入信用记录。", item, no, outstanding, due);
-	if (applicant > 0) {
-		rc = notify_user(t->c, applicant, t->id, "rongque_reminder",
-		    title, body, e);
-		if (rc != 0)
-			return rc;
-	}
-	rc = notify_sms(t->c, mobile, t->id, "rongque_reminder", body, e);
+	memset(&v, 0, sizeof(v));
+	snprintf(count, sizeof(count), "%" PRId64, outstanding);
+	v.count = count;
+	v.supplement_due = due;
+	rc = case_tell(t->c, t->id, "rongque_reminder", &v, e);
 	if (rc != 0)
 		return rc;
 	t->acted = 1;

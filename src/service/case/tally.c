@@ -113,8 +113,9 @@ case_tally_close(struct case_plan *p, struct db *db, struct err *e)
 			if (t.days_used < 0)
 				t.days_used = 0;
 			t.days_limit = p->facts->statutory_days;
-			t.on_time = r->due_day[0] == '\0' ||
-			    strcmp(today, r->due_day) <= 0;
+			t.on_time = r->overdue_day[0] == '\0' &&
+			    (r->due_day[0] == '\0' ||
+			    strcmp(today, r->due_day) <= 0);
 		}
 	}
 	rc = db_exec(db, e, "INSERT INTO case_tally_day (day, dept_id, closed, "

@@ -1,6 +1,7 @@
 /* hall.c - departments, windows, window items, staff at windows and staff
  * change requests. See hall.h. */
 #include "service/hall/hall.h"
+#include "service/hall/hall_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,7 +15,6 @@
 #include "service/account/account.h"
 #include "store/db.h"
 
-#define HALL_LOCK_STAFF 0x7374616666000000LL /* "staff" + user id */
 
 static bool
 is_staff(const struct actor *a)
@@ -64,8 +64,8 @@ member_str(const json_t *in, const char *name, size_t max, const char **out,
 	return true;
 }
 
-static bool
-reason_ok(const char *s, bool required, struct err *e)
+bool
+hall_reason_ok(const char *s, bool required, struct err *e)
 {
 	if (s == NULL || s[0] == '\0') {
 		if (required) {
@@ -595,15 +595,10 @@ hall_window_staff(struct ctx *c, int64_t id, json_t **out, struct err *e)
 
 /* --- staff --- */
 
-struct staff_tx {
-	struct ctx *c;
-	int64_t id, user_id, dept_id, window_id, to_window_id;
-	const char *kind, *reason;
-};
 
 /* Staff member user_id: *dept and *window (active assignment, 0 if none). */
-static int
-staff_load(struct db *db, int64_t user_id, int64_t *dept, int64_t *window,
+int
+hall_staff_load(struct db *db, int64_t user_id, int64_t *dept, int64_t *window,
     struct err *e)
 {
 	struct db_stmt *s;
@@ -635,8 +630,8 @@ staff_load(struct db *db, int64_t user_id, int64_t *dept, int64_t *window,
 	return 0;
 }
 
-static int
-window_exists(struct db *db, int64_t id, struct err *e)
+int
+hall_window_exists(struct db *db, int64_t id, struct err *e)
 {
 	int64_t one = 0;
 	int rc;
@@ -651,8 +646,9 @@ window_exists(struct db *db, int64_t id, struct err *e)
 	return 0;
 }
 
-static int
-seat(struct db *db, struct staff_tx *t, int64_t window_id, struct err *e)
+int
+hall_seat(struct db *db, struct staff_tx *t, int64_t window_id,
+    struct err *e)
 {
 	char day[11];
 	int rc;
@@ -682,14 +678,14 @@ assign_fn(struct db *db, void *arg, struct err *e)
 
 	rc = db_tx_lock(db, HALL_LOCK_STAFF + t->user_id, e);
 	if (rc == 0)
-		rc = staff_load(db, t->user_id, &dept, &win, e);
+		rc = hall_staff_load(db, t->user_id, &dept, &win, e);
 	if (rc != 0)
 		return rc;
 	if (win > 0)
 		return err_set(e, ERR_CONFLICT, "already_assigned",
 		    "该工作人员已在窗口就位；调整须提交人员变动申请");
 	t->dept_id = dept;
-	rc = seat(db, t, t->window_id, e);
+	rc = hall_seat(db, t, t->window_id, e);
 	if (rc == 0)
 		rc = audit_obj(t->c, "staff.assign", "user", t->user_id,
 		    json_pack("{s:I}", "window_id", (json_int_t)t->window_id), e);
@@ -725,7 +721,7 @@ hall_staff_assign(struct ctx *c, int64_t user_id, int64_t window_id,
 		    "只有大厅管理员可以安排窗口人员");
 	if (user_id <= 0)
 		return err_field(e, ERR_INVALID, "user_id", NULL, "请选择工作人员");
-	rc = window_exists(c->db, window_id, e);
+	rc = hall_window_exists(c->db, window_id, e);
 	if (rc != 0)
 		return rc;
 	memset(&t, 0, sizeof(t));
@@ -762,10 +758,12 @@ change_shape(json_t *row)
 	    "to_window_id"));
 	json_object_set(row, "decision_reason", json_object_get(row,
 	    "decision_comment"));
+	if (json_object_get(p, "roles") != NULL)
+		json_object_set(row, "roles", json_object_get(p, "roles"));
 }
 
-static int
-change_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
+int
+hall_change_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 {
 	int rc = requests_get(c, id, out, e);
 
@@ -828,9 +826,9 @@ hall_staff_change_request(struct ctx *c, const char *kind, int64_t user_id,
 	if (kind == NULL || (strcmp(kind, "move") && strcmp(kind, "remove")))
 		return err_field(e, ERR_INVALID, "kind", NULL,
 		    "变动类型须为 move（调整窗口）或 remove（撤出大厅）");
-	if (!reason_ok(reason, true, e))
+	if (!hall_reason_ok(reason, true, e))
 		return -(int)e->code;
-	rc = staff_load(c->db, user_id, &dept, &win, e);
+	rc = hall_staff_load(c->db, user_id, &dept, &win, e);
 	if (rc != 0)
 		return rc;
 	if (!actor_has(a, ROLE_HALL_ADMIN) && a->dept_id != dept)
@@ -840,7 +838,7 @@ hall_staff_change_request(struct ctx *c, const char *kind, int64_t user_id,
 		return err_field(e, ERR_UNPROCESSABLE, "user_id", "not_assigned",
 		    "该工作人员尚未在窗口就位");
 	if (strcmp(kind, "move") == 0) {
-		rc = window_exists(c->db, to_window_id, e);
+		rc = hall_window_exists(c->db, to_window_id, e);
 		if (rc != 0) {
 			snprintf(e->field, sizeof(e->field), "to_window_id");
 			return rc;
@@ -861,7 +859,7 @@ hall_staff_change_request(struct ctx *c, const char *kind, int64_t user_id,
 	t.reason = reason;
 	rc = db_tx(c->db, change_request_fn, &t, e);
 	if (rc == 0)
-		rc = change_get(c, t.id, out, e);
+		rc = hall_change_get(c, t.id, out, e);
 	return rc;
 }
 
@@ -906,18 +904,24 @@ staff_change_apply(struct ctx *c, struct db *db, const struct request *r,
 	int64_t dept, win;
 	int rc;
 
+	if (kind != NULL && (strcmp(kind, "create") == 0 ||
+	    strcmp(kind, "roles") == 0))
+		return hall_account_apply(c, db, r, kind, approve, e);
 	if (!approve)
 		return 0;
+	if (!actor_has(c->actor, ROLE_HALL_ADMIN))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有大厅管理员可以审批窗口人员调整");
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.user_id = r->subject_id;
 	rc = db_tx_lock(db, HALL_LOCK_STAFF + t.user_id, e);
 	if (rc == 0)
-		rc = staff_load(db, t.user_id, &dept, &win, e);
+		rc = hall_staff_load(db, t.user_id, &dept, &win, e);
 	if (rc != 0)
 		return rc;
 	t.dept_id = dept;
-	return seat(db, &t, kind != NULL && strcmp(kind, "move") == 0 ?
+	return hall_seat(db, &t, kind != NULL && strcmp(kind, "move") == 0 ?
 	    json_integer_value(json_object_get(r->payload, "to_window_id")) :
 	    0, e);
 }
@@ -935,7 +939,9 @@ staff_change_committed(const char *subject_type, int64_t subject_id,
 static const struct request_kind staff_change_kind = {
 	.kind = "staff_change",
 	.label = "人员变动",
-	.decide_roles = ROLE_HALL_ADMIN,
+	/* Moves and removals: the hall admin; new accounts and roles: the
+	 * hall admin or the sysadmin, never who asked (accounts.c). */
+	.decide_roles = ROLE_HALL_ADMIN | ROLE_SYSADMIN,
 	.apply = staff_change_apply,
 	.committed = staff_change_committed,
 };
@@ -953,12 +959,12 @@ hall_staff_change_decide(struct ctx *c, int64_t id, bool approve,
 	int rc;
 
 	*out = NULL;
-	if (!actor_has(c->actor, ROLE_HALL_ADMIN))
+	if (!actor_has(c->actor, ROLE_HALL_ADMIN | ROLE_SYSADMIN))
 		return err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有大厅管理员可以审批人员变动");
 	rc = requests_decide(c, id, "staff_change", approve, reason, e);
 	if (rc == 0)
-		rc = change_get(c, id, out, e);
+		rc = hall_change_get(c, id, out, e);
 	return rc;
 }
 
@@ -974,7 +980,7 @@ hall_staff_history(struct ctx *c, int64_t user_id, json_t **out,
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看人员安排");
 	if (user_id <= 0)
 		return err_field(e, ERR_INVALID, "user_id", NULL, "请指定工作人员");
-	rc = staff_load(c->db, user_id, &dept, &win, e);
+	rc = hall_staff_load(c->db, user_id, &dept, &win, e);
 	if (rc != 0)
 		return rc;
 	return history(c, user_id, out, e);

@@ -55,6 +55,20 @@ int hall_window_staff(struct ctx *c, int64_t id, json_t **out,
 /* First seat of a staff member without an active assignment. */
 int hall_staff_assign(struct ctx *c, int64_t user_id, int64_t window_id,
     json_t **out, struct err *e);
+/* Staff accounts (service/hall/accounts.c): a new account is a pending
+ * request ("staff_change", kind "create"; 201 with the request) asked by the
+ * hall admin, the sysadmin or a department admin for their own department;
+ * approved by the hall admin or the sysadmin other than who asked, it
+ * becomes a working account (seated at window_id when given). reason
+ * NULL/"": "新设工作人员账户". */
+int hall_staff_account_request(struct ctx *c, const char *login,
+    const char *name, const char *mobile, unsigned roles, int64_t dept_id,
+    int64_t window_id, const char *password, const char *reason,
+    json_t **out, struct err *e);
+/* A change of a staff member's roles and department (kind "roles"),
+ * decided as a new account is. dept_id 0: unchanged. */
+int hall_staff_roles_request(struct ctx *c, int64_t user_id, unsigned roles,
+    int64_t dept_id, const char *reason, json_t **out, struct err *e);
 /* kind "move" (to_window_id) or "remove". */
 int hall_staff_change_request(struct ctx *c, const char *kind,
     int64_t user_id, int64_t to_window_id, const char *reason, json_t **out,

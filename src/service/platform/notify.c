@@ -342,3 +342,74 @@ notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e)
 		*count = t.count;
 	return rc;
 }
+
+/* ---- the actor's channels ---- */
+
+int
+notify_prefs_get(struct ctx *c, json_t **out, struct err *e)
+{
+	struct db_stmt *s;
+	char masked[32] = "";
+	int64_t sms = 1;
+	int rc;
+
+	*out = NULL;
+	if (c->actor == NULL || c->actor->user_id <= 0)
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	s = db_query(c->db, e, "SELECT notify_sms, mobile FROM users WHERE "
+	    "id = ?", "i", c->actor->user_id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		const char *m = db_col_text(s, 1);
+
+		sms = db_col_int(s, 0);
+		if (strlen(m) == 11)
+			snprintf(masked, sizeof(masked), "%.3s****%.4s", m,
+			    m + 7);
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	*out = json_pack("{s:b, s:b, s:s}", "in_app", 1, "sms", sms != 0,
+	    "mobile_masked", masked);
+	return 0;
+}
+
+struct prefs_tx {
+	struct ctx *c;
+	bool sms;
+};
+
+static int
+prefs_fn(struct db *db, void *arg, struct err *e)
+{
+	struct prefs_tx *t = arg;
+	char idbuf[24];
+	json_t *sum;
+	int rc;
+
+	rc = db_exec(db, e, "UPDATE users SET notify_sms = ? WHERE id = ?",
+	    "ii", (int64_t)(t->sms ? 1 : 0), t->c->actor->user_id);
+	if (rc != 0)
+		return rc;
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->c->actor->user_id);
+	sum = json_pack("{s:b}", "sms", t->sms);
+	rc = audit_append(t->c, "notification.prefs", "user", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+notify_prefs_set(struct ctx *c, bool sms, json_t **out, struct err *e)
+{
+	struct prefs_tx t = { c, sms };
+	int rc;
+
+	*out = NULL;
+	if (c->actor == NULL || c->actor->user_id <= 0)
+		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
+	rc = db_tx(c->db, prefs_fn, &t, e);
+	return rc != 0 ? rc : notify_prefs_get(c, out, e);
+}

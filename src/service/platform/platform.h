@@ -309,6 +309,12 @@ int notify_list(struct ctx *c, const char *cursor, int limit, json_t **out,
  * is not the actor's. */
 int notify_mark_read(struct ctx *c, int64_t id, struct err *e);
 
+/* The actor's channels: {in_app: true, sms: bool, mobile_masked}. In-app
+ * messages always arrive; SMS about cases can be switched off. */
+int notify_prefs_get(struct ctx *c, json_t **out, struct err *e);
+/* Switches the actor's SMS messages on or off (audited). *out as above. */
+int notify_prefs_set(struct ctx *c, bool sms, json_t **out, struct err *e);
+
 /* Marks every unread notification of the actor read; *count (may be NULL)
  * is how many were unread. Audited ("notification.read_all") when any. */
 int notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e);

@@ -31,6 +31,7 @@
 #define ONETRIP_SERVICE_PROJECT_PROJECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -107,6 +108,56 @@ int project_stage_apply(struct ctx *c, int64_t id, int stage,
 int project_stage_register(struct ctx *c, int64_t id, int stage,
     const json_t *answers, const json_t *form, const json_t *materials,
     json_t **out, struct err *e);
+
+/* ---- joint events (events.c) ---- */
+
+/* The lead department (its approver or dept_admin; or the hall admin or a
+ * steward department naming lead_dept_id) schedules a joint event:
+ * {kind: site|review|drawing|acceptance, day (not before today), place,
+ * note?, dept_ids:[invited departments, each with a seal], case_id? (one
+ * case of the project; else every open case of the project in a
+ * participating department), lead_dept_id?}. The involved cases' clocks
+ * stop (special procedure) until the joint opinion is sealed. *out: the
+ * event view {event, depts:[{dept_id, dept_name, person, opinion,
+ * opinion_label, comment, attachments, sealed}], cases, rectifications,
+ * can:{answer, seal, report}}. */
+int project_event_schedule(struct ctx *c, int64_t project_id,
+    const json_t *in, json_t **out, struct err *e);
+/* Whoever may see the project. */
+int project_event_get(struct ctx *c, int64_t id, json_t **out,
+    struct err *e);
+/* A participating department's approver or dept_admin records (or
+ * changes, until sealed) its opinion: {opinion: agree|rectify|disagree,
+ * person, comment (required for disagree), attachments:[sha256 of the
+ * actor's uploads], rectifications:[{item, due_day?}] (required exactly
+ * for rectify)}. */
+int project_event_opinion(struct ctx *c, int64_t id, const json_t *in,
+    json_t **out, struct err *e);
+/* The lead department seals the joint opinion once every department has
+ * answered: the outcome, a PDF with every participating department's seal
+ * (each department's seal signs it, in its ledger), and the involved
+ * cases' clocks resume. */
+int project_event_seal(struct ctx *c, int64_t id, const char *conclusion,
+    json_t **out, struct err *e);
+/* A participating department attaches a file (PDF, JPEG, PNG) to the
+ * event before the opinion is sealed; its opinion may then name it. *out:
+ * {sha256, name, content_type, size}. */
+int project_event_attach(struct ctx *c, int64_t id, const void *data,
+    size_t len, const char *name, json_t **out, struct err *e);
+/* An attachment or rectification evidence of the event (whoever may see
+ * the project). */
+int project_event_file(struct ctx *c, int64_t id, const char *sha, int *fd,
+    uint64_t *size, char ctype[32], char filename[256], struct err *e);
+/* The sealed PDF (whoever may see the project). */
+int project_event_pdf(struct ctx *c, int64_t id, int *fd, uint64_t *size,
+    char filename[256], struct err *e);
+/* The owner reports a rectification item done (report, evidence:
+ * [sha256]); the department that raised it closes it or reopens it
+ * (note required). */
+int project_rect_report(struct ctx *c, int64_t id, const char *report,
+    const json_t *evidence, json_t **out, struct err *e);
+int project_rect_review(struct ctx *c, int64_t id, bool accept,
+    const char *note, json_t **out, struct err *e);
 
 /* ---- the sweeper pass ---- */
 

@@ -240,6 +240,12 @@ int document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
 int document_enqueue_noaudit(struct ctx *c, int64_t case_id,
     const char *kind, json_t *content, json_t **doc, struct err *e);
 
+/* Called inside the transaction that marks a document ready (the case
+ * domain registers it at start-up to tell the applicant). */
+typedef int (*documents_ready_fn)(struct ctx *c, int64_t case_id,
+    const char *kind, struct err *e);
+void documents_ready_hook_set(documents_ready_fn fn);
+
 /* Renders up to max pending documents (the job calls it); *done counts
  * them. Each document is rendered and sealed in its own transaction. */
 int documents_render_pending(struct ctx *c, int max, int *done, struct err *e);

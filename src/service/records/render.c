@@ -16,6 +16,14 @@
 
 static const char MSG_NO_SEAL[] = "部门尚未配置审批专用章";
 
+static documents_ready_fn ready_hook;
+
+void
+documents_ready_hook_set(documents_ready_fn fn)
+{
+	ready_hook = fn;
+}
+
 /* --- rendering --- */
 
 static int
@@ -104,6 +112,12 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	if (strcmp(document_str(t->row, "kind"), DOC_CERTIFICATE) == 0) {
 		rc = certificate_issue(t->c, document_num(t->row, "case_id"), id,
 		    t->cert_name, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (ready_hook != NULL) {
+		rc = ready_hook(t->c, document_num(t->row, "case_id"),
+		    document_str(t->row, "kind"), e);
 		if (rc != 0)
 			return rc;
 	}

@@ -16,8 +16,8 @@
 
 #define LEDGER_TEXT_MAX 2000
 
-static int
-ledger_json(struct db *db, int64_t id, json_t **out, struct err *e)
+int
+stats_ledger_json(struct db *db, int64_t id, json_t **out, struct err *e)
 {
 	struct db_stmt *s;
 	json_t *rows;
@@ -153,34 +153,49 @@ own_dept(struct ctx *c, int64_t dept_id, int64_t *out, struct err *e)
 }
 
 int
-reform_ledger_open(struct ctx *c, int64_t dept_id, int year, int quarter,
-    json_t **out, struct err *e)
+stats_ledger_draft(struct ctx *c, int64_t dept_id, int year, int quarter,
+    int64_t *id, struct err *e)
 {
 	struct open_tx o;
 	json_t *list = NULL;
 	int rc;
 
-	*out = NULL;
+	*id = 0;
 	memset(&o, 0, sizeof(o));
-	if (own_dept(c, dept_id, &o.dept_id, e) != 0)
+	rc = reform_tasks_list(c, dept_id, &list, e);
+	if (rc != 0)
+		return rc;
+	o.c = c;
+	o.dept_id = dept_id;
+	o.year = year;
+	o.quarter = quarter;
+	o.tasks = json_object_get(list, "tasks");
+	rc = db_tx(c->db, open_tx, &o, e);
+	json_decref(list);
+	if (rc == 0)
+		*id = o.id;
+	return rc;
+}
+
+int
+reform_ledger_open(struct ctx *c, int64_t dept_id, int year, int quarter,
+    json_t **out, struct err *e)
+{
+	int64_t dept, id;
+	int rc;
+
+	*out = NULL;
+	if (own_dept(c, dept_id, &dept, e) != 0)
 		return -(int)e->code;
 	if (year < 2024 || year > 2100)
 		return err_field(e, ERR_INVALID, "year", NULL, "年度无效");
 	if (quarter < 1 || quarter > 4)
 		return err_field(e, ERR_INVALID, "quarter", NULL,
 		    "季度只能是 1 至 4");
-	rc = reform_tasks_list(c, o.dept_id, &list, e);
+	rc = stats_ledger_draft(c, dept, year, quarter, &id, e);
 	if (rc != 0)
 		return rc;
-	o.c = c;
-	o.year = year;
-	o.quarter = quarter;
-	o.tasks = json_object_get(list, "tasks");
-	rc = db_tx(c->db, open_tx, &o, e);
-	json_decref(list);
-	if (rc != 0)
-		return rc;
-	return ledger_json(c->db, o.id, out, e);
+	return stats_ledger_json(c->db, id, out, e);
 }
 
 /* Loads the ledger's department and status for a change. */
@@ -224,7 +239,7 @@ reform_ledger_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 		return rc;
 	if (!actor_has(c->actor, STATS_WIDE) && dept != c->actor->dept_id)
 		return err_set(e, ERR_FORBIDDEN, NULL, "只能查看本部门的台账");
-	return ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c->db, id, out, e);
 }
 
 struct change_tx {
@@ -340,7 +355,7 @@ reform_ledger_save(struct ctx *c, int64_t id, const json_t *rows, bool submit,
 	rc = db_tx(c->db, change_tx, &x, e);
 	if (rc != 0)
 		return rc;
-	return ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c->db, id, out, e);
 }
 
 int
@@ -374,5 +389,5 @@ reform_ledger_review(struct ctx *c, int64_t id, bool accept, const char *note,
 	rc = db_tx(c->db, change_tx, &x, e);
 	if (rc != 0)
 		return rc;
-	return ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c->db, id, out, e);
 }

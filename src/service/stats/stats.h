@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "service/platform/platform.h"
 
@@ -96,6 +97,29 @@ int reform_ledger_save(struct ctx *c, int64_t id, const json_t *rows,
 /* The hall admin accepts or returns (note required) a submitted ledger. */
 int reform_ledger_review(struct ctx *c, int64_t id, bool accept,
     const char *note, json_t **out, struct err *e);
+
+/* The county roll-up of a quarter: every government department's ledger
+ * (status "none" when not opened, late, rows and rows with progress) and
+ * the rows of the submitted and accepted ledgers; department staff see
+ * their own department only. {"year", "quarter", "due_day", "phase"
+ * ("open", "remind", "late"), "departments": [{dept_id, dept, ledger_id,
+ * status, late, submitted_at, reviewed_at, review_note, reminded_day,
+ * n_rows, filled}], "counts": {total, none, draft, submitted, returned,
+ * accepted, late}, "rows": [{..., dept_id, dept, area_label}]}. */
+int reform_ledger_rollup(struct ctx *c, int year, int quarter, json_t **out,
+    struct err *e);
+/* One ledger (as reform_ledger_get may see it), or the county roll-up
+ * (hall, supervisors, system administrator), as format "xlsx" (the
+ * attachment's layout) or "csv"; *ctype is the content type. */
+int reform_ledger_export(struct ctx *c, int64_t id, const char *format,
+    struct buf *out, const char **ctype, struct err *e);
+int reform_ledger_rollup_export(struct ctx *c, int year, int quarter,
+    const char *format, struct buf *out, const char **ctype, struct err *e);
+/* The ledger watch (service/stats/ledger_loop.c), run by the sweeper:
+ * drafts and reminds from the reminder day to the due date, flags late
+ * drafts after it with a notification and a supervision ticket. *acted:
+ * reminders and late flags. */
+int reform_ledger_sweep(struct ctx *c, int *acted, struct err *e);
 
 /* Queue depths and lags for the metrics page (service/stats/queues.c).
  * The lags are the age in seconds of the oldest item waiting (0: none). */

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "core/indicators.h"
+
+struct db;
 #include "service/stats/stats.h"
 
 #define STATS_VIEWERS (ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | \
@@ -33,5 +35,13 @@ int stats_opts(int formula, struct indicator_opts *o, struct err *e);
 int stats_day_end(const char *day, int64_t *t, struct err *e);
 /* {id: name} of all departments (new reference). */
 int stats_dept_names(struct ctx *c, json_t **out, struct err *e);
+
+/* The ledger of (dept_id, year, quarter), drafted from the tasks the
+ * department takes part in when it does not exist yet (own transaction).
+ * No role check: the caller has decided. */
+int stats_ledger_draft(struct ctx *c, int64_t dept_id, int year, int quarter,
+    int64_t *id, struct err *e);
+/* One ledger with its rows, as reform_ledger_get. */
+int stats_ledger_json(struct db *db, int64_t id, json_t **out, struct err *e);
 
 #endif
