@@ -10,7 +10,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
+import { startServer, dbKinds, Client, binPath, rawRequest } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -80,7 +80,7 @@ for (const db of dbKinds()) {
 	describe(`一件事 (${db})`, () => {
 		let srv, hall, win, ent, person, anon;
 		const staff = {};
-		let restaurant, newborn;
+		let restaurant, newborn, dining;
 
 		before(async () => {
 			srv = await startServer({ db, now: NOW, args: ['--no-jobs'] });
@@ -151,7 +151,10 @@ for (const db of dbKinds()) {
 			assertError(await ent.post(`/api/bundle-cases/${b.id}/accept`, { version: b.version }), 403);
 			b = ok(await win.post(`/api/bundle-cases/${b.id}/accept`, { version: b.version }));
 			assert.equal(b.state, 'running');
-			assert.match(b.notice_no, /白审一件事受字〔2026〕\d+号/);
+			assert.match(b.notice_no, /^白审一件事受字〔2026〕第\d{4}号$/);
+			assert.equal(b.notice.kind, 'bundle_accept_notice');
+			assert.equal(b.notice.doc_no, b.notice_no);
+			dining = b;
 			assertError(await win.post(`/api/bundle-cases/${b.id}/accept`, { version: b.version }), 409);
 			for (const k of ['A', 'B', 'C', 'D']) {
 				assert.equal(child(b, k).state, 'created');
@@ -206,6 +209,76 @@ for (const db of dbKinds()) {
 			// staff of another department see nothing of it
 			assertError(await staff.wj_sp.get(`/api/bundle-cases/${b.id}`), 403);
 			assertError(await person.get(`/api/bundle-cases/${b.id}`), 404);
+		});
+
+		test('the one 受理通知书 is a document sealed by the accepting window\'s department', async () => {
+			const r = await cli(['jobs', 'run-once', '--db', srv.dbUrl, '--var', srv.varDir, '--now', NOW]);
+			assert.equal(r.code, 0, r.err);
+			const b = ok(await ent.get(`/api/bundle-cases/${dining.id}`));
+			assert.equal(b.notice.status, 'ready', JSON.stringify(b.notice));
+			assert.equal(b.notice.kind_label, '一件事受理通知书');
+			const pdf = await fetch(`${srv.url}/api/documents/${b.notice.id}/pdf`,
+				{ headers: { Authorization: `Bearer ${ent.token}` } });
+			assert.equal(pdf.status, 200);
+			assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+			// the window that accepted it reads it too; another applicant does not
+			assert.equal((await fetch(`${srv.url}/api/documents/${b.notice.id}/pdf`,
+				{ headers: { Authorization: `Bearer ${win.token}` } })).status, 200);
+			assert.equal((await fetch(`${srv.url}/api/documents/${b.notice.id}/pdf`,
+				{ headers: { Authorization: `Bearer ${person.token}` } })).status, 404);
+			const v = await rawRequest(`${srv.url}/api/verify/${b.notice.verify_code}`);
+			assert.equal(v.status, 200, v.text);
+			assert.equal(v.json.valid, true);
+			assert.equal(v.json.signature_valid, true);
+			assert.equal(v.json.doc_no, b.notice_no);
+			assert.equal(v.json.kind_label, '一件事受理通知书');
+			assert.match(v.json.dept_name, /行政审批服务局/);
+		});
+
+		test('容缺 once for the whole bundle; the bundle clock stops while the applicant supplements', async () => {
+			const g = ok(await ent.get(`/api/guide/bundles/${restaurant.id}`));
+			const rq = g.materials.find((m) => m.necessity === 'rongque');
+			assert.ok(rq, 'the restaurant bundle has a 容缺 material');
+			const form = { shop_name: '白河小厨', address: '白河县城关镇', legal_rep: '钱二' };
+			const mats = await allMaterials(ent, g.materials, (m) => m.necessity === 'optional' || m === rq);
+			let b = ok(await ent.post(`/api/bundles/${restaurant.id}/apply`, { answers: {}, form, materials: mats }), 201);
+			// bad 容缺 input changes nothing
+			assertError(await win.post(`/api/bundle-cases/${b.id}/accept`,
+				{ version: b.version, mode: 'rongque', missing: [0], supplement_due: '2026-09-18' }), 422, 'missing[0]');
+			assertError(await win.post(`/api/bundle-cases/${b.id}/accept`,
+				{ version: b.version, mode: 'rongque', missing: [rq.index], supplement_due: '2027-01-01' }), 422, 'supplement_due');
+			assert.equal(ok(await ent.get(`/api/bundle-cases/${b.id}`)).state, 'submitted');
+			b = ok(await win.post(`/api/bundle-cases/${b.id}/accept`,
+				{ version: b.version, mode: 'rongque', missing: [rq.index], supplement_due: '2026-09-18' }));
+			assert.equal(b.state, 'running');
+			assert.equal(b.acceptance_mode, 'rongque');
+			assert.equal(b.materials.find((m) => m.index === rq.index).status, 'rongque');
+			assert.equal(b.notice.kind, 'bundle_accept_notice');
+			// the applicant hands the 容缺 material in once, for every child needing it
+			b = ok(await ent.post(`/api/bundle-cases/${b.id}/supplement`,
+				{ version: b.version, materials: [{ index: rq.index, sha256: await upload(ent, 'rq') }] }));
+			assert.equal(b.materials.find((m) => m.index === rq.index).status, 'provided');
+			assert.equal(b.clock.paused, false);
+
+			// a department asks for a 补正 during review: the bundle's clock stops
+			const caseA = child(b, 'A').case;
+			let cs = ok(await staff.scjg_sp.get(`/api/cases/${caseA.id}`));
+			assertError(await staff.scjg_sp.post(`/api/cases/${caseA.id}/actions/request_more`,
+				{ version: cs.version, reason: '' }), 400);
+			cs = ok(await staff.scjg_sp.post(`/api/cases/${caseA.id}/actions/request_more`,
+				{ version: cs.version, reason: '布局图不清晰', items: [{ index: 3, problem: '布局图不清晰，请重新提交' }] }));
+			b = ok(await ent.get(`/api/bundle-cases/${b.id}`));
+			assert.equal(b.clock.paused, true, JSON.stringify(b.clock));
+			assert.equal(b.clock.warn_level, 'paused');
+			const before = b.clock.remaining;
+			// the applicant supplements: the clock runs again
+			cs = ok(await ent.get(`/api/cases/${caseA.id}`));
+			ok(await ent.post(`/api/cases/${caseA.id}/supplement`,
+				{ version: cs.version, materials: [{ index: 3, sha256: await upload(ent, 'layout') }] }));
+			b = ok(await ent.get(`/api/bundle-cases/${b.id}`));
+			assert.equal(b.clock.paused, false, JSON.stringify(b.clock));
+			assert.ok(b.clock.remaining >= before, JSON.stringify(b.clock));
+			assert.equal(child(b, 'A').case.state, 'review');
 		});
 
 		test('新生儿出生: children approved in another order by other departments', async () => {

@@ -111,6 +111,18 @@ async function applyFromGuide(page, base) {
   return Number(new URL(page.url()).pathname.split('/').pop());
 }
 
+// Reloads the bundle view until the one 受理通知书, sealed by the
+// background renderer, can be downloaded.
+async function noticeReady(page) {
+  const pdfLink = page.locator('[data-test=bundle-notice-pdf]');
+  for (let i = 0; i < 30 && !(await pdfLink.count()); i++) {
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.locator('[data-test=bundle-notice]').waitFor();
+  }
+  await pdfLink.waitFor({ timeout: 1000 });
+}
+
 // The window finds the application in its queue and accepts it once.
 async function acceptAtWindow(page, base, bundleId) {
   await page.goto(base + '/window/bundles');
@@ -122,7 +134,7 @@ async function acceptAtWindow(page, base, bundleId) {
   await dlg.getByText('4 个事项同时分送各部门').waitFor();
   await dlg.locator('[data-test=bundle-accept-confirm]').click();
   await page.locator('[data-test=bundle-state]', { hasText: '并联审批中' }).waitFor();
-  assert.match(await page.locator('[data-test=bundle-notice-no]').innerText(), /白审一件事受字〔2026〕\d+号/);
+  assert.match(await page.locator('[data-test=bundle-notice-no]').innerText(), /白审一件事受字〔2026〕第\d{4}号/);
   await page.locator('[data-test=bundle-accept]').waitFor({ state: 'detached' });
   for (const k of ['A', 'B', 'C', 'D']) {
     await page.locator(`[data-test=bundle-child-${k}] [data-test=child-holder]`).waitFor();
@@ -181,6 +193,8 @@ test('开办餐饮店: apply once, accept once, approve in two departments, ever
     for (const k of ['A', 'B', 'C', 'D']) {
       await ent.locator(`[data-test=bundle-result-${k}] [data-test=doc-download]`).first().waitFor({ timeout: 30000 });
     }
+    // ... and the one 受理通知书 with the hall's electronic seal.
+    await noticeReady(ent);
     await ent.screenshot({ path: '/tmp/e2e-bundle-results-1366.png', fullPage: true });
   });
 });

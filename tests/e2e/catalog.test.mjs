@@ -103,6 +103,8 @@ test('an anonymous visitor finds food licences by words and by code and reads th
     assert.equal(await page.locator('[data-test=topbar]').isVisible(), false, 'the top bar is printed');
     assert.equal(await page.locator('[data-test=print]').isVisible(), false, 'the print button is printed');
     assert.ok(await page.locator('[data-test=sec-materials]').isVisible());
+    // The footer's print time is today's date, not milliseconds read as seconds.
+    assert.match(await page.locator('.ot-print-foot').first().innerText(), /^打印时间：20\d\d-\d\d-\d\d \d\d:\d\d/);
     await page.pdf({ path: '/tmp/e2e-guide-item.pdf', format: 'A4' });
     await page.emulateMedia({ media: 'screen' });
 

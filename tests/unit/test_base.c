@@ -169,6 +169,38 @@ config_checks_types_ranges_and_keys(void **state)
 	config_reset();
 }
 
+/* The hall's rule parameters are settings, each with its source
+ * (docs/rules.md "Rule parameters"). */
+static void
+rule_parameters_are_settings_with_a_source(void **state)
+{
+	static const struct {
+		const char *key;
+		int64_t def;
+		const char *source;
+	} want[] = {
+		{ "case.supplement_timeout_days", 10, "本地规定" },
+		{ "rules.extension_joint_days", 15, "第四十二条第二款" },
+		{ "rules.extension_max_days", 10, "第四十二条第一款" },
+		{ "rules.extension_other_days", 30, "第四十二条第一款" },
+		{ "rules.rongque_reminder_days", 2, "本地规定" },
+	};
+
+	(void)state;
+	config_reset();
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct config_key *k = NULL;
+
+		for (size_t j = 0; j < config_count(); j++)
+			if (strcmp(config_key_at(j)->key, want[i].key) == 0)
+				k = config_key_at(j);
+		if (k == NULL)
+			fail_msg("setting %s missing", want[i].key);
+		assert_int_equal(config_int(want[i].key), want[i].def);
+		assert_non_null(strstr(k->doc, want[i].source));
+	}
+}
+
 static void
 utf8_prefix_stops_at_a_character_boundary(void **state)
 {
@@ -194,6 +226,7 @@ main(void)
 		cmocka_unit_test(cursor_round_trips_and_refuses_forgeries),
 		cmocka_unit_test(config_checks_types_ranges_and_keys),
 		cmocka_unit_test(utf8_prefix_stops_at_a_character_boundary),
+		cmocka_unit_test(rule_parameters_are_settings_with_a_source),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -470,16 +470,85 @@ struct accept_tx {
 	const struct bundle_accept_in *in;
 	bool rongque;
 	bool listed[BUNDLE_MAX_MATS];
-	char notice_no[64];
+	char notice_no[160];
 	int created;
 };
+
+/* The one 受理通知书 of the bundle: issued and sealed by the accepting
+ * window's department through the documents queue, kept with the first
+ * child case; its number is the bundle's notice number. */
+static int
+accept_notice(struct db *db, struct accept_tx *t, const char *day,
+    struct err *e)
+{
+	const struct calendar *cal = NULL;
+	int64_t id = row_int(t->row, "id"), anchor = 0, doc_id = 0;
+	int32_t acc;
+	json_t *items, *rq, *content, *x, *name;
+	char applied[11], due[11] = "", doc_no[160];
+	size_t i;
+	int rc;
+
+	rc = db_query_int(db, e, &anchor, "SELECT case_id FROM bundle_children "
+	    "WHERE bundle_case_id = ? AND case_id IS NOT NULL ORDER BY idx "
+	    "LIMIT 1", "i", id);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_internal(e, "bundle case %" PRId64 ": accepted "
+		    "without a child", id);
+	items = db_query_json(db, e, "SELECT b.item_name AS name, b.state, "
+	    "d.name AS dept FROM bundle_children b JOIN departments d ON "
+	    "d.id = b.dept_id WHERE b.bundle_case_id = ? AND b.state <> "
+	    "'skipped' ORDER BY b.idx", "i", id);
+	rq = db_query_json(db, e, "SELECT name FROM bundle_materials WHERE "
+	    "bundle_case_id = ? AND status = 'rongque' ORDER BY idx", "i", id);
+	name = db_query_row(db, e, "SELECT name FROM bundles WHERE id = ?",
+	    "i", row_int(t->row, "bundle_id"));
+	if (items == NULL || rq == NULL || name == NULL) {
+		json_decref(items);
+		json_decref(rq);
+		json_decref(name);
+		return err_rc(e);
+	}
+	json_array_foreach(items, i, x) {
+		json_object_set_new(x, "start", json_string(strcmp(rstr(x,
+		    "state"), "created") == 0 ? "受理后即分送，并联审批" :
+		    "前置事项准予后启动"));
+		json_object_del(x, "state");
+	}
+	json_array_foreach(rq, i, x)
+		json_array_set_new(rq, i, json_string(rstr(x, "name")));
+	if (case_calendar_current(t->c, &cal, e) == 0 &&
+	    calendar_day_parse(day, &acc, e) == 0)
+		calendar_day_format(calendar_add_workdays(cal, acc,
+		    (int)row_int(t->row, "limit_days")), due);
+	err_clear(e);
+	clock_date(row_int(t->row, "created_at"), applied);
+	content = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:I, s:o, s:o, s:s?}",
+	    "bundle_name", rstr(name, "name"), "bundle_no",
+	    rstr(t->row, "bundle_no"), "applied_day", applied, "accepted_day",
+	    day, "due_day", due[0] != '\0' ? due : NULL, "limit_days",
+	    (json_int_t)row_int(t->row, "limit_days"), "items", items,
+	    "rongque", rq, "supplement_due", t->rongque ?
+	    t->in->supplement_due : NULL);
+	json_decref(name);
+	rc = document_enqueue_dept(t->c, anchor, t->c->actor->dept_id,
+	    DOC_BUNDLE_ACCEPT, content, &doc_id, doc_no, e);
+	json_decref(content);
+	if (rc != 0)
+		return rc;
+	snprintf(t->notice_no, sizeof(t->notice_no), "%s", doc_no);
+	return db_exec(db, e, "UPDATE bundle_cases SET notice_no = ?, "
+	    "notice_doc_id = ? WHERE id = ?", "sii", t->notice_no, doc_id, id);
+}
 
 static int
 accept_fn(struct db *db, void *arg, struct err *e)
 {
 	struct accept_tx *t = arg;
-	int64_t id = row_int(t->row, "id"), now = clock_now(), n = 0;
-	char day[11], key[32];
+	int64_t id = row_int(t->row, "id"), now = clock_now();
+	char day[11];
 	json_t *items;
 	int rc;
 
@@ -490,19 +559,11 @@ accept_fn(struct db *db, void *arg, struct err *e)
 	if (rc != 0)
 		return rc;
 	today_str(day);
-	snprintf(key, sizeof(key), "notice-%.4s", day);
-	rc = db_query_int(db, e, &n, "INSERT INTO bundle_seq (key, n) VALUES "
-	    "(?, 1) ON CONFLICT (key) DO UPDATE SET n = bundle_seq.n + 1 "
-	    "RETURNING n", "s", key);
-	if (rc < 0)
-		return rc;
-	snprintf(t->notice_no, sizeof(t->notice_no),
-	    "白审一件事受字〔%.4s〕%" PRId64 "号", day, n);
 	rc = db_exec(db, e, "UPDATE bundle_cases SET state = 'running', "
-	    "acceptance_mode = ?, supplement_due = ?, notice_no = ?, "
+	    "acceptance_mode = ?, supplement_due = ?, "
 	    "accepted_at = ?, accepted_day = ?, accepted_by = ?, window_id = ? "
-	    "WHERE id = ?", "sssisiii", t->rongque ? "rongque" : "normal",
-	    t->rongque ? t->in->supplement_due : NULL, t->notice_no, now, day,
+	    "WHERE id = ?", "ssisiii", t->rongque ? "rongque" : "normal",
+	    t->rongque ? t->in->supplement_due : NULL, now, day,
 	    t->c->actor->user_id, t->c->actor->window_id, id);
 	if (rc != 0)
 		return rc;
@@ -516,6 +577,8 @@ accept_fn(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 	rc = bundle_start_ready(t->c, id, &t->created, e);
+	if (rc == 0)
+		rc = accept_notice(db, t, day, e);
 	if (rc != 0)
 		return rc;
 	items = db_query_json(db, e, "SELECT item_name, state FROM "
@@ -896,6 +959,7 @@ supp_fn(struct db *db, void *arg, struct err *e)
 	    "('flawed', 'rongque')", "i", id);
 	if (rc < 0)
 		return rc;
+	rc = 0;
 	if (!running && left == 0)
 		rc = db_exec(db, e, "UPDATE bundle_cases SET state = "
 		    "'submitted' WHERE id = ?", "i", id);

@@ -13,6 +13,7 @@
 #include "core/catalog.h"
 #include "core/deadline.h"
 #include "service/case/case.h"
+#include "service/records/records.h"
 #include "store/db.h"
 
 static const char *
@@ -664,6 +665,24 @@ bundle_case_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 		json_object_set_new(k, "data", d != NULL ? d : json_null());
 	}
 	json_object_set(row, "events", ev);
+	/* The one 受理通知书 (a sealed document of the records domain). */
+	json_object_set_new(row, "notice", json_null());
+	if (row_int(row, "notice_doc_id") > 0) {
+		json_t *doc = db_query_row(c->db, e, "SELECT id, kind, doc_no, "
+		    "status, verify_code, case_id FROM documents WHERE id = ?",
+		    "i", row_int(row, "notice_doc_id"));
+
+		if (doc == NULL && e->code != ERR_NOT_FOUND) {
+			rc = err_rc(e);
+			goto out;
+		}
+		err_clear(e);
+		if (doc != NULL) {
+			json_object_set_new(doc, "kind_label", json_string(
+			    document_kind_label(rstr(doc, "kind"))));
+			json_object_set_new(row, "notice", doc);
+		}
+	}
 	if (strcmp(rstr(row, "state"), "running") == 0 ||
 	    strcmp(rstr(row, "state"), "completed") == 0)
 		clock_json(c, row, row, children, json_object_get(cases,

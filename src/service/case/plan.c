@@ -175,8 +175,11 @@ case_plan_decide(struct case_plan *p, unsigned roles, bool approve,
 			const char *scope = json_string_value(
 			    json_object_get(form, "scope"));
 
+			/* The whole form too: a licence template takes its
+			 * fields (经营场所, 主体业态, 经营项目...). */
 			case_plan_doc(p, DOC_CERTIFICATE, json_pack("{s:s, "
-			    "s:s?}", "name", f->result_name, "scope", scope));
+			    "s:s?, s:O?}", "name", f->result_name, "scope", scope,
+			    "form", json_is_object(form) ? form : NULL));
 			json_decref(form);
 		}
 		if (p->mode != NULL && strcmp(p->mode, "commitment") == 0) {

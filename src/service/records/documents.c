@@ -34,6 +34,7 @@ static const struct kind_info kinds[] = {
 	{ DOC_TERMINATION, "终止办理告知书", "终" },
 	{ DOC_EXTENSION, "延长审批期限告知书", "延" },
 	{ DOC_RONGQUE_PLEDGE, "容缺受理承诺书", "容诺" },
+	{ DOC_BUNDLE_ACCEPT, "一件事受理通知书", "一件事受" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -169,8 +170,9 @@ document_code_normalise(const char *in, char out[DOC_CODE_LEN + 1])
 /* --- enqueue --- */
 
 static int
-enqueue(struct ctx *c, int64_t case_id, const char *kind, json_t *content,
-    int64_t *doc_id, json_t **doc, struct err *e)
+enqueue(struct ctx *c, int64_t case_id, int64_t by_dept, const char *kind,
+    json_t *content, int64_t *doc_id, json_t **doc, char *doc_no_out,
+    struct err *e)
 {
 	const struct kind_info *ki = document_kind_find(kind);
 	struct db_stmt *s;
@@ -199,9 +201,10 @@ enqueue(struct ctx *c, int64_t case_id, const char *kind, json_t *content,
 		    "文书内容过长");
 		goto out;
 	}
-	s = db_query(c->db, e, "SELECT k.dept_id, p.short_name, p.name FROM "
-	    "cases k JOIN departments p ON p.id = k.dept_id WHERE k.id = ?",
-	    "i", case_id);
+	/* The issuing department: the case's, or by_dept when given. */
+	s = db_query(c->db, e, "SELECT p.id, p.short_name, p.name FROM "
+	    "cases k JOIN departments p ON p.id = CASE WHEN ? > 0 THEN ? ELSE "
+	    "k.dept_id END WHERE k.id = ?", "iii", by_dept, by_dept, case_id);
 	if (s == NULL) {
 		rc = err_rc(e);
 		goto out;
@@ -263,6 +266,8 @@ enqueue(struct ctx *c, int64_t case_id, const char *kind, json_t *content,
 	}
 	if (rc == 0 && doc_id != NULL)
 		*doc_id = id;
+	if (rc == 0 && doc_no_out != NULL)
+		snprintf(doc_no_out, 160, "%s", doc_no);
 out:
 	free(text);
 	return rc;
@@ -272,7 +277,18 @@ int
 document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
     json_t *content, int64_t *doc_id, struct err *e)
 {
-	return enqueue(c, case_id, kind, content, doc_id, NULL, e);
+	return enqueue(c, case_id, 0, kind, content, doc_id, NULL, NULL, e);
+}
+
+int
+document_enqueue_dept(struct ctx *c, int64_t case_id, int64_t dept_id,
+    const char *kind, json_t *content, int64_t *doc_id, char doc_no_out[160],
+    struct err *e)
+{
+	if (dept_id <= 0)
+		return err_internal(e, "document_enqueue_dept: no department");
+	return enqueue(c, case_id, dept_id, kind, content, doc_id, NULL,
+	    doc_no_out, e);
 }
 
 int
@@ -280,7 +296,7 @@ document_enqueue_noaudit(struct ctx *c, int64_t case_id, const char *kind,
     json_t *content, json_t **doc, struct err *e)
 {
 	*doc = NULL;
-	return enqueue(c, case_id, kind, content, NULL, doc, e);
+	return enqueue(c, case_id, 0, kind, content, NULL, doc, NULL, e);
 }
 
 /* --- reading --- */

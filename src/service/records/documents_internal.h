@@ -60,5 +60,10 @@ int64_t document_num(json_t *o, const char *k);
 void document_organ_name(const char *name, char *out, size_t outsz);
 const char *document_str(json_t *o, const char *k);
 void document_text_free(struct document_text *t);
+/* The 食品经营许可证 number "JY" + 14 digits (text.c). */
+void document_food_licence_no(const char *business_type,
+    const char *division, int64_t seq, char out[17]);
+/* The last day of a term of years from ymd ("" when ymd is no date). */
+void document_term_end(const char *ymd, int years, char out[11]);
 
 #endif

@@ -226,6 +226,7 @@ int materials_mine(struct ctx *c, json_t **out, struct err *e);
 #define DOC_TERMINATION "termination_notice"       /* 终止办理告知书 */
 #define DOC_EXTENSION "extension_notice"           /* 延长审批期限告知书 */
 #define DOC_RONGQUE_PLEDGE "rongque_pledge"        /* 容缺受理承诺书 */
+#define DOC_BUNDLE_ACCEPT "bundle_accept_notice"   /* 一件事受理通知书 */
 
 /* Inside the caller's db_tx: records a pending document for the case with a
  * document number and a random verification code. content (borrowed) holds
@@ -239,6 +240,14 @@ int document_enqueue(struct ctx *c, int64_t case_id, const char *kind,
  * {"id", "kind", "doc_no"} to put in that record's summary. */
 int document_enqueue_noaudit(struct ctx *c, int64_t case_id,
     const char *kind, json_t *content, json_t **doc, struct err *e);
+
+/* A document issued by another department than the case's: the one
+ * 受理通知书 of a 一件事 bundle, issued and sealed by the accepting
+ * window's department (dept_id) and kept with the bundle's first child
+ * case (case_id). doc_no_out (may be NULL) receives its number. */
+int document_enqueue_dept(struct ctx *c, int64_t case_id, int64_t dept_id,
+    const char *kind, json_t *content, int64_t *doc_id, char doc_no_out[160],
+    struct err *e);
 
 /* Called inside the transaction that marks a document ready (the case
  * domain registers it at start-up to tell the applicant). */

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/idno.h"
+#include "core/calendar.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
 
@@ -69,6 +70,131 @@ day_text(const char *ymd, char *out, size_t outsz)
 		return;
 	}
 	snprintf(out, outsz, "%d年%d月%d日", y, m, d);
+}
+
+/* ---- the 食品经营许可证 (《食品经营许可和备案管理办法》) ---- */
+
+#define FOOD_LICENCE "食品经营许可证"
+#define FOOD_LICENCE_YEARS 5
+
+/* A form value of the application, or dflt. */
+static const char *
+form_str(json_t *content, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(
+	    content, "form"), key));
+
+	return v != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* 许可证编号: "JY" and 14 digits - the 主体业态 (1 食品销售经营者,
+ * 2 餐饮服务经营者, 3 单位食堂), the county's 6-digit division code, a
+ * 6-digit sequence (the document's number on this platform, so that a
+ * re-rendered licence keeps its number) and a check digit (Luhn). */
+void
+document_food_licence_no(const char *business_type, const char *division,
+    int64_t seq, char out[17])
+{
+	char d[14];
+	int sum = 0;
+	char kind = '1';
+
+	if (business_type != NULL && strstr(business_type, "食堂") != NULL)
+		kind = '3';
+	else if (business_type != NULL && strstr(business_type, "餐饮") != NULL)
+		kind = '2';
+	if (division == NULL || strlen(division) != 6 ||
+	    strspn(division, "0123456789") != 6)
+		division = "000000";
+	d[0] = kind;
+	memcpy(d + 1, division, 6);
+	seq = seq < 0 ? 0 : seq % 1000000;
+	for (int i = 12; i >= 7; i--, seq /= 10)
+		d[i] = (char)('0' + seq % 10);
+	d[13] = '\0';
+	for (int i = 12, k = 0; i >= 0; i--, k++) {
+		int v = d[i] - '0';
+
+		if (k % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	memcpy(out, "JY", 2);
+	memcpy(out + 2, d, 13);
+	out[15] = (char)('0' + (10 - sum % 10) % 10);
+	out[16] = '\0';
+}
+
+/* The last day of a term of years from a decision day: 2026-09-29 + 5
+ * years -> 2031-09-28 (a 29 February start ends on 28 February). */
+void
+document_term_end(const char *ymd, int years, char out[11])
+{
+	int y, m, d;
+	int32_t day;
+	char buf[11];
+	struct err e;
+
+	out[0] = '\0';
+	if (ymd == NULL || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return;
+	if (m == 2 && d == 29)
+		d = 28;
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y + years, m, d);
+	if (calendar_day_parse(buf, &day, &e) != 0)
+		return;
+	calendar_day_format(day - 1, out);
+}
+
+static void
+food_licence(struct document_text *t, json_t *row, json_t *content,
+    bool person)
+{
+	const char *type = form_str(content, "business_type", "食品销售经营者");
+	char no[17], end[11], issued[32], until[32];
+
+	free(t->title);
+	t->title = xprintf("%s", FOOD_LICENCE);
+	free(t->addressee);
+	t->addressee = NULL;
+	/* The county's division code (as reported to the provincial
+	 * platform). */
+	document_food_licence_no(type, config_str("rating.region_code"),
+	    document_num(row, "id"), no);
+	day_text(document_str(row, "doc_date"), issued, sizeof(issued));
+	document_term_end(document_str(row, "doc_date"), FOOD_LICENCE_YEARS,
+	    end);
+	day_text(end, until, sizeof(until));
+	t->has_table = true;
+	t->headers[0] = "项目";
+	t->headers[1] = "内容";
+	t->ncols = 2;
+	row3(t, xprintf("经营者名称"), xprintf("%s", document_str(row,
+	    "applicant_name")), NULL);
+	row3(t, xprintf("%s", person ? "身份证号码" : "统一社会信用代码"),
+	    xprintf("%s", document_str(row, "applicant_idno")), NULL);
+	row3(t, xprintf("法定代表人（负责人）"), xprintf("%s", form_str(content,
+	    "legal_rep", document_str(row, "applicant_name"))), NULL);
+	row3(t, xprintf("住所"), xprintf("%s", form_str(content, "address",
+	    form_str(content, "premises", "（未填写）"))), NULL);
+	row3(t, xprintf("经营场所"), xprintf("%s", form_str(content, "premises",
+	    "（未填写）")), NULL);
+	row3(t, xprintf("主体业态"), xprintf("%s", type), NULL);
+	row3(t, xprintf("经营项目"), xprintf("%s", form_str(content,
+	    "business_items", form_str(content, "scope", "（未填写）"))), NULL);
+	row3(t, xprintf("许可证编号"), xprintf("%s", no), NULL);
+	row3(t, xprintf("有效期至"), xprintf("%s", until), NULL);
+	row3(t, xprintf("日常监督管理机构"), xprintf("%s", form_str(content,
+	    "supervisor_org", t->organ)), NULL);
+	row3(t, xprintf("发证机关"), xprintf("%s", t->organ), NULL);
+	row3(t, xprintf("发证日期"), xprintf("%s", issued), NULL);
+	t->table_after = 0;
+	para(t, xprintf("本许可证有效期%d年，自发证之日起计算。由%s依法核发，"
+	    "加盖电子印章，与纸质许可证具有同等效力。可扫描二维码或访问下方地址"
+	    "查验真伪。", FOOD_LICENCE_YEARS, t->organ));
 }
 
 /* Person names are masked in public pages ("张*"); enterprise names are
@@ -215,6 +341,51 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		para(t, xprintf("%s可凭申请编号通过白河县政务服务网或到县政务"
 		    "服务中心窗口查询办理进度。", you));
 		para(t, xprintf("特此通知。"));
+	} else if (strcmp(kind, DOC_BUNDLE_ACCEPT) == 0) {
+		json_t *x;
+		size_t i;
+
+		day_text(document_str(content, "applied_day"), applied,
+		    sizeof(applied));
+		para(t, xprintf("%s于%s提出的“%s”一件事申请（一件事编号：%s），"
+		    "经审查，申请材料齐全、符合法定形式，本机关决定予以受理（一窗"
+		    "受理）。本一件事包含下列事项，由各部门并联审批：", you,
+		    applied, document_str(content, "bundle_name"),
+		    document_str(content, "bundle_no")));
+		json_array_foreach(json_object_get(content, "items"), i, x)
+			row3(t, xprintf("%zu", t->nrows + 1),
+			    xprintf("%s", document_str(x, "name")),
+			    xprintf("%s；%s", document_str(x, "dept"),
+			    document_str(x, "start")));
+		t->has_table = true;
+		t->headers[0] = "序号";
+		t->headers[1] = "事项名称";
+		t->headers[2] = "办理部门及顺序";
+		t->table_after = t->nparas;
+		para(t, xprintf("全部事项承诺于受理之日（%s）起%" PRId64 "个工作日"
+		    "内%s%s%s办结，办理结果由县政务服务中心综合窗口统一出件。补正"
+		    "材料期间暂停计时。", accepted, document_num(content,
+		    "limit_days"), due_src[0] != '\0' ? "，即于" : "", due,
+		    due_src[0] != '\0' ? "前" : ""));
+		if (json_array_size(json_object_get(content, "rongque")) > 0) {
+			char *names = xprintf("%s", "");
+
+			json_array_foreach(json_object_get(content, "rongque"),
+			    i, x) {
+				char *n = xprintf("%s%s%s", names != NULL ? names :
+				    "", i > 0 ? "、" : "", json_string_value(x) !=
+				    NULL ? json_string_value(x) : "");
+
+				free(names);
+				names = n;
+			}
+			para(t, xprintf("本次为容缺受理，%s须于%s前一次补齐下列材料："
+			    "%s。", you, sdue, names != NULL ? names : ""));
+			free(names);
+		}
+		para(t, xprintf("%s可凭一件事编号通过白河县政务服务网或到县政务"
+		    "服务中心窗口查询各事项的办理进度。", you));
+		para(t, xprintf("特此通知。"));
 	} else if (strcmp(kind, DOC_REJECT_NOTICE) == 0) {
 		para(t, xprintf("%s于%s提出的%s申请（申请编号：%s），经审查，"
 		    "不符合受理条件，理由如下：%s", you, applied, item, case_no,
@@ -348,6 +519,8 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		t->headers[2] = "补交要求";
 		t->table_after = t->nparas;
 		para(t, xprintf("承诺人：%s（已签署）", document_str(row, "applicant_name")));
+	} else if (strcmp(result_name, FOOD_LICENCE) == 0) {
+		food_licence(t, row, content, person);
 	} else {
 		/* certificate */
 		free(t->title);
@@ -355,7 +528,10 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		    item);
 		free(t->addressee);
 		t->addressee = NULL;
-		idno_mask(document_str(row, "applicant_idno"), idmask, sizeof(idmask));
+		/* The holder's full identity: the licence itself is what the
+		 * holder shows (masked only on public pages). */
+		snprintf(idmask, sizeof(idmask), "%s", document_str(row,
+		    "applicant_idno"));
 		t->has_table = true;
 		t->headers[0] = "项目";
 		t->headers[1] = "内容";
