@@ -361,7 +361,8 @@ post_files(struct http_req *r, struct http_resp *w)
 		goto fail;
 	}
 	if (file_store(r->ctx, r->body, r->body_len, http_query(r, "name"),
-	    false, sha, ctype, &e) != 0)
+	    false, sha, ctype, &e) != 0 ||
+	    catalog_file_register(r->ctx, sha, http_query(r, "name"), &e) != 0)
 		goto fail;
 	http_json(w, 201, json_pack("{s:s, s:s, s:I}", "sha256", sha,
 	    "content_type", ctype, "size", (json_int_t)r->body_len));

@@ -41,7 +41,7 @@ function assertError(r, status, code) {
 
 for (const db of dbKinds()) {
 	describe(`applicant messages (${db})`, () => {
-		let srv, person, zj, hall, item;
+		let srv, person, zj, zj2, hall, item;
 
 		// The SMS texts of a case, oldest first.
 		async function smsOf(caseId) {
@@ -73,6 +73,17 @@ for (const db of dbKinds()) {
 			hall = new Client(srv.url);
 			await Promise.all([person.login(DEMO.person, DEMO.password), zj.login(DEMO.zj_sp, DEMO.password),
 				hall.login(DEMO.hall, DEMO.password)]);
+			// A second approver decides: who accepted a case does not decide it.
+			const admin = new Client(srv.url);
+			await admin.login(DEMO.admin, DEMO.password);
+			const depts = ok(await admin.get('/api/departments'));
+			const zjDept = (Array.isArray(depts) ? depts : depts.items).find((d) => d.name === '县住建局');
+			const u = ok(await admin.post('/api/users', {
+				login: 'zj_sp2', name: '住建审批二', roles: ['approver'], dept_id: zjDept.id, password: 'Baihe@2024x',
+			}), 202);
+			ok(await hall.post(`/api/staff-changes/${u.request.id}/approve`, {}));
+			zj2 = new Client(srv.url);
+			await zj2.login('zj_sp2', 'Baihe@2024x');
 			const r = await person.get(`/api/guide/items?q=${encodeURIComponent('建筑工程施工许可证核发')}&limit=50`);
 			item = r.json.items.find((i) => i.name === '建筑工程施工许可证核发');
 			assert.ok(item, r.text);
@@ -123,7 +134,7 @@ for (const db of dbKinds()) {
 
 			// Decided; the certificate rendered -> result ready; delivered.
 			cs = ok(await act(zj, cs, 'pass', { reason: '符合条件' }));
-			cs = ok(await act(zj, cs, 'approve', { reason: '准予许可' }));
+			cs = ok(await act(zj2, cs, 'approve', { reason: '准予许可' }));
 			assert.equal(cs.state, 'certify');
 			let ready;
 			for (let i = 0; i < 100 && !ready; i++) {

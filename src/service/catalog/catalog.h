@@ -137,6 +137,12 @@ int catalog_guide_themes(struct ctx *c, json_t **out, struct err *e);
 int catalog_guide_types(struct ctx *c, json_t **out, struct err *e);
 /* 0 when sha256 is the blank form or sample of the item's published
  * version, else ERR_NOT_FOUND. */
+/* Registers a stored file (records: file_store) as a catalogue file, a
+ * blank form or sample a material may name (service/catalog/files.c):
+ * department admin or hall admin; refused (422 "applicant_file") when an
+ * applicant uploaded the same file. Audit "catalog.file_upload". */
+int catalog_file_register(struct ctx *c, const char *sha256,
+    const char *name, struct err *e);
 int catalog_guide_file_check(struct ctx *c, int64_t item_id,
     const char *sha256, struct err *e);
 

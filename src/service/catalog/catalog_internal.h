@@ -62,6 +62,10 @@ int catalog_audit_item(struct ctx *c, const char *action, int64_t id,
     json_t *sum, struct err *e);
 bool catalog_can_see_drafts(const struct actor *a, int64_t dept_id);
 int catalog_check_edit(const struct actor *a, int64_t dept_id, struct err *e);
+/* Every blank_form and sample the elements' materials name is a catalogue
+ * file (422 "not_catalog_file" naming the material otherwise). */
+int catalog_files_check(struct db *db, const json_t *elements,
+    struct err *e);
 int catalog_check_elements(struct ctx *c, const json_t *el, bool partial,
     json_t **canon, int64_t *dept_id, char dept_name[400], struct err *e);
 int catalog_check_reason(const char *s, const char *field, bool required,

@@ -36,6 +36,9 @@ catalog_check_elements(struct ctx *c, const json_t *el, bool partial, json_t **c
 	rc = catalog_check_json(el, partial, canon, e);
 	if (rc != 0)
 		return rc;
+	rc = catalog_files_check(c->db, *canon, e);
+	if (rc != 0)
+		goto fail;
 	dname = json_string_value(json_object_get(*canon, "dept"));
 	if (dname == NULL || dname[0] == '\0') {
 		rc = err_field(e, ERR_UNPROCESSABLE, "dept", "dept_required",
@@ -378,6 +381,8 @@ catalog_submit_fn(struct db *db, void *arg, struct err *e)
 	}
 	rc = catalog_check_json(json_object_get(open, "elements"), false,
 	    &canon, e);
+	if (rc == 0)
+		rc = catalog_files_check(db, canon, e);
 	if (rc != 0)
 		goto out;
 	t->version_no = (int)json_integer_value(json_object_get(open,
@@ -513,6 +518,8 @@ publish_fn(struct db *db, void *arg, struct err *e)
 	}
 	rc = catalog_check_json(json_object_get(open, "elements"), false,
 	    &canon, e);
+	if (rc == 0)
+		rc = catalog_files_check(db, canon, e);
 	if (rc != 0)
 		goto out;
 	t->dept_name = r.dept_name;

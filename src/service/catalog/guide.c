@@ -157,6 +157,16 @@ catalog_guide_file_check(struct ctx *c, int64_t item_id, const char *sha256,
 			found = true;
 	}
 	json_decref(pub);
+	/* Only catalogue files are public, whatever a version names. */
+	if (found) {
+		int64_t one = 0;
+
+		rc = db_query_int(c->db, e, &one, "SELECT 1 FROM catalog_files "
+		    "WHERE sha256 = ?", "s", sha256);
+		if (rc < 0)
+			return rc;
+		found = rc == DB_ROW;
+	}
 	return found ? 0 : err_set(e, ERR_NOT_FOUND, "file_not_found",
 	    "文件不存在");
 }
