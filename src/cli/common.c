@@ -14,6 +14,8 @@
 #include "app.h"
 #include "base/config.h"
 #include "service/hall/hall.h"
+#include "service/rating/rating.h"
+#include "service/records/records.h"
 #include "store/db.h"
 
 const char *
@@ -46,6 +48,9 @@ cli_open_app(struct app *app, const char *db_url)
 		app->db = NULL;
 		return CLI_FAIL;
 	}
+	/* The rating's link on every 受理通知书 (records cannot call the
+	 * rating domain above it). */
+	documents_set_notice_link(rating_notice_link);
 	return CLI_OK;
 }
 

@@ -330,6 +330,19 @@ signature(struct render *r)
 		    QR_SIZE, r->e);
 		if (rc > 0)
 			rc = 0;
+		/* The second code stands beside the first, left of the seal. */
+		if (rc == 0 && d->link_url != NULL) {
+			double lx = LEFT + QR_SIZE * 1.25;
+			PangoLayout *lk = layout_new(r, d->link_caption != NULL ?
+			    d->link_caption : "", 8, 0);
+
+			cairo_move_to(r->cr, lx + QR_SIZE * 0.06, r->y);
+			pango_cairo_show_layout(r->cr, lk);
+			g_object_unref(lk);
+			rc = qr_draw(r->cr, d->link_url, lx, qy, QR_SIZE, r->e);
+			if (rc > 0)
+				rc = 0;
+		}
 		cairo_set_source_rgb(r->cr, 0.2, 0.2, 0.2);
 		cairo_move_to(r->cr, LEFT, qy + QR_SIZE + 1);
 		pango_cairo_show_layout(r->cr, lu);
@@ -439,6 +452,8 @@ check_doc(const struct pdf_doc *d, struct err *e)
 		{ d->seal_text, "seal_text", 200 },
 		{ d->seal_caption, "seal_caption", 60 },
 		{ d->verify_url, "verify_url", QR_TEXT_MAX },
+		{ d->link_url, "link_url", QR_TEXT_MAX },
+		{ d->link_caption, "link_caption", 60 },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {

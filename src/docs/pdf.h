@@ -53,6 +53,8 @@ struct pdf_doc {
 	const char *seal_text;    /* seal arc text; NULL: dept_name */
 	const char *seal_caption; /* NULL: "审批专用章" */
 	const char *verify_url;   /* QR code and printed URL; NULL: none */
+	const char *link_url;     /* a second QR code beside it; NULL: none */
+	const char *link_caption; /* its caption, e.g. "扫码评价本次服务" */
 	/* A joint document (联合意见): the co-issuing organs' seal texts,
 	 * drawn in a row above the issuing organ's name and seal (at most
 	 * PDF_MAX_CO_SEALS). */

@@ -7,6 +7,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import jsQR from 'jsqr';
 import { startServer, dbKinds, Client, rawRequest, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
 
@@ -27,6 +31,39 @@ function assertError(r, status, code) {
 	assert.ok(r.json && r.json.error, `error body expected: ${r.text}`);
 	if (code) assert.equal(r.json.error.code, code, r.text);
 	assert.match(r.json.error.message, CHINESE);
+}
+
+// The texts of every QR code on a page image (a PGM from pdftoppm -gray):
+// read one, paint it white, read again.
+function qrCodes(pgm) {
+	const head = pgm.toString('latin1', 0, 64).match(/^P5\s+(\d+)\s+(\d+)\s+255\s/);
+	assert.ok(head, 'a PGM image');
+	const [w, h] = [+head[1], +head[2]];
+	const gray = pgm.subarray(head[0].length);
+	const rgba = new Uint8ClampedArray(w * h * 4);
+	for (let i = 0; i < w * h; i++) {
+		rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = gray[i];
+		rgba[i * 4 + 3] = 255;
+	}
+	const found = [];
+	for (let n = 0; n < 4; n++) {
+		const code = jsQR(rgba, w, h);
+		if (!code) break;
+		found.push(code.data);
+		const xs = ['topLeftCorner', 'topRightCorner', 'bottomLeftCorner', 'bottomRightCorner'].map((k) => code.location[k]);
+		const x0 = Math.max(0, Math.floor(Math.min(...xs.map((p) => p.x))) - 12);
+		const x1 = Math.min(w, Math.ceil(Math.max(...xs.map((p) => p.x))) + 12);
+		const y0 = Math.max(0, Math.floor(Math.min(...xs.map((p) => p.y))) - 12);
+		const y1 = Math.min(h, Math.ceil(Math.max(...xs.map((p) => p.y))) + 12);
+		for (let y = y0; y < y1; y++)
+			for (let x = x0; x < x1; x++) rgba.fill(255, (y * w + x) * 4, (y * w + x) * 4 + 3);
+	}
+	return found;
+}
+
+function tool(cmd, args) {
+	return new Promise((resolve, reject) => execFile(cmd, args, { encoding: 'utf8', timeout: 60000 },
+		(err, out) => (err ? reject(err) : resolve(out))));
 }
 
 function ok(r, status = 200) {
@@ -341,6 +378,60 @@ for (const db of dbKinds()) {
 			const done = await cli(['outbox', 'resend', String(j.items[0].id), '--db', srv.dbUrl]);
 			assert.notEqual(done.code, 0, 'a delivered message is not sent again');
 			assert.match(done.err, /已送达/);
+		});
+
+		test('the 受理通知书 carries a rating QR: scanned from the printed page it rates that case', async () => {
+			// Its own accepted case; last in the file, since the job run below
+			// also works the outbox the tests above look at.
+			const food = await findItem(clerk, '食品小作坊登记');
+			const mine2 = await walkin(clerk, food, { kind: 'person', idno: DEMO.person, name: '张明', mobile: '13991500001' }, false);
+			assert.equal(mine2.state, 'accepted');
+			const run = await cli(['jobs', 'run-once', '--db', srv.dbUrl, '--var', srv.varDir, '--now', NOW]);
+			assert.equal(run.code, 0, run.err + run.out);
+			const docs = ok(await person.get(`/api/cases/${mine2.id}/documents`));
+			const notice = (docs.items || docs).find((d) => d.kind === 'accept_notice');
+			assert.ok(notice, JSON.stringify(docs));
+			assert.equal(notice.status, 'ready', JSON.stringify(notice));
+			// Printed on one device, scanned by a phone: the download's
+			// connection is not the phone's (and the decoding below blocks
+			// this process longer than the server keeps an idle connection).
+			const pdf = await fetch(`${srv.url}/api/documents/${notice.id}/pdf`,
+				{ headers: { Authorization: `Bearer ${person.token}`, Connection: 'close' } });
+			assert.equal(pdf.status, 200);
+			const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-notice-'));
+			try {
+				writeFileSync(`${dir}/n.pdf`, Buffer.from(await pdf.arrayBuffer()));
+				const text = await tool('pdftotext', ['-layout', `${dir}/n.pdf`, '-']);
+				assert.match(text, /受理通知书/);
+				assert.match(text, /扫码评价本次服务/);
+				assert.match(text, /扫描二维码核验文书/);
+				await tool('pdftoppm', ['-r', '300', '-gray', '-f', '1', '-l', '1', `${dir}/n.pdf`, `${dir}/p`]);
+				const page = readdirSync(dir).find((f) => f.startsWith('p'));
+				const codes = qrCodes(readFileSync(`${dir}/${page}`));
+				// Let the connections the server closed while the decoding held
+				// this process be noticed before the next request.
+				await new Promise((r) => setTimeout(r, 100));
+				// The verification code and the rating code, both readable.
+				assert.equal(codes.length, 2, JSON.stringify(codes));
+				const rate = codes.find((u) => /\/rate\//.test(u));
+				assert.ok(codes.some((u) => /\/verify\//.test(u)), JSON.stringify(codes));
+				assert.ok(rate, JSON.stringify(codes));
+				const token = rate.split('/rate/')[1];
+				const view = ok(await rawRequest(`${srv.url}/api/rating-tokens/${token}`));
+				assert.equal(view.case_no, mine2.case_no);
+				assert.equal(view.can_rate, true, JSON.stringify(view));
+				const r = await rawRequest(`${srv.url}/api/rating-tokens/${token}/rating`, {
+					method: 'POST', headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ level: 5, dims: ['511'] }),
+				});
+				assert.equal(r.status, 201, r.text);
+				const mine = ok(await person.get('/api/my/ratings'));
+				const got = mine.items.find((x) => x.case_id === mine2.id);
+				assert.equal(got.channel, '3');
+				assert.equal(got.level, 5);
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
 		});
 	});
 }

@@ -14,6 +14,7 @@
 #include "base/config.h"
 #include "base/limits.h"
 #include "base/utf8.h"
+#include "core/calendar.h"
 #include "core/rating.h"
 #include "docs/qr.h"
 #include "service/case/case.h"
@@ -714,13 +715,56 @@ qr_svg(const char *text, struct err *e)
 	return out;
 }
 
+/* The rating page's link for case_id, valid until exp. */
+static int
+token_link(struct ctx *c, int64_t case_id, int64_t exp,
+    char token[RATING_TOKEN_MAX], char *url, size_t url_size, struct err *e)
+{
+	const char *base = c->cfg != NULL && c->cfg->public_url != NULL ?
+	    c->cfg->public_url : "";
+	char mac[TOKEN_MAC_HEX + 1];
+	struct key_tx k;
+	int rc;
+
+	rc = db_tx(c->db, key_fn, &k, e);
+	if (rc != 0)
+		return rc;
+	token_mac(k.key, case_id, exp, mac);
+	sodium_memzero(&k, sizeof(k));
+	snprintf(token, RATING_TOKEN_MAX, "%" PRId64 "-%" PRId64 "-%s",
+	    case_id, exp, mac);
+	snprintf(url, url_size, "%s/rate/%s", base, token);
+	return 0;
+}
+
+int
+rating_notice_link(struct ctx *c, int64_t case_id, const char *doc_date,
+    char *url, size_t url_size, char *caption, size_t caption_size,
+    struct err *e)
+{
+	char token[RATING_TOKEN_MAX];
+	int32_t day;
+	int64_t exp;
+	int rc;
+
+	rc = calendar_day_parse(doc_date, &day, e);
+	if (rc != 0)
+		return rc;
+	/* Valid to the end of the notice's day plus the setting's days: the
+	 * same link whenever the notice is drawn. */
+	exp = ((int64_t)(day - calendar_day_from_ymd(1970, 1, 1)) + 1 +
+	    config_int("rating.notice_qr_days")) * 86400 - CLOCK_UTC_OFFSET_S;
+	rc = token_link(c, case_id, exp, token, url, url_size, e);
+	if (rc == 0)
+		snprintf(caption, caption_size, "扫码评价本次服务");
+	return rc;
+}
+
 int
 rating_qr_issue(struct ctx *c, int64_t case_id, json_t **out, struct err *e)
 {
 	struct case_facts f;
-	struct key_tx k;
-	char mac[TOKEN_MAC_HEX + 1], token[RATING_TOKEN_MAX], url[1024], *svg;
-	const char *base;
+	char token[RATING_TOKEN_MAX], url[1024], *svg;
 	int64_t exp;
 	int rc;
 
@@ -736,17 +780,10 @@ rating_qr_issue(struct ctx *c, int64_t case_id, json_t **out, struct err *e)
 	if (!f.accepted)
 		return err_set(e, ERR_CONFLICT, "step_not_reached", "%s",
 		    rating_refusal_message(RATING_NOT_ACCEPTED));
-	rc = db_tx(c->db, key_fn, &k, e);
+	exp = clock_now() + config_int("rating.qr_ttl_seconds");
+	rc = token_link(c, case_id, exp, token, url, sizeof(url), e);
 	if (rc != 0)
 		return rc;
-	exp = clock_now() + config_int("rating.qr_ttl_seconds");
-	token_mac(k.key, case_id, exp, mac);
-	sodium_memzero(&k, sizeof(k));
-	snprintf(token, sizeof(token), "%" PRId64 "-%" PRId64 "-%s", case_id,
-	    exp, mac);
-	base = c->cfg != NULL && c->cfg->public_url != NULL ?
-	    c->cfg->public_url : "";
-	snprintf(url, sizeof(url), "%s/rate/%s", base, token);
 	svg = qr_svg(url, e);
 	if (svg == NULL)
 		return err_rc(e);

@@ -75,6 +75,12 @@ int rating_list_mine(struct ctx *c, int64_t before_id, int limit,
 int rating_qr_issue(struct ctx *c, int64_t case_id, json_t **out,
     struct err *e);
 
+/* The rating link printed on the case's 受理通知书 (documents_link_fn of
+ * service/records): valid until rating.notice_qr_days after doc_date. */
+int rating_notice_link(struct ctx *c, int64_t case_id, const char *doc_date,
+    char *url, size_t url_size, char *caption, size_t caption_size,
+    struct err *e);
+
 /* Anyone holding a valid token: the case to rate {case_no, item_name,
  * dept_name, step, step_label, can_rate, reason, expires_at}. 404 for a
  * bad or expired token. */

@@ -43,6 +43,8 @@ struct document_text {
 	bool incomplete;     /* a paragraph or row did not fit */
 	char organ[256];
 	char verify_url[1024];
+	char link_url[1024];
+	char link_caption[64];
 	struct pdf_table table;
 	struct pdf_doc doc;
 };

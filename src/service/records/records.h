@@ -258,6 +258,17 @@ void documents_ready_hook_set(documents_ready_fn fn);
 /* Renders up to max pending documents (the job calls it); *done counts
  * them. Each document is rendered and sealed in its own transaction. */
 int documents_render_pending(struct ctx *c, int max, int *done, struct err *e);
+
+/* A second QR code on a case's 受理通知书 (the rating of the service, a
+ * domain above this one): given the case and the notice's date
+ * (YYYY-MM-DD), writes the link and its caption; returns 0, or 1 when the
+ * notice gets no such code. The link must depend only on its arguments:
+ * a document renders to the same bytes every time. Set once at start-up,
+ * before any thread renders; NULL (the default) prints none. */
+typedef int (*documents_link_fn)(struct ctx *c, int64_t case_id,
+    const char *doc_date, char *url, size_t url_size, char *caption,
+    size_t caption_size, struct err *e);
+void documents_set_notice_link(documents_link_fn fn);
 /* The same for the pending documents whose id % shards == shard, so that
  * several threads (or servers) render a backlog without claiming the same
  * ones. 0 <= shard < shards. */

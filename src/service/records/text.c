@@ -569,6 +569,14 @@ out:
 	return rc;
 }
 
+static documents_link_fn notice_link;
+
+void
+documents_set_notice_link(documents_link_fn fn)
+{
+	notice_link = fn;
+}
+
 /* Points t->doc at t's strings; verify_url from the public URL. */
 int
 document_assemble(struct ctx *c, json_t *row, struct document_text *t, struct err *e)
@@ -600,6 +608,19 @@ document_assemble(struct ctx *c, json_t *row, struct document_text *t, struct er
 	t->doc.sealed = true;
 	t->doc.seal_text = t->organ;
 	t->doc.verify_url = t->verify_url;
+	if (notice_link != NULL && strcmp(document_str(row, "kind"),
+	    DOC_ACCEPT_NOTICE) == 0) {
+		int rc = notice_link(c, document_num(row, "case_id"),
+		    t->doc.date, t->link_url, sizeof(t->link_url),
+		    t->link_caption, sizeof(t->link_caption), e);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			t->doc.link_url = t->link_url;
+			t->doc.link_caption = t->link_caption;
+		}
+	}
 	if (t->has_table) {
 		/* Rows were filled three wide; the view has ncols per row. */
 		for (size_t r = 0; r < t->nrows; r++)
