@@ -24,7 +24,11 @@ export default defineConfig({
         // leaves these cached in the browser.
         codeSplitting: {
           groups: [
-            { name: 'echarts', test: /[\\/]node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 30, maxSize: 400 * 1024 },
+            // ECharts in two chunks along its own layers (zrender below
+            // echarts): a size-based split cut it into chunks that import
+            // each other and failed at load ("x is not a constructor").
+            { name: 'zrender', test: /[\\/]node_modules[\\/](zrender|tslib)[\\/]/, priority: 31 },
+            { name: 'echarts', test: /[\\/]node_modules[\\/]echarts[\\/]/, priority: 30 },
             { name: 'vue', test: /[\\/]node_modules[\\/](vue|@vue|vue-router)[\\/]/, priority: 40 },
           ],
         },

@@ -7,6 +7,8 @@
  *   GET /api/indicators/cases?from=&to=&dept_id=   case-based counterparts
  *   GET /api/indicators/volume?from=&to=&dept_id=  case volume, on-time
  *       share, open/overdue/stalled
+ *   GET /api/indicators/case-list?key=&from=&to=&dept_id=  the cases
+ *       behind a case-based figure
  *   GET /api/indicators/discrepancies?from=&to=&dept_id=  items declaring
  *       最多跑一次 whose cases needed two trips or more
  *   GET  /api/tasks?dept_id=          the reform tasks, by area and unit
@@ -71,6 +73,24 @@ static void
 get_discrepancies(struct http_req *r, struct http_resp *w)
 {
 	period_reply(r, w, reform_discrepancies);
+}
+
+static void
+get_case_list(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	int64_t dept = 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+		http_error(w, &e);
+		return;
+	}
+	rc = reform_case_list(r->ctx, http_query(r, "key"), http_query(r, "from"),
+	    http_query(r, "to"), dept, &out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -314,6 +334,7 @@ const struct route api_indicators_routes[] = {
 	{ "GET", "/api/indicators/gap", get_gap, VIEWERS, 0 },
 	{ "GET", "/api/indicators/cases", get_cases, VIEWERS, 0 },
 	{ "GET", "/api/indicators/volume", get_volume, VIEWERS, 0 },
+	{ "GET", "/api/indicators/case-list", get_case_list, VIEWERS, 0 },
 	{ "GET", "/api/indicators/discrepancies", get_discrepancies, VIEWERS,
 	    0 },
 	{ "GET", "/api/tasks", get_tasks, VIEWERS, 0 },

@@ -214,6 +214,34 @@ for (const db of dbKinds()) {
 			assert.equal((await rollup(hall)).departments.find((d) => d.dept_id === depts['县市场监管局']).status, 'accepted');
 		});
 
+		test('the dashboard drill-down: each case figure lists its cases', async () => {
+			const vol = (await ducha.get('/api/indicators/volume')).json;
+			for (const key of ['open', 'overdue', 'stalled']) {
+				const r = await ducha.get(`/api/indicators/case-list?key=${key}`);
+				assert.equal(r.status, 200, r.text);
+				assert.equal(r.json.items.length, Math.min(200, vol[key]), key);
+			}
+			// Closed cases of a month: the split by trips adds up, each row as its key says.
+			const P = 'from=2026-11-01&to=2026-11-30';
+			const closed = (await ducha.get(`/api/indicators/case-list?key=closed&${P}`)).json;
+			assert.ok(closed.items.length > 0 && closed.items.length < 200, 'the demo has closed cases in November');
+			assert.ok(closed.items.every((x) => x.closed_at > Date.parse('2026-10-31T16:00:00Z') / 1000 &&
+				x.closed_at <= Date.parse('2026-11-30T16:00:00Z') / 1000));
+			const le1 = (await ducha.get(`/api/indicators/case-list?key=le_one_trip&${P}`)).json;
+			const over = (await ducha.get(`/api/indicators/case-list?key=over_one_trip&${P}`)).json;
+			assert.ok(le1.items.every((x) => x.trips <= 1 && x.case_no && x.item && x.dept));
+			assert.ok(over.items.every((x) => x.trips > 1));
+			assert.equal(over.items.length + le1.items.length, closed.items.length);
+			const online = (await ducha.get(`/api/indicators/case-list?key=online&${P}`)).json;
+			const win = (await ducha.get(`/api/indicators/case-list?key=window&${P}`)).json;
+			assert.equal(online.items.length + win.items.length, closed.items.length);
+			// A department sees its own cases only; bad keys and periods fail clearly.
+			const own = (await zj.get('/api/indicators/case-list?key=closed')).json;
+			assert.ok(own.items.every((x) => x.dept === '县住建局'));
+			assertError(await ducha.get('/api/indicators/case-list?key=nope'), 400, 'key');
+			assertError(await ducha.get('/api/indicators/case-list?key=closed&from=2026-13-01'), 400);
+		});
+
 		test('XLSX in the attachment layout and CSV, read back equal to what was entered', async () => {
 			const id = (await rollup(scjg)).departments[0].ledger_id;
 			const l = (await scjg.get(`/api/ledgers/${id}`)).json;

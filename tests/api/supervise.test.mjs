@@ -235,6 +235,11 @@ for (const db of dbKinds()) {
 			assert.equal(r.json.level, 3);
 			assert.equal(r.json.level_body, '县审改办');
 			assert.equal(r.json.events.filter((ev) => ev.action === 'escalate').length, 3);
+			// Past its due day the case has its own ticket too, once.
+			r = await ducha.get(`/api/supervise/tickets?case_id=${caseId}&source=overdue`);
+			assert.equal(r.json.items.length, 1, r.text);
+			assert.equal(r.json.items[0].dept_id, deptId);
+			assert.match(r.json.items[0].title, /超期未办结/);
 			r = await ducha.get('/api/supervise/tickets?escalated=1');
 			assert.ok(r.json.items.some((x) => x.id === tk.id));
 			const notes = (await scjg.get('/api/notifications')).json.items;

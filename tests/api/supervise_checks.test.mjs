@@ -211,6 +211,23 @@ for (const db of dbKinds()) {
 			assertError(await ducha.get('/api/supervise/quick-cases?from=2026-02-30'), 400, 'from');
 		});
 
+		test('the desk counts bad ratings and their loops, by department and period', async () => {
+			let r = await ducha.get('/api/supervise/desk');
+			assert.equal(r.status, 200, r.text);
+			const bad = Number(await sql(srv, 'SELECT count(*) FROM ratings WHERE bad = 1 AND excluded = 0'));
+			const loops = Number(await sql(srv, 'SELECT count(*) FROM rating_loops WHERE closed_at IS NULL'));
+			assert.equal(r.json.totals.bad_ratings, bad);
+			assert.equal(r.json.totals.loops_open, loops);
+			assert.ok(bad > 0, 'the demo has bad ratings');
+			const sum = r.json.by_dept.reduce((n, d) => n + d.bad_ratings, 0);
+			assert.equal(sum, bad);
+			const day = await sql(srv, 'SELECT max(day) FROM ratings WHERE bad = 1 AND excluded = 0');
+			const onDay = Number(await sql(srv, `SELECT count(*) FROM ratings WHERE bad = 1 AND excluded = 0 AND day = '${day}'`));
+			r = await hall.get(`/api/supervise/desk?from=${day}&to=${day}`);
+			assert.equal(r.json.totals.bad_ratings, onDay);
+			assert.equal(r.json.read_only, true);
+		});
+
 		test('评估验收: checklist from data and evidence, a score, findings issued as a notice', async () => {
 			const scjgId = depts['县市场监管局'];
 			const zjId = depts['县住建局'];

@@ -91,13 +91,13 @@ test('a stalled case raises a ticket that escalates; the department answers and 
   await runJobs('2026-11-09'); // five working days without a step
   await runJobs('2026-11-24'); // past the promised date: 县职转办
   const ducha = await api(DEMO.ducha);
-  const t = (await ducha.get(`/api/supervise/tickets?case_id=${k.id}`)).json.items[0];
+  const t = (await ducha.get(`/api/supervise/tickets?case_id=${k.id}&source=stalled`)).json.items[0];
   assert.ok(t, 'a ticket for the stalled case');
 
   await withPage(browser, 'supervise-ticket-dept', async (page) => {
     await loginAs(page, base, DEMO.scjg_admin, DEMO.password);
     await page.goto(base + '/supervise/tickets');
-    const row = page.locator('[data-test=ticket-table] .el-table__row', { hasText: k.case_no });
+    const row = page.locator('[data-test=ticket-table] .el-table__row', { hasText: k.case_no }).filter({ hasText: '久拖无进展' });
     await row.waitFor();
     assert.match(await row.innerText(), /县职转办督办/);
     await row.click();
@@ -116,7 +116,7 @@ test('a stalled case raises a ticket that escalates; the department answers and 
   await withPage(browser, 'supervise-ticket-close', async (page) => {
     await loginAs(page, base, DEMO.ducha, DEMO.password);
     await page.goto(base + '/supervise/tickets');
-    await page.locator('[data-test=ticket-table] .el-table__row', { hasText: k.case_no }).click();
+    await page.locator('[data-test=ticket-table] .el-table__row', { hasText: k.case_no }).filter({ hasText: '久拖无进展' }).click();
     assert.equal(await page.locator('[data-test=ticket-answer]').count(), 0, 'the supervisor cannot answer for the department');
     await page.locator('[data-test=ticket-close]').click();
     await field(dialog(page), 'act-note').fill('已核实办结');

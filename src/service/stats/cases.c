@@ -252,3 +252,65 @@ reform_discrepancies(struct ctx *c, const char *from, const char *to,
 	*out = json_pack("{s:s s:s s:o}", "from", f, "to", t, "items", list);
 	return 0;
 }
+
+/* The filter behind each drill-down key: closed cases of the period
+ * (closed 1) or open cases now (closed 0). */
+static const struct {
+	const char *key, *label, *where;
+	int closed;
+} case_keys[] = {
+	{ "closed", "期间办结的办件", "1 = 1", 1 },
+	{ "le_one_trip", "最多跑一次的办件", "c.trips <= 1", 1 },
+	{ "over_one_trip", "跑动两次及以上的办件", "c.trips > 1", 1 },
+	{ "zero_trip", "零跑动的办件", "c.trips = 0", 1 },
+	{ "online", "网上申请的办件", "c.channel = 'online'", 1 },
+	{ "window", "窗口申请的办件", "c.channel = 'window'", 1 },
+	{ "open", "在办办件", "1 = 1", 0 },
+	{ "overdue", "超期（红色预警）在办办件", "c.warn_level = 'red'", 0 },
+	{ "stalled", "10 日以上无进展的在办办件", "c.updated_at < ?", 0 },
+};
+
+int
+reform_case_list(struct ctx *c, const char *key, const char *from,
+    const char *to, int64_t dept_id, json_t **out, struct err *e)
+{
+	char f[11], t[11], sql[1200];
+	int64_t t0, t1;
+	json_t *rows;
+	size_t k;
+
+	*out = NULL;
+	if (!actor_has(c->actor, STATS_VIEWERS))
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看办件");
+	for (k = 0; k < sizeof(case_keys) / sizeof(case_keys[0]); k++)
+		if (key != NULL && strcmp(key, case_keys[k].key) == 0)
+			break;
+	if (k == sizeof(case_keys) / sizeof(case_keys[0]))
+		return err_field(e, ERR_INVALID, "key", NULL, "未知的办件统计口径");
+	if (period(from, to, f, t, e) != 0 || stats_day_end(f, &t0, e) != 0 ||
+	    stats_day_end(t, &t1, e) != 0)
+		return -(int)e->code;
+	/* Staff of a department see their own department's cases only. */
+	if (!actor_has(c->actor, STATS_WIDE))
+		dept_id = c->actor->dept_id > 0 ? c->actor->dept_id : -1;
+	snprintf(sql, sizeof(sql), "SELECT c.id, c.case_no, i.name AS item, "
+	    "d.name AS dept, c.channel, c.trips, c.state, c.decision, "
+	    "c.warn_level, c.due_day, c.created_at, c.closed_at, c.updated_at "
+	    "FROM cases c JOIN items i ON i.id = c.item_id JOIN departments d "
+	    "ON d.id = c.dept_id WHERE %s AND %s AND (? = 0 OR c.dept_id = ?) "
+	    "ORDER BY c.id DESC LIMIT 200", case_keys[k].closed ?
+	    "c.closed_at > ? AND c.closed_at <= ?" : "c.closed_at IS NULL AND "
+	    "? >= 0 AND ? >= 0", case_keys[k].where);
+	if (strcmp(case_keys[k].key, "stalled") == 0)
+		rows = db_query_json(c->db, e, sql, "iiiii", t0 - 86400, t1,
+		    clock_now() - 10 * 86400, dept_id, dept_id);
+	else
+		rows = db_query_json(c->db, e, sql, "iiii", t0 - 86400, t1,
+		    dept_id, dept_id);
+	if (rows == NULL)
+		return -(int)e->code;
+	*out = json_pack("{s:s s:s s:s s:s s:b s:o}", "key", case_keys[k].key,
+	    "label", case_keys[k].label, "from", f, "to", t, "period",
+	    case_keys[k].closed != 0, "items", rows);
+	return 0;
+}

@@ -69,6 +69,16 @@ int reform_case_volume(struct ctx *c, const char *from, const char *to,
 int reform_discrepancies(struct ctx *c, const char *from, const char *to,
     int64_t dept_id, json_t **out, struct err *e);
 
+/* The cases behind a case-based figure (the dashboard's drill-down), at
+ * most 200, newest first. key: "closed", "le_one_trip", "over_one_trip",
+ * "zero_trip", "online", "window" (closed in from..to), "open", "overdue"
+ * (red warning), "stalled" (untouched 10 days; open now). Department staff
+ * see their own department's only. {"key", "label", "from", "to",
+ * "period", "items": [{id, case_no, item, dept, channel, trips, state,
+ * decision, warn_level, due_day, created_at, closed_at, updated_at}]}. */
+int reform_case_list(struct ctx *c, const char *key, const char *from,
+    const char *to, int64_t dept_id, json_t **out, struct err *e);
+
 /* The reform tasks (all, or those dept_id takes part in) with their units
  * (lead or participating), overdue flag and last progress, and the
  * supervisor's summary by area and by unit:

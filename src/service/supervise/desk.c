@@ -1,7 +1,8 @@
 /* desk.c - the supervision desk (督查工作台): cases at yellow and red with
  * their explanations and whether the promised new date holds, cases that
- * stall, extensions granted, tickets and notices open and overdue; by
- * department, window, item and period, each number backed by its list. */
+ * stall, extensions granted, tickets and notices open and overdue, bad
+ * ratings and their loops (好差评); by department, window, item and period,
+ * each number backed by its list. */
 #include "service/supervise/supervise.h"
 
 #include <stdio.h>
@@ -20,7 +21,8 @@
 
 static const char *const COUNTERS[] = {
 	"yellow", "red", "stalled", "extended", "tickets_open",
-	"tickets_overdue", "notices_open", "notices_overdue",
+	"tickets_overdue", "notices_open", "notices_overdue", "bad_ratings",
+	"loops_open", "loops_overdue",
 };
 #define NCOUNTERS (sizeof(COUNTERS) / sizeof(COUNTERS[0]))
 
@@ -137,6 +139,43 @@ add_grouped(struct ctx *c, json_t *totals, json_t *by, const char *sql,
 	return rc < 0 ? rc : 0;
 }
 
+/* 好差评: bad ratings given in the filter (department, window, item, day)
+ * and the bad-rating loops still open (and past their stage's due day),
+ * by department. */
+static int
+add_ratings(struct ctx *c, json_t *totals, json_t *by,
+    const struct supervise_desk_q *q, const char *from, const char *to,
+    const char *today, struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	s = db_query(c->db, e, "SELECT r.dept_id, d.name, count(*) FROM ratings "
+	    "r JOIN departments d ON d.id = r.dept_id WHERE r.bad = 1 AND "
+	    "r.excluded = 0 AND (? = 0 OR r.dept_id = ?) AND (? = 0 OR "
+	    "r.window_id = ?) AND (? = 0 OR r.item_id = ?) AND (? = '' OR r.day "
+	    ">= ?) AND (? = '' OR r.day <= ?) GROUP BY r.dept_id, d.name",
+	    "iiiiiissss", q->dept_id, q->dept_id, q->window_id, q->window_id,
+	    q->item_id, q->item_id, from, from, to, to);
+	if (s == NULL)
+		return err_rc(e);
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		json_t *o = dept_row(by, db_col_int(s, 0), db_col_text(s, 1));
+
+		bump(o, "bad_ratings", db_col_int(s, 2));
+		bump(totals, "bad_ratings", db_col_int(s, 2));
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	return add_grouped(c, totals, by, "SELECT l.dept_id, d.name, count(*), "
+	    "sum(CASE WHEN l.due_day IS NOT NULL AND l.due_day < ? THEN 1 ELSE 0 "
+	    "END) FROM rating_loops l JOIN departments d ON d.id = l.dept_id "
+	    "WHERE l.closed_at IS NULL AND (? = 0 OR l.dept_id = ?) GROUP BY "
+	    "l.dept_id, d.name", "loops_open", "loops_overdue", today,
+	    q->dept_id, e);
+}
+
 int
 supervise_desk(struct ctx *c, const struct supervise_desk_q *q, json_t **out,
     struct err *e)
@@ -195,6 +234,8 @@ supervise_desk(struct ctx *c, const struct supervise_desk_q *q, json_t **out,
 		    "nd.status <> 'accepted' AND (? = 0 OR nd.dept_id = ?) "
 		    "GROUP BY nd.dept_id, d.name", "notices_open",
 		    "notices_overdue", today, q->dept_id, e);
+	if (rc == 0)
+		rc = add_ratings(c, totals, by, q, from, to, today, e);
 	if (rc != 0)
 		goto fail;
 	*out = json_pack("{s:o, s:o, s:i, s:b}", "totals", totals, "by_dept",

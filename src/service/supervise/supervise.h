@@ -132,8 +132,9 @@ int supervise_qinshang_list(struct ctx *c, json_t **out, struct err *e);
 
 /* One round: escalates tickets past their promised date (each level once,
  * notifying the body's people and the department), opens a ticket for each
- * running case without a step for supervise.stall_workdays working days,
- * and flags notices past their deadline. *acted counts what it did. */
+ * running case without a step for supervise.stall_workdays working days and
+ * for each open case past its due day (once per case), and flags notices
+ * past their deadline. *acted counts what it did. */
 int supervise_sweep(struct ctx *c, int *acted, struct err *e);
 
 /* ---- the supervision desk (service/supervise/desk.c) ---- */
@@ -147,10 +148,11 @@ struct supervise_desk_q {
 
 /* Supervisor, hall_admin (read_only true) and sysadmin: the numbers of the
  * desk, overall and by department: {totals:{yellow, red, stalled, extended,
- * tickets_open, tickets_overdue, notices_open, notices_overdue},
- * by_dept:[{dept_id, dept_name, ...the same}], stall_workdays, read_only}.
- * Cases count while open; tickets and notices are not filtered by window,
- * item or period. */
+ * tickets_open, tickets_overdue, notices_open, notices_overdue,
+ * bad_ratings, loops_open, loops_overdue}, by_dept:[{dept_id, dept_name,
+ * ...the same}], stall_workdays, read_only}. Cases count while open; bad
+ * ratings by the day given; tickets, notices and the bad-rating loops
+ * (open now) are not filtered by window, item or period. */
 int supervise_desk(struct ctx *c, const struct supervise_desk_q *q,
     json_t **out, struct err *e);
 

@@ -1,7 +1,7 @@
 /* sweep.c - the supervision pass of the sweeper: escalation of tickets past
- * their promised date, tickets for stalled cases, overdue notices. Each
- * ticket or case is its own transaction; one failure is logged and does
- * not stop the others. */
+ * their promised date, tickets for stalled and for overdue cases, overdue
+ * notices. Each ticket or case is its own transaction; one failure is
+ * logged and does not stop the others. */
 #include "service/supervise/supervise.h"
 
 #include <inttypes.h>
@@ -231,6 +231,83 @@ stalled_cases(struct ctx *c, const struct calendar *cal, int32_t today,
 	return 0;
 }
 
+struct overdue_tx {
+	struct ctx *c;
+	int64_t case_id, dept;
+	const char *case_no, *item, *due;
+	int64_t ticket;
+};
+
+static int
+overdue_fn(struct db *db, void *arg, struct err *e)
+{
+	struct overdue_tx *t = arg;
+	struct supervise_ticket_in in;
+	char key[48], problem[700], title[200];
+
+	snprintf(key, sizeof(key), "overdue:case:%" PRId64, t->case_id);
+	snprintf(title, sizeof(title), "办件 %s 超期未办结", t->case_no);
+	snprintf(problem, sizeof(problem), "办件 %s（%s）已超过承诺办结期限 %s "
+	    "仍未办结，请说明原因、提出措施和解决时限。", t->case_no, t->item,
+	    t->due);
+	memset(&in, 0, sizeof(in));
+	in.source = "overdue";
+	in.ref_type = "case";
+	in.ref_id = t->case_id;
+	in.case_id = t->case_id;
+	in.dept_id = t->dept;
+	in.title = title;
+	in.problem = problem;
+	in.reporter_id = -1;
+	in.auto_key = key;
+	return supervise_ticket_open(t->c, db, &in, &t->ticket, e);
+}
+
+/* A ticket for each open case past its due day (warn level red, which the
+ * deadline watch keeps), once per case. */
+static int
+overdue_cases(struct ctx *c, int *acted, struct err *e)
+{
+	json_t *rows;
+	size_t i;
+	json_t *r;
+	int64_t after = 0;
+
+	for (;;) {
+		rows = db_query_json(c->db, e, "SELECT k.id, k.dept_id, "
+		    "k.case_no, COALESCE(i.name, '') AS item, COALESCE(k.due_day, "
+		    "'') AS due FROM cases k LEFT JOIN items i ON i.id = k.item_id "
+		    "WHERE k.closed_at IS NULL AND k.warn_level = 'red' AND k.id > "
+		    "? AND NOT EXISTS (SELECT 1 FROM sv_tickets t WHERE t.source = "
+		    "'overdue' AND t.case_id = k.id) ORDER BY k.id LIMIT 64", "i",
+		    after);
+		if (rows == NULL)
+			return err_rc(e);
+		json_array_foreach(rows, i, r) {
+			struct overdue_tx t = { .c = c };
+			struct err te;
+
+			t.case_id = json_integer_value(json_object_get(r, "id"));
+			t.dept = json_integer_value(json_object_get(r, "dept_id"));
+			t.case_no = json_string_value(json_object_get(r, "case_no"));
+			t.item = json_string_value(json_object_get(r, "item"));
+			t.due = json_string_value(json_object_get(r, "due"));
+			after = t.case_id;
+			err_clear(&te);
+			if (db_tx(c->db, overdue_fn, &t, &te) != 0)
+				log_error("supervise: overdue case %" PRId64 ": %s",
+				    t.case_id, te.msg);
+			else if (t.ticket > 0)
+				(*acted)++;
+		}
+		i = json_array_size(rows);
+		json_decref(rows);
+		if (i < 64)
+			break;
+	}
+	return 0;
+}
+
 struct notice_tx {
 	struct ctx *c;
 	const char *today;
@@ -301,6 +378,8 @@ supervise_sweep(struct ctx *c, int *acted, struct err *e)
 	if (rc == 0)
 		rc = stalled_cases(c, cal, today, acted, e);
 	calendar_free(cal);
+	if (rc == 0)
+		rc = overdue_cases(c, acted, e);
 	if (rc != 0)
 		return rc;
 	memset(&nt, 0, sizeof(nt));

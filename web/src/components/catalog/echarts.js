@@ -1,10 +1,16 @@
-// The parts of ECharts the indicator page uses; imported lazily so the
-// chart code loads only when a chart is shown.
+// The parts of ECharts the pages use (the indicators page, the ratings page,
+// the reform dashboard); imported lazily so the chart code loads only when a
+// chart is shown. One module for all of them: one set of chunks.
 import { use, init } from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, MarkLineComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, MarkLineComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+use([BarChart, LineChart, GridComponent, TooltipComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
+
+// Text put into an HTML tooltip (department and item names come from data).
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
 
 export { init };
