@@ -263,10 +263,10 @@ apply_common(struct ctx *c, int64_t bundle_id, bool walkin, char kind,
 		rc = bundle_form_check(&t->L->def, form, e);
 	if (rc != 0)
 		goto out;
-	t->answers = json_dumps(answers != NULL && json_is_object(answers) ?
-	    answers : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
-	t->form = json_dumps(form != NULL && json_is_object(form) ? form :
-	    json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	t->answers = json_is_object(answers) ? json_dumps(answers,
+	    JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+	t->form = json_is_object(form) ? json_dumps(form, JSON_COMPACT |
+	    JSON_SORT_KEYS) : strdup("{}");
 	if (t->answers == NULL || t->form == NULL ||
 	    strlen(t->form) > FORM_MAX_BYTES) {
 		rc = err_field(e, ERR_TOO_LARGE, "form", "form_too_large",
