@@ -16,6 +16,7 @@
 #include "app.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "docs/pdf.h"
 #include "service/case/case.h"
 #include "store/db.h"
 
@@ -111,7 +112,9 @@ job_thread(void *arg)
 		pthread_cond_timedwait(&J.cv, &J.mu, &ts);
 	}
 	pthread_mutex_unlock(&J.mu);
-	/* The thread's calendar reference is released by its key destructor. */
+	/* The thread's calendar reference is released by its key destructor;
+	 * the font map of the documents it rendered is released here. */
+	docs_thread_fonts_release();
 	db_thread_done(app->db);
 	return NULL;
 }

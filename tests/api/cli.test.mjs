@@ -276,13 +276,19 @@ describe('onetrip serve with SQLite', () => {
 	});
 
 	test('user add, then login over HTTP; user passwd from stdin', async () => {
+		// Roles that must stay apart (受理 and 审批) are refused here too.
 		let r = run(['user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
 			'--roles', 'clerk,approver', '--dept', '县市场监管局',
+			'--password', 'Shichang@2026', '--db', db]);
+		assert.equal(r.code, 1);
+		assert.match(r.err, /不相容岗位不能由一人兼任/);
+		r = run(['user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
+			'--roles', 'approver,dept_admin', '--dept', '县市场监管局',
 			'--password', 'Shichang@2026', '--db', db]);
 		assert.equal(r.code, 0, r.err);
 		let res = await login(srv.url, 'scjg_clerk2', 'Shichang@2026');
 		assert.equal(res.status, 200, JSON.stringify(res.json));
-		assert.deepEqual([...res.json.user.roles].sort(), ['approver', 'clerk']);
+		assert.deepEqual([...res.json.user.roles].sort(), ['approver', 'dept_admin']);
 		assert.equal(res.json.user.dept_name, '县市场监管局');
 		res = await login(srv.url, 'scjg_clerk2', 'Wrong@2026x');
 		assert.equal(res.status, 401);
