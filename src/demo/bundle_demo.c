@@ -31,8 +31,10 @@ count_of(struct db *db, const char *sql, const char *arg, int64_t *n,
 	return rc < 0 ? rc : 0;
 }
 
-static int
-load_approvers(struct ctx *c, const json_t *list, struct err *e)
+/* Approver accounts {login, name, mobile, dept} the demo data adds;
+ * those already there are left as they are. */
+int
+demo_add_approvers(struct ctx *c, const json_t *list, struct err *e)
 {
 	json_t *a;
 	size_t i;
@@ -53,7 +55,7 @@ load_approvers(struct ctx *c, const json_t *list, struct err *e)
 		    "WHERE name = ?", "s", json_string_value(json_object_get(a,
 		    "dept")));
 		if (rc != DB_ROW)
-			return rc < 0 ? rc : err_internal(e, "demo bundles: "
+			return rc < 0 ? rc : err_internal(e, "demo: "
 			    "department of %s is missing", login);
 		rc = user_add_staff(c, login, json_string_value(
 		    json_object_get(a, "name")), json_string_value(
@@ -215,7 +217,7 @@ demo_load_bundles(struct ctx *c, struct err *e)
 	if (root == NULL)
 		return err_internal(e, "%s:%d: %s", BUNDLES_FILE, je.line,
 		    je.text);
-	rc = load_approvers(c, json_object_get(root, "approvers"), e);
+	rc = demo_add_approvers(c, json_object_get(root, "approvers"), e);
 	if (rc != 0)
 		goto out;
 	t.c = c;

@@ -46,35 +46,6 @@ count_of(struct db *db, const char *sql, const char *arg, int64_t *n,
 }
 
 static int
-load_staff(struct ctx *c, const json_t *list, struct err *e)
-{
-	json_t *a;
-	size_t i;
-	int rc;
-
-	json_array_foreach(list, i, a) {
-		int64_t n = 0, dept = 0;
-
-		rc = count_of(c->db, "SELECT count(*) FROM users WHERE login = ?",
-		    jstr(a, "login"), &n, e);
-		if (rc != 0)
-			return rc;
-		if (n > 0)
-			continue;
-		rc = db_query_int(c->db, e, &dept, "SELECT id FROM departments "
-		    "WHERE name = ?", "s", jstr(a, "dept"));
-		if (rc != DB_ROW)
-			return rc < 0 ? rc : err_internal(e, "demo projects: "
-			    "department %s is missing", jstr(a, "dept"));
-		rc = user_add_staff(c, jstr(a, "login"), jstr(a, "name"),
-		    jstr(a, "mobile"), ROLE_APPROVER, dept, 0, DEMO_PASSWORD, e);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int
 load_owners(struct ctx *c, const json_t *list, struct err *e)
 {
 	json_t *a;
@@ -608,7 +579,7 @@ projects_fn(struct db *db, void *arg, struct err *e)
 	if (root == NULL)
 		return err_internal(e, "%s:%d: %s", PROJECTS_FILE, je.line,
 		    je.text);
-	rc = load_staff(c, json_object_get(root, "staff"), e);
+	rc = demo_add_approvers(c, json_object_get(root, "staff"), e);
 	if (rc == 0)
 		rc = load_owners(c, json_object_get(root, "owners"), e);
 	if (rc == 0)
