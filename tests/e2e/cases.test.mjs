@@ -4,17 +4,15 @@
 // same day; a deadline crossing the National Day holiday.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { startServer, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
 import { launchBrowser, withPage, loginAs, PHONE } from './helpers.mjs';
 
-const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const SMALL_WORKSHOP = '食品小作坊登记';      // 县市场监管局, 承诺件 5 working days, person
 const FOOD_LICENCE = '食品经营许可（新办）';  // 县市场监管局, 容缺 item, material 4 容缺可后补
 const SOLE_TRADER = '个体工商户设立登记';     // 县市场监管局, 即办件, window-authorised
@@ -188,34 +186,6 @@ async function applyOnline(page, base, id, uploads) {
   await page.locator('[data-test=apply-done]').waitFor();
   assert.equal((await page.locator('[data-test=apply-case-no]').innerText()).trim(), c.case_no);
   return { caseNo: c.case_no, caseId: c.id };
-}
-
-// A second `onetrip serve` on the same database with another clock.
-async function serveAgain(srv, now) {
-  const args = ['serve', '--listen', '127.0.0.1:0', '--db', srv.dbUrl, '--var', srv.varDir, '--static', WEB_DIST, '--now', now];
-  const child = spawn(binPath(), args, {
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('second server did not start')), 30000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /onetrip listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    });
-    child.on('exit', (code) => reject(new Error('second server exited ' + code)));
-  });
-  return {
-    url,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    }),
-  };
 }
 
 before(async () => {
@@ -415,7 +385,6 @@ test('online application → 补正 → 受理 → approval → download of the 
 
 test('容缺受理: accepted without a 容缺 material, supplemented late, flagged', async () => {
   const srv = await startServer({ db: 'sqlite', now: '2026-06-01T10:00:00+08:00' });
-  let later;
   try {
     const base = srv.url;
     const id = await itemId(base, FOOD_LICENCE);
@@ -444,7 +413,10 @@ test('容缺受理: accepted without a 容缺 material, supplemented late, flagg
     });
 
     // A week later (after the 补交期限) the applicant hands the material in.
-    later = await serveAgain(srv, '2026-06-10T10:00:00+08:00');
+    // The server restarts with the later clock: a second server on the same
+    // database, still at 06-01, would sweep the case back to 06-01's figures.
+    await srv.restart({ now: '2026-06-10T10:00:00+08:00' });
+    const later = srv;
     await withPage(browser, 'case-rongque-late', async (page) => {
       await loginAs(page, later.url, DEMO.person, DEMO.password);
       await page.goto(`${later.url}/my/cases/${caseId}`);
@@ -509,7 +481,6 @@ test('容缺受理: accepted without a 容缺 material, supplemented late, flagg
       await page.screenshot({ path: '/tmp/e2e-case-window-375.png', fullPage: true });
     }, { viewport: PHONE });
   } finally {
-    if (later) await later.stop();
     await srv.stop();
   }
 });
