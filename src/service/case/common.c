@@ -700,8 +700,7 @@ case_json(struct ctx *c, const struct case_row *r,
 		return err_internal(e, "case_json: json_pack failed");
 	/* The clerk of the window serving the case checks the ID card against
 	 * the full number; everyone else (and every list) sees it masked. */
-	if (c->actor != NULL && c->actor->kind == ACTOR_STAFF &&
-	    actor_has(c->actor, ROLE_CLERK) && c->actor->window_id > 0 &&
+	if (actor_has(c->actor, ROLE_CLERK) && c->actor->window_id > 0 &&
 	    c->actor->window_id == r->window_id)
 		json_object_set_new(json_object_get(o, "applicant"), "idno",
 		    json_string(r->applicant_idno));
