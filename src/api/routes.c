@@ -18,6 +18,7 @@ extern const struct route api_hall_routes[];
 extern const struct route api_guide_routes[];
 extern const struct route api_files_routes[];
 extern const struct route api_documents_routes[];
+extern const struct route api_synonyms_routes[];
 extern const struct route api_calendar_routes[];
 extern const struct route api_notifications_routes[];
 extern const struct route api_messages_routes[];
@@ -45,6 +46,7 @@ const struct route *const api_route_tables[] = {
 	api_guide_routes,
 	api_files_routes,
 	api_documents_routes,
+	api_synonyms_routes,
 	api_calendar_routes,
 	api_messages_routes,
 	api_notifications_routes,

@@ -172,6 +172,17 @@ int catalog_export(struct ctx *c, const char *format, struct buf *out,
 int catalog_import_csv(struct ctx *c, const char *data, size_t len,
     int *imported, json_t **rows, struct err *e);
 
+/* --- search synonyms (hall admin; service/catalog/synonyms.c) --- */
+
+/* {"items":[{id, term, words, updated_at, updated_by_name}]} by term. */
+int catalog_synonyms_list(struct ctx *c, json_t **out, struct err *e);
+/* Creates or replaces the words of term (space-separated; 、，also
+ * separate): {id, term, words, created}. Audited. */
+int catalog_synonym_put(struct ctx *c, const char *term, const char *words,
+    json_t **out, struct err *e);
+/* Deletes one (ERR_NOT_FOUND "synonym_not_found"). Audited. */
+int catalog_synonym_delete(struct ctx *c, int64_t id, struct err *e);
+
 /* --- building blocks (demo loader, import) --- */
 
 /* The search text of elements (canonical JSON) into out. */

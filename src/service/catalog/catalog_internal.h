@@ -14,6 +14,8 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define ITEM_LOCK_BASE 0x6974656d00000000LL /* "item" + id */
 #define SEARCH_TERM_BYTES 200
+/* Ends each section of item_search.text (search.c). */
+#define CATALOG_SEARCH_SEP "\x1e"
 
 #define ITEM_COLS "SELECT i.id, i.dept_id, d.name, i.basic_code, " \
 	"i.impl_code, i.handle_code, i.name, i.type, i.status, i.stationed, " \
@@ -100,5 +102,8 @@ int catalog_submit_fn(struct db *db, void *arg, struct err *e);
 json_t *catalog_summary_row(struct db_stmt *s, bool with_open);
 int catalog_version_get(struct db *db, struct db_stmt *s, json_t **out,
     struct err *e);
+
+/* The search synonyms as [[term, words]..] (synonyms.c; for search.c). */
+int catalog_synonym_pairs(struct ctx *c, json_t **out, struct err *e);
 
 #endif
