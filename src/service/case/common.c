@@ -725,6 +725,12 @@ case_json(struct ctx *c, const struct case_row *r,
 	    "version", (json_int_t)r->version);
 	if (o == NULL)
 		return err_internal(e, "case_json: json_pack failed");
+	/* The clerk of the window serving the case checks the ID card against
+	 * the full number; everyone else (and every list) sees it masked. */
+	if (actor_has(c->actor, ROLE_CLERK) && c->actor->window_id > 0 &&
+	    c->actor->window_id == r->window_id)
+		json_object_set_new(json_object_get(o, "applicant"), "idno",
+		    json_string(r->applicant_idno));
 	json_object_set_new(o, "decision_reason",
 	    str_or_null(r->decision_reason));
 	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
