@@ -31,7 +31,7 @@ const SETUP_BIN = existsSync(RELEASE) ? RELEASE : binPath();
 function cli(args, bin = binPath()) {
 	const env = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=0' };
 	delete env.ONETRIP_DB;
-	const r = spawnSync(bin, args, { encoding: 'utf8', env, timeout: 120000 });
+	const r = spawnSync(bin, args, { encoding: 'utf8', env, timeout: 300000 });
 	if (r.error) throw r.error;
 	return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -699,7 +699,12 @@ audit_key_setup(struct ctx *c, const char *var_dir, bool create,
 		a.fresh = true;
 	}
 	g_key.have = true;
-	rc = db_tx(c->db, anchor_tx, &a, e);
+	/* Read first: the head row is locked (a write) only when the key is
+	 * to be anchored, so commands beside a busy server do not queue
+	 * behind its appends. */
+	rc = a.fresh ? 0 : read_head(c, false, &a.h, e);
+	if (rc == 0 && (a.fresh || (a.h.key_from == 0 && a.h.seq == 0)))
+		rc = db_tx(c->db, anchor_tx, &a, e);
 	if (rc == 0 && a.raced) {
 		/* Two servers created keys at once; the other one won. */
 		unlink(g_key.path);
