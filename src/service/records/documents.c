@@ -362,8 +362,8 @@ documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
 	if (list == NULL)
 		return err_rc(e);
 	json_array_foreach(list, i, v) {
-		/* Read before the status is replaced (which frees its text). */
 		const char *st = document_str(v, "status");
+		/* decided before "status" is replaced (st points into it) */
 		bool failed = strcmp(st, "failed") == 0;
 
 		json_object_set_new(v, "kind_label",
