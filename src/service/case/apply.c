@@ -488,9 +488,11 @@ case_register_walkin(struct ctx *c, int64_t item_id,
 	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
 		return err_field(e, ERR_INVALID, "applicant.mobile",
 		    "invalid_mobile", "手机号码格式不正确，应为 11 位数字");
-	/* Link the account of that ID number, if the applicant has one. */
+	/* Link the account of that ID number, if the applicant has one and
+	 * it is verified (实名): an unverified account is nobody's yet. */
 	rc = db_query_int(c->db, e, &aid, "SELECT id FROM users WHERE "
-	    "login = ? AND kind = ?", "ss", norm, k == 'P' ? "P" : "E");
+	    "login = ? AND kind = ? AND realname_level >= 1 AND disabled = 0",
+	    "ss", norm, k == 'P' ? "P" : "E");
 	if (rc < 0)
 		return rc;
 	if (rc != DB_ROW)

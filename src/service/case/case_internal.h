@@ -69,6 +69,7 @@ struct case_row {
 	int64_t id;
 	char case_no[CASE_NO_MAX];
 	int64_t item_id, item_version_id, dept_id, window_id, applicant_id;
+	int64_t created_by;        /* the account that filed it (a clerk: walk-in) */
 	char applicant_kind;
 	char applicant_name[CASE_NAME_BYTES];
 	char applicant_idno[24];

@@ -199,7 +199,8 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
 	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
 	    "c.query_code, c.bundle_id, c.overdue_day, c.pledge_text, "
-	    "c.pledged_at FROM cases c JOIN departments d ON d.id = c.dept_id "
+	    "c.pledged_at, c.created_by FROM cases c JOIN departments d "
+	    "ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
 		return err_rc(e);
@@ -256,6 +257,7 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	COPY(r->overdue_day, 40);
 	r->pledge_text = dup_or_null(s, 41);
 	r->pledged_at = db_col_int(s, 42);
+	r->created_by = db_col_int(s, 43);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
@@ -315,7 +317,8 @@ case_access(struct ctx *c, const struct case_row *r,
 		return 0;
 	}
 	if (a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE) {
-		if (strcmp(a->login, r->applicant_idno) != 0)
+		/* the one ownership rule: created it, or verified 实名 */
+		if (!actor_is_applicant_of(a, r->created_by, r->applicant_idno))
 			return err_set(e, ERR_NOT_FOUND, "case_not_found",
 			    "办件不存在");
 		*roles = WORKFLOW_ROLE_APPLICANT;

@@ -246,8 +246,9 @@ case_list_mine(struct ctx *c, const char *cursor, int limit, json_t **out,
 	limit = page_limit(limit);
 	rows = json_array();
 	rc = collect(db_query(c->db, e, SUMMARY_SELECT "WHERE "
-	    "c.applicant_idno = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?",
-	    "siI", a->login, before, limit + 1), rows, e);
+	    ACTOR_APPLICANT_SQL("c.created_by", "c.applicant_idno")
+	    " AND c.id < ? ORDER BY c.id DESC LIMIT ?", "isiI", a->user_id,
+	    actor_claim_idno(a), before, limit + 1), rows, e);
 	if (rc == 0)
 		*out = page(rows, limit, false);
 	json_decref(rows);

@@ -306,19 +306,21 @@ documents_case_visible(struct ctx *c, int64_t case_id, struct err *e)
 {
 	const struct actor *a = c->actor;
 	struct db_stmt *s;
-	int64_t dept = 0, applicant = 0, window = 0;
+	int64_t dept = 0, created_by = 0, window = 0;
+	char idno[64] = "";
 	bool ok = false;
 	int rc;
 
-	s = db_query(c->db, e, "SELECT dept_id, applicant_id, window_id FROM "
-	    "cases WHERE id = ?", "i", case_id);
+	s = db_query(c->db, e, "SELECT dept_id, created_by, window_id, "
+	    "applicant_idno FROM cases WHERE id = ?", "i", case_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		dept = db_col_int(s, 0);
-		applicant = db_col_int(s, 1);
+		created_by = db_col_int(s, 1);
 		window = db_col_int(s, 2);
+		snprintf(idno, sizeof(idno), "%s", db_col_text(s, 3));
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -328,7 +330,7 @@ documents_case_visible(struct ctx *c, int64_t case_id, struct err *e)
 			ok = true;
 		else if ((a->kind == ACTOR_PERSON ||
 		    a->kind == ACTOR_ENTERPRISE) && a->user_id > 0)
-			ok = a->user_id == applicant;
+			ok = actor_is_applicant_of(a, created_by, idno);
 		else if (a->kind == ACTOR_STAFF)
 			ok = actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR |
 			    ROLE_SYSADMIN) || (a->dept_id > 0 &&
