@@ -362,8 +362,7 @@ documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
 		return err_rc(e);
 	json_array_foreach(list, i, v) {
 		const char *st = document_str(v, "status");
-		/* Read before the status is replaced (st then points to
-		 * freed memory). */
+		/* decided before "status" is replaced (st points into it) */
 		bool failed = strcmp(st, "failed") == 0;
 
 		json_object_set_new(v, "kind_label",
