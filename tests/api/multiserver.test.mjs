@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
-import { psql } from '../lib/pg.mjs';
+import { psql, createDatabase } from '../lib/pg.mjs';
 import { DEMO } from '../lib/demo.mjs';
 
 const LEASE_S = 5;
@@ -223,8 +223,23 @@ describe('several servers on one PostgreSQL database', { skip }, () => {
 		process.stdout.write(`# logout seen on the other servers after ${times.join(', ')} ms\n`);
 	});
 
+	test('two servers migrating one new database at once: each migration runs once', async () => {
+		const url = await createDatabase(dbUrl, 'ms_migrate_race');
+		const [a, b] = await Promise.all([cli(['migrate', '--db', url]), cli(['migrate', '--db', url])]);
+		assert.equal(a.code, 0, a.out);
+		assert.equal(b.code, 0, b.out);
+		const files = Number(await sql('SELECT COUNT(*) FROM schema_migrations'));
+		assert.equal(await psql(url, 'SELECT COUNT(*) FROM schema_migrations'), String(files));
+		// Every migration applied by exactly one of the two.
+		const applied = (r) => (r.out.match(/migration \d+\w* applied/g) || []).map((l) => l.split(' ')[1]);
+		const both = [...applied(a), ...applied(b)];
+		assert.equal(both.length, files, `${a.out}\n${b.out}`);
+		assert.equal(new Set(both).size, files);
+		process.stdout.write(`# two migrators: ${applied(a).length} + ${applied(b).length} of ${files} migrations\n`);
+	});
+
 	test('the audit chain verifies', async () => {
-		const r = await cli(['audit', 'verify', '--db', dbUrl]);
+		const r = await cli(['audit', 'verify', '--db', dbUrl, '--var', varDir]);
 		assert.equal(r.code, 0, r.out);
 	});
 });

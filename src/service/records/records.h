@@ -18,8 +18,24 @@
 #include "service/platform/platform.h"
 
 /* What the content is, judged from its first bytes, never from a name:
- * "application/pdf", "image/jpeg", "image/png", or NULL when none of them. */
+ * "application/pdf", "image/jpeg", "image/png", or NULL when none of them
+ * (service/records/filetype.c, like the three below). */
 const char *files_sniff(const void *data, size_t len);
+
+/* Bytes of a stored original file name, with its NUL. */
+#define FILES_NAME_BYTES 256
+/* The name to keep of what a client sent: the last path component, valid
+ * UTF-8 without control characters, cut to fit at a character boundary; ""
+ * when in is NULL. ERR_INVALID naming "name" otherwise. */
+int files_clean_name(const char *in, char out[FILES_NAME_BYTES],
+    struct err *e);
+/* The extension of a sniffed type: ".pdf", ".png", ".jpg" (else ".bin"). */
+const char *files_type_ext(const char *ctype);
+/* The name a stored file is served under: the kept name with its extension
+ * replaced by the real type's (a "poly.html" that is a PDF is served as
+ * "poly.pdf"); "" when no name was kept. */
+void files_download_name(const char *stored, const char *ctype,
+    char out[FILES_NAME_BYTES]);
 
 /* Files stored with any_type (the documents the server renders itself) may
  * be larger than an upload. */
@@ -227,6 +243,9 @@ int materials_mine(struct ctx *c, json_t **out, struct err *e);
 #define DOC_EXTENSION "extension_notice"           /* 延长审批期限告知书 */
 #define DOC_RONGQUE_PLEDGE "rongque_pledge"        /* 容缺受理承诺书 */
 #define DOC_BUNDLE_ACCEPT "bundle_accept_notice"   /* 一件事受理通知书 */
+/* 申请表: the electronic form of an online application as the applicant
+ * signed it; content {"rows": [{"label", "text"}..], "pledge", "signed"}. */
+#define DOC_APPLICATION "application_form"
 
 /* Inside the caller's db_tx: records a pending document for the case with a
  * document number and a random verification code. content (borrowed) holds
