@@ -8,6 +8,7 @@
  *   POST /api/staff-assignments {user_id, window_id}
  *   GET  /api/staff-assignments/history?user_id=
  *   POST /api/staff-changes {kind, user_id, to_window_id?, reason}
+ *        kind: move | remove | roles {roles, dept_id?} | disable | enable
  *   GET  /api/staff-changes?status=&cursor=
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
@@ -196,7 +197,11 @@ post_change(struct http_req *r, struct http_resp *w)
 		unsigned mask;
 		int64_t dept;
 
-		if (kind == NULL || strcmp(kind, "roles") != 0)
+		if (kind != NULL && (strcmp(kind, "disable") == 0 ||
+		    strcmp(kind, "enable") == 0))
+			rc = hall_staff_status_request(r->ctx, user_id,
+			    strcmp(kind, "enable") == 0, reason, &out, &e);
+		else if (kind == NULL || strcmp(kind, "roles") != 0)
 			rc = hall_staff_change_request(r->ctx, kind, user_id,
 			    to, reason, &out, &e);
 		else if (http_body_uint(r, "dept_id", 0, &dept, &e) &&

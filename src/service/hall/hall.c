@@ -825,7 +825,8 @@ hall_staff_change_request(struct ctx *c, const char *kind, int64_t user_id,
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权申请人员变动");
 	if (kind == NULL || (strcmp(kind, "move") && strcmp(kind, "remove")))
 		return err_field(e, ERR_INVALID, "kind", NULL,
-		    "变动类型须为 move（调整窗口）或 remove（撤出大厅）");
+		    "变动类型须为 move（调整窗口）、remove（撤出大厅）、"
+		    "roles（调整角色）、disable（停用账户）或 enable（启用账户）");
 	if (!hall_reason_ok(reason, true, e))
 		return -(int)e->code;
 	rc = hall_staff_load(c->db, user_id, &dept, &win, e);
@@ -905,7 +906,8 @@ staff_change_apply(struct ctx *c, struct db *db, const struct request *r,
 	int rc;
 
 	if (kind != NULL && (strcmp(kind, "create") == 0 ||
-	    strcmp(kind, "roles") == 0))
+	    strcmp(kind, "roles") == 0 || strcmp(kind, "disable") == 0 ||
+	    strcmp(kind, "enable") == 0))
 		return hall_account_apply(c, db, r, kind, approve, e);
 	if (!approve)
 		return 0;
@@ -931,7 +933,8 @@ staff_change_committed(const char *subject_type, int64_t subject_id,
     bool approve)
 {
 	(void)subject_type;
-	/* Live sessions carry the window: let them see the new seat. */
+	/* Live sessions carry the window and roles: let them see the new
+	 * seat, or end when the account was disabled. */
 	if (approve)
 		session_cache_forget_user(subject_id);
 }
@@ -944,6 +947,8 @@ static const struct request_kind staff_change_kind = {
 	.decide_roles = ROLE_HALL_ADMIN | ROLE_SYSADMIN,
 	.apply = staff_change_apply,
 	.committed = staff_change_committed,
+	/* A withdrawn new-account request discards its pending row too. */
+	.apply_on_cancel = true,
 };
 
 void

@@ -69,6 +69,13 @@ int hall_staff_account_request(struct ctx *c, const char *login,
  * decided as a new account is. dept_id 0: unchanged. */
 int hall_staff_roles_request(struct ctx *c, int64_t user_id, unsigned roles,
     int64_t dept_id, const char *reason, json_t **out, struct err *e);
+/* Stopping a staff account, or letting it log in again (kind "disable" /
+ * "enable"), decided as a new account is: asked by the hall admin, the
+ * sysadmin or the department admin for their own department's people,
+ * never for one's own account; a disabled account's sessions end and it
+ * leaves its window. */
+int hall_staff_status_request(struct ctx *c, int64_t user_id, bool enable,
+    const char *reason, json_t **out, struct err *e);
 /* kind "move" (to_window_id) or "remove". */
 int hall_staff_change_request(struct ctx *c, const char *kind,
     int64_t user_id, int64_t to_window_id, const char *reason, json_t **out,
