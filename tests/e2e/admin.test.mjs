@@ -18,6 +18,11 @@ function field(scope, name) {
     + `[data-test="${name}"] input, [data-test="${name}"] textarea`).first();
 }
 
+// The pages render tables of 30-50 rows after their chunk loads; on a
+// machine shared by many test runs that takes longer than the helpers'
+// 10 s default.
+const SLOW_PAGE_MS = 25000;
+
 function dialog(page) {
   return page.locator('.el-dialog:visible').last();
 }
@@ -35,6 +40,7 @@ after(async () => {
 test('a staff account is asked for on 账户管理 and approved by another administrator on 审批申请', async () => {
   const base = srv.url;
   await withPage(browser, 'admin-users-ask', async (page) => {
+    page.setDefaultTimeout(SLOW_PAGE_MS);
     await loginAs(page, base, DEMO.hall, DEMO.password);
     assert.ok((await menuTexts(page)).includes('账户管理'));
     await page.goto(base + '/admin/users');
@@ -67,6 +73,7 @@ test('a staff account is asked for on 账户管理 and approved by another admin
     await page.locator('.el-message', { hasText: '申请人以外的管理员审批' }).waitFor();
   });
   await withPage(browser, 'admin-users-approve', async (page) => {
+    page.setDefaultTimeout(SLOW_PAGE_MS);
     await loginAs(page, base, DEMO.admin, DEMO.password);
     await page.goto(base + '/hall/requests');
     const req = page.locator('[data-test=rq-table] .el-table__row', { hasText: '窗口新人' });
@@ -74,6 +81,7 @@ test('a staff account is asked for on 账户管理 and approved by another admin
     await page.locator('.el-message-box__btns .el-button--primary').click();
     await page.locator('.el-message', { hasText: '已批准' }).waitFor();
     await page.goto(base + '/admin/users');
+    await page.locator('[data-test=users-table] .el-table__row', { hasText: DEMO.window01 }).waitFor();
     await field(page, 'users-q').fill('e2e_clerk');
     await page.locator('[data-test=users-search]').click();
     await page.locator('[data-test=users-table] .el-table__row', { hasText: 'e2e_clerk' })
@@ -84,6 +92,7 @@ test('a staff account is asked for on 账户管理 and approved by another admin
 test('the hall admin filters the audit log, checks the chain and reads the settings', async () => {
   const base = srv.url;
   await withPage(browser, 'admin-audit-settings', async (page) => {
+    page.setDefaultTimeout(SLOW_PAGE_MS);
     await loginAs(page, base, DEMO.hall, DEMO.password);
     await page.goto(base + '/admin/audit');
     await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
@@ -112,6 +121,7 @@ test('the hall admin filters the audit log, checks the chain and reads the setti
 test('a window clerk opens none of the administration pages; the supervisor only the audit log', async () => {
   const base = srv.url;
   await withPage(browser, 'admin-clerk', async (page) => {
+    page.setDefaultTimeout(SLOW_PAGE_MS);
     await loginAs(page, base, DEMO.window01, DEMO.password);
     const menu = await menuTexts(page);
     for (const t of ['账户管理', '审计日志', '系统设置']) assert.ok(!menu.includes(t), t);
@@ -122,6 +132,7 @@ test('a window clerk opens none of the administration pages; the supervisor only
     }
   });
   await withPage(browser, 'admin-supervisor', async (page) => {
+    page.setDefaultTimeout(SLOW_PAGE_MS);
     await loginAs(page, base, DEMO.ducha, DEMO.password);
     const menu = await menuTexts(page);
     assert.ok(menu.includes('审计日志'));
