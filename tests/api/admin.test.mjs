@@ -183,9 +183,11 @@ for (const db of dbKinds()) {
 			const persons = ok(await hall.get('/api/users?kind=person')).items;
 			assert.ok(persons.length > 0);
 			assert.ok(persons.every((u) => u.login.includes('*') && u.login.length === 18));
+			assert.ok(persons.every((u) => u.realname === 'verified' || u.realname === 'unverified'), 'real-name level');
 			const staff = ok(await hall.get('/api/users?kind=staff&limit=200')).items;
 			const w1 = staff.find((u) => u.login === DEMO.window01);
 			assert.equal(w1.status, 'active');
+			assert.equal(w1.realname, null);
 			assert.ok(w1.window_name, 'the window of a seated clerk');
 
 			const requests = async () => ok(await hall.get('/api/requests?kind=staff_change&limit=200')).items.length;

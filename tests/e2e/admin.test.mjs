@@ -64,7 +64,8 @@ test('a staff account is asked for on 账户管理 and approved by another admin
     await field(page, 'users-q').fill('e2e_clerk');
     await page.locator('[data-test=users-search]').click();
     const row = page.locator('[data-test=users-table] .el-table__row', { hasText: 'e2e_clerk' });
-    await row.locator('[data-test=users-status]', { hasText: '开户待审批' }).waitFor();
+    // (.first(): a re-rendered row's old tag may still be fading out.)
+    await row.locator('[data-test=users-status]', { hasText: '开户待审批' }).first().waitFor();
     // The one who asked cannot approve (四眼原则).
     await page.goto(base + '/hall/requests');
     const req = page.locator('[data-test=rq-table] .el-table__row', { hasText: '窗口新人' });
@@ -85,7 +86,7 @@ test('a staff account is asked for on 账户管理 and approved by another admin
     await field(page, 'users-q').fill('e2e_clerk');
     await page.locator('[data-test=users-search]').click();
     await page.locator('[data-test=users-table] .el-table__row', { hasText: 'e2e_clerk' })
-      .locator('[data-test=users-status]', { hasText: '正常' }).waitFor();
+      .locator('[data-test=users-status]', { hasText: '正常' }).first().waitFor();
   });
 });
 

@@ -101,7 +101,8 @@ int user_set_password(struct ctx *c, const char *login,
 /* Page of users for sysadmin and hall_admin: *out = new reference to
  * {"items":[user..], "next_after": id|null}; each user also has mobile
  * (masked), disabled, locked, created_at, window_number, window_name,
- * pending_request_id (a pending staff-change request) and status
+ * pending_request_id (a pending staff-change request), realname
+ * ("verified" | "unverified", null for staff) with realname_method, and status
  * ("active", "locked", "disabled" or "pending": a new staff account
  * awaiting approval). */
 int user_list(struct ctx *c, const struct user_filter *f, json_t **out,

@@ -690,7 +690,8 @@ user_list(struct ctx *c, const struct user_filter *f, json_t **out,
 	    "u.locked_until, u.created_at, w.number, w.name, "
 	    "(SELECT MIN(r.id) FROM requests r WHERE r.subject_type = 'user' "
 	    "AND r.subject_id = u.id AND r.status = 'pending' AND r.kind = "
-	    "'staff_change') FROM users u LEFT JOIN departments d "
+	    "'staff_change'), u.realname_level, u.realname_method "
+	    "FROM users u LEFT JOIN departments d "
 	    "ON d.id = u.dept_id LEFT JOIN windows w ON w.id = u.window_id "
 	    "WHERE u.id > ? "
 	    "AND (? = '' OR u.kind = ?) "
@@ -739,6 +740,13 @@ user_list(struct ctx *c, const struct user_filter *f, json_t **out,
 		json_object_set_new(o, "pending_request_id",
 		    db_col_is_null(s, 14) ? json_null() :
 		    json_integer((json_int_t)db_col_int(s, 14)));
+		/* 实名等级 of an applicant account (null for staff). */
+		json_object_set_new(o, "realname", db_col_text(s, 1)[0] == 'S' ?
+		    json_null() : json_string(db_col_int(s, 15) >=
+		    REALNAME_VERIFIED ? "verified" : "unverified"));
+		json_object_set_new(o, "realname_method",
+		    db_col_text(s, 1)[0] == 'S' ? json_null() :
+		    json_string(db_col_text(s, 16)));
 		/* pending: a new staff account awaiting its request. */
 		json_object_set_new(o, "status", json_string(
 		    db_col_int(s, 9) != 0 ? (db_col_text(s, 1)[0] == 'S' &&
