@@ -449,4 +449,23 @@ int audit_check(struct ctx *c, json_t **out, struct err *e);
  * tokens) are never shown and credentials in URLs are blanked. */
 int settings_list(struct ctx *c, json_t **out, struct err *e);
 
+/* leases.h - job leases (service/platform/leases.c): with several servers
+ * on one database, one server at a time runs each background job. A lease
+ * is a row of job_leases (job name, holder, expiry in milliseconds of the
+ * database's clock) taken with one conditional UPDATE: it succeeds when the
+ * caller already holds the lease or the lease has expired. The holder
+ * renews it while it lives; when it dies, another server takes it once it
+ * expires. */
+
+/* Its own statement: takes or renews the lease of job for holder for
+ * lease_ms milliseconds. *held says whether holder holds it now. */
+int joblease_take(struct ctx *c, const char *job, const char *holder,
+    int lease_ms, bool *held, struct err *e);
+/* Gives up every lease of holder (a server stopping), so that another
+ * server takes them at once. */
+int joblease_release(struct ctx *c, const char *holder, struct err *e);
+/* {"items":[{name, holder, expires_in_ms, held_ms}]}, every job's lease as
+ * the database sees it now (new reference in *out). */
+int joblease_list(struct ctx *c, json_t **out, struct err *e);
+
 #endif
