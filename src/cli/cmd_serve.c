@@ -187,7 +187,8 @@ cmd_serve(int argc, char **argv)
 
 	if (cli_make_var_dirs(var) != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app(&app, flag_or(db_flag, "db")) != CLI_OK)
+	if (cli_open_app_var(&app, flag_or(db_flag, "db"), var, true) !=
+	    CLI_OK)
 		return CLI_FAIL;
 	app.cfg.listen = listen;
 	app.cfg.var_dir = var;
