@@ -1,6 +1,8 @@
 /* auth.c - registration, login, logout and "me".
  *
- *   POST /api/auth/register {kind, idno, name, mobile, password} -> 201 {user}
+ *   POST /api/auth/register {kind, idno, name, mobile, password} -> 201
+ *        {message}: the same answer whether or not the number was taken
+ *        (auth_register_public); the account starts unverified (实名)
  *   POST /api/auth/login {login, password, client?} -> 200 {user, csrf_token}
  *        + session cookie, or with client "api" {user, token, csrf_token}
  *   POST /api/auth/logout -> 204
@@ -40,7 +42,6 @@ post_register(struct http_req *r, struct http_resp *w)
 {
 	const char *kind, *idno, *name, *mobile, *password;
 	enum actor_kind k;
-	json_t *user = NULL;
 	struct err e;
 
 	err_clear(&e);
@@ -56,10 +57,11 @@ post_register(struct http_req *r, struct http_resp *w)
 		k = ACTOR_ENTERPRISE;
 	else
 		k = ACTOR_NONE;
-	if (auth_register(r->ctx, k, idno, name, mobile, password, &user,
+	if (auth_register_public(r->ctx, k, idno, name, mobile, password,
 	    NULL, &e) != 0)
 		goto fail;
-	http_json(w, 201, json_pack("{s:o}", "user", user));
+	http_json(w, 201, json_pack("{s:s}", "message",
+	    "注册成功，请登录后完成实名核验"));
 	return;
 fail:
 	http_error(w, &e);

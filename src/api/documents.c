@@ -3,6 +3,9 @@
  *   GET  /api/cases/:id/documents -> [{id, kind, kind_label, doc_no, status,
  *        verify_code, doc_date, created_at, ready_at}]  (who may see the case)
  *   GET  /api/documents/:id/pdf   the sealed PDF, as an attachment
+ *   POST /api/documents/:id/retry (staff of the case) a failed document
+ *        back in the renderer's queue -> {id, status:"pending"}
+ *   GET  /api/documents/failed    (hall admin, sysadmin) -> {items:[...]}
  *   GET  /api/verify/:code        (public) -> {valid, message, kind, doc_no,
  *        dept_name, date, case_no, applicant (masked), sm3, ...}
  *   POST /api/verify?code=        (public; raw PDF up to 20 MiB) -> {valid,
@@ -57,6 +60,35 @@ get_document_pdf(struct http_req *r, struct http_resp *w)
 	    (long long)id);
 	http_add_disposition(r, w, "attachment", name, fallback);
 	http_add_header(r, w, "Cache-Control", "private, no-store");
+}
+
+static void
+post_document_retry(struct http_req *r, struct http_resp *w)
+{
+	int64_t id = http_param_id(r, "id");
+	struct err e;
+
+	err_clear(&e);
+	if (document_retry(r->ctx, id, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	http_json(w, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id,
+	    "status", "pending"));
+}
+
+static void
+get_documents_failed(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (documents_failed(r->ctx, &out, &e) != 0) {
+		http_error(w, &e);
+		return;
+	}
+	http_json(w, 200, json_pack("{s:o}", "items", out));
 }
 
 static void
@@ -228,6 +260,11 @@ const struct route api_documents_routes[] = {
 	{ "GET", "/api/cases/:id/documents", get_case_documents, ACCESS_LOGIN,
 	    0 },
 	{ "GET", "/api/documents/:id/pdf", get_document_pdf, ACCESS_LOGIN, 0 },
+	{ "POST", "/api/documents/:id/retry", post_document_retry,
+	    ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN |
+	    ROLE_SYSADMIN, 0 },
+	{ "GET", "/api/documents/failed", get_documents_failed,
+	    ROLE_HALL_ADMIN | ROLE_SYSADMIN, 0 },
 	{ "GET", "/api/verify/:code", get_verify_json, ACCESS_PUBLIC, 0 },
 	{ "POST", "/api/verify", post_verify, ACCESS_PUBLIC,
 	    LIMIT_UPLOAD_FILE },

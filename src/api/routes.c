@@ -30,6 +30,7 @@ extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
 extern const struct route api_indicators_routes[];
 extern const struct route api_projects_routes[];
+extern const struct route api_realname_routes[];
 
 const struct route *const api_route_tables[] = {
 	api_health_routes,
@@ -56,5 +57,6 @@ const struct route *const api_route_tables[] = {
 	api_supervise_routes,
 	api_indicators_routes,
 	api_projects_routes,
+	api_realname_routes,
 	NULL,
 };

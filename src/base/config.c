@@ -97,6 +97,8 @@ static const struct config_key keys[] = {
 	  "省级好差评系统的上报地址（HTTP POST JSON）；为空时写入 var/rating-upload.log" },
 	{ "rating.verify_days", CONFIG_INT, "3", 1, 60,
 	  "差评由责任部门核实的工作日数（本地规定）" },
+	{ "realname.provincial_url", CONFIG_STR, "", 0, 0,
+	  "省级身份认证服务的地址（HTTP POST JSON {idno, name}，答 {match}）；为空时不提供该核验方式" },
 	{ "requests.due_workdays", CONFIG_INT, "5", 1, 60,
 	  "审批类申请（人员变动、事项撤回、限制性变更等）应在提交后多少个工作日内处理，逾期标记并提醒审批人（本地规定）" },
 	{ "rules.extension_joint_days", CONFIG_INT, "15", 1, 60,

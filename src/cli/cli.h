@@ -21,6 +21,7 @@ int cmd_calendar(int argc, char **argv);  /* calendar deadline DATE N */
 int cmd_seal(int argc, char **argv);      /* seal create */
 int cmd_jobs(int argc, char **argv);      /* jobs run-once */
 int cmd_config(int argc, char **argv);    /* config show */
+int cmd_documents(int argc, char **argv); /* documents failed | retry */
 int cmd_outbox(int argc, char **argv);    /* outbox status | resend */
 int cmd_routes(int argc, char **argv);    /* routes */
 

@@ -37,6 +37,7 @@ static const struct command {
 	{ "config", cmd_config, "列出全部配置项：config show [--markdown]" },
 	{ "routes", cmd_routes, "列出全部 HTTP 接口及其访问规则" },
 	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
+	{ "documents", cmd_documents, "生成失败的文书：documents failed | documents retry ID|--all" },
 	{ "outbox", cmd_outbox, "发件箱（短信、好差评上报）：outbox status | outbox resend ID" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },

@@ -9,6 +9,7 @@
 #include "base/idno.h"
 #include "base/limits.h"
 #include "base/utf8.h"
+#include "core/form.h"
 
 #define PLACE_CHARS 300   /* 办理地点 / 办理时间 */
 #define URL_BYTES 500
@@ -141,6 +142,7 @@ static const struct code_label field_labels[] = {
 	{ "place", "办理地点" },
 	{ "hours", "办理时间" },
 	{ "themes", "主题分类" },
+	{ "form_fields", "电子表单字段" },
 	{ NULL, NULL }
 };
 
@@ -468,6 +470,7 @@ catalog_item_release(struct catalog_item *it)
 	free(it->hours);
 	for (i = 0; i < it->n_themes; i++)
 		free(it->themes[i]);
+	json_decref(it->form_fields);
 	catalog_item_init(it);
 }
 
@@ -864,6 +867,9 @@ parse_all(struct pctx *p, const json_t *j, struct catalog_item *it)
 	get_str(p, j, "place", &it->place);
 	get_str(p, j, "hours", &it->hours);
 	get_str_list(p, j, "themes", it->themes, &it->n_themes);
+	if (p->rc == 0)
+		p->rc = form_fields_check(json_object_get(j, "form_fields"),
+		    &it->form_fields, p->e);
 	return p->rc;
 }
 
@@ -1017,6 +1023,8 @@ catalog_to_json(const struct catalog_item *it)
 	set_str(o, "place", it->place);
 	set_str(o, "hours", it->hours);
 	json_object_set_new(o, "themes", str_array(it->themes, it->n_themes));
+	if (it->form_fields != NULL && json_array_size(it->form_fields) > 0)
+		json_object_set(o, "form_fields", it->form_fields);
 	return o;
 }
 
@@ -1672,7 +1680,9 @@ catalog_diff(const json_t *old_elements, const json_t *new_elements)
 	for (f = field_labels; f->code != NULL; f++) {
 		a = objs[0] != NULL ? json_object_get(objs[0], f->code) : NULL;
 		b = objs[1] != NULL ? json_object_get(objs[1], f->code) : NULL;
-		if (strcmp(f->code, "materials") == 0 ||
+		if (strcmp(f->code, "form_fields") == 0)
+			diff_named(out, f->code, "key", a, b);
+		else if (strcmp(f->code, "materials") == 0 ||
 		    strcmp(f->code, "fee_items") == 0)
 			diff_named(out, f->code, "name", a, b);
 		else if (strcmp(f->code, "faq") == 0)

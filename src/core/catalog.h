@@ -136,6 +136,8 @@ struct catalog_item {
 	char *hours;            /* 办理时间 */
 	char *themes[CATALOG_LIST_MAX]; /* theme codes, see catalog_theme_label() */
 	int n_themes;
+	json_t *form_fields;    /* 电子表单: canonical definitions (core/form.h),
+	                         * an array, NULL only before parsing */
 };
 
 void catalog_item_init(struct catalog_item *it);

@@ -64,6 +64,8 @@ load_owners(struct ctx *c, const json_t *list, struct err *e)
 		rc = auth_register(c, ACTOR_ENTERPRISE, jstr(a, "idno"),
 		    jstr(a, "name"), jstr(a, "mobile"), DEMO_PASSWORD, NULL,
 		    &id, e);
+		if (rc == 0)
+			rc = realname_mark_verified(c, id, "window", e);
 		if (rc != 0)
 			return rc;
 	}
@@ -249,7 +251,7 @@ static int
 as(struct ctx *base, const char *login, struct who *w, struct err *e)
 {
 	json_t *r = db_query_row(base->db, e, "SELECT id, name, roles, kind, "
-	    "COALESCE(dept_id, 0) AS dept_id, COALESCE(window_id, 0) AS "
+	    "realname_level, COALESCE(dept_id, 0) AS dept_id, COALESCE(window_id, 0) AS "
 	    "window_id FROM users WHERE login = ?", "s", login);
 
 	if (r == NULL)
@@ -260,6 +262,8 @@ as(struct ctx *base, const char *login, struct who *w, struct err *e)
 	w->a.roles = (unsigned)json_integer_value(json_object_get(r, "roles"));
 	w->a.dept_id = json_integer_value(json_object_get(r, "dept_id"));
 	w->a.window_id = json_integer_value(json_object_get(r, "window_id"));
+	w->a.realname = (int)json_integer_value(json_object_get(r,
+	    "realname_level"));
 	snprintf(w->a.login, sizeof(w->a.login), "%s", login);
 	snprintf(w->a.name, sizeof(w->a.name), "%s", jstr(r, "name"));
 	snprintf(w->a.role_used, sizeof(w->a.role_used), "demo");

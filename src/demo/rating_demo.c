@@ -272,6 +272,7 @@ all_fn(struct db *db, void *arg, struct err *e)
 		memset(&a, 0, sizeof(a));
 		a.kind = ACTOR_PERSON;
 		a.roles = ROLE_APPLICANT;
+		a.realname = REALNAME_VERIFIED;  /* rated in person at the hall */
 		snprintf(a.login, sizeof(a.login), "%s", idno);
 		snprintf(a.name, sizeof(a.name), "%s", name);
 		snprintf(a.role_used, sizeof(a.role_used), "applicant");

@@ -11,7 +11,10 @@
 // database. The server's stderr goes to <varDir>/server.log; its tail is
 // printed when start-up fails.
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+	cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +137,65 @@ function spawnServe(args, logFile) {
 	});
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The demo on SQLite is built once per binary and day and copied into each
+// server's var folder: the same data `onetrip demo` writes (database, files,
+// keys), without paying for it in every test file. Test files run in
+// parallel processes, so the first to need the image builds it under a lock
+// folder and the others wait for the finished folder to appear.
+function removeOldImages() {
+	const dayAgo = Date.now() - 24 * 3600 * 1000;
+	for (const name of readdirSync(tmpdir())) {
+		if (!name.startsWith('onetrip-demo-')) continue;
+		const p = path.join(tmpdir(), name);
+		try {
+			if (statSync(p).mtimeMs < dayAgo) rmSync(p, { recursive: true, force: true });
+		} catch { /* gone meanwhile */ }
+	}
+}
+
+async function sqliteDemoImage() {
+	const bin = binPath();
+	const st = statSync(bin);
+	const key = createHash('sha256')
+		.update(`${bin}|${st.size}|${st.mtimeMs}|${new Date().toISOString().slice(0, 10)}`)
+		.digest('hex').slice(0, 16);
+	const image = path.join(tmpdir(), `onetrip-demo-${key}`);
+	const lock = `${image}.lock`;
+	const deadline = Date.now() + 3 * 60000;
+	while (!existsSync(image)) {
+		let mine = false;
+		try {
+			mkdirSync(lock);
+			mine = true;
+		} catch {
+			// Another process builds it; a lock left by a killed process is
+			// taken over after two minutes.
+			try {
+				if (Date.now() - statSync(lock).mtimeMs > 120000) rmSync(lock, { recursive: true, force: true });
+			} catch { /* gone meanwhile */ }
+		}
+		if (mine) {
+			removeOldImages();
+			const work = mkdtempSync(`${image}.build-`);
+			try {
+				await runCli(['demo', '--db', `sqlite:${path.join(work, 'onetrip.db')}`, '--var', work]);
+				renameSync(work, image);
+			} catch (e) {
+				rmSync(work, { recursive: true, force: true });
+				throw e;
+			} finally {
+				rmSync(lock, { recursive: true, force: true });
+			}
+			break;
+		}
+		if (Date.now() > deadline) throw new Error(`demo image ${image} not built in time`);
+		await sleep(200);
+	}
+	return image;
+}
+
 async function waitHealthy(url, child, logFile) {
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	let last = '';
@@ -163,7 +225,8 @@ export async function startServer({ db = 'sqlite', demo = true, now, args = [] }
 	else if (db === 'postgresql') dbUrl = await newPgDatabase();
 	else throw new Error(`startServer: unknown db ${db}`);
 
-	await runCli([demo ? 'demo' : 'init', '--db', dbUrl, '--var', varDir]);
+	if (demo && db === 'sqlite') cpSync(await sqliteDemoImage(), varDir, { recursive: true });
+	else await runCli([demo ? 'demo' : 'init', '--db', dbUrl, '--var', varDir]);
 	const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, '--var', varDir,
 		'--static', path.resolve(TESTS_DIR, '../web/dist')];
 	if (now) serveArgs.push('--now', now);

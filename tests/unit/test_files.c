@@ -124,10 +124,10 @@ setup(void **state)
 	f->case_id = insert_id(f, "INSERT INTO cases (case_no, item_id, "
 	    "item_version_id, dept_id, applicant_id, applicant_kind, "
 	    "applicant_name, applicant_idno, channel, state, accepted_day, "
-	    "budget_days, due_day, created_at, updated_at) VALUES "
+	    "budget_days, due_day, created_by, created_at, updated_at) VALUES "
 	    "('SJ20260928000001', 1, 1, 1, 1, 'P', '张明', "
 	    "'61092919900315001X', 'online', 'accepted', '2026-09-28', 10, "
-	    "'2026-10-19', 1790553600, 1790553600) RETURNING id");
+	    "'2026-10-19', 1, 1790553600, 1790553600) RETURNING id");
 	if (f->dept != 1 || f->item != 1 || f->version != 1 ||
 	    f->case_id != 1)
 		return -1;

@@ -69,6 +69,9 @@ export const PAGES = [
   { path: '/my/ratings', name: 'my-ratings', title: '我的评价', access: ['applicant'],
     view: () => import('./views/ratings/MyRatingsView.vue'),
     menu: { icon: 'Star', desc: '我的“好差评”记录与差评处置进度' } },
+  { path: '/my/realname', name: 'my-realname', title: '实名核验', access: ['applicant'],
+    view: () => import('./views/my/RealnameView.vue'),
+    menu: { icon: 'UserFilled', desc: '查看实名等级，用短信验证码等方式完成实名核验' } },
   { path: '/rate/:token', name: 'rate', title: '服务评价', access: 'public', bare: true,
     view: () => import('./views/ratings/RatePublicView.vue') },
 
@@ -87,6 +90,9 @@ export const PAGES = [
     menu: { icon: 'Connection', desc: '一件事一窗受理、一次性告知补正、统一出件' } },
   { path: '/window/bundles/:id(\\d+)', name: 'window-bundle', title: '一件事受理', access: ['clerk'],
     view: () => import('./views/bundles/BundleCaseView.vue') },
+  { path: '/window/identity', name: 'window-identity', title: '身份核验', access: ['clerk'],
+    view: () => import('./views/window/IdentityView.vue'),
+    menu: { icon: 'UserFilled', desc: '查验证件后核验申请人账户，或为本人收回被占用的证件号码' } },
   { path: '/window/cases/:id(\\d+)', name: 'window-case', title: '办件办理', access: ['clerk'],
     view: () => import('./views/cases/StaffCaseView.vue'), meta: { desk: 'window' } },
 

@@ -187,6 +187,15 @@ int auth_register(struct ctx *c, enum actor_kind kind, const char *idno,
     const char *name, const char *mobile, const char *password,
     json_t **user_out, int64_t *id_out, struct err *e);
 
+/* Registration from the public form: as auth_register, but a number that
+ * is already registered gets the same answer as a new one (0, *id_out 0,
+ * nothing stored) and an SMS to the mobile given telling how to reclaim the
+ * number at a window (at most one a minute per mobile and five per client
+ * address), so the form tells no one which numbers are registered. */
+int auth_register_public(struct ctx *c, enum actor_kind kind,
+    const char *idno, const char *name, const char *mobile,
+    const char *password, int64_t *id_out, struct err *e);
+
 /* Checks login/password and opens a session. user_agent may be NULL.
  * *user_out (if not NULL) gets a new reference to the user object.
  * Errors: ERR_UNAUTHENTICATED "bad_credentials" (also for unknown logins,
@@ -293,5 +302,41 @@ int me_extra_get(struct ctx *c, struct me_extra *x, struct err *e);
 /* Forgets every cached entry (tests). */
 void me_extra_cache_clear(void);
 
+
+/* realname.h - real-name levels of applicant accounts (实名等级,
+ * service/account/realname.c; the rule of who owns a case is
+ * actor_is_applicant_of in service/platform).
+ *
+ * Applicant side (the acting person or enterprise account):
+ *   realname_status: {level: "verified"|"unverified", method, verified_at,
+ *     sms_mobile_masked (the walk-in mobile a code would go to, or null),
+ *     provincial (whether the provincial service is configured)}.
+ *   realname_sms_request: a code to the mobile of the latest walk-in case of
+ *     the account's ID number; {mobile_masked, ttl_seconds}. 422
+ *     no_walkin_mobile; 409 already_verified; 429 past the limits.
+ *   realname_sms_confirm: 422 bad_code (wrong, expired or spent: 5 tries).
+ *   realname_provincial: asks realname.provincial_url; 422
+ *     provincial_mismatch, 503 provincial_failed.
+ * Window side (clerks; the clerk has checked the ID card or licence):
+ *   realname_window_lookup: {idno_masked, kind, account|null}.
+ *   realname_window_confirm: the holder's account, when the mobile the
+ *     holder gives is the account's (422 mobile_mismatch otherwise).
+ *   realname_window_reclaim: detaches the account holding the number (if
+ *     any) and opens a verified one for the holder with name and mobile;
+ *     {user_id, reclaimed, mobile_masked}. Audit "realname.reclaim" or
+ *     "realname.open".
+ * realname_mark_verified: the system actor only (demo data, operators). */
+int realname_status(struct ctx *c, json_t **out, struct err *e);
+int realname_sms_request(struct ctx *c, json_t **out, struct err *e);
+int realname_sms_confirm(struct ctx *c, const char *code, struct err *e);
+int realname_provincial(struct ctx *c, struct err *e);
+int realname_window_lookup(struct ctx *c, const char *idno, json_t **out,
+    struct err *e);
+int realname_window_confirm(struct ctx *c, const char *idno,
+    const char *mobile, struct err *e);
+int realname_window_reclaim(struct ctx *c, const char *idno,
+    const char *name, const char *mobile, json_t **out, struct err *e);
+int realname_mark_verified(struct ctx *c, int64_t user_id,
+    const char *method, struct err *e);
 
 #endif

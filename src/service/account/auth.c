@@ -197,6 +197,22 @@ register_fn(struct db *db, void *arg, struct err *e)
 	return rc;
 }
 
+struct taken_sms {
+	struct ctx *c;
+	const char *mobile;
+};
+
+static int
+taken_sms_fn(struct db *db, void *arg, struct err *e)
+{
+	struct taken_sms *t = arg;
+
+	(void)db;
+	return notify_sms(t->c, t->mobile, 0, "register_taken",
+	    "您提交的证件号码已注册过账户。如该账户不是您本人注册，请携带证件"
+	    "到政务服务大厅窗口办理实名核验，收回该证件号码。", e);
+}
+
 int
 auth_register(struct ctx *c, enum actor_kind kind, const char *idno,
     const char *name, const char *mobile, const char *password,
@@ -281,6 +297,39 @@ taken:
 	return err_field(e, ERR_CONFLICT, "idno", "login_taken",
 	    kind == ACTOR_PERSON ? "该证件号码已注册" :
 	    "该统一社会信用代码已注册");
+}
+
+int
+auth_register_public(struct ctx *c, enum actor_kind kind, const char *idno,
+    const char *name, const char *mobile, const char *password,
+    int64_t *id_out, struct err *e)
+{
+	struct err quiet;
+	int rc;
+
+	if (id_out != NULL)
+		*id_out = 0;
+	rc = auth_register(c, kind, idno, name, mobile, password, NULL, id_out,
+	    e);
+	if (rc != -ERR_CONFLICT || strcmp(e->key, "login_taken") != 0)
+		return rc;
+	/* Taken: the same answer, the same work (a hash), and word to the
+	 * mobile given of how the real holder reclaims the number. */
+	err_clear(e);
+	err_clear(&quiet);
+	{
+		char hash[AUTH_PASSWORD_HASH_MAX];
+
+		if (auth_password_hash(password, hash, &quiet) == 0)
+			sodium_memzero(hash, sizeof(hash));
+	}
+	if (platform_rate_take("register-taken", c->client_ip, 5, &quiet) == 0 &&
+	    platform_rate_take("register-taken-m", mobile, 1, &quiet) == 0) {
+		struct taken_sms t = { c, mobile };
+
+		(void)db_tx(c->db, taken_sms_fn, &t, &quiet);
+	}
+	return 0;
 }
 
 /* --- login --- */

@@ -206,7 +206,8 @@ load(struct ctx *c, const char *hash, struct cache_entry *ent,
 
 	s = db_query(c->db, e, "SELECT s.user_id, s.csrf, s.last_seen_at, "
 	    "s.expires_at, u.kind, u.login, u.name, u.roles, u.dept_id, "
-	    "u.window_id, u.disabled FROM sessions s JOIN users u "
+	    "u.window_id, u.disabled, u.realname_level FROM sessions s "
+	    "JOIN users u "
 	    "ON u.id = s.user_id WHERE s.token_hash = ?", "s", hash);
 	if (s == NULL)
 		return e != NULL && e->code != ERR_NONE ? -(int)e->code :
@@ -235,6 +236,7 @@ load(struct ctx *c, const char *hash, struct cache_entry *ent,
 	a->roles = (unsigned)db_col_int(s, 7);
 	a->dept_id = db_col_int(s, 8);
 	a->window_id = db_col_int(s, 9);
+	a->realname = (int)db_col_int(s, 11);
 	snprintf(a->role_used, sizeof(a->role_used), "%s",
 	    user_primary_role(a->kind, a->roles));
 	snprintf(ent->info.token_hash, sizeof(ent->info.token_hash), "%s",

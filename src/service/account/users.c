@@ -236,7 +236,10 @@ user_get_me(struct ctx *c, json_t **out, struct err *e)
 	    json_string(x.window_name) : json_null()) != 0 ||
 	    json_object_set_new(*out, "window_number",
 	    x.window_number[0] != '\0' ? json_string(x.window_number) :
-	    json_null()) != 0) {
+	    json_null()) != 0 ||
+	    json_object_set_new(*out, "realname", a->kind == ACTOR_STAFF ?
+	    json_null() : json_string(a->realname >= REALNAME_VERIFIED ?
+	    "verified" : "unverified")) != 0) {
 		rc = err_internal(e, "user_get_me: out of memory");
 		goto fail;
 	}

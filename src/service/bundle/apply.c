@@ -395,8 +395,10 @@ bundle_register_walkin(struct ctx *c, int64_t bundle_id,
 	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
 		return err_field(e, ERR_INVALID, "applicant.mobile",
 		    "invalid_mobile", "手机号码格式不正确，应为 11 位数字");
+	/* Link the applicant's account only once it is verified (实名). */
 	rc = db_query_int(c->db, e, &aid, "SELECT id FROM users WHERE "
-	    "login = ? AND kind = ?", "ss", norm, k == 'P' ? "P" : "E");
+	    "login = ? AND kind = ? AND realname_level >= 1 AND disabled = 0",
+	    "ss", norm, k == 'P' ? "P" : "E");
 	if (rc < 0)
 		return rc;
 	if (rc != DB_ROW)
@@ -1060,7 +1062,8 @@ bundle_supplement(struct ctx *c, int64_t id, const json_t *materials,
 	if (a == NULL || (!(a->kind == ACTOR_PERSON || a->kind ==
 	    ACTOR_ENTERPRISE) && !actor_has(a, ROLE_CLERK)) ||
 	    ((a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE) &&
-	    strcmp(a->login, rstr(t.row, "applicant_idno")) != 0)) {
+	    !actor_is_applicant_of(a, row_int(t.row, "created_by"),
+	    rstr(t.row, "applicant_idno")))) {
 		rc = (a != NULL && a->kind != ACTOR_STAFF) ? err_set(e,
 		    ERR_NOT_FOUND, "bundle_case_not_found", "一件事申请不存在") :
 		    err_set(e, ERR_FORBIDDEN, NULL, "无权提交补正材料");

@@ -444,7 +444,8 @@ view_access(struct ctx *c, const json_t *row, const json_t *kids,
 	if (a == NULL || a->user_id <= 0)
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, "请先登录");
 	if (a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE)
-		return strcmp(a->login, rstr(row, "applicant_idno")) == 0 ? 0 :
+		return actor_is_applicant_of(a, row_int(row, "created_by"),
+		    rstr(row, "applicant_idno")) ? 0 :
 		    err_set(e, ERR_NOT_FOUND, "bundle_case_not_found",
 		    "一件事申请不存在");
 	if (actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_CLERK |
@@ -715,8 +716,10 @@ bundle_cases_mine(struct ctx *c, json_t **out, struct err *e)
 	rows = db_query_json(c->db, e, "SELECT bc.id, bc.bundle_no, "
 	    "b.name AS bundle_name, bc.state, bc.created_at, bc.accepted_day, "
 	    "bc.limit_days, bc.outcome_reason FROM bundle_cases bc JOIN "
-	    "bundles b ON b.id = bc.bundle_id WHERE bc.applicant_idno = ? "
-	    "ORDER BY bc.id DESC LIMIT 200", "s", a->login);
+	    "bundles b ON b.id = bc.bundle_id WHERE "
+	    ACTOR_APPLICANT_SQL("bc.created_by", "bc.applicant_idno")
+	    " ORDER BY bc.id DESC LIMIT 200", "is", a->user_id,
+	    actor_claim_idno(a));
 	if (rows == NULL)
 		return err_rc(e);
 	*out = json_pack("{s:o}", "items", rows);

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/idno.h"
 #include "base/utf8.h"
+#include "core/form.h"
 #include "service/platform/platform.h"
 #include "service/account/account.h"
 #include "store/db.h"
@@ -47,16 +48,19 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	s = db_query(db, e, "INSERT INTO cases (case_no, query_code, item_id, "
 	    "item_version_id, dept_id, window_id, applicant_id, applicant_kind, "
 	    "applicant_name, applicant_idno, applicant_mobile, channel, state, "
-	    "trips, form, created_by, created_at, updated_at, bundle_id) VALUES "
+	    "trips, form, created_by, created_at, updated_at, bundle_id, "
+	    "pledge_text, pledged_at) VALUES "
 	    "(?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
 	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, "
-	    "?, ?, NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-	    "ssiiiiisssssIsiiii", t->case_no, t->query_code, f->item_id,
+	    "?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
+	    "NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+	    "ssiiiiisssssIsiiiisi", t->case_no, t->query_code, f->item_id,
 	    f->version_id,
 	    f->dept_id, t->window_id, t->applicant_id,
 	    t->kind == 'E' ? "E" : "P", t->name, t->idno,
 	    t->mobile != NULL ? t->mobile : "", t->channel, walkin ? 1 : 0,
-	    t->form, a->user_id, now, now, t->bundle_id);
+	    t->form, a->user_id, now, now, t->bundle_id, t->pledge_text,
+	    t->pledge_text != NULL ? now : 0);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -69,6 +73,8 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	/* 3. its materials, one row per material of the item version */
 	for (int i = 0; i < f->n_materials; i++) {
 		int nec = f->materials[i].necessity;
+		const char *att = case_material_attached(f, i, t->channel);
+		bool have = t->given[i] || att != NULL;
 
 		rc = db_exec(db, e, "INSERT INTO case_materials (case_id, idx, "
 		    "name, necessity, status, sha256, content_type, "
@@ -76,10 +82,11 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 		    "iIssssssi", t->id, i, f->materials[i].name,
 		    nec == NEC_REQUIRED ? "required" : nec == NEC_RONGQUE ?
 		    "rongque" : "optional",
-		    t->given[i] ? "provided" : "missing",
+		    have ? "provided" : "missing",
 		    t->given[i] ? t->sha[i] : NULL,
 		    t->given[i] ? t->ctype[i] : NULL,
-		    t->given[i] && t->cert[i] ? "certificate" : NULL, now);
+		    t->given[i] ? (t->cert[i] ? "certificate" : NULL) : att,
+		    now);
 		if (rc != 0)
 			return rc;
 	}
@@ -153,6 +160,26 @@ case_form_check(const json_t *form, char **text, struct err *e)
 			    CASE_FORM_VALUE_CHARS, false, e);
 			if (rc != 0)
 				return rc;
+		} else if (json_is_array(v)) {
+			const json_t *x;
+			size_t i;
+
+			if (json_array_size(v) > FORM_OPTIONS_MAX)
+				return err_field(e, ERR_INVALID, field,
+				    "bad_type", "申请表字段的选项过多");
+			json_array_foreach(v, i, x) {
+				const char *sv = json_string_value(x);
+				int rc;
+
+				if (sv == NULL || strlen(sv) !=
+				    json_string_length(x))
+					return err_field(e, ERR_INVALID, field,
+					    "bad_type", "申请表字段的选项须为文字");
+				rc = case_text(sv, field, "申请表内容",
+				    FORM_OPTION_CHARS, false, e);
+				if (rc != 0)
+					return rc;
+			}
 		} else if (!json_is_number(v) && !json_is_boolean(v) &&
 		    !json_is_null(v)) {
 			return err_field(e, ERR_INVALID, field, "bad_type",
@@ -169,6 +196,74 @@ case_form_check(const json_t *form, char **text, struct err *e)
 		    "申请表内容过长");
 	}
 	return 0;
+}
+
+const char *
+case_material_attached(const struct item_facts *f, int i,
+    const char *channel)
+{
+	const char *att;
+
+	if (i < 0 || i >= f->n_materials || i >= CATALOG_MATERIALS_MAX)
+		return NULL;
+	att = f->materials[i].attached;
+	if (att != NULL && strcmp(att, "online_form") == 0 &&
+	    strcmp(channel, "online") != 0)
+		return NULL;  /* at the window the paper 申请书 is handed in */
+	return att;
+}
+
+int
+case_form_fields_check(const struct item_facts *f, const json_t *form,
+    bool required, char **text, struct err *e)
+{
+	json_t *vals = NULL, *all;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	*text = NULL;
+	if (form != NULL && !json_is_null(form) && !json_is_object(form))
+		return case_form_check(form, text, e);
+	rc = form_values_check(f->form_fields, form, required, &vals, e);
+	if (rc != 0)
+		return rc;
+	/* The other members as they came, the fields normalised; the
+	 * pledge is kept in its own column. */
+	all = json_object();
+	if (json_is_object(form))
+		json_object_foreach((json_t *)form, k, v)
+			if (strcmp(k, "pledge") != 0 &&
+			    !form_fields_has(f->form_fields, k))
+				json_object_set(all, k, v);
+	json_object_update(all, vals);
+	json_decref(vals);
+	rc = case_form_check(all, text, e);
+	json_decref(all);
+	return rc;
+}
+
+json_t *
+case_form_fields_json(const struct item_facts *f, const json_t *form)
+{
+	json_t *out = json_array();
+	const json_t *def;
+	size_t i;
+
+	json_array_foreach(f->form_fields, i, def) {
+		const char *key = json_string_value(json_object_get(def, "key"));
+		const json_t *v = json_is_object(form) ? json_object_get(form,
+		    key) : NULL;
+		char *t = form_value_text(def, v);
+
+		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:O, s:o}",
+		    "key", key, "label", json_object_get(def, "label"),
+		    "type", json_object_get(def, "type"),
+		    "value", v != NULL ? v : json_null(),
+		    "text", t != NULL ? json_string(t) : json_null()));
+		free(t);
+	}
+	return out;
 }
 
 /* The item's current published version. */
@@ -203,7 +298,8 @@ case_current_version(struct ctx *c, int64_t item_id, int64_t *version_id,
 
 /* Required materials not given (and not 容缺可后补 on a 容缺 item). */
 static int
-check_required(const struct item_facts *f, const bool *given, struct err *e)
+check_required(const struct item_facts *f, const bool *given,
+    const char *channel, struct err *e)
 {
 	char names[1024];
 	size_t len = 0;
@@ -214,7 +310,8 @@ check_required(const struct item_facts *f, const bool *given, struct err *e)
 		int nec = f->materials[i].necessity;
 
 		if (given[i] || nec == NEC_OPTIONAL ||
-		    (nec == NEC_RONGQUE && f->rongque))
+		    (nec == NEC_RONGQUE && f->rongque) ||
+		    case_material_attached(f, i, channel) != NULL)
 			continue;
 		if (len + strlen(f->materials[i].name) + 4 < sizeof(names)) {
 			len += (size_t)snprintf(names + len, sizeof(names) - len,
@@ -239,6 +336,7 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 	bool cert[CATALOG_MATERIALS_MAX], given[CATALOG_MATERIALS_MAX];
 	struct apply_tx t;
 	char *form_text = NULL;
+	const json_t *pledge;
 	int64_t vid = 0;
 	bool yes = false;
 	int rc;
@@ -264,14 +362,29 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 		    "该事项暂不支持网上申请，请到窗口办理");
 		goto out;
 	}
-	rc = case_form_check(form, &form_text, e);
+	pledge = json_object_get(form, "pledge");
+	if (pledge != NULL && !json_is_boolean(pledge)) {
+		rc = err_field(e, ERR_INVALID, "form.pledge", "bad_type",
+		    "申请人承诺 pledge 须为是或否");
+		goto out;
+	}
+	/* Online, the electronic form is the 申请书: it is signed by
+	 * ticking the commitment; at the window the paper one is signed and
+	 * only the values given are checked. */
+	if (!walkin && json_array_size(f->form_fields) > 0 &&
+	    !json_is_true(pledge)) {
+		rc = err_field(e, ERR_UNPROCESSABLE, "form.pledge",
+		    "pledge_required", "请阅读并勾选申请人承诺");
+		goto out;
+	}
+	rc = case_form_fields_check(f, form, !walkin, &form_text, e);
 	if (rc != 0)
 		goto out;
 	rc = case_materials_in(c, f, materials, c->actor->user_id,
 	    applicant_id, idno, sha, ctype, cert, given, e);
 	if (rc != 0)
 		goto out;
-	rc = check_required(f, given, e);
+	rc = check_required(f, given, walkin ? "window" : "online", e);
 	if (rc != 0)
 		goto out;
 
@@ -286,6 +399,7 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 	t.channel = walkin ? "window" : "online";
 	t.window_id = walkin ? c->actor->window_id : 0;
 	t.form = form_text;
+	t.pledge_text = json_is_true(pledge) ? form_pledge_text() : NULL;
 	t.sha = sha;
 	t.ctype = ctype;
 	t.cert = cert;
@@ -374,9 +488,11 @@ case_register_walkin(struct ctx *c, int64_t item_id,
 	if (mobile != NULL && mobile[0] != '\0' && !idno_mobile_valid(mobile))
 		return err_field(e, ERR_INVALID, "applicant.mobile",
 		    "invalid_mobile", "手机号码格式不正确，应为 11 位数字");
-	/* Link the account of that ID number, if the applicant has one. */
+	/* Link the account of that ID number, if the applicant has one and
+	 * it is verified (实名): an unverified account is nobody's yet. */
 	rc = db_query_int(c->db, e, &aid, "SELECT id FROM users WHERE "
-	    "login = ? AND kind = ?", "ss", norm, k == 'P' ? "P" : "E");
+	    "login = ? AND kind = ? AND realname_level >= 1 AND disabled = 0",
+	    "ss", norm, k == 'P' ? "P" : "E");
 	if (rc < 0)
 		return rc;
 	if (rc != DB_ROW)

@@ -160,7 +160,8 @@ struct case_act_in {
 	int64_t version;
 };
 
-/* Inbox query. queue: "accept", "review", "decide", "deliver", "all". */
+/* Inbox query. queue: "accept" (submitted), "forward" (accepted, to be
+ * sent for review), "review", "decide", "deliver", "all". */
 struct case_inbox_q {
 	const char *queue;
 	const char *warn;            /* "red", "yellow", "green", "paused" or NULL */

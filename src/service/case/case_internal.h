@@ -51,7 +51,16 @@ struct item_facts {
 	struct {
 		char name[CASE_NAME_BYTES];
 		int necessity;       /* enum catalog_necessity */
+		/* Not demanded: "licence_lib" (the platform fetches it from
+		 * the 电子证照库, or the guide marks it 免提交/无需提交),
+		 * "online_form" (the 申请书 an online application fills in as
+		 * the electronic form), or NULL. */
+		const char *attached;
 	} materials[CATALOG_MATERIALS_MAX];
+	/* The version's electronic form (core/form.h), canonical, never
+	 * NULL (an empty array when the version defines none); owned, read
+	 * only while the facts are held. */
+	json_t *form_fields;
 	int refs;                /* cache reference count */
 };
 
@@ -60,6 +69,7 @@ struct case_row {
 	int64_t id;
 	char case_no[CASE_NO_MAX];
 	int64_t item_id, item_version_id, dept_id, window_id, applicant_id;
+	int64_t created_by;        /* the account that filed it (a clerk: walk-in) */
 	char applicant_kind;
 	char applicant_name[CASE_NAME_BYTES];
 	char applicant_idno[24];
@@ -90,6 +100,8 @@ struct case_row {
 	char *form;                /* malloc'd JSON text */
 	char *commitment_text;     /* malloc'd or NULL */
 	char *decision_reason;     /* malloc'd or NULL */
+	char *pledge_text;         /* 申请人承诺 signed on applying, or NULL */
+	int64_t pledged_at;
 	char dept_name[CASE_NAME_BYTES];
 	char query_code[CASE_QUERY_CODE_LEN + 1]; /* "" for older cases */
 	int64_t bundle_id;         /* 一件事 the case belongs to, 0: none */
@@ -205,6 +217,7 @@ struct apply_tx {
 	const char *channel;
 	int64_t window_id;
 	const char *form;
+	const char *pledge_text;   /* the 申请人承诺 ticked, or NULL */
 	char (*sha)[65];
 	char (*ctype)[32];
 	const bool *cert;
@@ -223,6 +236,18 @@ int case_current_version(struct ctx *c, int64_t item_id,
     int64_t *version_id, struct err *e);
 /* The form object checked; *text its serialisation (caller frees). */
 int case_form_check(const json_t *form, char **text, struct err *e);
+/* The form against the version's electronic form (core/form.h): values of
+ * the defined fields checked and normalised (required ones only when
+ * required), the other members as case_form_check() takes them. */
+int case_form_fields_check(const struct item_facts *f, const json_t *form,
+    bool required, char **text, struct err *e);
+/* [{key, label, type, value, text}] of the version's fields with the
+ * case's values (new reference). */
+json_t *case_form_fields_json(const struct item_facts *f, const json_t *form);
+/* How material i is attached without an upload on an application by
+ * channel ("online"/"window"): "licence_lib", "online_form" or NULL. */
+const char *case_material_attached(const struct item_facts *f, int i,
+    const char *channel);
 /* accept.c: the 容缺 part of an acceptance (materials, due day, promise);
  * *list gets the notice's material rows (new reference, also on error). */
 struct case_mat;

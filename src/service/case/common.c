@@ -31,6 +31,14 @@ case_today(char out[11])
 static struct item_facts *facts_cache[FACTS_SLOTS];
 static pthread_mutex_t facts_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void
+facts_free(struct item_facts *f)
+{
+	if (f != NULL)
+		json_decref(f->form_fields);
+	free(f);
+}
+
 void
 item_facts_put(const struct item_facts *cf)
 {
@@ -43,7 +51,7 @@ item_facts_put(const struct item_facts *cf)
 	done = --f->refs == 0;
 	pthread_mutex_unlock(&facts_lock);
 	if (done)
-		free(f);
+		facts_free(f);
 }
 
 static int
@@ -51,6 +59,7 @@ facts_from_elements(struct item_facts *f, const char *text, struct err *e)
 {
 	struct catalog_item it;
 	json_error_t je;
+	bool form_done = false;
 	json_t *j;
 	int rc;
 
@@ -79,10 +88,24 @@ facts_from_elements(struct item_facts *f, const char *text, struct err *e)
 	snprintf(f->result_name, sizeof(f->result_name), "%s",
 	    it.result_name);
 	f->n_materials = it.n_materials;
+	f->form_fields = it.form_fields != NULL ? json_deep_copy(
+	    it.form_fields) : json_array();
 	for (int i = 0; i < it.n_materials && i < CATALOG_MATERIALS_MAX; i++) {
+		const struct catalog_material *m = &it.materials[i];
+
 		snprintf(f->materials[i].name, sizeof(f->materials[i].name),
-		    "%s", it.materials[i].name);
-		f->materials[i].necessity = (int)it.materials[i].necessity;
+		    "%s", m->name);
+		f->materials[i].necessity = (int)m->necessity;
+		/* The first online form is the 申请书 the electronic form is. */
+		if (m->source == SRC_ONLINE_FORM && !form_done &&
+		    json_array_size(f->form_fields) > 0) {
+			f->materials[i].attached = "online_form";
+			form_done = true;
+		} else if (m->source == SRC_LICENCE_LIB ||
+		    strstr(m->notes, "免提交") != NULL ||
+		    strstr(m->notes, "无需提交") != NULL) {
+			f->materials[i].attached = "licence_lib";
+		}
 	}
 	catalog_item_release(&it);
 	return 0;
@@ -134,7 +157,7 @@ item_facts_get(struct ctx *c, int64_t version_id,
 	}
 	db_finish(s);
 	if (rc != 0) {
-		free(f);
+		facts_free(f);
 		return rc;
 	}
 	f->refs = 2; /* the cache and the caller */
@@ -144,7 +167,7 @@ item_facts_get(struct ctx *c, int64_t version_id,
 	if (old != NULL && --old->refs > 0)
 		old = NULL;
 	pthread_mutex_unlock(&facts_lock);
-	free(old);
+	facts_free(old);
 	*out = f;
 	return 0;
 }
@@ -176,8 +199,9 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	    "c.supplement_requested_at, c.flagged, c.check_status, "
 	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
 	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
-	    "c.query_code, c.bundle_id, c.overdue_day "
-	    "FROM cases c JOIN departments d ON d.id = c.dept_id "
+	    "c.query_code, c.bundle_id, c.overdue_day, c.pledge_text, "
+	    "c.pledged_at, c.created_by FROM cases c JOIN departments d "
+	    "ON d.id = c.dept_id "
 	    "WHERE c.id = ?", "i", id);
 	if (s == NULL)
 		return err_rc(e);
@@ -232,6 +256,9 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	COPY(r->query_code, 38);
 	r->bundle_id = db_col_int(s, 39);
 	COPY(r->overdue_day, 40);
+	r->pledge_text = dup_or_null(s, 41);
+	r->pledged_at = db_col_int(s, 42);
+	r->created_by = db_col_int(s, 43);
 	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
@@ -248,7 +275,9 @@ case_row_release(struct case_row *r)
 	free(r->form);
 	free(r->commitment_text);
 	free(r->decision_reason);
+	free(r->pledge_text);
 	r->form = r->commitment_text = r->decision_reason = NULL;
+	r->pledge_text = NULL;
 }
 
 /* ---- access ---- */
@@ -324,7 +353,8 @@ case_access(struct ctx *c, const struct case_row *r,
 		return 0;
 	}
 	if (a->kind == ACTOR_PERSON || a->kind == ACTOR_ENTERPRISE) {
-		if (strcmp(a->login, r->applicant_idno) != 0)
+		/* the one ownership rule: created it, or verified 实名 */
+		if (!actor_is_applicant_of(a, r->created_by, r->applicant_idno))
 			return err_set(e, ERR_NOT_FOUND, "case_not_found",
 			    "办件不存在");
 		*roles = WORKFLOW_ROLE_APPLICANT;
@@ -745,6 +775,12 @@ case_json(struct ctx *c, const struct case_row *r,
 	    "version", (json_int_t)r->version);
 	if (o == NULL)
 		return err_internal(e, "case_json: json_pack failed");
+	/* The clerk of the window serving the case checks the ID card against
+	 * the full number; everyone else (and every list) sees it masked. */
+	if (actor_has(c->actor, ROLE_CLERK) && c->actor->window_id > 0 &&
+	    c->actor->window_id == r->window_id)
+		json_object_set_new(json_object_get(o, "applicant"), "idno",
+		    json_string(r->applicant_idno));
 	json_object_set_new(o, "decision_reason",
 	    str_or_null(r->decision_reason));
 	json_object_set_new(o, "suspend_kind", str_or_null(r->suspend_kind));
@@ -752,6 +788,9 @@ case_json(struct ctx *c, const struct case_row *r,
 	json_object_set_new(o, "overdue_day", str_or_null(r->overdue_day));
 	json_object_set_new(o, "window_authorised",
 	    json_boolean(f->window_authorised));
+	json_object_set_new(o, "form_fields", case_form_fields_json(f, form));
+	json_object_set_new(o, "pledge_text", str_or_null(r->pledge_text));
+	json_object_set_new(o, "pledged_at", int_or_null(r->pledged_at));
 	*out = o;
 	return 0;
 }

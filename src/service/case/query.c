@@ -246,8 +246,9 @@ case_list_mine(struct ctx *c, const char *cursor, int limit, json_t **out,
 	limit = page_limit(limit);
 	rows = json_array();
 	rc = collect(db_query(c->db, e, SUMMARY_SELECT "WHERE "
-	    "c.applicant_idno = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?",
-	    "siI", a->login, before, limit + 1), rows, e);
+	    ACTOR_APPLICANT_SQL("c.created_by", "c.applicant_idno")
+	    " AND c.id < ? ORDER BY c.id DESC LIMIT ?", "isiI", a->user_id,
+	    actor_claim_idno(a), before, limit + 1), rows, e);
 	if (rc == 0)
 		*out = page(rows, limit, false);
 	json_decref(rows);
@@ -477,11 +478,11 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	*out = NULL;
 	if (a == NULL || a->kind != ACTOR_STAFF)
 		return err_set(e, ERR_FORBIDDEN, NULL, "工作台仅供工作人员使用");
-	if (strcmp(queue, "accept") != 0 && strcmp(queue, "review") != 0 &&
-	    strcmp(queue, "decide") != 0 && strcmp(queue, "deliver") != 0 &&
-	    strcmp(queue, "all") != 0)
+	if (strcmp(queue, "accept") != 0 && strcmp(queue, "forward") != 0 &&
+	    strcmp(queue, "review") != 0 && strcmp(queue, "decide") != 0 &&
+	    strcmp(queue, "deliver") != 0 && strcmp(queue, "all") != 0)
 		return err_field(e, ERR_INVALID, "queue", "bad_queue",
-		    "queue 须为 accept、review、decide、deliver 或 all");
+		    "queue 须为 accept、forward、review、decide、deliver 或 all");
 	if (warn[0] != '\0' && strcmp(warn, "red") != 0 &&
 	    strcmp(warn, "yellow") != 0 && strcmp(warn, "green") != 0 &&
 	    strcmp(warn, "paused") != 0)
@@ -503,10 +504,12 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 #define ADD(k_, st_, only_) do { br[nb].kind = (k_); br[nb].state = (st_); \
 	br[nb].dept_only = (only_); nb++; } while (0)
 	if (clerk) {
-		if (any || strcmp(queue, "accept") == 0) {
+		/* 待受理 is what waits for acceptance; accepted cases wait
+		 * for 分送审查 (forward), a queue of their own. */
+		if (any || strcmp(queue, "accept") == 0)
 			submitted = true;
+		if (any || strcmp(queue, "forward") == 0)
 			ADD(BR_WINDOW, "accepted", 0);
-		}
 		if (any || strcmp(queue, "review") == 0) {
 			ADD(BR_WINDOW, "review", 0);
 			ADD(BR_WINDOW, "suspended", 0);
@@ -517,10 +520,10 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 			ADD(BR_WINDOW, "certify", 0);
 	}
 	if (dept) {
-		if (any || strcmp(queue, "accept") == 0) {
+		if (any || strcmp(queue, "accept") == 0)
 			ADD(BR_DEPT, "submitted", 2);
+		if (any || strcmp(queue, "forward") == 0)
 			ADD(BR_DEPT, "accepted", 1);
-		}
 		if (any || strcmp(queue, "review") == 0) {
 			ADD(BR_DEPT, "review", 0);
 			ADD(BR_DEPT, "suspended", 0);

@@ -23,6 +23,28 @@ actor_has(const struct actor *a, unsigned mask)
 	return a != NULL && (a->roles & mask) != 0;
 }
 
+bool
+actor_is_applicant_of(const struct actor *a, int64_t created_by,
+    const char *idno)
+{
+	if (a == NULL || (a->kind != ACTOR_PERSON &&
+	    a->kind != ACTOR_ENTERPRISE))
+		return false;
+	if (created_by > 0 && created_by == a->user_id)
+		return true;
+	return a->realname >= REALNAME_VERIFIED && idno != NULL &&
+	    idno[0] != '\0' && strcmp(a->login, idno) == 0;
+}
+
+const char *
+actor_claim_idno(const struct actor *a)
+{
+	if (a == NULL || a->realname < REALNAME_VERIFIED ||
+	    (a->kind != ACTOR_PERSON && a->kind != ACTOR_ENTERPRISE))
+		return "";
+	return a->login;
+}
+
 const char *
 role_name(unsigned role)
 {

@@ -47,7 +47,14 @@ struct actor {
 	char login[64];
 	char name[128];
 	char role_used[24];   /* the role name recorded in audit ("clerk", ...) */
+	int realname;         /* applicants: enum realname_level */
 };
+
+/* Real-name level of an applicant account (实名等级, docs/security.md):
+ * self-registration gives NONE; a window clerk checking the ID card, a code
+ * sent to the mobile of a walk-in case, or the provincial identity service
+ * gives VERIFIED. */
+enum realname_level { REALNAME_NONE = 0, REALNAME_VERIFIED = 1 };
 
 struct ctx {
 	struct db *db;
@@ -66,6 +73,23 @@ int platform_rate_take(const char *bucket, const char *key, int limit,
 
 /* True when the actor holds any of the roles in mask. */
 bool actor_has(const struct actor *a, unsigned mask);
+
+/* The one rule of who is the applicant of a case, a bundle case, a rating or
+ * a project (docs/security.md, "Real-name levels"): a person or enterprise
+ * account that created the record itself (created_by), or a verified
+ * account whose login is the record's ID number or credit code. A window
+ * registration for an ID number therefore reaches an account only once that
+ * account is verified. */
+bool actor_is_applicant_of(const struct actor *a, int64_t created_by,
+    const char *idno);
+/* The same rule inside a statement: ACTOR_APPLICANT_SQL("c.created_by",
+ * "c.applicant_idno") takes two parameters, "is": the actor's user id and
+ * actor_claim_idno(). */
+#define ACTOR_APPLICANT_SQL(created_by, idno) \
+	"(" created_by " = ? OR " idno " = ?)"
+/* The ID number an applicant may claim records by: its login once verified,
+ * else "" (which no record carries). */
+const char *actor_claim_idno(const struct actor *a);
 /* The stable English name of a single role bit ("clerk", "approver", ...). */
 const char *role_name(unsigned role);
 /* The Chinese label of a single role bit ("窗口人员", ...). */

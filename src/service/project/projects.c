@@ -102,8 +102,10 @@ pj_is_owner(const struct actor *a, const json_t *row)
 	const char *cc = json_string_value(json_object_get(row,
 	    "owner_credit_code"));
 
-	return a != NULL && a->kind == ACTOR_ENTERPRISE && cc != NULL &&
-	    strcmp(a->login, cc) == 0;
+	/* a project is registered by the hall for a credit code: its owner
+	 * is the verified (实名) account of that code */
+	return a != NULL && a->kind == ACTOR_ENTERPRISE &&
+	    actor_is_applicant_of(a, 0, cc);
 }
 
 int

@@ -379,7 +379,7 @@ project_list(struct ctx *c, const struct project_q *q, json_t **out,
 		return 0;
 	}
 	if (a->kind == ACTOR_ENTERPRISE)
-		owner = a->login;
+		owner = actor_claim_idno(a);  /* "" until verified: none */
 	else if (a->kind != ACTOR_STAFF && a->kind != ACTOR_SYSTEM)
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看项目");
 	if (q->type != NULL && q->type[0] != '\0' &&

@@ -91,6 +91,7 @@ sees_all(const struct actor *a)
 
 struct case_facts {
 	int64_t id, item_id, dept_id, window_id, staff_id, applicant_id;
+	int64_t created_by;
 	char case_no[64], idno[64], kind[4], name[256], state[32];
 	char impl_code[64], item_name[512], dept_name[256], accepted_day[11];
 	char window_no[32], staff_login[64], staff_name[128];
@@ -114,7 +115,8 @@ facts_load(struct db *db, int64_t id, struct case_facts *f, struct err *e)
 	    "c.applicant_name, c.state, c.accepted_at IS NOT NULL, "
 	    "c.closed_at IS NOT NULL, c.decision IS NOT NULL, i.impl_code, "
 	    "i.name, d.name, COALESCE(c.accepted_day, ''), COALESCE(w.number, "
-	    "''), COALESCE(u.login, ''), COALESCE(u.name, '') FROM cases c "
+	    "''), COALESCE(u.login, ''), COALESCE(u.name, ''), c.created_by "
+	    "FROM cases c "
 	    "JOIN items i ON i.id = c.item_id JOIN departments d ON d.id = "
 	    "c.dept_id LEFT JOIN windows w ON w.id = c.window_id LEFT JOIN "
 	    "users u ON u.id = COALESCE(c.handler_id, c.accepted_by) "
@@ -148,6 +150,7 @@ facts_load(struct db *db, int64_t id, struct case_facts *f, struct err *e)
 	COPY(f->window_no, 18);
 	COPY(f->staff_login, 19);
 	COPY(f->staff_name, 20);
+	f->created_by = db_col_int(s, 21);
 	db_finish(s);
 	rc = db_query_int(db, e, &cnt, "SELECT COUNT(*) FROM ratings WHERE "
 	    "case_id = ?", "i", id);
@@ -160,8 +163,7 @@ facts_load(struct db *db, int64_t id, struct case_facts *f, struct err *e)
 static bool
 is_applicant(const struct actor *a, const struct case_facts *f)
 {
-	return a != NULL && (a->kind == ACTOR_PERSON ||
-	    a->kind == ACTOR_ENTERPRISE) && strcmp(a->login, f->idno) == 0;
+	return actor_is_applicant_of(a, f->created_by, f->idno);
 }
 
 /* The step the applicant experienced last. */
@@ -536,8 +538,10 @@ rating_list_mine(struct ctx *c, int64_t before_id, int limit, json_t **out,
 		before_id = INT64_MAX;
 	items = json_array();
 	s = db_query(c->db, e, "SELECT " RATING_COLS " " RATING_FROM
-	    "WHERE cs.applicant_idno = ? AND r.id < ? ORDER BY r.id DESC "
-	    "LIMIT ?", "siI", c->actor->login, before_id, limit + 1);
+	    "WHERE " ACTOR_APPLICANT_SQL("cs.created_by", "cs.applicant_idno")
+	    " AND r.id < ? ORDER BY r.id DESC LIMIT ?", "isiI",
+	    c->actor->user_id, actor_claim_idno(c->actor), before_id,
+	    limit + 1);
 	if (s == NULL) {
 		json_decref(items);
 		return err_rc(e);

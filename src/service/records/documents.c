@@ -306,19 +306,21 @@ documents_case_visible(struct ctx *c, int64_t case_id, struct err *e)
 {
 	const struct actor *a = c->actor;
 	struct db_stmt *s;
-	int64_t dept = 0, applicant = 0, window = 0;
+	int64_t dept = 0, created_by = 0, window = 0;
+	char idno[64] = "";
 	bool ok = false;
 	int rc;
 
-	s = db_query(c->db, e, "SELECT dept_id, applicant_id, window_id FROM "
-	    "cases WHERE id = ?", "i", case_id);
+	s = db_query(c->db, e, "SELECT dept_id, created_by, window_id, "
+	    "applicant_idno FROM cases WHERE id = ?", "i", case_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		dept = db_col_int(s, 0);
-		applicant = db_col_int(s, 1);
+		created_by = db_col_int(s, 1);
 		window = db_col_int(s, 2);
+		snprintf(idno, sizeof(idno), "%s", db_col_text(s, 3));
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -328,7 +330,7 @@ documents_case_visible(struct ctx *c, int64_t case_id, struct err *e)
 			ok = true;
 		else if ((a->kind == ACTOR_PERSON ||
 		    a->kind == ACTOR_ENTERPRISE) && a->user_id > 0)
-			ok = a->user_id == applicant;
+			ok = actor_is_applicant_of(a, created_by, idno);
 		else if (a->kind == ACTOR_STAFF)
 			ok = actor_has(a, ROLE_HALL_ADMIN | ROLE_SUPERVISOR |
 			    ROLE_SYSADMIN) || (a->dept_id > 0 &&
@@ -354,7 +356,7 @@ documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
 	if (rc != 0)
 		return rc;
 	list = db_query_json(c->db, e, "SELECT id, kind, doc_no, status, "
-	    "verify_code, doc_date, created_at, ready_at FROM documents WHERE "
+	    "verify_code, doc_date, created_at, ready_at, error FROM documents WHERE "
 	    "case_id = ? ORDER BY id", "i", case_id);
 	if (list == NULL)
 		return err_rc(e);
@@ -365,9 +367,104 @@ documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
 		    json_string(document_kind_label(document_str(v, "kind"))));
 		if (strcmp(st, "rendering") == 0)
 			json_object_set_new(v, "status", json_string("pending"));
+		/* Why it failed is for staff; the applicant asks the office. */
+		if (strcmp(st, "failed") != 0 || c->actor == NULL ||
+		    c->actor->kind != ACTOR_STAFF)
+			json_object_del(v, "error");
 	}
 	*out = list;
 	return 0;
+}
+
+/* --- retry --- */
+
+struct retry_tx {
+	struct ctx *c;
+	int64_t doc_id;
+	int64_t case_id;
+	char kind[48];
+	char doc_no[160];
+	char error[200];
+};
+
+static int
+retry_fn(struct db *db, void *arg, struct err *e)
+{
+	struct retry_tx *t = arg;
+	json_t *sum;
+	char idbuf[24];
+	int64_t n = 0;
+	int rc;
+
+	rc = db_query_int(db, e, &n, "UPDATE documents SET status = 'pending', "
+	    "attempts = 0, next_try_at = 0, error = '' WHERE id = ? AND "
+	    "status = 'failed' RETURNING id", "i", t->doc_id);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(e, ERR_CONFLICT, "document_not_failed",
+		    "只有生成失败的文书可以重新生成");
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->doc_id);
+	sum = json_pack("{s:I, s:s, s:s, s:s}", "case_id",
+	    (json_int_t)t->case_id, "kind", t->kind, "doc_no", t->doc_no,
+	    "error", t->error);
+	rc = audit_append(t->c, "document.retry", "document", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
+int
+document_retry(struct ctx *c, int64_t doc_id, struct err *e)
+{
+	const struct actor *a = c->actor;
+	struct retry_tx t;
+	json_t *row;
+	int rc;
+
+	if (a == NULL || (a->kind != ACTOR_SYSTEM && (a->kind != ACTOR_STAFF ||
+	    !actor_has(a, ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN |
+	    ROLE_HALL_ADMIN | ROLE_SYSADMIN))))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有办理部门、窗口人员和管理员可以重新生成文书");
+	row = db_query_row(c->db, e, "SELECT case_id, kind, doc_no, status, "
+	    "error FROM documents WHERE id = ?", "i", doc_id);
+	if (row == NULL) {
+		if (e->code == ERR_NOT_FOUND)
+			return err_set(e, ERR_NOT_FOUND, "document_not_found",
+			    "文书不存在或无权查看");
+		return err_rc(e);
+	}
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.doc_id = doc_id;
+	t.case_id = document_num(row, "case_id");
+	snprintf(t.kind, sizeof(t.kind), "%s", document_str(row, "kind"));
+	snprintf(t.doc_no, sizeof(t.doc_no), "%s", document_str(row, "doc_no"));
+	snprintf(t.error, sizeof(t.error), "%s", document_str(row, "error"));
+	json_decref(row);
+	rc = documents_case_visible(c, t.case_id, e);
+	if (rc == -ERR_NOT_FOUND)
+		return err_set(e, ERR_NOT_FOUND, "document_not_found",
+		    "文书不存在或无权查看");
+	if (rc != 0)
+		return rc;
+	return db_tx(c->db, retry_fn, &t, e);
+}
+
+int
+documents_failed(struct ctx *c, json_t **out, struct err *e)
+{
+	const struct actor *a = c->actor;
+
+	*out = NULL;
+	if (a == NULL || (a->kind != ACTOR_SYSTEM && !actor_has(a,
+	    ROLE_HALL_ADMIN | ROLE_SYSADMIN)))
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看");
+	*out = db_query_json(c->db, e, "SELECT d.id, d.case_id, c.case_no, "
+	    "d.kind, d.doc_no, d.attempts, d.error, d.created_at FROM "
+	    "documents d JOIN cases c ON c.id = d.case_id WHERE d.status = "
+	    "'failed' ORDER BY d.id LIMIT 500", "");
+	return *out != NULL ? 0 : err_rc(e);
 }
 
 int

@@ -281,6 +281,15 @@ int documents_render_shard(struct ctx *c, int max, int shard, int shards,
 int documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
     struct err *e);
 
+/* Puts a failed document back in the renderer's queue (status pending, its
+ * tries counted afresh); audited. Staff who may see the case except the
+ * supervisor, and the system actor (`onetrip documents retry`).
+ * ERR_CONFLICT ("document_not_failed") unless it failed. */
+int document_retry(struct ctx *c, int64_t doc_id, struct err *e);
+/* The failed documents of every case (hall admin, sysadmin, system):
+ * [{id, case_id, case_no, kind, doc_no, attempts, error, created_at}]. */
+int documents_failed(struct ctx *c, json_t **out, struct err *e);
+
 /* The Chinese name of a kind ("受理通知书"), or NULL for an unknown one. */
 const char *document_kind_label(const char *kind);
 

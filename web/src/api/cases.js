@@ -12,6 +12,8 @@ export const mine = (params, opts) => api.get('/api/cases' + qs({ mine: 1, ...pa
 export const get = (id, opts) => api.get(c(id), opts);
 export const timeline = (id, opts) => api.get(c(id) + '/timeline', opts);
 export const documents = (id, opts) => api.get(c(id) + '/documents', opts);
+// Staff: a failed document back in the renderer's queue.
+export const retryDocument = (docId, opts) => api.post('/api/documents/' + seg(docId) + '/retry', {}, opts);
 // by: {idno} or {no}
 export const lookup = (by, opts) => api.get('/api/cases/lookup' + qs(by), opts);
 // The staff queue: {queue, warn, cursor, limit}.
