@@ -43,6 +43,8 @@ static const struct config_key keys[] = {
 	  "计入改革指标分母的事项类型（两位代码或区间，逗号分隔）：依申请六类 01 05 07 08 09 10、行政备案 11、扩展类型 12-19 与 21-29、公共服务 20（domain.md §3，docs/indicators.md）" },
 	{ "indicators.time_formula", CONFIG_STR, "mean", 0, 0,
 	  "减时间比例口径：mean 为各事项(法定-承诺)/法定的平均值，sum 为Σ(法定-承诺)/Σ法定（domain.md §3，未见公开公式）" },
+	{ "jobs.lease_seconds", CONFIG_INT, "30", 2, 3600,
+	  "后台任务租约秒数：多台服务器共用一个数据库时，每项后台任务由持有租约的一台服务器执行；它宕机后，其他服务器在租约到期后 2 秒内接手" },
 	{ "ledger.due_day", CONFIG_INT, "23", 1, 28,
 	  "工作台账报送截止日：每季度最后一月的该日（白政办发〔2024〕1号：每季度最后一月23日前）" },
 	{ "ledger.remind_from_day", CONFIG_INT, "16", 1, 28,

@@ -4,17 +4,33 @@
  * after start. It sleeps on a condition variable (monotonic clock), so
  * jobs_stop() wakes it and returns as soon as the running job finishes.
  * Jobs run with the system actor on the thread's own database
- * connection, closed when the thread ends. */
+ * connection, closed when the thread ends.
+ *
+ * Leases: with several servers on one database, each job runs on the one
+ * server holding its lease (service/platform/leases.c, jobs.lease_seconds).
+ * The job thread takes (or renews) a job's lease right before each run; a
+ * second thread, the keeper, renews every lease this server holds each
+ * third of the lease, so a long run of one job does not let the others
+ * lapse. A server without a job's lease asks again every LEASE_RETRY_MS
+ * (at most), so when the holder dies another server runs the job within
+ * the lease plus LEASE_RETRY_MS. A stopping server finishes its run, then
+ * gives its leases back. Inside a run the services' own claims and
+ * transaction locks still keep two runs from doing one thing twice (a
+ * server that lost its lease in the middle of a run). jobs_run_once() (the
+ * CLI) takes no lease. */
 #include "jobs/jobs.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/log.h"
 #include "docs/pdf.h"
 #include "service/case/case.h"
@@ -27,16 +43,20 @@ static const struct job *const all_jobs[] = {
 	&job_rating_sweeper,
 };
 #define N_JOBS (sizeof(all_jobs) / sizeof(all_jobs[0]))
+#define LEASE_RETRY_MS 2000.0 /* a server without a lease asks this often */
+#define HOLDER_MAX 300
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	pthread_t thread;
-	bool running;
-	bool stop;
+	pthread_t thread, keeper;
+	bool running, keeper_running;
+	bool stop, keeper_stop;
 	struct app *app;
-} J = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false,
-	false, NULL };
+	bool held[N_JOBS];      /* this server holds the job's lease */
+	char holder[HOLDER_MAX];
+	int lease_ms;
+} J = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static double
 mono_ms(void)
@@ -58,6 +78,19 @@ deadline_after(double ms, struct timespec *ts)
 	ts->tv_nsec = (long)(ns % 1000000000LL);
 }
 
+static void
+system_ctx(struct app *app, struct actor *a, struct ctx *c)
+{
+	actor_system(a, "system");
+	memset(c, 0, sizeof(*c));
+	c->db = app->db;
+	c->cfg = &app->cfg;
+	c->actor = a;
+	c->client_ip = "";
+	c->request_id = "";
+	c->arena = NULL;
+}
+
 static int
 run_job(struct app *app, const struct job *j, struct err *e)
 {
@@ -65,14 +98,7 @@ run_job(struct app *app, const struct job *j, struct err *e)
 	struct ctx c;
 	int rc;
 
-	actor_system(&a, "system");
-	memset(&c, 0, sizeof(c));
-	c.db = app->db;
-	c.cfg = &app->cfg;
-	c.actor = &a;
-	c.client_ip = "";
-	c.request_id = "";
-	c.arena = NULL;
+	system_ctx(app, &a, &c);
 	err_clear(e);
 	rc = j->run(&c, e);
 	if (rc != 0)
@@ -80,32 +106,93 @@ run_job(struct app *app, const struct job *j, struct err *e)
 	return rc;
 }
 
+/* This server's name in job_leases: host name and process id. */
+static void
+holder_name(char *out, size_t n)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, n, "%s:%ld", host, (long)getpid());
+}
+
+/* Takes or renews the lease of job j; false when another server holds it
+ * (or the database did not answer: the job then waits for the next try). */
+static bool
+lease_take(struct app *app, const struct job *j, const char *holder,
+    int lease_ms, bool was_held)
+{
+	struct actor a;
+	struct ctx c;
+	struct err e;
+	bool held = false;
+
+	system_ctx(app, &a, &c);
+	if (joblease_take(&c, j->name, holder, lease_ms, &held, &e) != 0) {
+		log_warn("job %s: lease: %s", j->name, e.msg);
+		return false;
+	}
+	if (held && !was_held)
+		log_info("job %s: lease taken by %s", j->name, holder);
+	else if (!held && was_held)
+		log_warn("job %s: lease lost by %s", j->name, holder);
+	return held;
+}
+
+static void
+lease_release(struct app *app, const char *holder)
+{
+	struct actor a;
+	struct ctx c;
+	struct err e;
+
+	system_ctx(app, &a, &c);
+	if (joblease_release(&c, holder, &e) != 0)
+		log_warn("jobs: releasing the leases: %s", e.msg);
+}
+
 static void *
 job_thread(void *arg)
 {
 	struct app *app = arg;
-	double next[N_JOBS];
+	double next[N_JOBS], retry_at[N_JOBS];
+	double retry = J.lease_ms / 3.0 < LEASE_RETRY_MS ? J.lease_ms / 3.0 :
+	    LEASE_RETRY_MS;
 	struct err e;
 
 	for (size_t i = 0; i < N_JOBS; i++)
-		next[i] = 0;
+		next[i] = retry_at[i] = 0;
 	pthread_mutex_lock(&J.mu);
 	while (!J.stop) {
 		double now = mono_ms(), wake = now + 60000.0;
 		struct timespec ts;
 
 		for (size_t i = 0; i < N_JOBS && !J.stop; i++) {
-			if (now < next[i])
+			bool held;
+
+			if (now < (J.held[i] ? next[i] : retry_at[i]))
 				continue;
+			held = J.held[i];
 			pthread_mutex_unlock(&J.mu);
-			run_job(app, all_jobs[i], &e);
-			pthread_mutex_lock(&J.mu);
+			held = lease_take(app, all_jobs[i], J.holder,
+			    J.lease_ms, held);
+			if (held && mono_ms() >= next[i]) {
+				run_job(app, all_jobs[i], &e);
+				next[i] = mono_ms() + all_jobs[i]->interval_ms;
+			}
 			now = mono_ms();
-			next[i] = now + all_jobs[i]->interval_ms;
+			retry_at[i] = now + retry;
+			pthread_mutex_lock(&J.mu);
+			J.held[i] = held;
 		}
-		for (size_t i = 0; i < N_JOBS; i++)
-			if (next[i] < wake)
-				wake = next[i];
+		for (size_t i = 0; i < N_JOBS; i++) {
+			double t = J.held[i] ? next[i] : retry_at[i];
+
+			if (t < wake)
+				wake = t;
+		}
 		if (J.stop)
 			break;
 		deadline_after(wake - mono_ms(), &ts);
@@ -115,6 +202,42 @@ job_thread(void *arg)
 	/* The thread's calendar reference is released by its key destructor;
 	 * the font map of the documents it rendered is released here. */
 	docs_thread_fonts_release();
+	db_thread_done(app->db);
+	return NULL;
+}
+
+/* The keeper: renews the leases this server holds every third of the
+ * lease, and gives them back when told to stop (after the job thread). */
+static void *
+keeper_thread(void *arg)
+{
+	struct app *app = arg;
+
+	pthread_mutex_lock(&J.mu);
+	while (!J.keeper_stop) {
+		struct timespec ts;
+
+		deadline_after(J.lease_ms / 3.0, &ts);
+		pthread_cond_timedwait(&J.cv, &J.mu, &ts);
+		if (J.keeper_stop)
+			break;
+		for (size_t i = 0; i < N_JOBS; i++) {
+			bool held;
+
+			if (!J.held[i])
+				continue;
+			pthread_mutex_unlock(&J.mu);
+			held = lease_take(app, all_jobs[i], J.holder,
+			    J.lease_ms, true);
+			pthread_mutex_lock(&J.mu);
+			/* The job thread may have renewed it meanwhile. */
+			J.held[i] = J.held[i] && held;
+		}
+	}
+	for (size_t i = 0; i < N_JOBS; i++)
+		J.held[i] = false;
+	pthread_mutex_unlock(&J.mu);
+	lease_release(app, J.holder);
 	db_thread_done(app->db);
 	return NULL;
 }
@@ -135,10 +258,26 @@ jobs_start(struct app *app, struct err *e)
 	pthread_cond_destroy(&J.cv);
 	pthread_cond_init(&J.cv, &ca);
 	pthread_condattr_destroy(&ca);
-	J.stop = false;
+	J.stop = J.keeper_stop = false;
 	J.app = app;
+	J.lease_ms = (int)config_int("jobs.lease_seconds") * 1000;
+	holder_name(J.holder, sizeof(J.holder));
+	for (size_t i = 0; i < N_JOBS; i++)
+		J.held[i] = false;
+	rc = pthread_create(&J.keeper, NULL, keeper_thread, app);
+	if (rc != 0) {
+		pthread_mutex_unlock(&J.mu);
+		return err_internal(e, "pthread_create: %s", strerror(rc));
+	}
+	J.keeper_running = true;
 	rc = pthread_create(&J.thread, NULL, job_thread, app);
 	if (rc != 0) {
+		J.keeper_stop = true;
+		pthread_cond_broadcast(&J.cv);
+		pthread_mutex_unlock(&J.mu);
+		pthread_join(J.keeper, NULL);
+		pthread_mutex_lock(&J.mu);
+		J.keeper_running = false;
 		pthread_mutex_unlock(&J.mu);
 		return err_internal(e, "pthread_create: %s", strerror(rc));
 	}
@@ -163,8 +302,15 @@ jobs_stop(void)
 	t = J.thread;
 	pthread_mutex_unlock(&J.mu);
 	pthread_join(t, NULL);
+	/* Only now that no job runs here: the keeper gives the leases back. */
 	pthread_mutex_lock(&J.mu);
-	J.running = false;
+	J.keeper_stop = true;
+	pthread_cond_broadcast(&J.cv);
+	t = J.keeper;
+	pthread_mutex_unlock(&J.mu);
+	pthread_join(t, NULL);
+	pthread_mutex_lock(&J.mu);
+	J.running = J.keeper_running = false;
 	J.app = NULL;
 	pthread_mutex_unlock(&J.mu);
 }

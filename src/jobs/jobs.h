@@ -3,9 +3,10 @@
  * One thread runs the registered jobs, each at its own interval: the
  * deadline sweeper (warnings, supplement time-outs), the document renderer,
  * the outbox deliverer. With several servers on one PostgreSQL database each
- * job takes a transaction-scoped advisory lock (db_tx_lock) so that one
- * leader runs it at a time; and every effect is idempotent (unique keys),
- * so a job run twice never warns twice. */
+ * job runs on the server holding its lease (job_leases, jobs.c), the work
+ * inside takes transaction-scoped advisory locks (db_tx_lock) and claims,
+ * and every effect is idempotent (unique keys), so a job run twice never
+ * warns twice. */
 #ifndef ONETRIP_JOBS_JOBS_H
 #define ONETRIP_JOBS_JOBS_H
 

@@ -22,6 +22,10 @@
  *       says it with LATERAL; SQLite has no LATERAL but runs a correlated
  *       `rowid IN (sub-select)` once per outer row and looks the ids up by
  *       key, which is the same plan.
+ *
+ *   {{DB_EPOCH_MS}}  no parameter: the database server's clock in
+ *       milliseconds since the epoch (one clock for every onetrip server of
+ *       a database, whatever their --now: the job leases use it).
  */
 #include "store/db_internal.h"
 
@@ -151,6 +155,14 @@ db_dialect_expand(enum db_kind kind, const char *sql)
 		} else if (strcmp(name, "JOIN_EACH") == 0) {
 			if (join_each(&b, kind, args, nargs) != 0)
 				goto bad;
+		} else if (strcmp(name, "DB_EPOCH_MS") == 0) {
+			if (nargs != 0)
+				goto bad;
+			buf_puts(&b, kind == DB_POSTGRES ?
+			    "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 "
+			    "AS BIGINT)" :
+			    "CAST((julianday('now') - 2440587.5) * 86400000.0 "
+			    "AS INTEGER)");
 		} else if (strcmp(name, "END_EACH") == 0) {
 			if (nargs != 1 || !ident_ok(args[0]))
 				goto bad;

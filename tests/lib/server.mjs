@@ -217,16 +217,24 @@ async function waitHealthy(url, child, logFile) {
 // Starts a server with its own database. Options: db ('sqlite' |
 // 'postgresql'), demo (load the demo data first, default true; otherwise
 // `onetrip init`), now (ISO time for --now), args (extra serve arguments).
-export async function startServer({ db = 'sqlite', demo = true, now, args = [] } = {}) {
-	const varDir = mkdtempSync(path.join(tmpdir(), 'onetrip-var-'));
-	const logFile = path.join(varDir, 'server.log');
+// share: another server of startServer() whose database and var folder this
+// one uses too (several servers on one database: nothing is loaded, the
+// folder is left to the first server; the log is <var>/server-N.log).
+let shareCounter = 0;
+export async function startServer({ db = 'sqlite', demo = true, now, args = [], share } = {}) {
+	const varDir = share ? share.varDir : mkdtempSync(path.join(tmpdir(), 'onetrip-var-'));
+	shareCounter += share ? 1 : 0;
+	const logFile = path.join(varDir, share ? `server-${shareCounter}.log` : 'server.log');
 	let dbUrl;
-	if (db === 'sqlite') dbUrl = `sqlite:${path.join(varDir, 'onetrip.db')}`;
+	if (share) dbUrl = share.dbUrl;
+	else if (db === 'sqlite') dbUrl = `sqlite:${path.join(varDir, 'onetrip.db')}`;
 	else if (db === 'postgresql') dbUrl = await newPgDatabase();
 	else throw new Error(`startServer: unknown db ${db}`);
 
-	if (demo && db === 'sqlite') cpSync(await sqliteDemoImage(), varDir, { recursive: true });
-	else await runCli([demo ? 'demo' : 'init', '--db', dbUrl, '--var', varDir]);
+	if (!share) {
+		if (demo && db === 'sqlite') cpSync(await sqliteDemoImage(), varDir, { recursive: true });
+		else await runCli([demo ? 'demo' : 'init', '--db', dbUrl, '--var', varDir]);
+	}
 	const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, '--var', varDir,
 		'--static', path.resolve(TESTS_DIR, '../web/dist')];
 	if (now) serveArgs.push('--now', now);
@@ -270,8 +278,9 @@ export async function startServer({ db = 'sqlite', demo = true, now, args = [] }
 			}
 			running.delete(child);
 			const code = child.exitCode;
-			if (code === 0) rmSync(varDir, { recursive: true, force: true });
-			else process.stderr.write(`onetrip serve exited ${code ?? child.signalCode}; log kept: ${logFile}\n${tail(logFile)}\n`);
+			if (code === 0) {
+				if (!share) rmSync(varDir, { recursive: true, force: true });
+			} else process.stderr.write(`onetrip serve exited ${code ?? child.signalCode}; log kept: ${logFile}\n${tail(logFile)}\n`);
 			return code;
 		},
 	};

@@ -362,13 +362,15 @@ documents_of_case(struct ctx *c, int64_t case_id, json_t **out,
 		return err_rc(e);
 	json_array_foreach(list, i, v) {
 		const char *st = document_str(v, "status");
+		/* decided before "status" is replaced (st points into it) */
+		bool failed = strcmp(st, "failed") == 0;
 
 		json_object_set_new(v, "kind_label",
 		    json_string(document_kind_label(document_str(v, "kind"))));
 		if (strcmp(st, "rendering") == 0)
 			json_object_set_new(v, "status", json_string("pending"));
 		/* Why it failed is for staff; the applicant asks the office. */
-		if (strcmp(st, "failed") != 0 || c->actor == NULL ||
+		if (!failed || c->actor == NULL ||
 		    c->actor->kind != ACTOR_STAFF)
 			json_object_del(v, "error");
 	}
