@@ -124,7 +124,7 @@ webtest: web/node_modules/.stamp
 # one after another.
 test:
 	$(MAKE) -j$(NPROC) bin/onetrip bin/onetrip-san web tests/node_modules/.stamp $(UNIT_BIN)
-	$(MAKE) lint unit webtest api e2e
+	$(MAKE) lint unit fuzz-replay webtest api e2e
 	@echo "all test suites passed"
 
 # Layering, SQL placement, cppcheck (scripts/lint/); long functions and files
@@ -169,17 +169,56 @@ clean:
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
 
-# libFuzzer harnesses (fuzz/*.c, clang): `make fuzz` builds each and runs it
-# for FUZZ_TIME seconds on its corpus under build/fuzz/corpus/<name>.
+# libFuzzer harnesses (fuzz/fuzz_*.c, clang, ASan + UBSan): `make fuzz` builds
+# each and runs it for FUZZ_TIME seconds, starting from its committed seeds in
+# fuzz/corpus/<name>/ and keeping what it finds in build/fuzz/corpus/<name>/.
+# `make fuzz-replay` (part of `make test`) runs every committed input once.
+# FUZZ_<name> lists what a harness links besides base/.
 FUZZ_TIME ?= 60
-FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-FUZZ_BASE := $(filter-out src/base/embedded.c,$(wildcard src/base/*.c))
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc
-.PHONY: fuzz
-fuzz: | $(DEPS_STAMP)
-	@mkdir -p build/fuzz
-	$(Q)for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang $(FUZZ_FLAGS) $$(pkg-config --cflags jansson) $$f src/http/json_limits.c $(FUZZ_BASE) \
-	    $$(pkg-config --libs jansson) -o build/fuzz/$$n || exit 1; \
-	  mkdir -p build/fuzz/corpus/$$n; \
-	  build/fuzz/$$n -max_total_time=$(FUZZ_TIME) build/fuzz/corpus/$$n || exit 1; done
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_BINS := $(patsubst %,build/fuzz/bin/%,$(FUZZ_NAMES))
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Isrc
+FUZZ_BASE_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter-out src/base/embedded.c,$(wildcard src/base/*.c)))
+FUZZ_fuzz_json := src/http/json_limits.c
+FUZZ_fuzz_idno :=
+FUZZ_fuzz_http := src/http/request.c src/http/router.c src/http/params.c src/http/compress.c \
+	src/http/static.c src/http/response.c src/http/json_limits.c
+FUZZ_fuzz_csv := src/docs/csv.c
+FUZZ_fuzz_upload := src/service/records/filetype.c
+
+build/fuzz/obj/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "CLANG $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/harness/%.o: fuzz/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "CLANG $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+.PRECIOUS: build/fuzz/obj/%.o build/fuzz/harness/%.o
+.SECONDEXPANSION:
+build/fuzz/bin/%: build/fuzz/harness/%.o $(FUZZ_BASE_OBJ) $$(patsubst src/%.c,build/fuzz/obj/%.o,$$(FUZZ_$$*))
+	@mkdir -p $(dir $@)
+	@echo "LINK  $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+
+.PHONY: fuzz fuzz-replay
+fuzz: $(FUZZ_BINS)
+	$(Q)for n in $(FUZZ_NAMES); do mkdir -p build/fuzz/corpus/$$n fuzz/corpus/$$n; \
+	  echo "FUZZ  $$n ($(FUZZ_TIME) s)"; \
+	  build/fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$n fuzz/corpus/$$n || exit 1; done
+
+# Each committed input once (a crash found and fixed stays in the corpus as
+# its regression test). Skipped with a note when clang is not installed.
+fuzz-replay:
+	$(Q)if ! command -v clang >/dev/null; then echo "fuzz-replay: clang not installed, skipped"; exit 0; fi; \
+	  $(MAKE) --no-print-directory $(FUZZ_BINS) && \
+	  for n in $(FUZZ_NAMES); do \
+	    files=$$(find fuzz/corpus/$$n -type f 2>/dev/null | sort); \
+	    test -n "$$files" || { echo "fuzz-replay: fuzz/corpus/$$n is empty"; exit 1; }; \
+	    build/fuzz/bin/$$n -runs=1 $$files >build/fuzz/replay-$$n.log 2>&1 || \
+	      { cat build/fuzz/replay-$$n.log; echo "fuzz-replay: $$n failed"; exit 1; }; \
+	    echo "fuzz-replay: $$n $$(echo $$files | wc -w) inputs ok"; done
+
+-include $(FUZZ_BASE_OBJ:.o=.d)

@@ -34,7 +34,8 @@ post_upload(struct http_req *r, struct http_resp *w)
 static void
 get_upload(struct http_req *r, struct http_resp *w)
 {
-	char ctype[32], name[256], fallback[80];
+	char ctype[32], name[FILES_NAME_BYTES], served[FILES_NAME_BYTES];
+	char fallback[80];
 	uint64_t size = 0;
 	int fd = -1;
 	struct err e;
@@ -59,17 +60,9 @@ get_upload(struct http_req *r, struct http_resp *w)
 	/* Named by the real type: the uploader's own extension (a
 	 * "poly.html") is replaced, so no browser or desktop takes the file
 	 * for anything else. */
-	if (name[0] != '\0') {
-		char *dot = strrchr(name, '.');
-		const char *ext = strchr(fallback, '.');
-
-		if (dot != NULL && dot != name)
-			*dot = '\0';
-		if (strlen(name) + strlen(ext) < sizeof(name))
-			strcat(name, ext);
-	}
-	http_add_disposition(r, w, "inline", name[0] != '\0' ? name : fallback,
-	    fallback);
+	files_download_name(name, ctype, served);
+	http_add_disposition(r, w, "inline", served[0] != '\0' ? served :
+	    fallback, fallback);
 	http_add_header(r, w, "Cache-Control", "private, no-store");
 }
 

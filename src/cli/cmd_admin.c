@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "base/clock.h"
 #include "base/limits.h"
 #include "service/platform/platform.h"
 #include "service/account/account.h"
@@ -126,7 +127,8 @@ cmd_init(int argc, char **argv)
 		return cli_bad_usage("init", "多余的参数 %s", argv[optind]);
 	if (cli_make_var_dirs(o.var != NULL ? o.var : "var") != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app(&app, cli_db_url(o.db)) != CLI_OK)
+	if (cli_open_app_var(&app, cli_db_url(o.db),
+	    o.var != NULL ? o.var : "var", true) != CLI_OK)
 		return CLI_FAIL;
 	printf("已初始化: 数据库 %s，数据目录 %s\n", db_url_safe(app.db),
 	    o.var != NULL ? o.var : "var");
@@ -186,30 +188,32 @@ cmd_backup(int argc, char **argv)
 static void
 audit_help(FILE *f)
 {
-	fprintf(f, "用法: onetrip audit verify [--db URL]\n"
-	    "  重新计算审计日志的 SM3 哈希链。链完整时输出\n"
+	fprintf(f, "用法: onetrip audit verify [--db URL] [--var DIR]\n"
+	    "  用 DIR/keys/audit.key 的密钥重新计算审计日志的 HMAC-SM3 链（启用\n"
+	    "  密钥之前的记录为 SM3 链，由密钥锚点固定）。链完整时输出\n"
 	    "  \"audit chain intact: N records\" 并返回 0；否则输出\n"
-	    "  \"audit chain broken at record N\" 并返回 1。\n");
+	    "  \"audit chain broken at record N (时间, 操作)\" 并返回 1。\n");
 }
 
 int
 cmd_audit(int argc, char **argv)
 {
 	struct common_opts o;
+	struct audit_check r;
 	struct actor sys;
 	struct app app;
 	struct ctx c;
 	struct err e;
-	int64_t checked = 0, bad = 0;
+	char when[17];
 	int rc;
 
-	rc = parse_simple("audit", argc, argv, false, &o, audit_help);
+	rc = parse_simple("audit", argc, argv, true, &o, audit_help);
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0)
 		return cli_bad_usage("audit", "用法: onetrip audit verify "
-		    "[--db URL]");
-	if (cli_open_app(&app, cli_db_url(o.db)) != CLI_OK)
+		    "[--db URL] [--var DIR]");
+	if (cli_open_app_var(&app, cli_db_url(o.db), o.var, false) != CLI_OK)
 		return CLI_FAIL;
 	actor_system(&sys, "cli");
 	memset(&c, 0, sizeof(c));
@@ -219,14 +223,28 @@ cmd_audit(int argc, char **argv)
 	c.client_ip = "";
 	c.request_id = "";
 	err_clear(&e);
-	rc = audit_verify(&c, &checked, &bad, &e);
+	rc = audit_check_chain(&c, &r, &e);
 	cli_close_app(&app);
 	if (rc == 0) {
-		printf("audit chain intact: %" PRId64 " records\n", checked);
+		printf("audit chain intact: %" PRId64 " records\n", r.checked);
+		if (r.key_from == 0)
+			fprintf(stderr, "onetrip audit: 审计链尚未使用密钥"
+			    "（SM3 链）\n");
+		else if (r.key_from > 1 && r.keyed)
+			fprintf(stderr, "onetrip audit: 第 1–%" PRId64 " 条为启用"
+			    "密钥前的 SM3 记录，由密钥锚点固定；第 %" PRId64
+			    " 条起为 HMAC-SM3\n", r.key_from - 1, r.key_from);
 		return CLI_OK;
 	}
-	if (rc == -ERR_CONFLICT && bad > 0) {
-		printf("audit chain broken at record %" PRId64 "\n", bad);
+	if (rc == -ERR_CONFLICT && r.bad_seq > 0) {
+		if (r.bad_at > 0) {
+			clock_datetime(r.bad_at, when);
+			printf("audit chain broken at record %" PRId64
+			    " (%s, %s)\n", r.bad_seq, when, r.bad_action);
+		} else {
+			printf("audit chain broken at record %" PRId64 "\n",
+			    r.bad_seq);
+		}
 		fprintf(stderr, "onetrip audit: %s\n", e.msg);
 		return CLI_FAIL;
 	}

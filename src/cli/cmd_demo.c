@@ -57,7 +57,7 @@ cmd_demo(int argc, char **argv)
 		return cli_bad_usage("demo", "多余的参数 %s", argv[optind]);
 	if (cli_make_var_dirs(var) != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app(&app, cli_db_url(db_flag)) != CLI_OK)
+	if (cli_open_app_var(&app, cli_db_url(db_flag), var, true) != CLI_OK)
 		return CLI_FAIL;
 	app.cfg.var_dir = var;
 	actor_system(&sys, "demo");

@@ -82,7 +82,7 @@ cmd_jobs(int argc, char **argv)
 	}
 	if (cli_make_var_dirs(var) != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app(&app, cli_db_url(db_flag)) != CLI_OK)
+	if (cli_open_app_var(&app, cli_db_url(db_flag), var, false) != CLI_OK)
 		return CLI_FAIL;
 	app.cfg.var_dir = var;
 	err_clear(&e);

@@ -83,7 +83,7 @@ cmd_seal(int argc, char **argv)
 	if (custodian == NULL || custodian[0] == '\0')
 		return cli_bad_usage("seal", "缺少 --custodian");
 
-	if (cli_open_app(&app, cli_db_url(db)) != CLI_OK)
+	if (cli_open_app_var(&app, cli_db_url(db), var, false) != CLI_OK)
 		return CLI_FAIL;
 	if (var != NULL)
 		app.cfg.var_dir = var;

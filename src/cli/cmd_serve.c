@@ -180,7 +180,7 @@ cmd_serve(int argc, char **argv)
 
 	if (cli_make_var_dirs(var) != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app(&app, cli_db_url(db_flag)) != CLI_OK)
+	if (cli_open_app_var(&app, cli_db_url(db_flag), var, true) != CLI_OK)
 		return CLI_FAIL;
 	app.cfg.listen = listen;
 	app.cfg.var_dir = var;

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "base/config.h"
 #include "service/hall/hall.h"
+#include "service/platform/platform.h"
 #include "service/rating/rating.h"
 #include "service/records/records.h"
 #include "store/db.h"
@@ -29,12 +30,23 @@ cli_db_url(const char *flag_value)
 int
 cli_open_app(struct app *app, const char *db_url)
 {
+	return cli_open_app_var(app, db_url, NULL, false);
+}
+
+int
+cli_open_app_var(struct app *app, const char *db_url, const char *var,
+    bool create_key)
+{
+	struct actor sys;
+	struct ctx c;
 	struct err e;
 	int applied = 0;
 
 	err_clear(&e);
 	config_defaults(&app->cfg);
 	app->cfg.db_url = db_url;
+	if (var != NULL)
+		app->cfg.var_dir = var;
 	app->db = NULL;
 	if (db_open(&app->db, db_url, &e) != 0) {
 		fprintf(stderr, "onetrip: 无法打开数据库 %s: %s\n", db_url, e.msg);
@@ -44,6 +56,21 @@ cli_open_app(struct app *app, const char *db_url)
 	if (db_migrate(app->db, &applied, &e) != 0) {
 		fprintf(stderr, "onetrip: 数据库升级失败 (%s): %s\n",
 		    db_url_safe(app->db), e.msg);
+		db_close(app->db);
+		app->db = NULL;
+		return CLI_FAIL;
+	}
+	/* The audit chain's key (<var>/keys/audit.key), made by the commands
+	 * that set up a data directory. */
+	actor_system(&sys, "cli");
+	memset(&c, 0, sizeof(c));
+	c.db = app->db;
+	c.cfg = &app->cfg;
+	c.actor = &sys;
+	c.client_ip = "";
+	c.request_id = "";
+	if (audit_key_setup(&c, app->cfg.var_dir, create_key, &e) != 0) {
+		fprintf(stderr, "onetrip: %s\n", e.msg);
 		db_close(app->db);
 		app->db = NULL;
 		return CLI_FAIL;

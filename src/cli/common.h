@@ -7,7 +7,15 @@
 
 #include "base/err.h"
 
+struct app;
 struct db;
+
+/* Like cli_open_app() with the data directory var (NULL: the setting) and
+ * its audit key; create_key for the commands that set up a data directory
+ * (init, demo, serve): they create and anchor the key when the database has
+ * none. */
+int cli_open_app_var(struct app *app, const char *db_url, const char *var,
+    bool create_key);
 
 /* Creates DIR and its sub-folders files/ and keys/ (mode 0700) if missing.
  * Prints the problem and returns CLI_FAIL on failure, else CLI_OK. */

@@ -124,8 +124,11 @@ csv_parse(const char *data, size_t len, const struct csv_limits *lim,
 				    rec_line, rec.n + 1, lim->max_field_len);
 				goto out;
 			}
-			if (memchr(rec.text.data + start, '\0', flen) != NULL ||
-			    !utf8_valid(rec.text.data + start, flen)) {
+			/* An empty first field leaves the buffer unallocated
+			 * (NULL): no pointer arithmetic on it. */
+			if (flen > 0 && (memchr(rec.text.data + start, '\0',
+			    flen) != NULL || !utf8_valid(rec.text.data + start,
+			    flen))) {
 				rc = syntax(e, rec_line,
 				    "含有无效字符（请以 UTF-8 编码保存）");
 				goto out;

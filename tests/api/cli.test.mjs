@@ -236,9 +236,14 @@ describe('onetrip init, migrate and demo on SQLite', () => {
 		const second = run(['demo', '--db', db, '--var', `${dir}/var2`]);
 		assert.equal(second.code, 0, second.err);
 		assert.deepEqual(demoCounts(second.out), a);
-		const v = run(['audit', 'verify', '--db', db]);
+		const v = run(['audit', 'verify', '--db', db, '--var', `${dir}/var2`]);
 		assert.equal(v.code, 0, v.err);
 		assert.equal(v.out, `audit chain intact: ${a.audit} records\n`);
+		// The chain is keyed: without the data directory's key it is not
+		// checked, and a command that would extend it refuses.
+		const nokey = run(['audit', 'verify', '--db', db, '--var', `${dir}/elsewhere`]);
+		assert.equal(nokey.code, 1);
+		assert.match(nokey.err, /找不到密钥文件 .*elsewhere\/keys\/audit\.key/);
 	});
 });
 
@@ -277,12 +282,12 @@ describe('onetrip serve with SQLite', () => {
 
 	test('user add, then login over HTTP; user passwd from stdin', async () => {
 		// Roles that must stay apart (受理 and 审批) are refused here too.
-		let r = run(['user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
+		let r = run(['--set', `var=${dir}/var`, 'user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
 			'--roles', 'clerk,approver', '--dept', '县市场监管局',
 			'--password', 'Shichang@2026', '--db', db]);
 		assert.equal(r.code, 1);
 		assert.match(r.err, /不相容岗位不能由一人兼任/);
-		r = run(['user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
+		r = run(['--set', `var=${dir}/var`, 'user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
 			'--roles', 'approver,dept_admin', '--dept', '县市场监管局',
 			'--password', 'Shichang@2026', '--db', db]);
 		assert.equal(r.code, 0, r.err);
@@ -295,29 +300,29 @@ describe('onetrip serve with SQLite', () => {
 		assert.equal(res.json.error.code, 'bad_credentials');
 
 		// The same login again is refused.
-		r = run(['user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
+		r = run(['--set', `var=${dir}/var`, 'user', 'add', '--login', 'scjg_clerk2', '--name', '钱多多',
 			'--roles', 'clerk', '--dept', '县市场监管局',
 			'--password', 'Shichang@2026', '--db', db]);
 		assert.equal(r.code, 1);
 		assert.notEqual(r.err, '');
 		// An unknown department is a failure, not a usage error.
-		r = run(['user', 'add', '--login', 'nobody1', '--name', '某人',
+		r = run(['--set', `var=${dir}/var`, 'user', 'add', '--login', 'nobody1', '--name', '某人',
 			'--roles', 'clerk', '--dept', '县魔法局', '--password', 'Shichang@2026',
 			'--db', db]);
 		assert.equal(r.code, 1);
 		assert.match(r.err, /县魔法局/);
 		// A weak password is refused by the service.
-		r = run(['user', 'add', '--login', 'nobody2', '--name', '某人',
+		r = run(['--set', `var=${dir}/var`, 'user', 'add', '--login', 'nobody2', '--name', '某人',
 			'--roles', 'clerk', '--dept', '县住建局', '--password', 'short',
 			'--db', db]);
 		assert.equal(r.code, 1);
 
-		r = run(['user', 'passwd', '--login', 'scjg_clerk2', '--db', db],
+		r = run(['--set', `var=${dir}/var`, 'user', 'passwd', '--login', 'scjg_clerk2', '--db', db],
 			{ input: 'Newpass#2026\n' });
 		assert.equal(r.code, 0, r.err);
 		assert.equal((await login(srv.url, 'scjg_clerk2', 'Shichang@2026')).status, 401);
 		assert.equal((await login(srv.url, 'scjg_clerk2', 'Newpass#2026')).status, 200);
-		r = run(['user', 'passwd', '--login', 'no_such_user', '--password',
+		r = run(['--set', `var=${dir}/var`, 'user', 'passwd', '--login', 'no_such_user', '--password',
 			'Newpass#2026', '--db', db]);
 		assert.equal(r.code, 1);
 	});
@@ -333,10 +338,10 @@ describe('onetrip serve with SQLite', () => {
 		assert.equal(r.code, 0, r.err);
 		for (const l of await Promise.all(logins)) assert.equal(l.status, 200);
 		assert.ok(statSync(copy).size > 0);
-		const v = run(['audit', 'verify', '--db', `sqlite:${copy}`]);
+		const v = run(['audit', 'verify', '--db', `sqlite:${copy}`, '--var', `${dir}/var`]);
 		assert.equal(v.code, 0, v.err);
 		assert.match(v.out, /^audit chain intact: \d+ records\n$/);
-		const orig = run(['audit', 'verify', '--db', db]);
+		const orig = run(['audit', 'verify', '--db', db, '--var', `${dir}/var`]);
 		assert.equal(orig.code, 0, orig.err);
 		const n = (s) => +/(\d+) records/.exec(s)[1];
 		assert.ok(n(orig.out) >= n(v.out));
@@ -382,7 +387,7 @@ describe('onetrip on PostgreSQL', { skip: !DBS.includes('postgresql') }, () => {
 			const second = run(['demo', '--db', pg.url, '--var', `${dir}/var`]);
 			assert.equal(second.code, 0, second.err);
 			assert.deepEqual(demoCounts(second.out), a);
-			const v = run(['audit', 'verify', '--db', pg.url]);
+			const v = run(['audit', 'verify', '--db', pg.url, '--var', `${dir}/var`]);
 			assert.equal(v.code, 0, v.err);
 			assert.equal(v.out, `audit chain intact: ${a.audit} records\n`);
 			const b = run(['backup', `${dir}/x.dump`, '--db', pg.url]);

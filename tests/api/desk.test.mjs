@@ -35,7 +35,7 @@ async function login(url, who) {
 }
 
 function cli(srv, args) {
-	return execFileSync(binPath(), [...args, '--db', srv.dbUrl], { encoding: 'utf8' });
+	return execFileSync(binPath(), [...args, '--db', srv.dbUrl, '--set', `var=${srv.varDir}`], { encoding: 'utf8' });
 }
 
 for (const db of dbKinds()) {
@@ -141,7 +141,7 @@ for (const db of dbKinds()) {
 			// Retrying one that has not failed: a Chinese error and exit code 1.
 			let failed = null;
 			try {
-				execFileSync(binPath(), ['documents', 'retry', String(ids[0]), '--db', srv.dbUrl], { encoding: 'utf8', stdio: 'pipe' });
+				execFileSync(binPath(), ['documents', 'retry', String(ids[0]), '--db', srv.dbUrl, '--set', `var=${srv.varDir}`], { encoding: 'utf8', stdio: 'pipe' });
 			} catch (e) {
 				failed = e;
 			}

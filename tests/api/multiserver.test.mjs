@@ -224,7 +224,7 @@ describe('several servers on one PostgreSQL database', { skip }, () => {
 	});
 
 	test('the audit chain verifies', async () => {
-		const r = await cli(['audit', 'verify', '--db', dbUrl]);
+		const r = await cli(['audit', 'verify', '--db', dbUrl, '--var', varDir]);
 		assert.equal(r.code, 0, r.out);
 	});
 });

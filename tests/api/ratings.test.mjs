@@ -375,7 +375,7 @@ for (const db of dbKinds()) {
 			assert.ok(j.items.length > 0, 'the run-once above delivered the uploads (to var/rating-upload.log)');
 			const bad = await cli(['outbox', 'resend', 'x', '--db', srv.dbUrl]);
 			assert.notEqual(bad.code, 0);
-			const done = await cli(['outbox', 'resend', String(j.items[0].id), '--db', srv.dbUrl]);
+			const done = await cli(['--set', `var=${srv.varDir}`, 'outbox', 'resend', String(j.items[0].id), '--db', srv.dbUrl]);
 			assert.notEqual(done.code, 0, 'a delivered message is not sent again');
 			assert.match(done.err, /已送达/);
 		});

@@ -266,7 +266,7 @@ for (const db of dbKinds()) {
 			assert.equal(await sql(srv, "SELECT count(*) FROM audit_log WHERE action = 'notification.read_all'"), '1');
 			const audit = await sql(srv, "SELECT summary FROM audit_log WHERE action = 'notification.read_all'");
 			assert.match(audit, new RegExp(`"count":${unread}`));
-			const v = await cli(['audit', 'verify', '--db', srv.dbUrl]);
+			const v = await cli(['audit', 'verify', '--db', srv.dbUrl, '--var', srv.varDir]);
 			assert.equal(v.code, 0, v.out + v.err);
 		});
 	});

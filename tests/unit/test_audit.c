@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -44,7 +45,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	int rc = unit_db_remove(f->db, f->dir);
+	int rc;
+
+	audit_key_forget();
+	rc = unit_db_remove(f->db, f->dir);
 
 	free(f);
 	return rc;
@@ -297,6 +301,138 @@ chain_survives_paging(void **state)
 	verify_expect(f, 0, 517, 0);
 }
 
+/* The var folder of the fixture: <dir>/var/keys. */
+static void
+make_var(struct fixture *f, char *var, size_t n)
+{
+	char keys[UNIT_DB_DIR_MAX + 16];
+
+	snprintf(var, n, "%s/var", f->dir);
+	snprintf(keys, sizeof(keys), "%s/keys", var);
+	assert_int_equal(mkdir(var, 0700), 0);
+	assert_int_equal(mkdir(keys, 0700), 0);
+}
+
+static int64_t
+head_int(struct fixture *f, const char *col)
+{
+	char sql[80];
+	struct err e;
+	int64_t v = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM audit_head WHERE id = 1",
+	    col);
+	assert_int_equal(db_query_int(f->db, &e, &v, sql, ""), DB_ROW);
+	return v;
+}
+
+/* Records before the key stay plain SM3; the key is created 0600 outside the
+ * database and anchored after them; later records are HMAC-SM3. */
+static void
+key_anchors_after_plain_records(void **state)
+{
+	struct fixture *f = *state;
+	char var[UNIT_DB_DIR_MAX + 8], path[UNIT_DB_DIR_MAX + 32];
+	struct audit_check r;
+	struct stat st;
+	struct err e;
+
+	append_records(f, 5);
+	make_var(f, var, sizeof(var));
+	err_clear(&e);
+	assert_int_equal(audit_key_setup(&f->c, var, true, &e), 0);
+	snprintf(path, sizeof(path), "%s/keys/audit.key", var);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 65);
+	assert_int_equal(head_int(f, "key_from"), 6);
+	verify_expect(f, 0, 5, 0);
+	append_records(f, 5);
+	assert_int_equal(audit_check_chain(&f->c, &r, &e), 0);
+	assert_int_equal(r.checked, 10);
+	assert_true(r.keyed);
+	assert_int_equal(r.key_from, 6);
+
+	/* A second setup finds the key and the anchor: nothing changes. */
+	assert_int_equal(audit_key_setup(&f->c, var, true, &e), 0);
+	assert_int_equal(head_int(f, "key_from"), 6);
+	verify_expect(f, 0, 10, 0);
+
+	/* Without the key the keyed records are not checked, nor extended. */
+	audit_key_forget();
+	assert_int_equal(audit_check_chain(&f->c, &r, &e), -ERR_INTERNAL);
+	assert_string_equal(e.key, "audit_key_missing");
+	assert_true(r.key_missing);
+	assert_int_equal(audit_key_setup(&f->c, f->dir, false, &e), 0);
+	{
+		struct append_arg a = { &f->c, 99 };
+
+		assert_int_equal(db_tx(f->db, append_one, &a, &e),
+		    -ERR_INTERNAL);
+		assert_string_equal(e.key, "audit_key_missing");
+	}
+	assert_int_equal(audit_key_setup(&f->c, f->dir, true, &e),
+	    -ERR_INTERNAL);
+}
+
+/* A keyed record changed and re-hashed as plain SM3 (the forger's only
+ * option without the key) is named; the records before it verified. */
+static void
+keyed_record_rehashed_without_key_is_named(void **state)
+{
+	static const char hexd[] = "0123456789abcdef";
+	struct fixture *f = *state;
+	char var[UNIT_DB_DIR_MAX + 8], text[1024], at[32], hex[65];
+	unsigned char dig[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	struct audit_check r;
+	const char *sum, *prev;
+	struct err e;
+	json_t *row;
+
+	make_var(f, var, sizeof(var));
+	assert_int_equal(audit_key_setup(&f->c, var, true, &e), 0);
+	assert_int_equal(head_int(f, "key_from"), 1);
+	append_records(f, 8);
+	verify_expect(f, 0, 8, 0);
+	drop_guards(f);
+	row = db_query_row(f->db, &e, "SELECT at, summary, prev_hash "
+	    "FROM audit_log WHERE seq = 8", "");
+	assert_non_null(row);
+	snprintf(at, sizeof(at), "%lld",
+	    (long long)json_integer_value(json_object_get(row, "at")));
+	sum = json_string_value(json_object_get(row, "summary"));
+	prev = json_string_value(json_object_get(row, "prev_hash"));
+	/* The same record with another login, hashed as plain SM3. */
+	snprintf(text, sizeof(text), "%s1:8;%zu:%s;1:7;8:window02;5:clerk;"
+	    "11:case.accept;4:case;1:8;%zu:%s;8:10.0.0.8;5:req-8;", prev,
+	    strlen(at), at, strlen(sum), sum);
+	assert_int_equal(EVP_Digest(text, strlen(text), dig, &dlen, EVP_sm3(),
+	    NULL), 1);
+	for (unsigned int i = 0; i < dlen; i++) {
+		hex[2 * i] = hexd[dig[i] >> 4];
+		hex[2 * i + 1] = hexd[dig[i] & 15];
+	}
+	hex[64] = '\0';
+	json_decref(row);
+	assert_int_equal(db_exec(f->db, &e, "UPDATE audit_log SET actor_login "
+	    "= 'window02', hash = ? WHERE seq = 8", "s", hex), 0);
+	assert_int_equal(db_exec(f->db, &e, "UPDATE audit_head SET hash = ? "
+	    "WHERE id = 1", "s", hex), 0);
+	assert_int_equal(audit_check_chain(&f->c, &r, &e), -ERR_CONFLICT);
+	assert_int_equal(r.bad_seq, 8);
+	assert_int_equal(r.checked, 7);
+	assert_string_equal(r.bad_action, "case.accept");
+	assert_true(r.bad_at > 0);
+	assert_non_null(strstr(e.msg, "case.accept"));
+
+	/* Clearing the anchor does not turn it into a plain chain. */
+	assert_int_equal(db_exec(f->db, &e, "UPDATE audit_head SET key_from = "
+	    "0, key_anchor = '' WHERE id = 1", ""), 0);
+	assert_int_equal(audit_check_chain(&f->c, &r, &e), -ERR_CONFLICT);
+	assert_int_equal(r.bad_seq, 1);
+}
+
 int
 main(void)
 {
@@ -320,6 +456,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(chain_survives_paging, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(key_anchors_after_plain_records,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    keyed_record_rehashed_without_key_is_named, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

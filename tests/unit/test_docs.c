@@ -546,6 +546,26 @@ csv_parses_quotes_newlines_and_bom(void **state)
 	assert_string_equal(c.text[3][2], "无换行");
 }
 
+/* Found by fuzz/fuzz_csv.c: a record whose first field is empty checked
+ * that field through a NULL buffer (undefined behaviour under UBSan). The
+ * committed input is fuzz/corpus/fuzz_csv/empty_first_field_null_buffer. */
+static void
+csv_empty_first_field(void **state)
+{
+	struct collected c = { 0 };
+	struct err e;
+
+	(void)state;
+	assert_int_equal(csv_parse(",\"x\"", 4, NULL, collect, &c, &e), 0);
+	assert_int_equal(c.rows, 1);
+	assert_int_equal(c.nfields[0], 2);
+	assert_string_equal(c.text[0][0], "");
+	assert_string_equal(c.text[0][1], "x");
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(csv_parse(",", 1, NULL, collect, &c, &e), 0);
+	assert_int_equal(c.nfields[0], 2);
+}
+
 static void
 csv_reports_bad_rows_with_line_numbers(void **state)
 {
@@ -638,6 +658,7 @@ main(void)
 		cmocka_unit_test(pdf_refuses_bad_descriptions),
 		cmocka_unit_test(xlsx_writes_a_zip_workbook),
 		cmocka_unit_test(csv_parses_quotes_newlines_and_bom),
+		cmocka_unit_test(csv_empty_first_field),
 		cmocka_unit_test(csv_reports_bad_rows_with_line_numbers),
 		cmocka_unit_test(csv_write_round_trips),
 	};

@@ -100,13 +100,17 @@ unsigned role_parse(const char *name);
 void actor_system(struct actor *a, const char *who);
 
 
-/* audit.h - the append-only, hash-chained audit log (service/audit.c).
+/* audit.h - the append-only, keyed hash chain of audit records
+ * (service/platform/audit.c).
  *
  * Every write appends one record inside its own transaction: actor, role,
  * action, object, a JSON summary of the change (before/after), time, client
  * address and request id. Each record stores
- *   hash = SM3(prev_hash || canonical record text)
- * (OpenSSL 3). A one-row table audit_head holds the last sequence number and
+ *   hash = HMAC-SM3(key, prev_hash || canonical record text)
+ * with the key of <var>/keys/audit.key (outside the database); the records
+ * written before the database had a key keep hash = SM3(prev_hash || text),
+ * and audit_head.key_from/key_anchor say (under the key) where the keyed part
+ * starts. A one-row table audit_head holds the last sequence number and
  * hash; updating it first serialises appenders on both databases. There is no
  * function that updates or deletes an audit record. */
 
@@ -120,6 +124,36 @@ void actor_system(struct actor *a, const char *who);
  * NULL). action is a dotted verb such as "user.register", "case.accept". */
 int audit_append(struct ctx *c, const char *action, const char *object_type,
     const char *object_id, json_t *summary, struct err *e);
+
+/* Loads the key of <var_dir>/keys/audit.key for this process (once, at
+ * start-up, before any thread). create (init, demo, serve): when neither the
+ * file nor the database's anchor exists, makes a new key (mode 0600) and
+ * anchors it after the current last record; errors when this process could
+ * not append (the database is keyed and the file is missing, or the key does
+ * not match its anchor). Without create, such a state only makes
+ * audit_append() refuse, so that audit verify can still report. A key found
+ * beside a chain without an anchor anchors it only when the chain is empty
+ * (otherwise that would launder a rewritten chain). */
+int audit_key_setup(struct ctx *c, const char *var_dir, bool create,
+    struct err *e);
+/* Back to no key (tests). */
+void audit_key_forget(void);
+
+struct audit_check {
+	int64_t checked;      /* records that verified */
+	int64_t bad_seq;      /* first record that fails, 0 if none */
+	int64_t bad_at;       /* its time (0 when the record is missing) */
+	char bad_action[64];  /* its action */
+	int64_t key_from;     /* first keyed record, 0: the chain has no key */
+	bool keyed;           /* keyed records were checked with the key */
+	bool key_missing;     /* the chain is keyed and no key was loaded */
+};
+
+/* Recomputes the chain (keyed from key_from with the loaded key). 0 when
+ * intact; -ERR_CONFLICT "audit_chain_broken" with out->bad_seq and a
+ * message naming the record's time and action; -ERR_INTERNAL
+ * "audit_key_missing" when keyed records exist and no key was loaded. */
+int audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e);
 
 /* Recomputes the chain from the first record. Returns 0 when intact; when a
  * record does not match, returns -ERR_CONFLICT with *bad_seq set to the first

@@ -21,41 +21,10 @@
 #include "store/db.h"
 
 #define PATH_BYTES 4096
-#define NAME_BYTES 256  /* a stored original name, with its NUL */
+#define NAME_BYTES FILES_NAME_BYTES
 
 static const char MSG_TYPE[] = "仅支持 PDF、JPEG、PNG 格式的文件";
 static const char MSG_SIZE[] = "文件超过 20 MB 上限";
-
-const char *
-files_sniff(const void *data, size_t len)
-{
-	static const unsigned char png[8] = { 0x89, 0x50, 0x4e, 0x47, 0x0d,
-	    0x0a, 0x1a, 0x0a };
-	const unsigned char *p = data;
-
-	if (p == NULL)
-		return NULL;
-	if (len >= 5 && memcmp(p, "%PDF-", 5) == 0)
-		return "application/pdf";
-	if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	if (len >= sizeof(png) && memcmp(p, png, sizeof(png)) == 0)
-		return "image/png";
-	return NULL;
-}
-
-bool
-files_sha256_valid(const char *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return false;
-	for (i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return s[64] == '\0';
-}
 
 static void
 sha256_hex(const void *data, size_t len, char out[65])
@@ -198,37 +167,6 @@ fail:
 	return rc;
 }
 
-/* The name to keep: the last path component of what the client sent,
- * valid UTF-8 without control characters, cut to fit at a character
- * boundary. "" when absent. */
-static int
-clean_name(const char *in, char out[NAME_BYTES], struct err *e)
-{
-	const char *s = in, *p;
-	size_t n, cut;
-
-	out[0] = '\0';
-	if (in == NULL)
-		return 0;
-	for (p = in; *p != '\0'; p++)
-		if (*p == '/' || *p == '\\')
-			s = p + 1;
-	n = strlen(s);
-	if (!utf8_valid(s, n))
-		return err_field(e, ERR_INVALID, "name", "invalid_utf8",
-		    "文件名包含无效的字符编码");
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return err_field(e, ERR_INVALID, "name", NULL,
-			    "文件名包含控制字符");
-	cut = n < NAME_BYTES - 1 ? n : NAME_BYTES - 1;
-	while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xc0) == 0x80)
-		cut--;
-	memcpy(out, s, cut);
-	out[cut] = '\0';
-	return 0;
-}
-
 struct store_tx {
 	struct ctx *c;
 	const char *sha256;
@@ -282,7 +220,7 @@ file_store(struct ctx *c, const void *data, size_t len, const char *name,
 			    "unsupported_file_type", MSG_TYPE);
 		ctype = "application/octet-stream";
 	}
-	rc = clean_name(name, clean, e);
+	rc = files_clean_name(name, clean, e);
 	if (rc == 0)
 		rc = var_dir_of(c, &var, e);
 	if (rc != 0)
@@ -442,7 +380,7 @@ upload_create(struct ctx *c, const void *data, size_t len, const char *name,
 	    !actor_has(c->actor, ROLE_APPLICANT | ROLE_CLERK))
 		return err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有申请人和窗口人员可以上传材料");
-	rc = clean_name(name, clean, e);
+	rc = files_clean_name(name, clean, e);
 	if (rc == 0)
 		rc = file_store(c, data, len, clean, false, sha, ctype, e);
 	if (rc != 0)

@@ -18,8 +18,24 @@
 #include "service/platform/platform.h"
 
 /* What the content is, judged from its first bytes, never from a name:
- * "application/pdf", "image/jpeg", "image/png", or NULL when none of them. */
+ * "application/pdf", "image/jpeg", "image/png", or NULL when none of them
+ * (service/records/filetype.c, like the three below). */
 const char *files_sniff(const void *data, size_t len);
+
+/* Bytes of a stored original file name, with its NUL. */
+#define FILES_NAME_BYTES 256
+/* The name to keep of what a client sent: the last path component, valid
+ * UTF-8 without control characters, cut to fit at a character boundary; ""
+ * when in is NULL. ERR_INVALID naming "name" otherwise. */
+int files_clean_name(const char *in, char out[FILES_NAME_BYTES],
+    struct err *e);
+/* The extension of a sniffed type: ".pdf", ".png", ".jpg" (else ".bin"). */
+const char *files_type_ext(const char *ctype);
+/* The name a stored file is served under: the kept name with its extension
+ * replaced by the real type's (a "poly.html" that is a PDF is served as
+ * "poly.pdf"); "" when no name was kept. */
+void files_download_name(const char *stored, const char *ctype,
+    char out[FILES_NAME_BYTES]);
 
 /* Files stored with any_type (the documents the server renders itself) may
  * be larger than an upload. */
