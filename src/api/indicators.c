@@ -7,6 +7,8 @@
  *   GET /api/indicators/cases?from=&to=&dept_id=   case-based counterparts
  *   GET /api/indicators/volume?from=&to=&dept_id=  case volume, on-time
  *       share, open/overdue/stalled
+ *   GET /api/indicators/board?from=&to=&dept_id=  satisfaction and bad
+ *       ratings, open loops, tickets and notices, the server's today
  *   GET /api/indicators/case-list?key=&from=&to=&dept_id=  the cases
  *       behind a case-based figure
  *   GET /api/indicators/discrepancies?from=&to=&dept_id=  items declaring
@@ -61,6 +63,12 @@ static void
 get_cases(struct http_req *r, struct http_resp *w)
 {
 	period_reply(r, w, reform_cases);
+}
+
+static void
+get_board(struct http_req *r, struct http_resp *w)
+{
+	period_reply(r, w, reform_board);
 }
 
 static void
@@ -334,6 +342,7 @@ const struct route api_indicators_routes[] = {
 	{ "GET", "/api/indicators/gap", get_gap, VIEWERS, 0 },
 	{ "GET", "/api/indicators/cases", get_cases, VIEWERS, 0 },
 	{ "GET", "/api/indicators/volume", get_volume, VIEWERS, 0 },
+	{ "GET", "/api/indicators/board", get_board, VIEWERS, 0 },
 	{ "GET", "/api/indicators/case-list", get_case_list, VIEWERS, 0 },
 	{ "GET", "/api/indicators/discrepancies", get_discrepancies, VIEWERS,
 	    0 },

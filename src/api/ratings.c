@@ -11,10 +11,12 @@
  *   GET  /api/rating-tokens/:token (public) -> the case to rate
  *   POST /api/rating-tokens/:token/rating {level, dims, text, anonymous}
  *        (public, the bearer of the token) -> 201
- *   GET  /api/ratings?dept_id=&window_id=&staff_id=&item_id=&month=&bad=
+ *   GET  /api/ratings?dept_id=&window_id=&staff_id=&item_id=&month=&from=
+ *        &to=&bad=&counted=1 (counted: without ratings excluded by an appeal)
  *        (department staff: own; hall admin, supervisor: all)
  *   GET  /api/ratings/stats?by=dept|window|staff|item|month&from=&to=
- *   GET  /api/rating-loops?stage=&open=1&overdue=1&dept_id=&cursor=
+ *   GET  /api/rating-loops?stage=&open=1&overdue=1&past_due=1&dept_id=
+ *        &window_id=&item_id=&from=&to=&cursor=
  *   GET  /api/rating-loops/summary (hall admin, supervisor)
  *   GET  /api/rating-loops/:id
  *   POST /api/rating-loops/:id/:action (valid, claim, rectify,
@@ -172,22 +174,26 @@ static void
 get_ratings(struct http_req *r, struct http_resp *w)
 {
 	struct rating_query q;
-	int64_t limit = 0, bad = 0;
+	int64_t limit = 0, bad = 0, counted = 0;
 	json_t *out = NULL;
 	struct err e;
 
 	err_clear(&e);
 	memset(&q, 0, sizeof(q));
 	q.month = http_query(r, "month");
+	q.from = http_query(r, "from");
+	q.to = http_query(r, "to");
 	if (!http_query_uint(r, "dept_id", INT64_MAX, &q.dept_id, &e) ||
 	    !http_query_uint(r, "window_id", INT64_MAX, &q.window_id, &e) ||
 	    !http_query_uint(r, "staff_id", INT64_MAX, &q.staff_id, &e) ||
 	    !http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e) ||
 	    !http_query_uint(r, "bad", 1, &bad, &e) ||
+	    !http_query_uint(r, "counted", 1, &counted, &e) ||
 	    !http_query_uint(r, "cursor", INT64_MAX, &q.before_id, &e) ||
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	q.bad_only = bad != 0;
+	q.counted_only = counted != 0;
 	q.limit = (int)limit;
 	if (rating_list(r->ctx, &q, &out, &e) != 0)
 		goto fail;
@@ -216,21 +222,27 @@ static void
 get_loops(struct http_req *r, struct http_resp *w)
 {
 	struct rating_loop_query q;
-	int64_t open = 0, overdue = 0, limit = 0;
+	int64_t open = 0, overdue = 0, past_due = 0, limit = 0;
 	json_t *out = NULL;
 	struct err e;
 
 	err_clear(&e);
 	memset(&q, 0, sizeof(q));
 	q.stage = http_query(r, "stage");
+	q.from = http_query(r, "from");
+	q.to = http_query(r, "to");
 	if (!http_query_uint(r, "open", 1, &open, &e) ||
 	    !http_query_uint(r, "overdue", 1, &overdue, &e) ||
+	    !http_query_uint(r, "past_due", 1, &past_due, &e) ||
 	    !http_query_uint(r, "dept_id", INT64_MAX, &q.dept_id, &e) ||
+	    !http_query_uint(r, "window_id", INT64_MAX, &q.window_id, &e) ||
+	    !http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e) ||
 	    !http_query_uint(r, "cursor", INT64_MAX, &q.before_id, &e) ||
 	    !http_query_uint(r, "limit", LIMIT_PAGE_MAX, &limit, &e))
 		goto fail;
 	q.open = open != 0;
 	q.overdue = overdue != 0;
+	q.past_due = past_due != 0;
 	q.limit = (int)limit;
 	if (rating_loop_list(r->ctx, &q, &out, &e) != 0)
 		goto fail;

@@ -2,10 +2,12 @@
  * notices, leaders' sittings, the 体外循环 check and assessments. Handlers
  * parse and call service/supervise, which decides who may do what.
  *
- *   GET  /api/supervise/tickets?status=&source=&dept_id=&case_id=&overdue=1
- *        &escalated=1&ref_type=&ref_id=&cursor=&limit= -> {items, next_cursor}
+ *   GET  /api/supervise/tickets?status=&source=&dept_id=&window_id=&item_id=
+ *        &from=&to=&case_id=&overdue=1&escalated=1&ref_type=&ref_id=&cursor=
+ *        &limit= -> {items, next_cursor}
  *   POST /api/supervise/tickets {source, dept_id, other_dept_ids?, title?,
- *        problem, promised_day?, case_id?, ref_type?, ref_id?} (supervisor)
+ *        problem, promised_day?, case_id?, item_id?, window_id?, ref_type?,
+ *        ref_id?} (supervisor)
  *   GET  /api/supervise/tickets/:id -> ticket with depts and events
  *   POST /api/supervise/tickets/:id/answer {reason, measures, promised_day?}
  *   POST /api/supervise/tickets/:id/extend {new_day, reason} -> request
@@ -17,7 +19,8 @@
  *        problems:[{dept_id, problem, title?, promised_day?}]} (supervisor)
  *   GET  /api/supervise/desk?dept_id=&window_id=&item_id=&from=&to=
  *   GET  /api/supervise/desk/cases?kind=yellow|red|stalled|extended&...
- *   GET  /api/supervise/notices?status=&dept_id= | POST (supervisor)
+ *   GET  /api/supervise/notices?status=&dept_id=&window_id=&item_id=&from=
+ *        &to=&open=1&overdue=1 | POST {..., item_id?, window_id?} (supervisor)
  *   GET  /api/supervise/notices/:id
  *   POST /api/supervise/notices/:id/answer {measures, evidence:[sha256]}
  *   POST /api/supervise/notices/:id/accept|return {dept_id, comment}
@@ -77,7 +80,11 @@ get_tickets(struct http_req *r, struct http_resp *w)
 	q.ref_type = http_query(r, "ref_type");
 	q.overdue = query_flag(r, "overdue");
 	q.escalated = query_flag(r, "escalated");
+	q.from = http_query(r, "from");
+	q.to = http_query(r, "to");
 	if (!http_query_uint(r, "dept_id", INT64_MAX, &q.dept_id, &e) ||
+	    !http_query_uint(r, "window_id", INT64_MAX, &q.window_id, &e) ||
+	    !http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e) ||
 	    !http_query_uint(r, "case_id", INT64_MAX, &q.case_id, &e) ||
 	    !http_query_uint(r, "ref_id", INT64_MAX, &q.ref_id, &e) ||
 	    !http_query_uint(r, "cursor", INT64_MAX, &q.before_id, &e) ||
@@ -108,6 +115,8 @@ post_ticket(struct http_req *r, struct http_resp *w)
 	    !http_body_str(r, "problem", 0, &in.problem, &e) ||
 	    !http_body_str(r, "promised_day", 0, &in.promised_day, &e) ||
 	    !http_body_uint(r, "case_id", 0, &in.case_id, &e) ||
+	    !http_body_uint(r, "item_id", 0, &in.item_id, &e) ||
+	    !http_body_uint(r, "window_id", 0, &in.window_id, &e) ||
 	    !http_body_str(r, "ref_type", 0, &in.ref_type, &e) ||
 	    !http_body_uint(r, "ref_id", 0, &in.ref_id, &e))
 		goto fail;
@@ -338,17 +347,24 @@ notice_id(struct http_req *r, int64_t *id, struct err *e)
 static void
 get_notices(struct http_req *r, struct http_resp *w)
 {
-	int64_t dept = 0;
+	struct supervise_notice_q q;
 	json_t *out = NULL;
 	struct err e;
 
 	err_clear(&e);
-	if (!http_query_uint(r, "dept_id", INT64_MAX, &dept, &e)) {
+	memset(&q, 0, sizeof(q));
+	q.status = http_query(r, "status");
+	q.from = http_query(r, "from");
+	q.to = http_query(r, "to");
+	q.open = query_flag(r, "open");
+	q.overdue = query_flag(r, "overdue");
+	if (!http_query_uint(r, "dept_id", INT64_MAX, &q.dept_id, &e) ||
+	    !http_query_uint(r, "window_id", INT64_MAX, &q.window_id, &e) ||
+	    !http_query_uint(r, "item_id", INT64_MAX, &q.item_id, &e)) {
 		http_error(w, &e);
 		return;
 	}
-	reply(w, supervise_notice_list(r->ctx, http_query(r, "status"), dept,
-	    &out, &e), 200, &out, &e);
+	reply(w, supervise_notice_list(r->ctx, &q, &out, &e), 200, &out, &e);
 }
 
 static void

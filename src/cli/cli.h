@@ -24,6 +24,7 @@ int cmd_config(int argc, char **argv);    /* config show */
 int cmd_documents(int argc, char **argv); /* documents failed | retry */
 int cmd_outbox(int argc, char **argv);    /* outbox status | resend */
 int cmd_routes(int argc, char **argv);    /* routes */
+int cmd_migrate_data(int argc, char **argv); /* migrate-data */
 
 /* Shared helpers for commands (cli/common.c). */
 struct app;

@@ -30,6 +30,7 @@ static const struct command {
 	{ "init", cmd_init, "创建数据库结构和数据目录" },
 	{ "demo", cmd_demo, "载入白河县演示数据（部门、账号、事项；可重复执行）" },
 	{ "user", cmd_user, "管理工作人员账号：user add | user passwd" },
+	{ "migrate-data", cmd_migrate_data, "县迁入市、省：migrate-data --from sqlite:文件 --to postgresql://..." },
 	{ "backup", cmd_backup, "在线备份数据库到文件：backup FILE" },
 	{ "audit", cmd_audit, "校验审计日志哈希链：audit verify" },
 	{ "calendar", cmd_calendar, "工作日计算：calendar deadline YYYY-MM-DD N" },

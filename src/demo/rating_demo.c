@@ -314,8 +314,17 @@ demo_load_ratings(struct ctx *c, struct err *e)
 	int rc;
 
 	rc = db_tx(c->db, all_fn, &t, e);
-	if (rc == 0 && t.bad >= 0)
+	if (rc == 0 && t.bad >= 0) {
+		int n = 0;
+
 		log_info("demo: %d ratings, %d bad with their loops",
 		    DEMO_RATINGS, t.bad);
+		/* The history's cases were stored closed, not closed through
+		 * the change plan: the scoreboard's tallies count them on the
+		 * days they closed. */
+		rc = case_tally_rebuild(c, &n, e);
+		if (rc == 0)
+			log_info("demo: tallies of %d closed cases", n);
+	}
 	return rc;
 }

@@ -114,8 +114,8 @@ demo_load_supervise(struct ctx *base, struct err *e)
 	struct supervise_ticket_in in;
 	char day[11], past[11];
 	const struct calendar *cal;
-	int64_t n = 0, scjg_id, zj_id;
-	json_t *o = NULL, *j;
+	int64_t n = 0, scjg_id, zj_id, case_id, item_id, window_id;
+	json_t *o = NULL, *j, *k;
 	int rc;
 
 	rc = db_query_int(base->db, e, &n, "SELECT count(*) FROM sv_tickets",
@@ -132,10 +132,28 @@ demo_load_supervise(struct ctx *base, struct err *e)
 	scjg_id = scjg.dept_id;
 	zj_id = zj.dept_id;
 	clock_date(clock_now(), day);
+	/* The case the complaint is about: its item and window are the
+	 * ticket's (the desk filters by them), and the walk-through tried
+	 * the same item at the same window. */
+	k = db_query_row(base->db, e, "SELECT id, item_id, window_id FROM "
+	    "cases WHERE dept_id = ? AND window_id IS NOT NULL AND accepted_at "
+	    "IS NOT NULL ORDER BY id LIMIT 1", "i", scjg_id);
+	if (k == NULL && e->code != ERR_NOT_FOUND)
+		return err_rc(e);
+	err_clear(e);
+	case_id = k != NULL ? json_integer_value(json_object_get(k, "id")) : 0;
+	item_id = k != NULL ? json_integer_value(json_object_get(k, "item_id")) :
+	    0;
+	window_id = k != NULL ? json_integer_value(json_object_get(k,
+	    "window_id")) : 0;
+	json_decref(k);
 
 	/* A complaint, answered by the department. */
 	memset(&in, 0, sizeof(in));
 	in.source = "complaint";
+	in.case_id = case_id;
+	in.ref_type = case_id > 0 ? "case" : NULL;
+	in.ref_id = case_id;
 	in.dept_id = scjg_id;
 	in.title = "食品经营许可现场核查预约后无人上门";
 	in.problem = "白河县秦岭餐饮有限公司反映：食品经营许可现场核查预约后两周"
@@ -201,6 +219,10 @@ demo_load_supervise(struct ctx *base, struct err *e)
 	    "trips", 2, "findings", "办事指南材料清单与窗口要求不一致",
 	    "problems", "problem", "办事指南材料清单与窗口实际要求不一致，申请人"
 	    "多跑一次。");
+	if (item_id > 0) {
+		json_object_set_new(j, "item_id", json_integer(item_id));
+		json_object_set_new(j, "window_id", json_integer(window_id));
+	}
 	rc = supervise_sitting_create(&cm, j, &o, e);
 	json_decref(j);
 	json_decref(o);

@@ -124,6 +124,15 @@ int64_t db_last_changes(struct db *db);
  * saying to use pg_dump. */
 int db_backup_to(struct db *db, const char *dest_path, struct err *e);
 
+/* `onetrip migrate-data` (store/copy.c): copies every row of every table
+ * of the SQLite database from into the PostgreSQL database to, both
+ * migrated to this program's schema, in one transaction on each side:
+ * parents before children, ids kept, identity sequences continued.
+ * ERR_CONFLICT when to already holds users, cases or audit records;
+ * ERR_UNPROCESSABLE for another direction or differing schemas. */
+int db_copy_all(struct db *from, struct db *to, int *tables, int64_t *rows,
+    struct err *e);
+
 /* SQLite durability: every write (db_tx() commit or a write statement outside
  * a transaction) returns only once it is on stable storage. By default the
  * connections run WAL with synchronous=NORMAL and the driver syncs the WAL

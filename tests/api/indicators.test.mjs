@@ -144,5 +144,64 @@ for (const db of dbKinds()) {
 			await person.login(DEMO.person, DEMO.password);
 			assert.equal((await person.get('/api/indicators/cases')).status, 403);
 		});
+
+		test('the demo\'s closed history is in the tallies; the board\'s numbers are the lists behind them', async () => {
+			// The demo's 240 rated cases were stored closed: the tallies count them.
+			const c = await ducha.get('/api/indicators/cases?from=2024-03-22');
+			assert.ok(c.json.closed >= 240, `closed ${c.json.closed}`);
+			const v = await ducha.get('/api/indicators/volume?from=2024-03-22');
+			assert.equal(v.json.months.reduce((n, m) => n + m.closed, 0), c.json.closed);
+
+			const all = async (client, path) => {
+				const out = [];
+				let cursor = '';
+				for (let i = 0; i < 20; i++) {
+					const r = await client.get(`${path}&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+					assert.equal(r.status, 200, `${path}: ${r.text}`);
+					out.push(...r.json.items);
+					if (!r.json.next_cursor) return out;
+					cursor = r.json.next_cursor;
+				}
+				throw new Error('too many pages');
+			};
+			const check = async (client, from, to) => {
+				const r = await client.get(`/api/indicators/board?from=${from}&to=${to}`);
+				assert.equal(r.status, 200, r.text);
+				const b = r.json;
+				assert.match(b.today, /^\d{4}-\d{2}-\d{2}$/);
+				const g = `from=${from}&to=${to}${b.dept_id ? `&dept_id=${b.dept_id}` : ''}`;
+				const d = b.dept_id ? `&dept_id=${b.dept_id}` : '';
+				const rated = await all(client, `/api/ratings?counted=1&${g}`);
+				assert.equal(rated.length, b.ratings.count);
+				assert.equal(rated.filter((x) => x.level >= 3).length, b.ratings.satisfied);
+				assert.equal((await all(client, `/api/ratings?bad=1&counted=1&${g}`)).length, b.ratings.bad);
+				assert.equal((await all(client, `/api/rating-loops?open=1${d}`)).length, b.loops.open);
+				assert.equal((await all(client, `/api/rating-loops?past_due=1${d}`)).length, b.loops.overdue);
+				assert.equal((await all(client, `/api/supervise/tickets?status=open${d}`)).length, b.tickets.open);
+				assert.equal((await all(client, `/api/supervise/tickets?status=open&overdue=1${d}`)).length, b.tickets.overdue);
+				assert.equal((await client.get(`/api/supervise/notices?open=1${d}`)).json.items.length, b.notices.open);
+				assert.equal((await client.get(`/api/supervise/notices?overdue=1${d}`)).json.items.length, b.notices.overdue);
+				return b;
+			};
+			const b = await check(ducha, '2024-03-22', '2099-12-31');
+			assert.equal(b.dept_id, 0);
+			assert.ok(b.ratings.count > 200 && b.ratings.bad > 0 && b.tickets.open > 0);
+			assert.ok(b.ratings.satisfied_percent > 0 && b.ratings.satisfied_percent <= 100);
+			const month = b.today.slice(0, 7);
+			await check(ducha, `${month}-01`, b.today);
+			// A department's admin sees its own department's numbers only.
+			const z = await check(zj, '2024-03-22', '2099-12-31');
+			assert.ok(z.dept_id > 0);
+			assert.ok(z.ratings.count < b.ratings.count);
+			const other = (await ducha.get('/api/departments')).json.items.find((x) => x.id !== z.dept_id);
+			assert.equal((await zj.get(`/api/indicators/board?dept_id=${other.id}`)).status, 403);
+			const bad = await ducha.get('/api/indicators/board?from=2024-02-30');
+			assert.equal(bad.status, 400);
+			assert.match(bad.json.error.message, /日期/);
+			assert.equal((await ducha.get('/api/indicators/board?from=2024-05-01&to=2024-04-01')).status, 400);
+			const person = new Client(srv.url);
+			await person.login(DEMO.person, DEMO.password);
+			assert.equal((await person.get('/api/indicators/board')).status, 403);
+		});
 	});
 }

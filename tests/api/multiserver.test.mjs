@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
-import { psql } from '../lib/pg.mjs';
+import { psql, createDatabase } from '../lib/pg.mjs';
 import { DEMO } from '../lib/demo.mjs';
 
 const LEASE_S = 5;
@@ -221,6 +221,21 @@ describe('several servers on one PostgreSQL database', { skip }, () => {
 			async () => (await o.get('/api/me')).status === 401 && Date.now() - t0)));
 		for (const t of times) assert.ok(t <= SESSION_CACHE_MS + 500, `logout seen after ${t} ms`);
 		process.stdout.write(`# logout seen on the other servers after ${times.join(', ')} ms\n`);
+	});
+
+	test('two servers migrating one new database at once: each migration runs once', async () => {
+		const url = await createDatabase(dbUrl, 'ms_migrate_race');
+		const [a, b] = await Promise.all([cli(['migrate', '--db', url]), cli(['migrate', '--db', url])]);
+		assert.equal(a.code, 0, a.out);
+		assert.equal(b.code, 0, b.out);
+		const files = Number(await sql('SELECT COUNT(*) FROM schema_migrations'));
+		assert.equal(await psql(url, 'SELECT COUNT(*) FROM schema_migrations'), String(files));
+		// Every migration applied by exactly one of the two.
+		const applied = (r) => (r.out.match(/migration \d+\w* applied/g) || []).map((l) => l.split(' ')[1]);
+		const both = [...applied(a), ...applied(b)];
+		assert.equal(both.length, files, `${a.out}\n${b.out}`);
+		assert.equal(new Set(both).size, files);
+		process.stdout.write(`# two migrators: ${applied(a).length} + ${applied(b).length} of ${files} migrations\n`);
 	});
 
 	test('the audit chain verifies', async () => {

@@ -364,5 +364,101 @@ for (const db of dbKinds()) {
 				assert.ok(Array.isArray(r.json.items));
 			}
 		});
+
+		test('the desk filters by department, window, item and period; each number is its list with the same filters', async () => {
+			const scjgId = depts['县市场监管局'];
+			const day = NOW.slice(0, 10);
+			// Every row of a paged list.
+			const all = async (path) => {
+				const out = [];
+				let cursor = '';
+				for (let i = 0; i < 50; i++) {
+					const r = await ducha.get(`${path}&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+					assert.equal(r.status, 200, `${path}: ${r.text}`);
+					out.push(...r.json.items);
+					if (!r.json.next_cursor) return out;
+					cursor = r.json.next_cursor;
+				}
+				throw new Error(`${path}: too many pages`);
+			};
+			const qs = (f) => Object.entries(f).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join('&');
+			// The numbers of the desk equal the lists behind them, overall and in each department's row.
+			const check = async (f) => {
+				const r = await ducha.get(`/api/supervise/desk?${qs(f)}`);
+				assert.equal(r.status, 200, r.text);
+				const rows = [{ ...r.json.totals, dept_id: f.dept_id }];
+				const row = r.json.by_dept.find((x) => x.tickets_open || x.notices_open || x.bad_ratings);
+				if (row && !f.dept_id) rows.push({ ...row });
+				for (const n of rows) {
+					const g = qs({ ...f, dept_id: n.dept_id });
+					const t = await all(`/api/supervise/tickets?status=open&${g}`);
+					assert.equal(t.length, n.tickets_open, `tickets ${g}`);
+					assert.equal((await all(`/api/supervise/tickets?status=open&overdue=1&${g}`)).length, n.tickets_overdue, `overdue tickets ${g}`);
+					let x = await ducha.get(`/api/supervise/notices?open=1&${g}`);
+					assert.equal(x.json.items.length, n.notices_open, `notices ${g}`);
+					x = await ducha.get(`/api/supervise/notices?overdue=1&${g}`);
+					assert.equal(x.json.items.length, n.notices_overdue, `overdue notices ${g}`);
+					assert.equal((await all(`/api/ratings?bad=1&counted=1&${g}`)).length, n.bad_ratings, `bad ratings ${g}`);
+					assert.equal((await all(`/api/rating-loops?open=1&${g}`)).length, n.loops_open, `loops ${g}`);
+					assert.equal((await all(`/api/rating-loops?past_due=1&${g}`)).length, n.loops_overdue, `loops past due ${g}`);
+					for (const kind of ['yellow', 'red', 'stalled', 'extended']) {
+						x = await ducha.get(`/api/supervise/desk/cases?kind=${kind}&${g}`);
+						assert.equal(x.json.items.length, n[kind], `${kind} ${g}`);
+					}
+				}
+				return r.json;
+			};
+
+			// A ticket about a case carries the case's item and window; one opened by hand names them.
+			const k = JSON.parse(await sql(srv, srv.dbUrl.startsWith('sqlite:')
+				? "SELECT json_object('id', id, 'item', item_id, 'win', window_id) FROM cases WHERE dept_id = " + scjgId + ' AND window_id IS NOT NULL ORDER BY id LIMIT 1'
+				: "SELECT json_build_object('id', id, 'item', item_id, 'win', window_id) FROM cases WHERE dept_id = " + scjgId + ' AND window_id IS NOT NULL ORDER BY id LIMIT 1'));
+			let r = await ducha.post('/api/supervise/tickets', { source: 'complaint', dept_id: scjgId, case_id: k.id, problem: '群众反映窗口答复不一致' });
+			assert.equal(r.status, 201, r.text);
+			assert.equal(r.json.item_id, k.item);
+			assert.equal(r.json.window_id, k.win);
+			assert.ok(r.json.item_name && r.json.window_name);
+			const byCase = r.json.id;
+			const before = await sql(srv, 'SELECT count(*) FROM sv_tickets');
+			assertError(await ducha.post('/api/supervise/tickets', { source: 'complaint', dept_id: scjgId, item_id: 999999, problem: '无此事项' }), 404, 'item_id');
+			assertError(await ducha.post('/api/supervise/tickets', { source: 'complaint', dept_id: scjgId, window_id: 999999, problem: '无此窗口' }), 404, 'window_id');
+			assert.equal(await sql(srv, 'SELECT count(*) FROM sv_tickets'), before);
+			r = await ducha.post('/api/supervise/notices', { title: '窗口一次性告知不到位', finding: '同一事项多次要求补正', basis: '白政办发〔2024〕1号', rectification: '落实一次性告知', deadline_day: '2026-11-20', dept_ids: [scjgId], item_id: k.item, window_id: k.win });
+			assert.equal(r.status, 201, r.text);
+			assert.equal(r.json.item_id, k.item);
+			assert.equal(r.json.window_id, k.win);
+			const noticeId = r.json.id;
+			assertError(await ducha.post('/api/supervise/notices', { title: 'x', finding: 'x', basis: 'x', rectification: 'x', deadline_day: '2026-11-20', dept_ids: [scjgId], item_id: 'a' }), 400, 'item_id');
+			assertError(await ducha.post('/api/supervise/notices', { title: 'x', finding: 'x', basis: 'x', rectification: 'x', deadline_day: '2026-11-20', dept_ids: [scjgId], window_id: 999999 }), 404, 'window_id');
+
+			await check({});
+			await check({ dept_id: scjgId });
+			const w = await check({ window_id: k.win });
+			assert.ok(w.totals.tickets_open >= 1 && w.totals.notices_open >= 1);
+			const it = await check({ item_id: k.item, from: day, to: day });
+			assert.ok(it.totals.tickets_open >= 1 && it.totals.notices_open >= 1);
+			let t = await all(`/api/supervise/tickets?status=open&window_id=${k.win}&from=${day}&to=${day}`);
+			assert.ok(t.some((x) => x.id === byCase));
+			assert.ok(t.every((x) => x.window_id === k.win));
+			let n = await ducha.get(`/api/supervise/notices?item_id=${k.item}`);
+			assert.ok(n.json.items.some((x) => x.id === noticeId));
+			// An earlier period holds neither (the demo's own tickets may fall in any period).
+			await check({ window_id: k.win, from: '2026-10-01', to: '2026-11-01' });
+			t = await all(`/api/supervise/tickets?status=open&window_id=${k.win}&from=2026-10-01&to=2026-11-01`);
+			assert.ok(!t.some((x) => x.id === byCase));
+			n = await ducha.get(`/api/supervise/notices?window_id=${k.win}&from=2026-10-01&to=2026-11-01`);
+			assert.ok(!n.json.items.some((x) => x.id === noticeId));
+			await check({ from: '2026-01-01', to: day, dept_id: scjgId });
+			assertError(await ducha.get('/api/supervise/desk?from=2026-11-05&to=2026-11-01'), 400, 'to');
+			assertError(await ducha.get('/api/supervise/tickets?from=2026-13-01'), 400, 'from');
+			assertError(await ducha.get('/api/supervise/notices?to=x'), 400, 'to');
+			assertError(await ducha.get('/api/rating-loops?from=x'), 400, 'from');
+			assertError(await ducha.get('/api/ratings?to=2026-02-30'), 400, 'to');
+			// A department still sees only its own, whatever the filter.
+			n = await zj.get(`/api/supervise/notices?item_id=${k.item}`);
+			assert.ok(!n.json.items.some((x) => x.id === noticeId));
+			t = await zj.get(`/api/supervise/tickets?window_id=${k.win}`);
+			assert.ok(!t.json.items.some((x) => x.id === byCase));
+		});
 	});
 }

@@ -48,6 +48,32 @@ test('dashboard: the five indicators against their targets; a case number lists 
     // An indicator lists the items that do not meet it.
     await page.locator('[data-test=dash-kpi-online]').click();
     await page.locator('[data-test=item-list] .el-dialog__title', { hasText: '网上可办' }).waitFor();
+    await page.locator('[data-test=item-list] .el-dialog__headerbtn').click();
+
+    // The demo's closed history counts: 办结 since the notice.
+    assert.ok(Number((await page.locator('[data-test=case-num-closed]').innerText()).trim()) >= 240);
+    // 差评 N → the N bad ratings; the open tickets → the tickets page, filtered.
+    await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-test=dash-bad]')?.textContent.trim()));
+    const bad = Number((await page.locator('[data-test=dash-bad]').innerText()).trim());
+    assert.ok(bad > 0, 'the demo has bad ratings');
+    assert.match(await page.locator('[data-test=dash-satisfied]').innerText(), /^\d+(\.\d+)?%$/);
+    await page.locator('[data-test=dash-bad]').click();
+    const rl = page.locator('[data-test=rating-list]');
+    await rl.locator('.el-table__body-wrapper .el-table__row').first().waitFor();
+    assert.equal(await rl.locator('.el-table__body-wrapper .el-table__row').count(), Math.min(bad, 200));
+    await rl.locator('.el-dialog__headerbtn').click();
+    // The large screen and back.
+    await page.locator('[data-test=dash-screen]').click();
+    await page.locator('.ot-dash.is-screen').waitFor();
+    await page.screenshot({ path: '/tmp/e2e-dashboard-screen.png' });
+    await page.locator('[data-test=dash-screen]').click();
+    await page.locator('.ot-dash:not(.is-screen)').waitFor();
+    const open = Number((await page.locator('[data-test=dash-tickets]').innerText()).trim());
+    assert.ok(open > 0, 'the demo has open tickets');
+    await page.locator('[data-test=dash-tickets]').click();
+    await page.waitForURL(/\/supervise\/tickets\?open=1/);
+    await page.locator('[data-test=ticket-table] .el-table__row').first().waitFor();
+    assert.equal(await page.locator('[data-test=ticket-table] .el-table__row').count(), open);
   });
 });
 

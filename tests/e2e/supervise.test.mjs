@@ -195,6 +195,33 @@ test('a leader\'s walk-through yields a ticket; the desk shows numbers, read-onl
     await page.locator('[data-test=desk-table] .el-table__row').first().waitFor();
     assert.ok(Number(await page.locator('[data-test=desk-tickets_open] b').innerText()) >= 1);
     await page.screenshot({ path: '/tmp/e2e-supervise-desk-1366.png' });
+    // Filtered by a window: the number of open tickets clicks through to the
+    // same tickets on the tickets page; the bad ratings open their list.
+    const ducha = await api(DEMO.ducha);
+    const wins = (await ducha.get('/api/windows')).json.items;
+    let win = null;
+    let n = 0;
+    for (const w of wins) {
+      n = (await ducha.get(`/api/supervise/desk?window_id=${w.id}`)).json.totals.tickets_open;
+      if (n > 0) { win = w; break; }
+    }
+    assert.ok(win, 'a window with open tickets');
+    await page.locator('[data-test=desk-window]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: win.name }).first().click();
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('[data-test=desk-tickets_open] b', { hasText: String(n) }).waitFor();
+    const bad = Number(await page.locator('[data-test=desk-bad_ratings] b').innerText());
+    if (bad > 0) {
+      await page.locator('[data-test=desk-bad_ratings]').click();
+      await dialog(page).locator('[data-test=desk-list] .el-table__row').first().waitFor();
+      assert.equal(await dialog(page).locator('[data-test=desk-list] .el-table__row').count(), Math.min(bad, 200));
+      await dialog(page).locator('.el-dialog__headerbtn').click();
+    }
+    await page.locator('[data-test=desk-tickets_open]').click();
+    await page.locator('[data-test=ticket-desk-filter]').waitFor();
+    assert.match(page.url(), new RegExp(`window_id=${win.id}`));
+    await page.locator('[data-test=ticket-table] .el-table__row').first().waitFor();
+    assert.equal(await page.locator('[data-test=ticket-table] .el-table__row').count(), n);
   });
   await withPage(browser, 'supervise-desk-hall', async (page) => {
     await loginAs(page, base, DEMO.hall, DEMO.password);

@@ -19,6 +19,13 @@
 #include "core/deadline.h"
 #include "service/platform/platform.h"
 
+/* Recomputes the scoreboard's case tallies (case_tally_day, case_tally_item)
+ * from every closed case, each counted on the day it closed, in one
+ * transaction; for cases stored without the change plan (the demo's
+ * history, data brought over). System actor or sysadmin. *count: closed
+ * cases counted. */
+int case_tally_rebuild(struct ctx *c, int *count, struct err *e);
+
 /* The current calendar (shared, read-only; valid until the next call that
  * may rebuild it on this thread - do not keep it across requests). */
 int case_calendar_current(struct ctx *c, const struct calendar **out,

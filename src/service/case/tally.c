@@ -1,6 +1,8 @@
 /* tally.c - the case tallies the scoreboard reads (migration 080): called
  * by the change plan (plan.c) inside the transaction that closes a case,
- * so the counters never disagree with the cases. One row per closing day
+ * so the counters never disagree with the cases; case_tally_rebuild()
+ * recomputes them from the closed cases (cases loaded without the plan:
+ * the demo's history, data brought over). One row per closing day
  * and department (case_tally_day) and one per month and item
  * (case_tally_item). A 一件事 bundle counts once in the shares: only the
  * first of its cases to close enters them; every bundled case adds to
@@ -21,10 +23,19 @@ struct tally {
 	int bundle_cases, bundles;
 };
 
-/* Whether this case is the first of its bundle to close; 0 = no bundle. */
+/* What one closure adds, from the case as it closes (or as it closed). */
+struct closure {
+	int64_t id, dept_id, item_id, created_at, closed_at;
+	int trips, statutory_days;
+	const char *day;          /* the closing day YYYY-MM-DD */
+	const char *decision, *channel, *accepted_day, *due_day, *overdue_day;
+};
+
+/* Whether this case is the first of its bundle to close (no other case of
+ * the bundle closed before it); 0 = no bundle. */
 static int
-bundle_first(struct db *db, int64_t case_id, int64_t *bundle_id, bool *first,
-    struct err *e)
+bundle_first(struct db *db, const struct closure *k, int64_t *bundle_id,
+    bool *first, struct err *e)
 {
 	int64_t n = 0;
 	int rc;
@@ -32,20 +43,20 @@ bundle_first(struct db *db, int64_t case_id, int64_t *bundle_id, bool *first,
 	*bundle_id = 0;
 	*first = true;
 	rc = db_query_int(db, e, bundle_id, "SELECT COALESCE(bundle_id, 0) "
-	    "FROM cases WHERE id = ?", "i", case_id);
+	    "FROM cases WHERE id = ?", "i", k->id);
 	if (rc < 0)
 		return rc;
 	if (*bundle_id == 0)
 		return 0;
 	rc = db_query_int(db, e, &n, "SELECT COUNT(*) FROM cases WHERE "
-	    "bundle_id = ? AND id <> ? AND closed_at IS NOT NULL", "ii",
-	    *bundle_id, case_id);
+	    "bundle_id = ? AND id <> ? AND closed_at IS NOT NULL AND "
+	    "(closed_at < ? OR (closed_at = ? AND id < ?))", "iiiii",
+	    *bundle_id, k->id, k->closed_at, k->closed_at, k->id);
 	if (rc < 0)
 		return rc;
 	*first = n == 0;
 	return 0;
 }
-
 static int
 materials_count(struct db *db, int64_t case_id, struct tally *t,
     struct err *e)
@@ -68,24 +79,24 @@ materials_count(struct db *db, int64_t case_id, struct tally *t,
 	return rc < 0 ? rc : 0;
 }
 
-int
-case_tally_close(struct case_plan *p, struct db *db, struct err *e)
+static int
+tally_add(struct ctx *c, struct db *db, const struct closure *k,
+    struct err *e)
 {
-	const struct case_row *r = p->row;
 	const struct calendar *cal = NULL;
 	struct tally t;
 	int64_t bundle_id;
-	char today[11], created[11], month[8];
+	char created[11], month[8];
+	const char *today = k->day;
 	int32_t a, b;
 	bool first;
-	int trips = r->trips + p->add_trips, rc;
+	int trips = k->trips, rc;
 
 	memset(&t, 0, sizeof(t));
-	case_today(today);
-	clock_date(r->created_at, created);
-	rc = bundle_first(db, r->id, &bundle_id, &first, e);
+	clock_date(k->created_at, created);
+	rc = bundle_first(db, k, &bundle_id, &first, e);
 	if (rc == 0)
-		rc = materials_count(db, r->id, &t, e);
+		rc = materials_count(db, k->id, &t, e);
 	if (rc != 0)
 		return rc;
 	if (bundle_id != 0) {
@@ -94,28 +105,28 @@ case_tally_close(struct case_plan *p, struct db *db, struct err *e)
 	}
 	if (first) {
 		t.closed = 1;
-		t.approved = p->decision != NULL &&
-		    strcmp(p->decision, "approved") == 0;
+		t.approved = k->decision != NULL &&
+		    strcmp(k->decision, "approved") == 0;
 		t.le_one_trip = trips <= 1;
 		t.zero_trip = trips == 0;
 		t.same_day = strcmp(today, created) == 0;
-		t.online = strcmp(r->channel, "online") == 0;
-		if (p->accepted_day != NULL && p->accepted_day[0] != '\0' &&
-		    p->facts->statutory_days > 0) {
-			rc = case_calendar_current(p->c, &cal, e);
+		t.online = strcmp(k->channel, "online") == 0;
+		if (k->accepted_day != NULL && k->accepted_day[0] != '\0' &&
+		    k->statutory_days > 0) {
+			rc = case_calendar_current(c, &cal, e);
 			if (rc != 0)
 				return rc;
-			if (calendar_day_parse(p->accepted_day, &a, e) != 0 ||
+			if (calendar_day_parse(k->accepted_day, &a, e) != 0 ||
 			    calendar_day_parse(today, &b, e) != 0)
 				return err_internal(e, "bad case day");
 			t.timed = 1;
 			t.days_used = calendar_workdays_between(cal, a, b);
 			if (t.days_used < 0)
 				t.days_used = 0;
-			t.days_limit = p->facts->statutory_days;
-			t.on_time = r->overdue_day[0] == '\0' &&
-			    (r->due_day[0] == '\0' ||
-			    strcmp(today, r->due_day) <= 0);
+			t.days_limit = k->statutory_days;
+			t.on_time = k->overdue_day[0] == '\0' &&
+			    (k->due_day[0] == '\0' ||
+			    strcmp(today, k->due_day) <= 0);
 		}
 	}
 	rc = db_exec(db, e, "INSERT INTO case_tally_day (day, dept_id, closed, "
@@ -138,7 +149,7 @@ case_tally_close(struct case_plan *p, struct db *db, struct err *e)
 	    "excluded.materials_reused, "
 	    "bundle_cases = case_tally_day.bundle_cases + excluded.bundle_cases, "
 	    "bundles = case_tally_day.bundles + excluded.bundles",
-	    "siIIIIIIIIIIiiII", today, r->dept_id, t.closed, t.approved,
+	    "siIIIIIIIIIIiiII", today, k->dept_id, t.closed, t.approved,
 	    t.le_one_trip, t.zero_trip, t.same_day, t.online, t.timed,
 	    t.on_time, t.days_used, t.days_limit, t.materials, t.reused,
 	    t.bundle_cases, t.bundles);
@@ -154,5 +165,116 @@ case_tally_close(struct case_plan *p, struct db *db, struct err *e)
 	    "excluded.over_one_trip, max_trips = CASE WHEN excluded.max_trips > "
 	    "case_tally_item.max_trips THEN excluded.max_trips ELSE "
 	    "case_tally_item.max_trips END",
-	    "siiII", month, r->item_id, r->dept_id, trips > 1 ? 1 : 0, trips);
+	    "siiII", month, k->item_id, k->dept_id, trips > 1 ? 1 : 0, trips);
+}
+
+int
+case_tally_close(struct case_plan *p, struct db *db, struct err *e)
+{
+	const struct case_row *r = p->row;
+	struct closure k;
+	char today[11];
+
+	case_today(today);
+	memset(&k, 0, sizeof(k));
+	k.id = r->id;
+	k.dept_id = r->dept_id;
+	k.item_id = r->item_id;
+	k.created_at = r->created_at;
+	k.closed_at = INT64_MAX;      /* every other closed case is earlier */
+	k.trips = r->trips + p->add_trips;
+	k.statutory_days = p->facts->statutory_days;
+	k.day = today;
+	k.decision = p->decision;
+	k.channel = r->channel;
+	k.accepted_day = p->accepted_day;
+	k.due_day = r->due_day;
+	k.overdue_day = r->overdue_day;
+	return tally_add(p->c, db, &k, e);
+}
+
+/* ---- rebuilding from the cases ---- */
+
+struct rebuild_tx {
+	struct ctx *c;
+	int count;
+};
+
+static int
+rebuild_fn(struct db *db, void *arg, struct err *e)
+{
+	struct rebuild_tx *t = arg;
+	json_t *rows;
+	size_t i;
+	json_t *v;
+	int rc;
+
+	t->count = 0;
+	rc = db_exec(db, e, "DELETE FROM case_tally_day", "");
+	if (rc == 0)
+		rc = db_exec(db, e, "DELETE FROM case_tally_item", "");
+	if (rc != 0)
+		return rc;
+	rows = db_query_json(db, e, "SELECT id, dept_id, item_id, "
+	    "item_version_id, created_at, closed_at, trips, "
+	    "COALESCE(decision, '') AS decision, channel, "
+	    "COALESCE(accepted_day, '') AS accepted_day, "
+	    "COALESCE(due_day, '') AS due_day, "
+	    "COALESCE(overdue_day, '') AS overdue_day FROM cases WHERE "
+	    "closed_at IS NOT NULL ORDER BY closed_at, id", "");
+	if (rows == NULL)
+		return err_rc(e);
+	json_array_foreach(rows, i, v) {
+		const struct item_facts *f = NULL;
+		struct closure k;
+		char day[11];
+
+#define JI(key) ((int64_t)json_integer_value(json_object_get(v, key)))
+#define JS(key) json_string_value(json_object_get(v, key))
+		rc = item_facts_get(t->c, JI("item_version_id"), &f, e);
+		if (rc != 0)
+			break;
+		memset(&k, 0, sizeof(k));
+		k.id = JI("id");
+		k.dept_id = JI("dept_id");
+		k.item_id = JI("item_id");
+		k.created_at = JI("created_at");
+		k.closed_at = JI("closed_at");
+		k.trips = (int)JI("trips");
+		k.statutory_days = f->statutory_days;
+		clock_date(k.closed_at, day);
+		k.day = day;
+		k.decision = JS("decision");
+		k.channel = JS("channel");
+		k.accepted_day = JS("accepted_day");
+		k.due_day = JS("due_day");
+		k.overdue_day = JS("overdue_day");
+#undef JI
+#undef JS
+		rc = tally_add(t->c, db, &k, e);
+		item_facts_put(f);
+		if (rc != 0)
+			break;
+		t->count++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int
+case_tally_rebuild(struct ctx *c, int *count, struct err *e)
+{
+	struct rebuild_tx t;
+	int rc;
+
+	*count = 0;
+	if (c->actor == NULL || (c->actor->kind != ACTOR_SYSTEM &&
+	    !actor_has(c->actor, ROLE_SYSADMIN)))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有系统管理员可以重算办件统计");
+	t.c = c;
+	rc = db_tx(c->db, rebuild_fn, &t, e);
+	if (rc == 0)
+		*count = t.count;
+	return rc;
 }

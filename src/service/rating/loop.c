@@ -886,14 +886,23 @@ rating_loop_list(struct ctx *c, const struct rating_loop_query *q,
 	const struct calendar *cal;
 	const char *stage = q->stage != NULL && q->stage[0] ? q->stage : NULL;
 	int64_t dept = q->dept_id, before = q->before_id, last = 0;
-	int32_t today = deadlines_today();
+	int32_t today = deadlines_today(), d;
 	int limit = q->limit <= 0 ? LIMIT_PAGE_DEFAULT :
 	    q->limit > LIMIT_PAGE_MAX ? LIMIT_PAGE_MAX : q->limit;
+	const char *from = q->from != NULL ? q->from : "";
+	const char *to = q->to != NULL ? q->to : "";
+	char today_s[11];
 	struct db_stmt *s;
 	json_t *items;
 	int rc, n = 0;
 
 	*out = NULL;
+	if (from[0] != '\0' && calendar_day_parse(from, &d, e) != 0)
+		return err_field(e, ERR_INVALID, "from", "bad_date",
+		    "日期格式应为 YYYY-MM-DD");
+	if (to[0] != '\0' && calendar_day_parse(to, &d, e) != 0)
+		return err_field(e, ERR_INVALID, "to", "bad_date",
+		    "日期格式应为 YYYY-MM-DD");
 	rc = loop_scope(c->actor, &dept, e);
 	if (rc == 0)
 		rc = case_calendar_current(c, &cal, e);
@@ -905,11 +914,17 @@ rating_loop_list(struct ctx *c, const struct rating_loop_query *q,
 	if (before <= 0)
 		before = INT64_MAX;
 	items = json_array();
+	calendar_day_format(today, today_s);
 	s = db_query(c->db, e, "SELECT " LOOP_COLS " " LOOP_FROM "WHERE l.id < "
 	    "? AND (? = 0 OR l.dept_id = ?) AND (CAST(? AS TEXT) IS NULL OR "
-	    "l.stage = ?) AND (? = 0 OR l.closed_at IS NULL) ORDER BY l.id "
-	    "DESC", "iiissI", before, dept, dept, stage, stage,
-	    q->open || q->overdue ? 1 : 0);
+	    "l.stage = ?) AND (? = 0 OR l.closed_at IS NULL) AND (? = 0 OR "
+	    "(l.due_day IS NOT NULL AND l.due_day < ?)) AND (? = 0 OR "
+	    "r.window_id = ?) AND (? = 0 OR r.item_id = ?) AND (? = '' OR "
+	    "r.day >= ?) AND (? = '' OR r.day <= ?) ORDER BY l.id "
+	    "DESC", "iiissIIsiiiissss", before, dept, dept, stage, stage,
+	    q->open || q->overdue || q->past_due ? 1 : 0, q->past_due ? 1 : 0,
+	    today_s, q->window_id, q->window_id, q->item_id, q->item_id,
+	    from, from, to, to);
 	if (s == NULL) {
 		json_decref(items);
 		return err_rc(e);

@@ -872,18 +872,38 @@ staff_scope(const struct actor *a, int64_t *dept, struct err *e)
 	return 0;
 }
 
+/* "" or a day YYYY-MM-DD. */
+static int
+day_filter(const char *s, const char *field, struct err *e)
+{
+	int32_t d;
+	struct err tmp;
+
+	if (s[0] == '\0' || calendar_day_parse(s, &d, &tmp) == 0)
+		return 0;
+	return err_field(e, ERR_INVALID, field, "bad_date",
+	    "日期格式应为 YYYY-MM-DD");
+}
+
 int
 rating_list(struct ctx *c, const struct rating_query *q, json_t **out,
     struct err *e)
 {
 	int64_t dept = q->dept_id, before = q->before_id, last = 0;
 	const char *month = q->month != NULL && q->month[0] ? q->month : NULL;
+	const char *from = q->from != NULL ? q->from : "";
+	const char *to = q->to != NULL ? q->to : "";
 	struct db_stmt *s;
 	json_t *items;
 	int rc, n = 0, limit = clamp_limit(q->limit);
 
 	*out = NULL;
 	rc = staff_scope(c->actor, &dept, e);
+	if (rc != 0)
+		return rc;
+	rc = day_filter(from, "from", e);
+	if (rc == 0)
+		rc = day_filter(to, "to", e);
 	if (rc != 0)
 		return rc;
 	if (before <= 0)
@@ -893,10 +913,13 @@ rating_list(struct ctx *c, const struct rating_query *q, json_t **out,
 	    "WHERE r.id < ? AND (? = 0 OR r.dept_id = ?) AND (? = 0 OR "
 	    "r.window_id = ?) AND (? = 0 OR r.staff_id = ?) AND (? = 0 OR "
 	    "r.item_id = ?) AND (CAST(? AS TEXT) IS NULL OR SUBSTR(r.day, 1, 7) "
-	    "= ?) AND (? = 0 OR r.bad = 1) ORDER BY r.id DESC LIMIT ?",
-	    "iiiiiiiiissII", before, dept, dept, q->window_id, q->window_id,
-	    q->staff_id, q->staff_id, q->item_id, q->item_id, month, month,
-	    q->bad_only ? 1 : 0, limit + 1);
+	    "= ?) AND (? = 0 OR r.bad = 1) AND (? = 0 OR r.excluded = 0) AND "
+	    "(? = '' OR r.day >= ?) AND (? = '' OR r.day <= ?) ORDER BY r.id "
+	    "DESC LIMIT ?",
+	    "iiiiiiiiissIIssssI", before, dept, dept, q->window_id,
+	    q->window_id, q->staff_id, q->staff_id, q->item_id, q->item_id,
+	    month, month, q->bad_only ? 1 : 0, q->counted_only ? 1 : 0, from,
+	    from, to, to, limit + 1);
 	if (s == NULL) {
 		json_decref(items);
 		return err_rc(e);

@@ -99,7 +99,9 @@ int rating_token_rate(struct ctx *c, const char *token,
 struct rating_query {
 	int64_t dept_id, window_id, staff_id, item_id;
 	const char *month;
+	const char *from, *to;  /* rating days YYYY-MM-DD (NULL: open) */
 	bool bad_only;
+	bool counted_only;      /* leave out ratings excluded by an appeal */
 	int64_t before_id;
 	int limit;
 };
@@ -145,7 +147,11 @@ struct rating_loop_query {
 	const char *stage;     /* NULL: every stage */
 	bool open;             /* only loops not closed */
 	bool overdue;          /* only stages yellow or red */
+	bool past_due;         /* only open loops past their stage's due day */
 	int64_t dept_id;       /* 0: every department in scope */
+	int64_t window_id;     /* 0: any; else the rated window */
+	int64_t item_id;       /* 0: any; else the rated item */
+	const char *from, *to; /* the rating's day (NULL: open) */
 	int64_t before_id;
 	int limit;
 };

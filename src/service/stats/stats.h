@@ -60,6 +60,15 @@ int reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e);
  * "departments": [...]}. */
 int reform_cases(struct ctx *c, const char *from, const char *to,
     int64_t dept_id, json_t **out, struct err *e);
+/* The dashboard's other numbers: {today (the server's day), from, to,
+ * dept_id, ratings:{count, satisfied, bad, satisfied_percent} (given in
+ * from..to, appeals' exclusions left out), loops:{open, overdue},
+ * tickets:{open, overdue}, notices:{open, overdue}} (open now; overdue:
+ * past the stage's due day, the promised day, the deadline). Hall,
+ * supervisors, sysadmin: the county or dept_id; department staff: their
+ * own department only. */
+int reform_board(struct ctx *c, const char *from, const char *to,
+    int64_t dept_id, json_t **out, struct err *e);
 /* Closed cases per month with the on-time share, and open, overdue (red)
  * and stalled (untouched 10 days) cases now. */
 int reform_case_volume(struct ctx *c, const char *from, const char *to,

@@ -78,6 +78,34 @@ sv_day(const char *s, const char *field, const char *what, char out[11],
 	return 0;
 }
 
+int
+sv_period(const char *from, const char *to, struct sv_period *p,
+    struct err *e)
+{
+	int32_t d;
+
+	p->from[0] = p->to[0] = '\0';
+	p->t0 = 0;
+	p->t1 = INT64_MAX;
+	if (from != NULL && from[0] != '\0') {
+		if (sv_day(from, "from", "起始日期", p->from, e) != 0)
+			return -ERR_INVALID;
+		(void)calendar_day_parse(p->from, &d, e);
+		p->t0 = (int64_t)d * 86400 - CLOCK_UTC_OFFSET_S;
+	}
+	if (to != NULL && to[0] != '\0') {
+		if (sv_day(to, "to", "截止日期", p->to, e) != 0)
+			return -ERR_INVALID;
+		(void)calendar_day_parse(p->to, &d, e);
+		p->t1 = ((int64_t)d + 1) * 86400 - CLOCK_UTC_OFFSET_S;
+	}
+	if (p->from[0] != '\0' && p->to[0] != '\0' &&
+	    strcmp(p->from, p->to) > 0)
+		return err_field(e, ERR_INVALID, "to", "bad_range",
+		    "截止日期不能早于起始日期");
+	return 0;
+}
+
 void
 sv_today(char out[11])
 {
@@ -137,6 +165,34 @@ sv_dept_exists(struct db *db, int64_t dept_id, const char *field,
 	if (n == 0)
 		return err_field(e, ERR_NOT_FOUND, field, "dept_not_found",
 		    "部门不存在");
+	return 0;
+}
+
+int
+sv_item_window_exist(struct db *db, int64_t item_id, int64_t window_id,
+    struct err *e)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (item_id > 0) {
+		rc = db_query_int(db, e, &n, "SELECT count(*) FROM items "
+		    "WHERE id = ?", "i", item_id);
+		if (rc < 0)
+			return rc;
+		if (n == 0)
+			return err_field(e, ERR_NOT_FOUND, "item_id",
+			    "item_not_found", "事项不存在");
+	}
+	if (window_id > 0) {
+		rc = db_query_int(db, e, &n, "SELECT count(*) FROM windows "
+		    "WHERE id = ?", "i", window_id);
+		if (rc < 0)
+			return rc;
+		if (n == 0)
+			return err_field(e, ERR_NOT_FOUND, "window_id",
+			    "window_not_found", "窗口不存在");
+	}
 	return 0;
 }
 

@@ -30,16 +30,15 @@ static int
 check_q(struct ctx *c, const struct supervise_desk_q *q, char from[11],
     char to[11], struct err *e)
 {
+	struct sv_period p;
+
 	if (!sv_overseer(c->actor))
 		return err_set(e, ERR_FORBIDDEN, NULL,
 		    "只有督查室和大厅管理员可以查看督查工作台");
-	from[0] = to[0] = '\0';
-	if (q->from != NULL && q->from[0] != '\0' &&
-	    sv_day(q->from, "from", "起始日期", from, e) != 0)
+	if (sv_period(q->from, q->to, &p, e) != 0)
 		return -ERR_INVALID;
-	if (q->to != NULL && q->to[0] != '\0' &&
-	    sv_day(q->to, "to", "截止日期", to, e) != 0)
-		return -ERR_INVALID;
+	memcpy(from, p.from, 11);
+	memcpy(to, p.to, 11);
 	return 0;
 }
 
@@ -117,12 +116,11 @@ bump(json_t *o, const char *key, int64_t n)
 	    json_object_get(o, key)) + n));
 }
 
+/* Adds one grouped query's rows (dept_id, name, all, over) to by_dept. */
 static int
-add_grouped(struct ctx *c, json_t *totals, json_t *by, const char *sql,
-    const char *key_all, const char *key_over, const char *today,
-    int64_t dept, struct err *e)
+add_rows(json_t *by, struct db_stmt *s, const char *key_all,
+    const char *key_over, struct err *e)
 {
-	struct db_stmt *s = db_query(c->db, e, sql, "sii", today, dept, dept);
 	int rc;
 
 	if (s == NULL)
@@ -131,23 +129,108 @@ add_grouped(struct ctx *c, json_t *totals, json_t *by, const char *sql,
 		json_t *o = dept_row(by, db_col_int(s, 0), db_col_text(s, 1));
 
 		bump(o, key_all, db_col_int(s, 2));
-		bump(o, key_over, db_col_int(s, 3));
-		bump(totals, key_all, db_col_int(s, 2));
-		bump(totals, key_over, db_col_int(s, 3));
+		if (key_over != NULL)
+			bump(o, key_over, db_col_int(s, 3));
 	}
 	db_finish(s);
 	return rc < 0 ? rc : 0;
 }
 
+/* Adds one total query's row (all, over) to totals. */
+static int
+add_total(json_t *totals, struct db_stmt *s, const char *key_all,
+    const char *key_over, struct err *e)
+{
+	int rc;
+
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		bump(totals, key_all, db_col_int(s, 0));
+		if (key_over != NULL)
+			bump(totals, key_over, db_col_int(s, 1));
+	}
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Tickets still open (open or answered) opened in the period, about the
+ * window and item: by every responsible department (a ticket of two
+ * departments is in both rows, as each department's ticket list shows
+ * it), the totals counting each ticket once. */
+#define TICKETS_WHERE "t.status IN ('open', 'answered') AND (? = 0 OR " \
+    "t.window_id = ?) AND (? = 0 OR t.item_id = ?) AND t.created_at >= ? " \
+    "AND t.created_at < ? "
+
+static int
+add_tickets(struct ctx *c, json_t *totals, json_t *by,
+    const struct supervise_desk_q *q, const struct sv_period *p,
+    const char *today, struct err *e)
+{
+	int rc;
+
+	rc = add_rows(by, db_query(c->db, e, "SELECT y.dept_id, d.name, "
+	    "count(*), sum(CASE WHEN t.promised_day < ? THEN 1 ELSE 0 END) "
+	    "FROM sv_tickets t JOIN sv_ticket_depts y ON y.ticket_id = t.id "
+	    "JOIN departments d ON d.id = y.dept_id WHERE " TICKETS_WHERE
+	    "AND (? = 0 OR y.dept_id = ?) GROUP BY y.dept_id, d.name",
+	    "siiiiiiii", today, q->window_id, q->window_id, q->item_id,
+	    q->item_id, p->t0, p->t1, q->dept_id, q->dept_id), "tickets_open",
+	    "tickets_overdue", e);
+	if (rc != 0)
+		return rc;
+	return add_total(totals, db_query(c->db, e, "SELECT count(*), "
+	    "COALESCE(sum(CASE WHEN t.promised_day < ? THEN 1 ELSE 0 END), 0) "
+	    "FROM sv_tickets t WHERE " TICKETS_WHERE "AND (? = 0 OR EXISTS "
+	    "(SELECT 1 FROM sv_ticket_depts y WHERE y.ticket_id = t.id AND "
+	    "y.dept_id = ?))", "siiiiiiii", today, q->window_id, q->window_id,
+	    q->item_id, q->item_id, p->t0, p->t1, q->dept_id, q->dept_id),
+	    "tickets_open", "tickets_overdue", e);
+}
+
+/* Notices with a department row not yet accepted, issued in the period,
+ * naming the window and item: by department row, the totals counting each
+ * notice once (overdue: a row not accepted past the deadline). */
+#define NOTICES_WHERE "nd.status <> 'accepted' AND (? = 0 OR n.window_id " \
+    "= ?) AND (? = 0 OR n.item_id = ?) AND n.issued_at >= ? AND " \
+    "n.issued_at < ? AND (? = 0 OR nd.dept_id = ?) "
+
+static int
+add_notices(struct ctx *c, json_t *totals, json_t *by,
+    const struct supervise_desk_q *q, const struct sv_period *p,
+    const char *today, struct err *e)
+{
+	int rc;
+
+	rc = add_rows(by, db_query(c->db, e, "SELECT nd.dept_id, d.name, "
+	    "count(*), sum(CASE WHEN n.deadline_day < ? THEN 1 ELSE 0 END) "
+	    "FROM sv_notice_depts nd JOIN sv_notices n ON n.id = nd.notice_id "
+	    "JOIN departments d ON d.id = nd.dept_id WHERE " NOTICES_WHERE
+	    "GROUP BY nd.dept_id, d.name", "siiiiiiii", today, q->window_id,
+	    q->window_id, q->item_id, q->item_id, p->t0, p->t1, q->dept_id,
+	    q->dept_id), "notices_open", "notices_overdue", e);
+	if (rc != 0)
+		return rc;
+	return add_total(totals, db_query(c->db, e, "SELECT count(DISTINCT "
+	    "n.id), count(DISTINCT CASE WHEN n.deadline_day < ? THEN n.id END) "
+	    "FROM sv_notice_depts nd JOIN sv_notices n ON n.id = nd.notice_id "
+	    "WHERE " NOTICES_WHERE, "siiiiiiii", today, q->window_id,
+	    q->window_id, q->item_id, q->item_id, p->t0, p->t1, q->dept_id,
+	    q->dept_id), "notices_open", "notices_overdue", e);
+}
+
 /* 好差评: bad ratings given in the filter (department, window, item, day)
- * and the bad-rating loops still open (and past their stage's due day),
- * by department. */
+ * and the bad-rating loops of ratings in the filter still open (and past
+ * their stage's due day), by department. */
 static int
 add_ratings(struct ctx *c, json_t *totals, json_t *by,
     const struct supervise_desk_q *q, const char *from, const char *to,
     const char *today, struct err *e)
 {
 	struct db_stmt *s;
+	size_t i;
+	json_t *o;
 	int rc;
 
 	s = db_query(c->db, e, "SELECT r.dept_id, d.name, count(*) FROM ratings "
@@ -157,23 +240,32 @@ add_ratings(struct ctx *c, json_t *totals, json_t *by,
 	    ">= ?) AND (? = '' OR r.day <= ?) GROUP BY r.dept_id, d.name",
 	    "iiiiiissss", q->dept_id, q->dept_id, q->window_id, q->window_id,
 	    q->item_id, q->item_id, from, from, to, to);
-	if (s == NULL)
-		return err_rc(e);
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		json_t *o = dept_row(by, db_col_int(s, 0), db_col_text(s, 1));
-
-		bump(o, "bad_ratings", db_col_int(s, 2));
-		bump(totals, "bad_ratings", db_col_int(s, 2));
-	}
-	db_finish(s);
-	if (rc < 0)
+	rc = add_rows(by, s, "bad_ratings", NULL, e);
+	if (rc == 0)
+		rc = add_rows(by, db_query(c->db, e, "SELECT l.dept_id, d.name, "
+		    "count(*), sum(CASE WHEN l.due_day IS NOT NULL AND "
+		    "l.due_day < ? THEN 1 ELSE 0 END) FROM rating_loops l JOIN "
+		    "ratings r ON r.id = l.rating_id JOIN departments d ON d.id "
+		    "= l.dept_id WHERE l.closed_at IS NULL AND (? = 0 OR "
+		    "l.dept_id = ?) AND (? = 0 OR r.window_id = ?) AND (? = 0 OR "
+		    "r.item_id = ?) AND (? = '' OR r.day >= ?) AND (? = '' OR "
+		    "r.day <= ?) GROUP BY l.dept_id, d.name", "siiiiiissss",
+		    today, q->dept_id, q->dept_id, q->window_id, q->window_id,
+		    q->item_id, q->item_id, from, from, to, to), "loops_open",
+		    "loops_overdue", e);
+	if (rc != 0)
 		return rc;
-	return add_grouped(c, totals, by, "SELECT l.dept_id, d.name, count(*), "
-	    "sum(CASE WHEN l.due_day IS NOT NULL AND l.due_day < ? THEN 1 ELSE 0 "
-	    "END) FROM rating_loops l JOIN departments d ON d.id = l.dept_id "
-	    "WHERE l.closed_at IS NULL AND (? = 0 OR l.dept_id = ?) GROUP BY "
-	    "l.dept_id, d.name", "loops_open", "loops_overdue", today,
-	    q->dept_id, e);
+	/* A rating and its loop belong to one department: the totals are
+	 * the sums of the rows. */
+	json_array_foreach(by, i, o) {
+		bump(totals, "bad_ratings", json_integer_value(json_object_get(o,
+		    "bad_ratings")));
+		bump(totals, "loops_open", json_integer_value(json_object_get(o,
+		    "loops_open")));
+		bump(totals, "loops_overdue", json_integer_value(json_object_get(
+		    o, "loops_overdue")));
+	}
+	return 0;
 }
 
 int
@@ -183,12 +275,15 @@ supervise_desk(struct ctx *c, const struct supervise_desk_q *q, json_t **out,
 	int threshold = (int)config_int("supervise.stall_workdays");
 	struct calendar *cal = NULL;
 	char from[11], to[11], today[11];
+	struct sv_period p;
 	json_t *totals, *by;
 	struct db_stmt *s;
 	int rc;
 
 	*out = NULL;
 	rc = check_q(c, q, from, to, e);
+	if (rc == 0)
+		rc = sv_period(q->from, q->to, &p, e);
 	if (rc == 0)
 		rc = case_calendar_build(c, &cal, e);
 	if (rc != 0)
@@ -220,20 +315,9 @@ supervise_desk(struct ctx *c, const struct supervise_desk_q *q, json_t **out,
 	if (rc < 0)
 		goto fail;
 	sv_today(today);
-	rc = add_grouped(c, totals, by, "SELECT t.dept_id, d.name, count(*), "
-	    "sum(CASE WHEN t.promised_day < ? THEN 1 ELSE 0 END) FROM "
-	    "sv_tickets t JOIN departments d ON d.id = t.dept_id WHERE "
-	    "t.status IN ('open', 'answered') AND (? = 0 OR t.dept_id = ?) "
-	    "GROUP BY t.dept_id, d.name", "tickets_open", "tickets_overdue",
-	    today, q->dept_id, e);
+	rc = add_tickets(c, totals, by, q, &p, today, e);
 	if (rc == 0)
-		rc = add_grouped(c, totals, by, "SELECT nd.dept_id, d.name, "
-		    "count(*), sum(CASE WHEN n.deadline_day < ? THEN 1 ELSE 0 "
-		    "END) FROM sv_notice_depts nd JOIN sv_notices n ON n.id = "
-		    "nd.notice_id JOIN departments d ON d.id = nd.dept_id WHERE "
-		    "nd.status <> 'accepted' AND (? = 0 OR nd.dept_id = ?) "
-		    "GROUP BY nd.dept_id, d.name", "notices_open",
-		    "notices_overdue", today, q->dept_id, e);
+		rc = add_notices(c, totals, by, q, &p, today, e);
 	if (rc == 0)
 		rc = add_ratings(c, totals, by, q, from, to, today, e);
 	if (rc != 0)

@@ -51,9 +51,12 @@ notice_json(struct ctx *c, struct db *db, int64_t id, json_t **out,
 
 	*out = NULL;
 	sv_today(today);
-	n = db_query_row(db, e, "SELECT id, notice_no, title, finding, basis, "
-	    "rectification, deadline_day, issued_at, published_at, "
-	    "assessment_id FROM sv_notices WHERE id = ?", "i", id);
+	n = db_query_row(db, e, "SELECT n.id, n.notice_no, n.title, n.finding, "
+	    "n.basis, n.rectification, n.deadline_day, n.issued_at, "
+	    "n.published_at, n.assessment_id, n.item_id, i.name AS item_name, "
+	    "n.window_id, w.name AS window_name FROM sv_notices n LEFT JOIN "
+	    "items i ON i.id = n.item_id LEFT JOIN windows w ON w.id = "
+	    "n.window_id WHERE n.id = ?", "i", id);
 	if (n == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
 		    "notice_not_found", "督查通报不存在") : err_rc(e);
@@ -112,30 +115,42 @@ supervise_notice_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 }
 
 int
-supervise_notice_list(struct ctx *c, const char *status, int64_t dept_id,
+supervise_notice_list(struct ctx *c, const struct supervise_notice_q *q,
     json_t **out, struct err *e)
 {
 	const struct actor *a = c->actor;
 	bool all = sv_overseer(a);
 	int64_t mine = sv_dept_staff(a) ? a->dept_id : -1;
-	const char *st = status != NULL && status[0] != '\0' ? status : NULL;
+	const char *st = q->status != NULL && q->status[0] != '\0' ?
+	    q->status : NULL;
+	struct sv_period p;
+	char today[11];
 	json_t *ids, *items, *v;
 	size_t i;
 
 	*out = NULL;
 	if (!all && mine <= 0)
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看督查通报");
-	if (!all && dept_id != 0 && dept_id != mine)
+	if (!all && q->dept_id != 0 && q->dept_id != mine)
 		return err_field(e, ERR_FORBIDDEN, "dept_id", NULL,
 		    "只能查看本部门的督查通报");
 	if (st != NULL && strcmp(row_label(st), st) == 0)
 		return err_field(e, ERR_INVALID, "status", "bad_status",
 		    "状态须为 issued、answered、returned 或 accepted");
+	if (sv_period(q->from, q->to, &p, e) != 0)
+		return -ERR_INVALID;
+	sv_today(today);
 	ids = db_query_json(c->db, e, "SELECT DISTINCT n.id FROM sv_notices n "
 	    "JOIN sv_notice_depts nd ON nd.notice_id = n.id WHERE (? = 1 OR "
 	    "nd.dept_id = ?) AND (? = 0 OR nd.dept_id = ?) AND (CAST(? AS "
-	    "TEXT) IS NULL OR nd.status = ?) ORDER BY n.id DESC LIMIT 200",
-	    "Iiiiss", (int)all, mine, dept_id, dept_id, st, st);
+	    "TEXT) IS NULL OR nd.status = ?) AND (? = 0 OR nd.status <> "
+	    "'accepted') AND (? = 0 OR (nd.status <> 'accepted' AND "
+	    "n.deadline_day < ?)) AND (? = 0 OR n.window_id = ?) AND (? = 0 OR "
+	    "n.item_id = ?) AND n.issued_at >= ? AND n.issued_at < ? "
+	    "ORDER BY n.id DESC LIMIT 200",
+	    "IiiissIIsiiiiii", (int)all, mine, q->dept_id, q->dept_id, st, st,
+	    (int)q->open, (int)q->overdue, today, q->window_id, q->window_id,
+	    q->item_id, q->item_id, p.t0, p.t1);
 	if (ids == NULL)
 		return err_rc(e);
 	items = json_array();
@@ -197,14 +212,22 @@ sv_notice_insert(struct ctx *c, struct db *db, const json_t *in,
 	if (rc < 0)
 		return rc;
 	snprintf(no, sizeof(no), "白督通〔%s〕%" PRId64 "号", year, n + 1);
+	rc = sv_item_window_exist(db, json_integer_value(json_object_get(in,
+	    "item_id")), json_integer_value(json_object_get(in, "window_id")),
+	    e);
+	if (rc != 0)
+		return rc;
 	s = db_query(db, e, "INSERT INTO sv_notices (notice_no, title, finding, "
 	    "basis, rectification, deadline_day, assessment_id, issued_by, "
-	    "issued_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?) "
-	    "RETURNING id", "ssssssiii", no, json_string_value(json_object_get(
-	    in, "title")), json_string_value(json_object_get(in,
+	    "issued_at, item_id, window_id) VALUES (?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, 0), ?, ?, NULLIF(?, 0), NULLIF(?, 0)) "
+	    "RETURNING id", "ssssssiiiii", no, json_string_value(
+	    json_object_get(in, "title")), json_string_value(json_object_get(in,
 	    "finding")), json_string_value(json_object_get(in, "basis")),
 	    json_string_value(json_object_get(in, "rectification")),
-	    deadline, assessment, c->actor->user_id, now);
+	    deadline, assessment, c->actor->user_id, now,
+	    (int64_t)json_integer_value(json_object_get(in, "item_id")),
+	    (int64_t)json_integer_value(json_object_get(in, "window_id")));
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -294,6 +317,15 @@ supervise_notice_issue(struct ctx *c, const json_t *in, int64_t assessment_id,
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
 			return err_field(e, ERR_INVALID, "dept_ids", "bad_type",
 			    "被通报部门应为部门编号");
+	for (i = 0; i < 2; i++) {
+		const char *k = i == 0 ? "item_id" : "window_id";
+		const json_t *x = json_object_get(in, k);
+
+		if (x != NULL && !json_is_null(x) && (!json_is_integer(x) ||
+		    json_integer_value(x) < 0))
+			return err_field(e, ERR_INVALID, k, "bad_type",
+			    i == 0 ? "事项应为事项编号" : "窗口应为窗口编号");
+	}
 	t.c = c;
 	t.in = in;
 	t.assessment = assessment_id;

@@ -75,6 +75,8 @@ sit_fn(struct db *db, void *arg, struct err *e)
 		in.ref_type = "sitting";
 		in.ref_id = t->id;
 		in.dept_id = t->dept;
+		in.item_id = t->item > 0 ? t->item : 0;
+		in.window_id = t->window > 0 ? t->window : 0;
 		in.problem = str(p, "problem");
 		in.title = str(p, "title");
 		rc = supervise_ticket_open(t->c, db, &in, &tid, e);

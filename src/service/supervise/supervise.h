@@ -42,6 +42,8 @@ struct supervise_ticket_in {
 	const char *ref_type;      /* what it is about: "case", "project", ...; NULL: "" */
 	int64_t ref_id;            /* 0: none */
 	int64_t case_id;           /* the case behind it (click-through), 0: none */
+	int64_t item_id;           /* the item it is about; 0: the case's (or none) */
+	int64_t window_id;         /* the window it is about; 0: the case's (or none) */
 	int64_t dept_id;           /* the lead department responsible */
 	const int64_t *other_depts;/* co-responsible departments (may be NULL) */
 	int n_other;               /* at most SUPERVISE_MAX_DEPTS - 1 */
@@ -75,6 +77,9 @@ struct supervise_ticket_q {
 	int64_t case_id;        /* 0: any */
 	bool overdue;           /* only unresolved tickets past their promised day */
 	bool escalated;         /* only tickets with level > 0 */
+	int64_t window_id;      /* 0: any; else only tickets about this window */
+	int64_t item_id;        /* 0: any; else only tickets about this item */
+	const char *from, *to;  /* opened on these days YYYY-MM-DD (NULL: open) */
 	const char *ref_type;   /* with ref_id: one subject's tickets */
 	int64_t ref_id;
 	int64_t before_id;      /* keyset cursor */
@@ -143,16 +148,23 @@ struct supervise_desk_q {
 	int64_t dept_id;        /* 0: every department */
 	int64_t window_id;      /* 0: every window */
 	int64_t item_id;        /* 0: every item */
-	const char *from, *to;  /* acceptance day range YYYY-MM-DD (NULL: open) */
+	const char *from, *to;  /* period YYYY-MM-DD (NULL: open): the day a
+	                           case was accepted, a ticket opened, a notice
+	                           issued, a rating given */
 };
 
 /* Supervisor, hall_admin (read_only true) and sysadmin: the numbers of the
  * desk, overall and by department: {totals:{yellow, red, stalled, extended,
  * tickets_open, tickets_overdue, notices_open, notices_overdue,
  * bad_ratings, loops_open, loops_overdue}, by_dept:[{dept_id, dept_name,
- * ...the same}], stall_workdays, read_only}. Cases count while open; bad
- * ratings by the day given; tickets, notices and the bad-rating loops
- * (open now) are not filtered by window, item or period. */
+ * ...the same}], stall_workdays, read_only}. Every number uses the same
+ * filter, and the list behind it takes the same parameters: cases (open,
+ * accepted in the period) -> supervise_desk_cases; tickets open (opened in
+ * the period, about the window and item; in the row of each responsible
+ * department, once in the totals) -> supervise_ticket_list; notices with a
+ * row not accepted (issued in the period, naming the window and item) ->
+ * supervise_notice_list; bad ratings (given in the period) -> rating_list;
+ * loops open of the ratings in the filter -> rating_loop_list (past_due). */
 int supervise_desk(struct ctx *c, const struct supervise_desk_q *q,
     json_t **out, struct err *e);
 
@@ -167,7 +179,7 @@ int supervise_desk_cases(struct ctx *c, const char *kind,
 /* ---- 督查通报 notices (service/supervise/notices.c) ---- */
 
 /* The supervisor issues a notice: {title, finding, basis, rectification,
- * deadline_day, dept_ids:[..]} (each 1..5000 characters, deadline not
+ * deadline_day, dept_ids:[..], item_id?, window_id?} (each 1..5000 characters, deadline not
  * before today, 1..20 departments); numbered 白督通〔YYYY〕N号. *out: the
  * notice as supervise_notice_get. assessment_id 0: none. */
 int supervise_notice_issue(struct ctx *c, const json_t *in,
@@ -175,11 +187,21 @@ int supervise_notice_issue(struct ctx *c, const json_t *in,
 /* {items:[notice]}: overseers every notice, department staff the notices
  * sent to their department (with only their own department's row). A
  * notice is {id, notice_no, title, finding, basis, rectification,
- * deadline_day, issued_at, published_at, overdue, depts:[{dept_id,
+ * deadline_day, issued_at, published_at, item_id, item_name, window_id,
+ * window_name, overdue, depts:[{dept_id,
  * dept_name, status, status_label, measures, evidence:[sha256],
  * answered_at, review_comment, reviewed_at, rounds, overdue}], can:{answer,
  * review, publish}}. status filter: a department row status. */
-int supervise_notice_list(struct ctx *c, const char *status, int64_t dept_id,
+struct supervise_notice_q {
+	const char *status;     /* NULL/"": every status of a department row */
+	int64_t dept_id;        /* 0: every department in scope */
+	int64_t window_id;      /* 0: any; else notices naming this window */
+	int64_t item_id;        /* 0: any; else notices naming this item */
+	const char *from, *to;  /* issued on these days (NULL: open) */
+	bool open;              /* only notices with a row not yet accepted */
+	bool overdue;           /* ... and past the deadline */
+};
+int supervise_notice_list(struct ctx *c, const struct supervise_notice_q *q,
     json_t **out, struct err *e);
 int supervise_notice_get(struct ctx *c, int64_t id, json_t **out,
     struct err *e);

@@ -29,6 +29,16 @@ int sv_day(const char *s, const char *field, const char *what, char out[11],
     struct err *e);
 /* Today in the hall's time zone. */
 void sv_today(char out[11]);
+/* A period of days (either end may be open): the days as given and the
+ * instants [t0, t1) they span in the hall's time zone. */
+struct sv_period {
+	char from[11], to[11];   /* "" when open */
+	int64_t t0, t1;          /* 0 and INT64_MAX when open */
+};
+/* Parses from/to (NULL or "": open); ERR_INVALID for a bad day or from
+ * after to. */
+int sv_period(const char *from, const char *to, struct sv_period *p,
+    struct err *e);
 
 /* Inside db_tx: one audit record, object id an integer. */
 int sv_audit(struct ctx *c, const char *action, const char *type, int64_t id,
@@ -40,6 +50,10 @@ int sv_notify_roles(struct ctx *c, unsigned roles, const char *kind,
 int sv_dept_exists(struct db *db, int64_t dept_id, const char *field,
     struct err *e);
 /* The page size: 0 -> default, clamped to the maximum. */
+/* ERR_NOT_FOUND (field item_id or window_id) for an item or window named
+ * (> 0) that does not exist. */
+int sv_item_window_exist(struct db *db, int64_t item_id, int64_t window_id,
+    struct err *e);
 int sv_limit(int limit);
 /* The JSON text of a column (array or object), or an empty array. */
 json_t *sv_json_col(struct db_stmt *s, int col);

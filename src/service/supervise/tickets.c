@@ -124,6 +124,8 @@ supervise_ticket_open(struct ctx *c, struct db *db,
 		rc = sv_text(in->title, "title", "标题", TITLE_CHARS, false, e);
 	if (rc == 0)
 		rc = sv_dept_exists(db, in->dept_id, "dept_id", e);
+	if (rc == 0)
+		rc = sv_item_window_exist(db, in->item_id, in->window_id, e);
 	if (rc != 0)
 		return rc;
 	if (in->n_other < 0 || in->n_other >= SUPERVISE_MAX_DEPTS)
@@ -168,13 +170,18 @@ supervise_ticket_open(struct ctx *c, struct db *db,
 		reporter_name = c->actor->name;
 	s = db_query(db, e, "INSERT INTO sv_tickets (source, ref_type, ref_id, "
 	    "case_id, dept_id, title, problem, promised_day, reporter_id, "
-	    "reporter_name, auto_key, opened_by, created_at, updated_at) "
+	    "reporter_name, auto_key, opened_by, created_at, updated_at, "
+	    "item_id, window_id) "
 	    "VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0), "
-	    "COALESCE((SELECT name FROM users WHERE id = ?), ?), ?, ?, ?, ?) "
-	    "RETURNING id", "ssiiisssiissiii", in->source,
+	    "COALESCE((SELECT name FROM users WHERE id = ?), ?), ?, ?, ?, ?, "
+	    "COALESCE(NULLIF(?, 0), (SELECT k.item_id FROM cases k WHERE "
+	    "k.id = ?)), COALESCE(NULLIF(?, 0), (SELECT k.window_id FROM "
+	    "cases k WHERE k.id = ?))) "
+	    "RETURNING id", "ssiiisssiissiiiiiii", in->source,
 	    in->ref_type != NULL ? in->ref_type : "", in->ref_id, in->case_id,
 	    in->dept_id, title, in->problem, promised, reporter, reporter,
-	    reporter_name, in->auto_key, c->actor->user_id, now, now);
+	    reporter_name, in->auto_key, c->actor->user_id, now, now,
+	    in->item_id, in->case_id, in->window_id, in->case_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
@@ -221,9 +228,11 @@ supervise_ticket_open(struct ctx *c, struct db *db,
     "k.case_no, t.dept_id, d.name, t.title, t.problem, t.reason, " \
     "t.measures, t.promised_day, t.status, t.level, t.result, t.rating, " \
     "t.rating_comment, t.reporter_id, t.reporter_name, t.created_at, " \
-    "t.resolved_at, t.closed_at, t.escalated_at"
+    "t.resolved_at, t.closed_at, t.escalated_at, t.item_id, " \
+    "COALESCE(ti.name, ''), t.window_id, COALESCE(tw.name, '')"
 #define TICKET_FROM "FROM sv_tickets t JOIN departments d ON d.id = " \
-    "t.dept_id LEFT JOIN cases k ON k.id = t.case_id "
+    "t.dept_id LEFT JOIN cases k ON k.id = t.case_id LEFT JOIN items ti " \
+    "ON ti.id = t.item_id LEFT JOIN windows tw ON tw.id = t.window_id "
 
 static bool
 in_depts(const json_t *depts, int64_t dept_id)
@@ -292,6 +301,13 @@ ticket_row(struct ctx *c, struct db_stmt *s, const json_t *depts)
 	    json_null() : json_integer(db_col_int(s, 22)));
 	json_object_set_new(o, "escalated_at", db_col_is_null(s, 23) ?
 	    json_null() : json_integer(db_col_int(s, 23)));
+	json_object_set_new(o, "item_id", db_col_is_null(s, 24) ?
+	    json_null() : json_integer(db_col_int(s, 24)));
+	json_object_set_new(o, "item_name", json_string(db_col_text(s, 25)));
+	json_object_set_new(o, "window_id", db_col_is_null(s, 26) ?
+	    json_null() : json_integer(db_col_int(s, 26)));
+	json_object_set_new(o, "window_name", json_string(db_col_text(s,
+	    27)));
 	json_object_set_new(o, "can", json_pack("{s:b, s:b, s:b, s:b, s:b}",
 	    "answer", answerer && open,
 	    "resolve", answerer && open,
@@ -386,6 +402,7 @@ supervise_ticket_list(struct ctx *c, const struct supervise_ticket_q *q,
 	const char *source = q->source != NULL && q->source[0] != '\0' ?
 	    q->source : NULL;
 	char today[11], next[24];
+	struct sv_period p;
 	struct db_stmt *s;
 	json_t *items;
 
@@ -401,6 +418,8 @@ supervise_ticket_list(struct ctx *c, const struct supervise_ticket_q *q,
 	if (source != NULL && source_label(source) == NULL)
 		return err_field(e, ERR_INVALID, "source", "bad_source",
 		    "问题来源无效");
+	if (sv_period(q->from, q->to, &p, e) != 0)
+		return -ERR_INVALID;
 	scope_args(a, &all, &uid, &dept);
 	if (!all && q->dept_id != 0 && q->dept_id != a->dept_id)
 		return err_field(e, ERR_FORBIDDEN, "dept_id", NULL,
@@ -419,11 +438,14 @@ supervise_ticket_list(struct ctx *c, const struct supervise_ticket_q *q,
 	    "AND (? = 0 OR (t.status IN ('open', 'answered') AND "
 	    "t.promised_day < ?)) AND (? = 0 OR t.level > 0) "
 	    "AND (CAST(? AS TEXT) IS NULL OR (t.ref_type = ? AND t.ref_id = ?)) "
+	    "AND (? = 0 OR t.window_id = ?) AND (? = 0 OR t.item_id = ?) "
+	    "AND t.created_at >= ? AND t.created_at < ? "
 	    "ORDER BY t.id DESC LIMIT ?",
-	    "iiiisssssiiiiIsIssiI", all, uid, dept, before, status, status,
-	    status, source, source, q->dept_id, q->dept_id, q->case_id,
+	    "iiiisssssiiiiIsIssiiiiiiiI", all, uid, dept, before, status,
+	    status, status, source, source, q->dept_id, q->dept_id, q->case_id,
 	    q->case_id, (int)q->overdue, today, (int)q->escalated,
-	    q->ref_type, q->ref_type, q->ref_id, limit + 1);
+	    q->ref_type, q->ref_type, q->ref_id, q->window_id, q->window_id,
+	    q->item_id, q->item_id, p.t0, p.t1, limit + 1);
 	if (s == NULL)
 		return err_rc(e);
 	items = json_array();

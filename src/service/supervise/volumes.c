@@ -102,6 +102,7 @@ gap_ticket(struct vol_tx *t, struct db *db, int64_t vol_id, int64_t dept,
 	in.ref_type = "volume";
 	in.ref_id = vol_id;
 	in.dept_id = dept;
+	in.item_id = item;
 	in.title = utf8_strlen(item_name) <= 80 ? title : NULL;
 	in.problem = problem;
 	in.reporter_id = -1;   /* nobody rates it: the supervisor closes it */

@@ -6,6 +6,7 @@ import { api, qs, seg } from './http.js';
 export const trend = (params, opts) => api.get('/api/indicators/trend' + qs(params), opts);
 export const gap = (params, opts) => api.get('/api/indicators/gap' + qs(params), opts);
 export const cases = (params, opts) => api.get('/api/indicators/cases' + qs(params), opts);
+export const board = (params, opts) => api.get('/api/indicators/board' + qs(params), opts);
 export const volume = (params, opts) => api.get('/api/indicators/volume' + qs(params), opts);
 export const caseList = (params, opts) => api.get('/api/indicators/case-list' + qs(params), opts);
 export const discrepancies = (params, opts) => api.get('/api/indicators/discrepancies' + qs(params), opts);
