@@ -504,7 +504,9 @@ catalog_item_release(struct catalog_item *it)
  *   "tongban": "national|cross_province|cross_city|cross_county|none",
  *   "consult_phone": "0915-...", "complaint_phone": "0915-...",
  *   "faq": [{"q", "a"}], "place": "...", "hours": "...",
- *   "themes": ["permit", ...]
+ *   "themes": ["permit", ...],
+ *   "form_fields": [{"key", "label", "type", ...}]   电子表单, core/form.h
+ *       (written back only when not empty)
  * }
  */
 

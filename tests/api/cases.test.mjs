@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, dbKinds, Client } from '../lib/server.mjs';
-import { DEMO } from '../lib/demo.mjs';
+import { DEMO, demoForm } from '../lib/demo.mjs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 const STALE = '办件已被他人处理，请刷新后重试';
@@ -521,7 +521,7 @@ for (const db of dbKinds()) {
 			const item = await findItem(ent, '食品经营许可（新办）');
 			// materials: 0-3 required, 4 容缺可后补, 5 optional
 			let cs = ok(await ent.post('/api/cases', {
-				item_id: item.id, materials: await materialsFor(ent, 4),
+				item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 4),
 			}), 201);
 			assert.equal(cs.materials[4].status, 'missing');
 			assertError(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }), 422, 'missing_required_material');

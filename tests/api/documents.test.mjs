@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { startServer, dbKinds, Client, rawRequest } from '../lib/server.mjs';
-import { DEMO } from '../lib/demo.mjs';
+import { DEMO, demoForm } from '../lib/demo.mjs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -226,7 +226,7 @@ for (const db of dbKinds()) {
 				assert.equal(u.status, 201, u.text);
 				materials.push({ index: i, sha256: u.json.sha256 });
 			}
-			let r = await person.post('/api/cases', { item_id: item.id, form: {}, materials });
+			let r = await person.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials });
 			assert.equal(r.status, 201, r.text);
 			const kase = r.json.case || r.json;
 			r = await clerk.post(`/api/cases/${kase.id}/accept`, { mode: 'normal', version: kase.version });

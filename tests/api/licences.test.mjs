@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, dbKinds, Client } from '../lib/server.mjs';
-import { DEMO } from '../lib/demo.mjs';
+import { DEMO, demoForm } from '../lib/demo.mjs';
 
 const NOW = '2026-09-29T10:00:00+08:00';
 const FOOD = '食品经营许可（新办）';
@@ -76,10 +76,11 @@ for (const db of dbKinds()) {
 			const item = r.items.find((i) => i.name === FOOD);
 			const materials = [];
 			for (let i = 0; i < 6; i++) materials.push({ index: i, sha256: await upload(`m${i}`) });
-			const form = {
+			// The item's electronic form (经营项目 a multiple choice).
+			const form = demoForm(FOOD, {
 				premises: '白河县城关镇新华街12号一层', business_type: '餐饮服务经营者',
-				business_items: '热食类食品制售；冷食类食品制售', legal_rep: '王建国',
-			};
+				business_items: ['热食类食品制售', '冷食类食品制售'], legal_rep: '王建国',
+			});
 			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form, materials }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/supplement-request`, {
 				items: [{ index: 3, problem: '布局图未标注操作流程' }], version: cs.version,
@@ -108,7 +109,7 @@ for (const db of dbKinds()) {
 			assert.match(lic, /有效期至 ?2031年9月28日/);
 			assert.match(lic, /发证日期 ?2026年9月29日/);
 			for (const s of ['经营者名称', '经营场所', '主体业态', '经营项目', '白河县城关镇新华街12号一层',
-				'餐饮服务经营者', '热食类食品制售', '王建国', DEMO.enterprise]) {
+				'餐饮服务经营者', '热食类食品制售、冷食类食品制售', '王建国', DEMO.enterprise]) {
 				assert.ok(lic.includes(s), `${s} on the licence:\n${lic}`);
 			}
 			assert.ok(!/长期/.test(lic), 'not 长期');

@@ -10,7 +10,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
-import { DEMO } from '../lib/demo.mjs';
+import { DEMO, demoForm } from '../lib/demo.mjs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
@@ -101,7 +101,7 @@ for (const db of dbKinds()) {
 
 		test('the department terminates a case with a reason: sealed notice, applicant told', async () => {
 			const item = await findItem(ent, FOOD);
-			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 5) }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
 			assert.ok(cs.available_actions.some((a) => a.code === 'terminate'), 'the clerk is offered 终止办理');
 			// The applicant cannot end it this way; a reason is required.
@@ -127,7 +127,7 @@ for (const db of dbKinds()) {
 			const item = await findItem(ent, FOOD);
 			const admin = await as(srv.url, DEMO.scjg_admin);
 			// Staff may not withdraw, before or after acceptance.
-			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 5) }), 201);
 			for (const staff of [clerk, sp, admin]) {
 				const r = await staff.post(`/api/cases/${cs.id}/actions/withdraw`, { version: cs.version });
 				assert.ok(r.status === 403 || r.status === 404, r.text);
@@ -150,7 +150,7 @@ for (const db of dbKinds()) {
 			assert.ok(events.some((x) => x.action === 'withdraw'), `the 撤回 recorded: ${JSON.stringify(events)}`);
 
 			// 不予受理: a reason, the notice, the applicant told.
-			cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 5) }), 201);
 			assertError(await clerk.post(`/api/cases/${cs.id}/actions/reject`, { version: cs.version }), 400);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/actions/reject`, {
 				version: cs.version, reason: '申请事项不属于本部门职权范围',
@@ -162,7 +162,7 @@ for (const db of dbKinds()) {
 			assert.match(n[0].body, /不属于本部门职权范围/);
 
 			// 不予许可: a reason, the decision, the applicant told.
-			cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 5) }), 201);
+			cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 5) }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/actions/forward`, { version: cs.version }));
 			cs = ok(await sp.post(`/api/cases/${cs.id}/actions/pass`, { version: cs.version }));
@@ -179,7 +179,7 @@ for (const db of dbKinds()) {
 
 		async function reviewCase(name, n) {
 			const item = await findItem(ent, name);
-			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, n) }), 201);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, n) }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, { version: cs.version }));
 			return ok(await clerk.post(`/api/cases/${cs.id}/actions/forward`, { version: cs.version }));
 		}
@@ -262,7 +262,7 @@ for (const db of dbKinds()) {
 			const [ent, clerk, sp] = await Promise.all([DEMO.enterprise, DEMO.scjg_clerk, DEMO.scjg_sp]
 				.map((l) => as(srv.url, l)));
 			const item = await findItem(ent, FOOD);
-			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 4) }), 201);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 4) }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, {
 				mode: 'rongque', missing: [4], supplement_due: '2026-10-09', version: cs.version,
 				commitment_text: '本单位承诺于期限内补交容缺材料',
@@ -301,7 +301,7 @@ for (const db of dbKinds()) {
 			let ent = await as(srv.url, DEMO.enterprise);
 			let clerk = await as(srv.url, DEMO.scjg_clerk);
 			const item = await findItem(ent, FOOD);
-			let cs = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 4) }), 201);
+			let cs = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 4) }), 201);
 			cs = ok(await clerk.post(`/api/cases/${cs.id}/accept`, {
 				mode: 'rongque', missing: [4], supplement_due: '2026-09-30', signed: true, version: cs.version,
 			}));
@@ -335,7 +335,7 @@ for (const db of dbKinds()) {
 			assert.ok((await docKinds(ent, cs.id)).includes('termination_notice'));
 
 			// Not offered 容缺 or 告知承诺 again until the hall clears the record.
-			let again = ok(await ent.post('/api/cases', { item_id: item.id, materials: await materialsFor(ent, 4) }), 201);
+			let again = ok(await ent.post('/api/cases', { item_id: item.id, form: demoForm(item.name), materials: await materialsFor(ent, 4) }), 201);
 			assertError(await clerk.post(`/api/cases/${again.id}/accept`, {
 				mode: 'rongque', missing: [4], supplement_due: '2026-10-12', signed: true, version: again.version,
 			}), 422, 'credit_excluded');

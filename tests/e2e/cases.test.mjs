@@ -11,7 +11,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { startServer, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
-import { launchBrowser, withPage, loginAs, PHONE } from './helpers.mjs';
+import { launchBrowser, withPage, loginAs, PHONE, fillApplyForm } from './helpers.mjs';
 
 const SMALL_WORKSHOP = '食品小作坊登记';      // 县市场监管局, 承诺件 5 working days, person
 const FOOD_LICENCE = '食品经营许可（新办）';  // 县市场监管局, 容缺 item, material 4 容缺可后补
@@ -178,6 +178,7 @@ async function applyOnline(page, base, id, uploads) {
     assert.equal(status, 201, 'upload ' + file);
     await waitUploaded(row);
   }
+  await fillApplyForm(page);
   const resp = page.waitForResponse((r) => r.url().endsWith('/api/cases') && r.request().method() === 'POST');
   await page.locator('[data-test=apply-submit]').click();
   const r = await resp;
@@ -228,6 +229,7 @@ test('online application → 补正 → 受理 → approval → download of the 
         assert.equal(up.status, 201);
         await waitUploaded(up.row);
       }
+      await fillApplyForm(page);
       const r422 = page.waitForResponse((r) => r.url().endsWith('/api/cases') && r.request().method() === 'POST');
       await page.locator('[data-test=apply-submit]').click();
       assert.equal((await r422).status(), 422);
@@ -392,8 +394,9 @@ test('容缺受理: accepted without a 容缺 material, supplemented late, flagg
     let caseId;
     await withPage(browser, 'case-rongque-apply', async (page) => {
       await loginAs(page, base, DEMO.person, DEMO.password);
+      // Material 0 (申请书) is the electronic form the page fills in.
       ({ caseNo, caseId } = await applyOnline(page, base, id, [
-        [0, files['材料1.pdf']], [1, files['材料2.pdf']], [2, files['材料3.pdf']], [3, files['材料4.pdf']],
+        [1, files['材料2.pdf']], [2, files['材料3.pdf']], [3, files['材料4.pdf']],
       ]));
     });
     await withPage(browser, 'case-rongque-accept', async (page) => {

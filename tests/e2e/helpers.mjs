@@ -69,3 +69,28 @@ export function personId(first17) {
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
   return first17 + '10X98765432'[sum % 11];
 }
+
+// On the apply page: fills the item's electronic form with the demo values
+// (tests/lib/demo.mjs DEMO_FORMS, by the item name shown) and ticks the
+// applicant's commitment, which is never ticked in advance.
+export async function fillApplyForm(page, values) {
+  if (values === undefined) {
+    const { DEMO_FORMS } = await import('../lib/demo.mjs');
+    const name = (await page.locator('[data-test=apply-item-name]').innerText()).trim();
+    values = DEMO_FORMS[name] || {};
+  }
+  for (const [key, v] of Object.entries(values)) {
+    if (key === 'pledge') continue;
+    const box = page.locator(`[data-test=ff-input-${key}]`);
+    if (Array.isArray(v)) {
+      for (const o of v) await box.locator('.el-checkbox', { hasText: o }).click();
+    } else if ((await box.getAttribute('data-type')) === 'select') {
+      await box.locator('.el-select').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: String(v) }).first().click();
+    } else {
+      await box.locator('input, textarea').first().fill(String(v));
+    }
+  }
+  const promise = page.locator('[data-test=apply-promise] input');
+  if (!(await promise.isChecked())) await page.locator('[data-test=apply-promise]').click();
+}

@@ -13,8 +13,56 @@
 #include "core/form.h"
 #include "service/platform/platform.h"
 #include "service/account/account.h"
+#include "service/records/records.h"
 #include "store/db.h"
 
+
+static void
+row_add(json_t *rows, const char *label, const char *text)
+{
+	json_array_append_new(rows, json_pack("{s:s, s:s?}", "label", label,
+	    "text", text != NULL && text[0] != '\0' ? text : NULL));
+}
+
+/* The 申请表 (DOC_APPLICATION) of an online application: the applicant,
+ * the contact members of the apply page, the fields, the pledge. */
+static int
+application_document(struct apply_tx *t, int64_t now, struct err *e)
+{
+	json_t *form = json_loads(t->form, 0, NULL), *rows, *fields, *x;
+	const char *dlv;
+	char when[17];
+	size_t i;
+	int rc;
+
+	rows = json_array();
+	row_add(rows, t->kind == 'E' ? "申请单位" : "申请人", t->name);
+	row_add(rows, t->kind == 'E' ? "统一社会信用代码" : "身份证号码",
+	    t->idno);
+	row_add(rows, "联系电话", json_string_value(json_object_get(form,
+	    "phone")));
+	row_add(rows, "联系地址", json_string_value(json_object_get(form,
+	    "address")));
+	fields = case_form_fields_json(t->f, form);
+	json_array_foreach(fields, i, x)
+		row_add(rows, json_string_value(json_object_get(x, "label")),
+		    json_string_value(json_object_get(x, "text")));
+	json_decref(fields);
+	row_add(rows, "申请事项说明", json_string_value(json_object_get(form,
+	    "description")));
+	dlv = json_string_value(json_object_get(form, "delivery"));
+	row_add(rows, "送达方式", dlv == NULL ? NULL : strcmp(dlv, "window") ==
+	    0 ? "窗口领取" : strcmp(dlv, "post") == 0 ? "邮寄送达" :
+	    strcmp(dlv, "download") == 0 ? "网上下载" : strcmp(dlv,
+	    "e_licence") == 0 ? "电子证照" : dlv);
+	json_decref(form);
+	clock_datetime(now, when);
+	x = json_pack("{s:o, s:s, s:s}", "rows", rows, "pledge",
+	    t->pledge_text != NULL ? t->pledge_text : "", "signed", when);
+	rc = document_enqueue(t->c, t->id, DOC_APPLICATION, x, NULL, e);
+	json_decref(x);
+	return rc;
+}
 
 int
 case_apply_insert(struct db *db, void *arg, struct err *e)
@@ -102,6 +150,13 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 		rc = db_exec(db, e, "INSERT INTO case_trips (case_id, at, "
 		    "purpose, window_id, actor_id) VALUES (?, ?, ?, ?, ?)",
 		    "iisii", t->id, now, "窗口申请", t->window_id, a->user_id);
+		if (rc != 0)
+			return rc;
+	}
+	/* Online, the electronic form is the 申请书: rendered with the case. */
+	if (strcmp(t->channel, "online") == 0 && t->bundle_id == 0 &&
+	    json_array_size(f->form_fields) > 0) {
+		rc = application_document(t, now, e);
 		if (rc != 0)
 			return rc;
 	}

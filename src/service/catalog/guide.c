@@ -7,6 +7,7 @@
 
 #include "base/limits.h"
 #include "core/catalog.h"
+#include "core/form.h"
 #include "store/db.h"
 
 
@@ -55,6 +56,10 @@ catalog_guide_item(struct ctx *c, int64_t id, json_t **out, struct err *e)
 	    "version_no", json_object_get(pub, "version_no"),
 	    "dept", dept, "windows", wins);
 	json_decref(pub);
+	/* The commitment an online application signs (core/form.h). */
+	if (*out != NULL)
+		json_object_set_new(*out, "pledge_text",
+		    json_string(form_pledge_text()));
 	return *out != NULL ? 0 : err_internal(e, "out of memory");
 fail:
 	json_decref(item);

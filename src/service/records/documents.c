@@ -35,6 +35,7 @@ static const struct kind_info kinds[] = {
 	{ DOC_EXTENSION, "延长审批期限告知书", "延" },
 	{ DOC_RONGQUE_PLEDGE, "容缺受理承诺书", "容诺" },
 	{ DOC_BUNDLE_ACCEPT, "一件事受理通知书", "一件事受" },
+	{ DOC_APPLICATION, "申请表", "申" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -243,6 +243,9 @@ int materials_mine(struct ctx *c, json_t **out, struct err *e);
 #define DOC_EXTENSION "extension_notice"           /* 延长审批期限告知书 */
 #define DOC_RONGQUE_PLEDGE "rongque_pledge"        /* 容缺受理承诺书 */
 #define DOC_BUNDLE_ACCEPT "bundle_accept_notice"   /* 一件事受理通知书 */
+/* 申请表: the electronic form of an online application as the applicant
+ * signed it; content {"rows": [{"label", "text"}..], "pledge", "signed"}. */
+#define DOC_APPLICATION "application_form"
 
 /* Inside the caller's db_tx: records a pending document for the case with a
  * document number and a random verification code. content (borrowed) holds

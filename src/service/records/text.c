@@ -11,6 +11,7 @@
 #include "base/config.h"
 #include "base/idno.h"
 #include "core/calendar.h"
+#include "core/form.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
 
@@ -87,6 +88,27 @@ form_str(json_t *content, const char *key, const char *dflt)
 	return v != NULL && v[0] != '\0' ? v : dflt;
 }
 
+/* Multiple choices of the electronic form (经营项目) become one text
+ * joined by "、" in the content, so form_str() reads them. */
+static void
+form_flatten(json_t *content)
+{
+	json_t *form = json_object_get(content, "form"), *v;
+	const char *k;
+
+	json_object_foreach(form, k, v) {
+		if (!json_is_array(v))
+			continue;
+		{
+			char *t = form_value_text(NULL, v);
+
+			if (t != NULL)
+				json_object_set_new(form, k, json_string(t));
+			free(t);
+		}
+	}
+}
+
 /* 许可证编号: "JY" and 14 digits - the 主体业态 (1 食品销售经营者,
  * 2 餐饮服务经营者, 3 单位食堂), the county's 6-digit division code, a
  * 6-digit sequence (the document's number on this platform, so that a
@@ -153,8 +175,11 @@ static void
 food_licence(struct document_text *t, json_t *row, json_t *content,
     bool person)
 {
-	const char *type = form_str(content, "business_type", "食品销售经营者");
+	const char *type;
 	char no[17], end[11], issued[32], until[32];
+
+	form_flatten(content);
+	type = form_str(content, "business_type", "食品销售经营者");
 
 	free(t->title);
 	t->title = xprintf("%s", FOOD_LICENCE);
@@ -172,8 +197,8 @@ food_licence(struct document_text *t, json_t *row, json_t *content,
 	t->headers[0] = "项目";
 	t->headers[1] = "内容";
 	t->ncols = 2;
-	row3(t, xprintf("经营者名称"), xprintf("%s", document_str(row,
-	    "applicant_name")), NULL);
+	row3(t, xprintf("经营者名称"), xprintf("%s", form_str(content,
+	    "operator_name", document_str(row, "applicant_name"))), NULL);
 	row3(t, xprintf("%s", person ? "身份证号码" : "统一社会信用代码"),
 	    xprintf("%s", document_str(row, "applicant_idno")), NULL);
 	row3(t, xprintf("法定代表人（负责人）"), xprintf("%s", form_str(content,
@@ -499,6 +524,30 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		    reason[0] != '\0' ? reason : "情况复杂", document_has(content, "basis") ?
 		    document_str(content, "basis") : "第一款", document_num(content, "days"), due));
 		para(t, xprintf("特此告知。"));
+	} else if (strcmp(kind, DOC_APPLICATION) == 0) {
+		json_t *x;
+		size_t i;
+
+		free(t->title);
+		t->title = xprintf("%s申请表", item);
+		/* Addressed to the organ that decides. */
+		free(t->addressee);
+		t->addressee = xprintf("%s", t->organ);
+		para(t, xprintf("申请编号：%s　　申请日期：%s", case_no, applied));
+		json_array_foreach(json_object_get(content, "rows"), i, x)
+			row3(t, xprintf("%s", document_str(x, "label")),
+			    xprintf("%s", document_has(x, "text") ?
+			    document_str(x, "text") : "（未填写）"), NULL);
+		t->has_table = true;
+		t->headers[0] = "项目";
+		t->headers[1] = "填写内容";
+		t->ncols = 2;
+		t->table_after = t->nparas;
+		para(t, xprintf("申请人承诺：%s", document_str(content,
+		    "pledge")));
+		para(t, xprintf("申请人：%s（已于%s在线勾选承诺并提交）",
+		    document_str(row, "applicant_name"), document_str(content,
+		    "signed")));
 	} else if (strcmp(kind, DOC_RONGQUE_PLEDGE) == 0) {
 		para(t, xprintf("本人（单位）%s申请%s（申请编号：%s），基本条件"
 		    "具备、主要申请材料齐全，自愿申请容缺受理，并郑重承诺：",

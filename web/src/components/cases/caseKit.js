@@ -184,6 +184,7 @@ export function normItem(d, id) {
     statutory_days: el.statutory_days ?? base.statutory_days,
     conditions: el.conditions || '',
     materials: Array.isArray(el.materials) ? el.materials : [],
+    form_fields: Array.isArray(el.form_fields) ? el.form_fields : [],
     rongque: !!el.rongque,
     commitment: !!el.commitment,
     delivery: Array.isArray(el.delivery) ? el.delivery : [],
