@@ -2,6 +2,8 @@
  *
  *   GET  /api/departments   GET /api/departments/:id   (public)
  *   PUT  /api/departments/:id (hall_admin)
+ *   GET  /api/hall/departments (hall_admin, supervisor, sysadmin): each
+ *        department's acceptance against its stationing mode, with flags
  *   GET  /api/windows   POST /api/windows   PUT /api/windows/:id
  *   GET  /api/windows/:id/items   PUT /api/windows/:id/items {item_ids}
  *   GET  /api/windows/:id/staff
@@ -24,6 +26,18 @@ static bool
 path_id(struct http_req *r, int64_t *id, struct err *e)
 {
 	return http_path_id(r, "id", NULL, "对象不存在", id, e);
+}
+
+static void
+get_hall_departments(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = hall_departments_acceptance(r->ctx, &out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -263,6 +277,8 @@ const struct route api_hall_routes[] = {
 	{ "GET", "/api/departments/:id", get_department, ACCESS_PUBLIC, 0 },
 	{ "PUT", "/api/departments/:id", put_department, ROLE_HALL_ADMIN,
 	    HALL_BODY_MAX },
+	{ "GET", "/api/hall/departments", get_hall_departments,
+	    ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN, 0 },
 	{ "GET", "/api/windows", get_windows, STAFF, 0 },
 	{ "POST", "/api/windows", post_windows, ROLE_HALL_ADMIN,
 	    HALL_BODY_MAX },
