@@ -8,6 +8,8 @@
  *   GET  /api/items/:id -> {item, published, draft}
  *   PUT  /api/items/:id/draft {elements, change_note?, partial?}
  *   POST /api/items/:id/submit | /publish | /return {reason}
+ *        (/publish of a restricting version: 202 {request, item}, the hall
+ *        decides it on the request queue)
  *   GET  /api/reviews
  *   GET  /api/items/:id/versions   GET /api/items/:id/versions/:no
  *   GET  /api/items/:id/diff?from=N&to=M
@@ -193,10 +195,13 @@ post_publish(struct http_req *r, struct http_resp *w)
 	int64_t id;
 	int rc = -ERR_NOT_FOUND;
 
+	const char *reason = NULL;
+	bool filed = false;
+
 	err_clear(&e);
-	if (item_id(r, &id, &e))
-		rc = catalog_item_publish(r->ctx, id, &out, &e);
-	http_reply(w, rc, 200, out, &e);
+	if (item_id(r, &id, &e) && http_body_str(r, "reason", 0, &reason, &e))
+		rc = catalog_item_publish(r->ctx, id, reason, &filed, &out, &e);
+	http_reply(w, rc, filed ? 202 : 200, out, &e);
 }
 
 static void

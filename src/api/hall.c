@@ -2,12 +2,15 @@
  *
  *   GET  /api/departments   GET /api/departments/:id   (public)
  *   PUT  /api/departments/:id (hall_admin)
+ *   GET  /api/hall/departments (hall_admin, supervisor, sysadmin): each
+ *        department's acceptance against its stationing mode, with flags
  *   GET  /api/windows   POST /api/windows   PUT /api/windows/:id
  *   GET  /api/windows/:id/items   PUT /api/windows/:id/items {item_ids}
  *   GET  /api/windows/:id/staff
  *   POST /api/staff-assignments {user_id, window_id}
  *   GET  /api/staff-assignments/history?user_id=
  *   POST /api/staff-changes {kind, user_id, to_window_id?, reason}
+ *        kind: move | remove | roles {roles, dept_id?} | disable | enable
  *   GET  /api/staff-changes?status=&cursor=
  *   POST /api/staff-changes/:id/approve {reason?} | /reject {reason} */
 #include "http/http.h"
@@ -23,6 +26,18 @@ static bool
 path_id(struct http_req *r, int64_t *id, struct err *e)
 {
 	return http_path_id(r, "id", NULL, "对象不存在", id, e);
+}
+
+static void
+get_hall_departments(struct http_req *r, struct http_resp *w)
+{
+	json_t *out = NULL;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = hall_departments_acceptance(r->ctx, &out, &e);
+	http_reply(w, rc, 200, out, &e);
 }
 
 static void
@@ -196,7 +211,11 @@ post_change(struct http_req *r, struct http_resp *w)
 		unsigned mask;
 		int64_t dept;
 
-		if (kind == NULL || strcmp(kind, "roles") != 0)
+		if (kind != NULL && (strcmp(kind, "disable") == 0 ||
+		    strcmp(kind, "enable") == 0))
+			rc = hall_staff_status_request(r->ctx, user_id,
+			    strcmp(kind, "enable") == 0, reason, &out, &e);
+		else if (kind == NULL || strcmp(kind, "roles") != 0)
 			rc = hall_staff_change_request(r->ctx, kind, user_id,
 			    to, reason, &out, &e);
 		else if (http_body_uint(r, "dept_id", 0, &dept, &e) &&
@@ -258,6 +277,8 @@ const struct route api_hall_routes[] = {
 	{ "GET", "/api/departments/:id", get_department, ACCESS_PUBLIC, 0 },
 	{ "PUT", "/api/departments/:id", put_department, ROLE_HALL_ADMIN,
 	    HALL_BODY_MAX },
+	{ "GET", "/api/hall/departments", get_hall_departments,
+	    ROLE_HALL_ADMIN | ROLE_SUPERVISOR | ROLE_SYSADMIN, 0 },
 	{ "GET", "/api/windows", get_windows, STAFF, 0 },
 	{ "POST", "/api/windows", post_windows, ROLE_HALL_ADMIN,
 	    HALL_BODY_MAX },

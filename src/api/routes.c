@@ -31,6 +31,7 @@ extern const struct route api_ratings_routes[];
 extern const struct route api_supervise_routes[];
 extern const struct route api_indicators_routes[];
 extern const struct route api_projects_routes[];
+extern const struct route api_admin_routes[];
 extern const struct route api_realname_routes[];
 
 const struct route *const api_route_tables[] = {
@@ -59,6 +60,7 @@ const struct route *const api_route_tables[] = {
 	api_supervise_routes,
 	api_indicators_routes,
 	api_projects_routes,
+	api_admin_routes,
 	api_realname_routes,
 	NULL,
 };

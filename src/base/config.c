@@ -140,8 +140,11 @@ static const struct config_key keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 /* Current values as text; NULL means the default. Written only before the
- * server's threads start (and by tests). */
+ * server's threads start (and by tests). sources[i] says where values[i]
+ * came from; loading_file is set while config_load_file() reads. */
 static char *values[NKEYS];
+static enum config_source sources[NKEYS];
+static bool loading_file;
 
 static const struct config_key *
 find(const char *key, size_t *idx)
@@ -230,6 +233,7 @@ config_set(const char *key, const char *value, struct err *e)
 		return err_internal(e, "config_set: out of memory");
 	free(values[i]);
 	values[i] = copy;
+	sources[i] = loading_file ? CONFIG_SOURCE_FILE : CONFIG_SOURCE_COMMAND;
 	return 0;
 }
 
@@ -275,6 +279,7 @@ config_load_file(const char *path, struct err *e)
 	if (f == NULL)
 		return err_set(e, ERR_INVALID, "config_file",
 		    "无法读取配置文件 %s: %s", path, strerror(errno));
+	loading_file = true;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = trim(line);
 		struct err le;
@@ -289,6 +294,7 @@ config_load_file(const char *path, struct err *e)
 			break;
 		}
 	}
+	loading_file = false;
 	fclose(f);
 	return rc;
 }
@@ -301,6 +307,7 @@ config_reset(void)
 	for (i = 0; i < NKEYS; i++) {
 		free(values[i]);
 		values[i] = NULL;
+		sources[i] = CONFIG_SOURCE_DEFAULT;
 	}
 }
 
@@ -357,6 +364,90 @@ config_value_at(size_t i)
 	if (i >= NKEYS)
 		return NULL;
 	return values[i] != NULL ? values[i] : keys[i].def;
+}
+
+enum config_source
+config_source_at(size_t i)
+{
+	return i < NKEYS ? sources[i] : CONFIG_SOURCE_DEFAULT;
+}
+
+const char *
+config_source_name(enum config_source s)
+{
+	switch (s) {
+	case CONFIG_SOURCE_FILE:
+		return "file";
+	case CONFIG_SOURCE_COMMAND:
+		return "command";
+	case CONFIG_SOURCE_DEFAULT:
+	default:
+		return "default";
+	}
+}
+
+bool
+config_key_secret(const char *key)
+{
+	static const char *const words[] = {
+		"key", "password", "passwd", "secret", "token", "credential",
+		"private",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(key, words[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* Copies at most n bytes of s (n may exceed strlen) into out. */
+static void
+put_n(char *out, size_t outsz, size_t *j, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i] != '\0' && *j + 1 < outsz; i++)
+		out[(*j)++] = s[i];
+	out[*j] = '\0';
+}
+
+void
+config_redact(const char *value, char *out, size_t outsz)
+{
+	const char *scheme, *rest, *at, *slash, *q, *pw;
+	size_t j = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	scheme = strstr(value, "://");
+	if (scheme != NULL) {
+		/* scheme://[userinfo@]host[/path][?query]: the userinfo and
+		 * the query (libpq takes password=... there) are blanked. */
+		rest = scheme + 3;
+		slash = rest + strcspn(rest, "/?#");
+		at = memchr(rest, '@', (size_t)(slash - rest));
+		put_n(out, outsz, &j, value, (size_t)(rest - value));
+		if (at != NULL) {
+			put_n(out, outsz, &j, "***@", 4);
+			rest = at + 1;
+		}
+		q = strchr(rest, '?');
+		put_n(out, outsz, &j, rest, q != NULL ? (size_t)(q - rest) :
+		    strlen(rest));
+		if (q != NULL)
+			put_n(out, outsz, &j, "?***", 4);
+		return;
+	}
+	/* libpq keyword form: "host=... password=secret ...". */
+	pw = strstr(value, "password=");
+	if (pw != NULL) {
+		put_n(out, outsz, &j, value, (size_t)(pw - value) + 9);
+		put_n(out, outsz, &j, "***", 3);
+		pw += 9;
+		pw += strcspn(pw, " \t");
+		put_n(out, outsz, &j, pw, strlen(pw));
+		return;
+	}
+	put_n(out, outsz, &j, value, strlen(value));
 }
 
 void

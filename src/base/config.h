@@ -71,4 +71,25 @@ const struct config_key *config_key_at(size_t i);
 /* The current value of key i as text. */
 const char *config_value_at(size_t i);
 
+/* Where the value of key i came from: the table's default, the file of
+ * --config, or the command line (--set key=value, or a command's own flag
+ * such as `serve --db`, recorded with config_set()). */
+enum config_source {
+	CONFIG_SOURCE_DEFAULT = 0,
+	CONFIG_SOURCE_FILE,
+	CONFIG_SOURCE_COMMAND,
+};
+enum config_source config_source_at(size_t i);
+/* "default", "file" or "command". */
+const char *config_source_name(enum config_source s);
+
+/* True for a setting whose value is a secret (its key names a key,
+ * password, secret, token, credential or private part): never shown. */
+bool config_key_secret(const char *key);
+/* A value as it may be shown: in a URL the user information and the query
+ * are replaced by three asterisks (scheme, host and path stay); after a
+ * libpq "password=" the word is; anything else as is. Truncated to
+ * outsz. */
+void config_redact(const char *value, char *out, size_t outsz);
+
 #endif

@@ -49,10 +49,17 @@ serve_usage(FILE *f)
 	    "\"onetrip listening on http://HOST:PORT\"；收到 SIGTERM/SIGINT 后平稳退出。\n");
 }
 
-/* A command-line flag wins over the configuration (base/config.h). */
+/* A command-line flag wins over the configuration (base/config.h); it is
+ * recorded there, so that the settings page shows the value in effect and
+ * that it came from the command line. */
 static const char *
 flag_or(const char *flag, const char *key)
 {
+	struct err e;
+
+	err_clear(&e);
+	if (flag != NULL && config_set(key, flag, &e) == 0)
+		return config_str(key);
 	return flag != NULL ? flag : config_str(key);
 }
 
@@ -180,7 +187,8 @@ cmd_serve(int argc, char **argv)
 
 	if (cli_make_var_dirs(var) != CLI_OK)
 		return CLI_FAIL;
-	if (cli_open_app_var(&app, cli_db_url(db_flag), var, true) != CLI_OK)
+	if (cli_open_app_var(&app, flag_or(db_flag, "db"), var, true) !=
+	    CLI_OK)
 		return CLI_FAIL;
 	app.cfg.listen = listen;
 	app.cfg.var_dir = var;

@@ -1709,3 +1709,54 @@ catalog_diff(const json_t *old_elements, const json_t *new_elements)
 	}
 	return out;
 }
+
+unsigned
+catalog_restrictions(const struct catalog_item *b,
+    const struct catalog_item *a)
+{
+	unsigned r = 0;
+
+	if (b == NULL || a == NULL)
+		return 0;
+	if (b->stationed && !a->stationed)
+		r |= CATALOG_RESTRICT_UNSTATIONED;
+	if (a->online_level < b->online_level)
+		r |= CATALOG_RESTRICT_ONLINE_LEVEL;
+	if (a->visits > b->visits)
+		r |= CATALOG_RESTRICT_VISITS;
+	if (a->promised_days > b->promised_days)
+		r |= CATALOG_RESTRICT_PROMISED;
+	return r;
+}
+
+void
+catalog_restrictions_text(unsigned bits, const struct catalog_item *b,
+    const struct catalog_item *a, char *out, size_t outsz)
+{
+	size_t len = 0;
+	int w;
+
+#define PUT(...) do { \
+	w = snprintf(out + len, outsz - len, "%s", len > 0 ? "；" : ""); \
+	if (w > 0 && (size_t)w < outsz - len) len += (size_t)w; \
+	w = snprintf(out + len, outsz - len, __VA_ARGS__); \
+	if (w > 0 && (size_t)w < outsz - len) len += (size_t)w; \
+} while (0)
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (b == NULL || a == NULL)
+		return;
+	if (bits & CATALOG_RESTRICT_UNSTATIONED)
+		PUT("撤出政务大厅");
+	if (bits & CATALOG_RESTRICT_ONLINE_LEVEL)
+		PUT("网上办理深度由%s降为%s",
+		    catalog_online_level_label(b->online_level),
+		    catalog_online_level_label(a->online_level));
+	if (bits & CATALOG_RESTRICT_VISITS)
+		PUT("到现场次数由 %d 次增为 %d 次", b->visits, a->visits);
+	if (bits & CATALOG_RESTRICT_PROMISED)
+		PUT("承诺办结时限由 %d 个工作日延长为 %d 个工作日",
+		    b->promised_days, a->promised_days);
+#undef PUT
+}

@@ -207,4 +207,23 @@ bool catalog_item_full_online(const struct catalog_item *it); /* 全程网办 */
  * New reference; never NULL unless out of memory. */
 json_t *catalog_diff(const json_t *old_elements, const json_t *new_elements);
 
+/* Restricting changes (进驻事项不得随意撤回, the notice): a new version
+ * that takes the item out of the hall, lowers its online level, raises
+ * its trips to the site or lengthens its promised limit needs the hall's
+ * approval with a reason, like a withdrawal. Bits of the changes from
+ * before to after (0: none; before NULL: a first publication, none). */
+enum catalog_restriction {
+	CATALOG_RESTRICT_UNSTATIONED = 1u << 0,
+	CATALOG_RESTRICT_ONLINE_LEVEL = 1u << 1,
+	CATALOG_RESTRICT_VISITS = 1u << 2,
+	CATALOG_RESTRICT_PROMISED = 1u << 3,
+};
+unsigned catalog_restrictions(const struct catalog_item *before,
+    const struct catalog_item *after);
+/* The changes in Chinese, joined with "；" ("撤出政务大厅；承诺办结时限由 5
+ * 个工作日延长为 10 个工作日"). */
+void catalog_restrictions_text(unsigned bits,
+    const struct catalog_item *before, const struct catalog_item *after,
+    char *out, size_t outsz);
+
 #endif

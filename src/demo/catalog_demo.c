@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/embedded.h"
+#include "demo/demo.h"
 #include "core/catalog.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
@@ -406,6 +407,10 @@ demo_catalog_tx(struct db *db, void *arg, struct err *e)
 		rc = assign(t, "window01", "综合窗口1", e);
 	if (rc == 0)
 		rc = assign(t, "scjg_clerk", "市场监管专窗", e);
+	/* Online applications of 县住建局's items are received at its own
+	 * window (成建制进驻), not by its back office. */
+	if (rc == 0)
+		rc = assign(t, "zj_clerk", "住建专窗", e);
 	return rc;
 }
 
@@ -435,4 +440,64 @@ demo_load_catalog(struct ctx *c, struct err *e)
 	rc = db_tx(c->db, demo_catalog_tx, &t, e);
 	json_decref(root);
 	return rc;
+}
+
+/* 明确责任人员: each department with published items and no responsible
+ * account yet gets one of its own staff accounts (the department admin
+ * first, then an approver, then a clerk), its name and mobile copied; a
+ * department without any account is left for the hall to fill (its page
+ * flags it). */
+static int
+responsible_fn(struct db *db, void *arg, struct err *e)
+{
+	struct demo_tx *t = arg;
+	json_t *rows, *d;
+	size_t i;
+	int rc = 0;
+
+	rows = db_query_json(db, e, "SELECT d.id, u.id AS user_id, u.name, "
+	    "COALESCE(u.mobile, '') AS mobile FROM departments d JOIN users u "
+	    "ON u.id = (SELECT x.id FROM users x WHERE x.kind = 'S' AND "
+	    "x.dept_id = d.id AND x.disabled = 0 ORDER BY CASE WHEN "
+	    "(x.roles & ?) <> 0 THEN 0 WHEN (x.roles & ?) <> 0 THEN 1 ELSE 2 "
+	    "END, x.id LIMIT 1) WHERE d.responsible_user_id IS NULL AND "
+	    "EXISTS (SELECT 1 FROM items i WHERE i.dept_id = d.id AND "
+	    "i.status = 'published') ORDER BY d.id", "II",
+	    (int)ROLE_DEPT_ADMIN, (int)ROLE_APPROVER);
+	if (rows == NULL)
+		return err_rc(e);
+	json_array_foreach(rows, i, d) {
+		int64_t id = json_integer_value(json_object_get(d, "id"));
+		int64_t uid = json_integer_value(json_object_get(d, "user_id"));
+		const char *name = json_string_value(json_object_get(d, "name"));
+		char idb[24];
+		json_t *sum;
+
+		rc = db_exec(db, e, "UPDATE departments SET responsible_user_id "
+		    "= ?, responsible_person = ?, responsible_phone = ? WHERE "
+		    "id = ?", "issi", uid, name, json_string_value(
+		    json_object_get(d, "mobile")), id);
+		if (rc != 0)
+			break;
+		snprintf(idb, sizeof(idb), "%" PRId64, id);
+		sum = json_pack("{s:{s:I, s:s}}", "after",
+		    "responsible_user_id", (json_int_t)uid,
+		    "responsible_person", name);
+		rc = audit_append(t->c, "dept.update", "department", idb, sum, e);
+		json_decref(sum);
+		if (rc != 0)
+			break;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int
+demo_load_responsible(struct ctx *c, struct err *e)
+{
+	struct demo_tx t;
+
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	return db_tx(c->db, responsible_fn, &t, e);
 }

@@ -33,6 +33,7 @@ static const struct {
 	{ "supervise", demo_load_supervise },
 	{ "projects", demo_load_projects },
 	{ "stats", demo_load_stats },
+	{ "responsible", demo_load_responsible },
 };
 
 /* Staff accounts (contracts.md). dept is a department name from
@@ -63,6 +64,8 @@ static const struct demo_staff {
 	    "审批人员（县住建局）" },
 	{ "zj_admin", "郑伟", "13891500009", ROLE_DEPT_ADMIN, "县住建局",
 	    "部门管理员（县住建局）" },
+	{ "zj_clerk", "冯丽", "13891500010", ROLE_CLERK, "县住建局",
+	    "住建专窗 窗口人员（县住建局）" },
 };
 
 /* Applicant accounts: logins are the ID numbers / credit code. */

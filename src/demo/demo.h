@@ -47,6 +47,10 @@ int demo_load_bundles(struct ctx *c, struct err *e);
 /* Construction projects (src/demo/project_demo.c): approvers, stewards,
  * owners, the stage items and bundles, the stage lists, three projects. */
 int demo_load_projects(struct ctx *c, struct err *e);
+/* 明确责任人员 (demo/catalog_demo.c): departments with published items get
+ * one of their staff accounts as responsible person; last, after every
+ * loader that adds accounts. */
+int demo_load_responsible(struct ctx *c, struct err *e);
 /* Approver accounts {login, name, mobile, dept} that are not there yet
  * (bundle_demo.c; used by the bundle and project demo data). */
 int demo_add_approvers(struct ctx *c, const json_t *list, struct err *e);

@@ -39,11 +39,11 @@ for (const db of dbKinds()) {
 			srv = await startServer({ db, now: NOW, args: ['--no-jobs'] });
 			anon = new Client(srv.url);
 			// The demo person applies online for 建筑工程施工许可证核发; the
-			// department (zj) accepts it.
+			// department's hall window (住建专窗, zj_clerk) accepts it.
 			const person = new Client(srv.url);
 			await person.login(DEMO.person, DEMO.password);
 			const zj = new Client(srv.url);
-			await zj.login(DEMO.zj_sp, DEMO.password);
+			await zj.login(DEMO.zj_clerk, DEMO.password);
 			let r = await person.get(`/api/guide/items?q=${encodeURIComponent('建筑工程施工许可证核发')}&limit=50`);
 			const item = r.json.items.find((i) => i.name === '建筑工程施工许可证核发');
 			const materials = [];

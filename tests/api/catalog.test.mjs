@@ -173,7 +173,14 @@ for (const db of dbKinds()) {
 			assert.equal(r.json.version_no, 1);
 			assert.equal(r.json.elements.promised_days, v1.elements.promised_days);
 			await scjg.post(`/api/items/${id}/submit`);
+			// 即办件 -> 承诺件 of 2 days lengthens the promised limit: a
+			// restricting change the hall approves on the request queue.
 			r = await hall.post(`/api/items/${id}/publish`);
+			assert.equal(r.status, 202, r.text);
+			assert.equal(r.json.request.kind, 'item_restriction');
+			assert.equal(r.json.item.published.version_no, 1);
+			assert.equal((await hall.post(`/api/requests/${r.json.request.id}/approve`, {})).status, 200);
+			r = await scjg.get(`/api/items/${id}`);
 			assert.equal(r.status, 200, r.text);
 			assert.equal(r.json.published.version_no, 2);
 			assert.equal(r.json.item.current_version_id, r.json.published.id);

@@ -64,9 +64,14 @@ for (const db of dbKinds()) {
 			assertError(await hall.put(`/api/departments/${scjgDept.id}`, { stationing_mode: 'half' }), 422, 'stationing_mode');
 			assertError(await hall.put(`/api/departments/${scjgDept.id}`, { kind: 'company' }), 422, 'kind');
 			assertError(await hall.put(`/api/departments/${scjgDept.id}`, { responsible_person: 5 }), 400, 'responsible_person');
-			r = await hall.put(`/api/departments/${scjgDept.id}`, { responsible_person: '周海涛', lead_office: '登记注册股', contact_phone: '0915-7812001' });
+			// The responsible person is a staff account of the department (明确责任人员), not a typed name.
+			assertError(await hall.put(`/api/departments/${scjgDept.id}`, { responsible_person: '李四' }), 422, 'responsible_person');
+			const users = await hall.get(`/api/users?kind=staff&q=${DEMO.scjg_admin}`);
+			const scjgAdmin = users.json.items.find((u) => u.login === DEMO.scjg_admin).id;
+			r = await hall.put(`/api/departments/${scjgDept.id}`, { responsible_user_id: scjgAdmin, lead_office: '登记注册股', contact_phone: '0915-7812001' });
 			assert.equal(r.status, 200, r.text);
 			assert.equal(r.json.responsible_person, '周海涛');
+			assert.equal(r.json.responsible_user_id, scjgAdmin);
 			assert.equal(r.json.lead_office, '登记注册股');
 			assert.equal(r.json.credit_code, scjgDept.credit_code);
 		});

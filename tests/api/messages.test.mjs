@@ -41,7 +41,7 @@ function assertError(r, status, code) {
 
 for (const db of dbKinds()) {
 	describe(`applicant messages (${db})`, () => {
-		let srv, person, zj, zj2, hall, item;
+		let srv, person, zj, zjc, zj2, hall, item;
 
 		// The SMS texts of a case, oldest first.
 		async function smsOf(caseId) {
@@ -70,9 +70,12 @@ for (const db of dbKinds()) {
 			srv = await startServer({ db, now: NOW });
 			person = new Client(srv.url);
 			zj = new Client(srv.url);
+			zjc = new Client(srv.url);
 			hall = new Client(srv.url);
+			// The item is stationed in the hall: its online applications are
+			// received at 住建专窗 (zj_clerk), reviewed by the department.
 			await Promise.all([person.login(DEMO.person, DEMO.password), zj.login(DEMO.zj_sp, DEMO.password),
-				hall.login(DEMO.hall, DEMO.password)]);
+				zjc.login(DEMO.zj_clerk, DEMO.password), hall.login(DEMO.hall, DEMO.password)]);
 			// A second approver decides: who accepted a case does not decide it.
 			const admin = new Client(srv.url);
 			await admin.login(DEMO.admin, DEMO.password);
@@ -104,7 +107,7 @@ for (const db of dbKinds()) {
 
 			// 补正: the list and the deadline (10 working days: 10-15, the
 			// National Day week being off).
-			cs = ok(await zj.post(`/api/cases/${cs.id}/supplement-request`, {
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/supplement-request`, {
 				items: [{ index: 2, problem: '图纸缺少设计单位盖章' }], note: '请一次性补齐', version: cs.version,
 			}));
 			n = await notesOf(cs.id);
@@ -118,14 +121,14 @@ for (const db of dbKinds()) {
 			// The applicant's own supplement is no news to them; acceptance is.
 			cs = ok(await person.post(`/api/cases/${cs.id}/supplement`, { materials: [{ index: 2, sha256: await upload(person, 'fix') }] }));
 			assert.equal(cs.state, 'submitted');
-			cs = ok(await zj.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
 			assert.ok(cs.due_day, 'a due date');
 			n = await notesOf(cs.id);
 			assert.deepEqual(n.map((x) => x.kind), ['case_submitted', 'case_supplement', 'case_accepted']);
 			assert.ok(n[2].body.includes(`于 ${cs.due_day} 前`), n[2].body);
 
 			// Suspended (site inspection) and resumed.
-			cs = ok(await act(zj, cs, 'forward'));
+			cs = ok(await act(zjc, cs, 'forward'));
 			cs = ok(await zj.post(`/api/cases/${cs.id}/special`, { kind: 'site', reason: '现场踏勘', version: cs.version }));
 			cs = ok(await zj.post(`/api/cases/${cs.id}/special/end`, { result: '踏勘合格', version: cs.version }));
 			n = await notesOf(cs.id);
@@ -143,7 +146,7 @@ for (const db of dbKinds()) {
 			}
 			assert.ok(ready, 'told when the certificate is ready');
 			assert.match(ready.body, /已制作完成，可/);
-			cs = ok(await zj.post(`/api/cases/${cs.id}/deliver`, { method: 'post', tracking_no: 'SF1234567890', version: cs.version }));
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/deliver`, { method: 'post', tracking_no: 'SF1234567890', version: cs.version }));
 			n = await notesOf(cs.id);
 			assert.deepEqual(n.map((x) => x.kind), ['case_submitted', 'case_supplement', 'case_accepted',
 				'case_suspended', 'case_resumed', 'case_approved', 'case_result_ready', 'case_delivered']);
@@ -175,7 +178,7 @@ for (const db of dbKinds()) {
 
 		test('rejection tells the reason', async () => {
 			let cs = await apply();
-			cs = ok(await zj.post(`/api/cases/${cs.id}/reject`, { reason: '不属于本机关职权范围', version: cs.version }));
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/reject`, { reason: '不属于本机关职权范围', version: cs.version }));
 			const n = await notesOf(cs.id);
 			assert.deepEqual(n.map((x) => x.kind), ['case_submitted', 'case_rejected']);
 			assert.match(n[1].body, /不属于本机关职权范围/);
@@ -204,7 +207,7 @@ for (const db of dbKinds()) {
 			}));
 			assert.ok(r.items.find((t) => t.kind === 'case_accepted').edited);
 			let cs = await apply();
-			cs = ok(await zj.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
 			let n = (await notesOf(cs.id)).find((x) => x.kind === 'case_accepted');
 			assert.equal(n.title, '受理啦：建筑工程施工许可证核发');
 			assert.equal(n.body, `办件 ${cs.case_no} 已受理，${cs.due_day} 前办结。`);
@@ -216,7 +219,7 @@ for (const db of dbKinds()) {
 			r = ok(await hall.del('/api/message-templates/case_accepted'));
 			assert.ok(!r.items.find((t) => t.kind === 'case_accepted').edited);
 			cs = await apply();
-			cs = ok(await zj.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
+			cs = ok(await zjc.post(`/api/cases/${cs.id}/accept`, { mode: 'normal', version: cs.version }));
 			n = (await notesOf(cs.id)).find((x) => x.kind === 'case_accepted');
 			assert.equal(n.title, '已受理：建筑工程施工许可证核发');
 		});

@@ -267,6 +267,8 @@ for (const db of dbKinds()) {
 			assert.equal(look.account.name, '魏窗核');
 			assert.equal(look.account.realname, 'unverified');
 			assert.match(look.account.mobile_masked, /^137\*+9004$/);
+			assert.equal(await sql(srv, `SELECT actor_login FROM audit_log WHERE action = 'realname.lookup' ` +
+				`AND object_id = '${look.account.id}' ORDER BY seq DESC LIMIT 1`), DEMO.window01, 'the look-up is audited');
 			assertError(await window01.post('/api/realname/confirm', { idno: CLERKED, mobile: '13700000000' }), 422, 'mobile_mismatch');
 			ok(await window01.post('/api/realname/confirm', { idno: CLERKED, mobile: '13700009004' }));
 			const st = ok(await c.get('/api/me/realname'));

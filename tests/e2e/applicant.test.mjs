@@ -27,11 +27,11 @@ function field(scope, name) {
 before(async () => {
   browser = await launchBrowser();
   srv = await startServer({ db: 'sqlite', now: NOW, args: ['--no-jobs'] });
-  // The demo person applies online; the department accepts.
+  // The demo person applies online; the department's hall window accepts.
   const person = new Client(srv.url);
   await person.login(DEMO.person, DEMO.password);
   const zj = new Client(srv.url);
-  await zj.login(DEMO.zj_sp, DEMO.password);
+  await zj.login(DEMO.zj_clerk, DEMO.password);
   let r = await person.get(`/api/guide/items?q=${encodeURIComponent('建筑工程施工许可证核发')}&limit=50`);
   const item = r.json.items.find((i) => i.name === '建筑工程施工许可证核发');
   const materials = [];

@@ -257,6 +257,20 @@ test('hall pages and the indicators open with real data', async () => {
     const depts = page.locator('[data-test=depts-table] .el-table__body-wrapper .el-table__row');
     await depts.first().waitFor();
     assert.ok(await depts.count() >= 29, 'departments: ' + await depts.count());
+    // Each department's acceptance against its stationing mode: 县住建局's
+    // items at its own window (相符); departments with approval items and no
+    // responsible staff account flagged, as the API says.
+    const zjRow = depts.filter({ hasText: '县住建局' }).first();
+    await zjRow.locator('[data-test=dept-ok]').waitFor();
+    assert.match(await zjRow.innerText(), /本部门窗口 \d+/);
+    const hallLogin = await rawRequest(`${base}/api/auth/login`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: DEMO.hall, password: DEMO.password, client: 'api' }) });
+    const acc = await rawRequest(`${base}/api/hall/departments`, { headers: { Authorization: `Bearer ${hallLogin.json.token}` } });
+    assert.equal(acc.status, 200, acc.text);
+    const missing = acc.json.items.filter((d) => d.flags.some((f) => f.code === 'no_responsible')).length;
+    assert.ok(missing > 0, 'the demo has departments still to name a responsible account');
+    assert.equal(await page.locator('[data-test=depts-table] .el-table__body-wrapper [data-test=dept-flag-no_responsible]').count(), missing);
     await page.screenshot({ path: '/tmp/e2e-hall-depts.png' });
     await page.locator('.el-tabs__item', { hasText: '窗口设置' }).click();
     const wins = page.locator('[data-test=windows-table] .el-table__body-wrapper .el-table__row');

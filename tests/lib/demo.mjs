@@ -10,6 +10,7 @@ export const DEMO = Object.freeze({
 	scjg_admin: 'scjg_admin',
 	zj_sp: 'zj_sp',
 	zj_admin: 'zj_admin',
+	zj_clerk: 'zj_clerk',
 	person: '61092919900315001X',
 	person2: '610929198511080025',
 	enterprise: '91610929MA0BHE001T',

@@ -1,7 +1,9 @@
 /* Unit tests for base/: buffers, arenas, errors. */
 #include "unit.h"
 
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -201,6 +203,64 @@ rule_parameters_are_settings_with_a_source(void **state)
 	}
 }
 
+/* Where each value came from (default, file, command line), and what the
+ * settings page may show: no secret key's value, no URL credentials. */
+static void
+config_sources_and_redaction(void **state)
+{
+	char path[] = "/tmp/onetrip-config-XXXXXX", out[256];
+	struct err e;
+	size_t i, lock = 0, reminder = 0;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	config_reset();
+	for (i = 0; i < config_count(); i++) {
+		assert_int_equal(config_source_at(i), CONFIG_SOURCE_DEFAULT);
+		if (strcmp(config_key_at(i)->key, "login.lock_seconds") == 0)
+			lock = i;
+		if (strcmp(config_key_at(i)->key,
+		    "rules.rongque_reminder_days") == 0)
+			reminder = i;
+	}
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("# a comment\nlogin.lock_seconds = 600\n", f);
+	fclose(f);
+	err_clear(&e);
+	assert_int_equal(config_load_file(path, &e), 0);
+	unlink(path);
+	assert_int_equal(config_set_arg("rules.rongque_reminder_days=3", &e), 0);
+	assert_int_equal(config_source_at(lock), CONFIG_SOURCE_FILE);
+	assert_string_equal(config_value_at(lock), "600");
+	assert_int_equal(config_source_at(reminder), CONFIG_SOURCE_COMMAND);
+	assert_string_equal(config_source_name(CONFIG_SOURCE_COMMAND),
+	    "command");
+	config_reset();
+	assert_int_equal(config_source_at(lock), CONFIG_SOURCE_DEFAULT);
+
+	assert_true(config_key_secret("audit.key_file"));
+	assert_true(config_key_secret("sms.api_token"));
+	assert_true(config_key_secret("db.password"));
+	assert_false(config_key_secret("db"));
+	assert_false(config_key_secret("rules.extension_max_days"));
+	config_redact("postgresql://onetrip:s3cret@db.local:5432/onetrip?"
+	    "sslmode=require&password=x", out, sizeof(out));
+	assert_string_equal(out, "postgresql://***@db.local:5432/onetrip?***");
+	config_redact("postgresql://db.local/onetrip", out, sizeof(out));
+	assert_string_equal(out, "postgresql://db.local/onetrip");
+	config_redact("host=db user=u password=s3cret dbname=x", out,
+	    sizeof(out));
+	assert_string_equal(out, "host=db user=u password=*** dbname=x");
+	config_redact("sqlite:var/onetrip.db", out, sizeof(out));
+	assert_string_equal(out, "sqlite:var/onetrip.db");
+	config_redact("https://user:pw@upload.example/api", out, 12);
+	assert_string_equal(out, "https://***");
+}
+
 static void
 utf8_prefix_stops_at_a_character_boundary(void **state)
 {
@@ -227,6 +287,7 @@ main(void)
 		cmocka_unit_test(config_checks_types_ranges_and_keys),
 		cmocka_unit_test(utf8_prefix_stops_at_a_character_boundary),
 		cmocka_unit_test(rule_parameters_are_settings_with_a_source),
+		cmocka_unit_test(config_sources_and_redaction),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

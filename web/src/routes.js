@@ -174,12 +174,16 @@ export const PAGES = [
   { path: '/supervise/assess', name: 'supervise-assess', title: '评估验收', access: ['supervisor', 'hall_admin', 'dept_admin'],
     view: () => import('./views/supervise/AssessView.vue'),
     menu: { icon: 'DocumentChecked', desc: { supervisor: '“三集中三到位”评估打分，问题限期整改', '': '“三集中三到位”自查与佐证材料' } } },
-  { path: '/admin/users', name: 'admin-users', title: '账户管理', access: ['sysadmin'],
-    menu: { icon: 'Avatar', desc: '工作人员账户与角色' } },
-  { path: '/admin/audit', name: 'admin-audit', title: '审计日志', access: ['sysadmin'],
-    menu: { icon: 'Document', desc: '操作留痕与防篡改校验' } },
-  { path: '/admin/settings', name: 'admin-settings', title: '系统设置', access: ['sysadmin'],
-    menu: { icon: 'Tools', desc: '密钥、备份与系统参数' } },
+  // Who sees the administration pages: docs/security.md "Administration pages".
+  { path: '/admin/users', name: 'admin-users', title: '账户管理', access: ['hall_admin', 'sysadmin'],
+    view: () => import('./views/admin/UsersView.vue'),
+    menu: { icon: 'Avatar', desc: '账户与角色：开户、调整角色和部门、停用，均经人员变动申请审批' } },
+  { path: '/admin/audit', name: 'admin-audit', title: '审计日志', access: ['hall_admin', 'supervisor'],
+    view: () => import('./views/admin/AuditView.vue'),
+    menu: { icon: 'Document', desc: '操作留痕的查询、导出与哈希链校验' } },
+  { path: '/admin/settings', name: 'admin-settings', title: '系统设置', access: ['hall_admin', 'sysadmin'],
+    view: () => import('./views/admin/SettingsView.vue'),
+    menu: { icon: 'Tools', desc: '全部配置项、当前值与来源（只读），办理规则参数及其依据' } },
 
   // --- departments (and every staff role that may read the catalogue)
   { path: '/catalog', name: 'catalog', title: '事项管理', access: ANY_STAFF,

@@ -71,6 +71,18 @@ int user_staff_insert(struct ctx *c, struct db *db,
  * cached sessions after the commit. */
 int user_staff_set(struct ctx *c, struct db *db, int64_t id, unsigned roles,
     int64_t dept_id, bool enable, struct err *e);
+/* Inside db_tx: lets an approved staff account log in again (enable) or
+ * stops it (its sessions end). Audit "user.enable" / "user.disable". A
+ * pending account (no roles) is ERR_NOT_FOUND. */
+int user_staff_enable(struct ctx *c, struct db *db, int64_t id, bool enable,
+    struct err *e);
+/* Inside db_tx: removes a pending staff account whose request was rejected
+ * or withdrawn, so that no disabled row is left behind and the login is
+ * free again (the request keeps the login and name asked for). Does
+ * nothing unless the row is still pending (never enabled, no roles, no
+ * window, no session). Audit "user.discard". */
+int user_staff_discard(struct ctx *c, struct db *db, int64_t id,
+    struct err *e);
 /* A non-empty mask of staff roles that one person may hold together
  * (workflow_roles_compatible: 不相容岗位分离). */
 int user_roles_check(unsigned roles, struct err *e);
@@ -87,7 +99,12 @@ int user_set_password(struct ctx *c, const char *login,
     const char *old_password, const char *new_password, struct err *e);
 
 /* Page of users for sysadmin and hall_admin: *out = new reference to
- * {"items":[user..], "next_after": id|null}. */
+ * {"items":[user..], "next_after": id|null}; each user also has mobile
+ * (masked), disabled, locked, created_at, window_number, window_name,
+ * pending_request_id (a pending staff-change request), realname
+ * ("verified" | "unverified", null for staff) with realname_method, and status
+ * ("active", "locked", "disabled" or "pending": a new staff account
+ * awaiting approval). */
 int user_list(struct ctx *c, const struct user_filter *f, json_t **out,
     struct err *e);
 

@@ -496,10 +496,34 @@ bad:
 	    "证件号码不正确：应为居民身份证号码或统一社会信用代码");
 }
 
+struct lookup_tx {
+	struct ctx *c;
+	const char *masked;
+	int64_t user_id;
+};
+
+/* A clerk looking a person up is recorded (who looked at whose account). */
+static int
+lookup_fn(struct db *db, void *arg, struct err *e)
+{
+	struct lookup_tx *t = arg;
+	char idbuf[24];
+	json_t *sum;
+	int rc;
+
+	(void)db;
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, t->user_id);
+	sum = json_pack("{s:s}", "idno_masked", t->masked);
+	rc = audit_append(t->c, "realname.lookup", "user", idbuf, sum, e);
+	json_decref(sum);
+	return rc;
+}
+
 int
 realname_window_lookup(struct ctx *c, const char *idno, json_t **out,
     struct err *e)
 {
+	struct lookup_tx t;
 	struct rn_account u;
 	char norm[AUTH_LOGIN_MAX + 1], kind, lm[40], mm[40];
 	json_t *acc = NULL;
@@ -524,6 +548,16 @@ realname_window_lookup(struct ctx *c, const char *idno, json_t **out,
 		    (json_int_t)u.created_at);
 	}
 	mask(norm, lm, sizeof(lm));
+	if (u.id != 0) {
+		t.c = c;
+		t.masked = lm;
+		t.user_id = u.id;
+		rc = db_tx(c->db, lookup_fn, &t, e);
+		if (rc != 0) {
+			json_decref(acc);
+			return rc;
+		}
+	}
 	*out = json_pack("{s:s, s:s, s:o}", "idno_masked", lm, "kind",
 	    kind == 'E' ? "enterprise" : "person", "account",
 	    acc != NULL ? acc : json_null());

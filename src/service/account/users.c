@@ -478,6 +478,59 @@ user_staff_set(struct ctx *c, struct db *db, int64_t id, unsigned roles,
 	return rc;
 }
 
+int
+user_staff_enable(struct ctx *c, struct db *db, int64_t id, bool enable,
+    struct err *e)
+{
+	char idbuf[24];
+	int rc;
+
+	rc = db_exec(db, e, "UPDATE users SET disabled = ?, updated_at = ? "
+	    "WHERE id = ? AND kind = 'S' AND roles <> 0", "Iii", enable ? 0 : 1,
+	    clock_now(), id);
+	if (rc != 0)
+		return rc;
+	if (db_last_changes(db) != 1)
+		return err_set(e, ERR_NOT_FOUND, "user_not_found", "用户不存在");
+	if (!enable) {
+		rc = db_exec(db, e, "DELETE FROM sessions WHERE user_id = ?", "i",
+		    id);
+		if (rc != 0)
+			return rc;
+	}
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	return audit_append(c, enable ? "user.enable" : "user.disable", "user",
+	    idbuf, NULL, e);
+}
+
+int
+user_staff_discard(struct ctx *c, struct db *db, int64_t id, struct err *e)
+{
+	json_t *row, *sum;
+	char idbuf[24];
+	int rc;
+
+	/* Only a pending row: a staff account never enabled, without roles,
+	 * window or sessions. Anything else is left alone. */
+	row = db_query_row(db, e, "SELECT login, name FROM users WHERE id = ? "
+	    "AND kind = 'S' AND disabled = 1 AND roles = 0 AND window_id IS "
+	    "NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = "
+	    "users.id)", "i", id);
+	if (row == NULL)
+		return e->code == ERR_NOT_FOUND ? (err_clear(e), 0) : err_rc(e);
+	rc = db_exec(db, e, "DELETE FROM users WHERE id = ? AND kind = 'S' AND "
+	    "disabled = 1 AND roles = 0", "i", id);
+	if (rc == 0) {
+		sum = json_pack("{s:O, s:O}", "login", json_object_get(row,
+		    "login"), "name", json_object_get(row, "name"));
+		snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+		rc = audit_append(c, "user.discard", "user", idbuf, sum, e);
+		json_decref(sum);
+	}
+	json_decref(row);
+	return rc;
+}
+
 /* --- passwords --- */
 
 struct passwd_tx {
@@ -634,8 +687,13 @@ user_list(struct ctx *c, const struct user_filter *f, json_t **out,
 
 	s = db_query(c->db, e, "SELECT u.id, u.kind, u.login, u.name, u.roles, "
 	    "u.dept_id, d.name, u.window_id, u.mobile, u.disabled, "
-	    "u.locked_until, u.created_at FROM users u LEFT JOIN departments d "
-	    "ON d.id = u.dept_id WHERE u.id > ? "
+	    "u.locked_until, u.created_at, w.number, w.name, "
+	    "(SELECT MIN(r.id) FROM requests r WHERE r.subject_type = 'user' "
+	    "AND r.subject_id = u.id AND r.status = 'pending' AND r.kind = "
+	    "'staff_change'), u.realname_level, u.realname_method "
+	    "FROM users u LEFT JOIN departments d "
+	    "ON d.id = u.dept_id LEFT JOIN windows w ON w.id = u.window_id "
+	    "WHERE u.id > ? "
 	    "AND (? = '' OR u.kind = ?) "
 	    "AND (? = 0 OR u.dept_id = ?) "
 	    "AND (? = 0 OR (u.roles & ?) <> 0) "
@@ -675,6 +733,25 @@ user_list(struct ctx *c, const struct user_filter *f, json_t **out,
 		    json_boolean(db_col_int(s, 10) > clock_now()));
 		json_object_set_new(o, "created_at",
 		    json_integer((json_int_t)db_col_int(s, 11)));
+		json_object_set_new(o, "window_number", db_col_is_null(s, 12) ?
+		    json_null() : json_string(db_col_text(s, 12)));
+		json_object_set_new(o, "window_name", db_col_is_null(s, 13) ?
+		    json_null() : json_string(db_col_text(s, 13)));
+		json_object_set_new(o, "pending_request_id",
+		    db_col_is_null(s, 14) ? json_null() :
+		    json_integer((json_int_t)db_col_int(s, 14)));
+		/* 实名等级 of an applicant account (null for staff). */
+		json_object_set_new(o, "realname", db_col_text(s, 1)[0] == 'S' ?
+		    json_null() : json_string(db_col_int(s, 15) >=
+		    REALNAME_VERIFIED ? "verified" : "unverified"));
+		json_object_set_new(o, "realname_method",
+		    db_col_text(s, 1)[0] == 'S' ? json_null() :
+		    json_string(db_col_text(s, 16)));
+		/* pending: a new staff account awaiting its request. */
+		json_object_set_new(o, "status", json_string(
+		    db_col_int(s, 9) != 0 ? (db_col_text(s, 1)[0] == 'S' &&
+		    db_col_int(s, 4) == 0 ? "pending" : "disabled") :
+		    db_col_int(s, 10) > clock_now() ? "locked" : "active"));
 		last = db_col_int(s, 0);
 		json_array_append_new(items, o);
 		n++;

@@ -273,6 +273,12 @@ void case_row_release(struct case_row *r);
  * staff outside it. */
 int case_access(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, unsigned *roles, struct err *e);
+/* Whether an application of the item is received only at a hall window
+ * (core/stationing.h: the item stationed, its department stationed). */
+int case_item_at_hall(struct ctx *c, int64_t item_id, bool *yes,
+    struct err *e);
+/* An online case waiting for acceptance (待受理 or 待补正, no window yet). */
+bool case_awaits_acceptance(const struct case_row *r);
 /* Does the actor's window accept the item? */
 int case_window_accepts(struct ctx *c, int64_t window_id, int64_t item_id,
     bool *yes, struct err *e);

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/idno.h"
 #include "base/utf8.h"
+#include "core/stationing.h"
 #include "service/platform/platform.h"
 #include "service/records/records.h"
 #include "service/case/case.h"
@@ -301,6 +302,41 @@ case_window_accepts(struct ctx *c, int64_t window_id, int64_t item_id,
 }
 
 int
+case_item_at_hall(struct ctx *c, int64_t item_id, bool *yes, struct err *e)
+{
+	struct db_stmt *s;
+	int rc, mode = STATIONING_NONE;
+	bool stationed = false;
+
+	*yes = false;
+	s = db_query(c->db, e, "SELECT i.stationed, d.stationing_mode FROM "
+	    "items i JOIN departments d ON d.id = i.dept_id WHERE i.id = ?",
+	    "i", item_id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		stationed = db_col_int(s, 0) != 0;
+		mode = stationing_mode_parse(db_col_text(s, 1));
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	*yes = stationing_acceptance_place(stationed, mode < 0 ?
+	    STATIONING_NONE : (enum stationing_mode)mode) ==
+	    ACCEPT_AT_HALL_WINDOW;
+	return 0;
+}
+
+bool
+case_awaits_acceptance(const struct case_row *r)
+{
+	return strcmp(r->channel, "online") == 0 && r->window_id == 0 &&
+	    (strcmp(r->state, "submitted") == 0 ||
+	    strcmp(r->state, "supplement") == 0);
+}
+
+int
 case_access(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, unsigned *roles, struct err *e)
 {
@@ -331,9 +367,20 @@ case_access(struct ctx *c, const struct case_row *r,
 		see = true;
 		*roles |= a->roles & (ROLE_APPROVER | ROLE_DEPT_ADMIN);
 		/* Online cases the department accepts itself: it also does
-		 * the window's part (acceptance, forwarding, delivery). */
-		if (strcmp(r->channel, "online") == 0 && r->window_id == 0)
-			*roles |= WORKFLOW_ROLE_CLERK;
+		 * the window's part (acceptance, forwarding, delivery). An
+		 * item stationed in the hall is received only at a hall
+		 * window that carries it (不得在大厅窗口之外受理). */
+		if (strcmp(r->channel, "online") == 0 && r->window_id == 0) {
+			bool hall = false;
+
+			if (case_awaits_acceptance(r)) {
+				rc = case_item_at_hall(c, r->item_id, &hall, e);
+				if (rc != 0)
+					return rc;
+			}
+			if (!hall)
+				*roles |= WORKFLOW_ROLE_CLERK;
+		}
 	}
 	if (a->roles & ROLE_CLERK) {
 		if (a->window_id > 0 && a->window_id == r->window_id) {

@@ -437,6 +437,31 @@ case_plan_release(struct case_plan *p)
 	p->audit = NULL;
 }
 
+/* A refused acceptance-stage step by the department's back office on an
+ * online application of an item stationed in the hall: the reason is the
+ * rule 不得在大厅窗口之外受理, said plainly. Returns rc (or the lookup's
+ * error). */
+static int
+outside_hall(struct case_plan *p, const char *action, int rc, struct err *e)
+{
+	const struct actor *a = p->c->actor;
+	struct err e2;
+	bool hall = false;
+
+	if (a == NULL || a->kind != ACTOR_STAFF ||
+	    !actor_has(a, ROLE_APPROVER | ROLE_DEPT_ADMIN) ||
+	    a->dept_id != p->row->dept_id || !case_awaits_acceptance(p->row) ||
+	    (strcmp(action, "accept") != 0 && strcmp(action,
+	    "request_supplement") != 0 && strcmp(action, "reject") != 0))
+		return rc;
+	memset(&e2, 0, sizeof(e2));
+	if (case_item_at_hall(p->c, p->row->item_id, &hall, &e2) != 0 || !hall)
+		return rc;
+	return err_set(e, ERR_FORBIDDEN, "hall_window_only",
+	    "该事项已进驻政务大厅，网上申请须由大厅窗口（本部门窗口或综合窗口）"
+	    "受理、告知补正或不予受理，部门后台不得在大厅窗口之外受理");
+}
+
 int
 case_plan_step(struct case_plan *p, unsigned roles, const char *action,
     const char *note, json_t *data, struct err *e)
@@ -449,6 +474,8 @@ case_plan_step(struct case_plan *p, unsigned roles, const char *action,
 
 	rc = workflow_check(def, p->state, action, roles,
 	    p->facts->window_authorised, &next, e);
+	if (rc == -ERR_FORBIDDEN)
+		rc = outside_hall(p, action, rc, e);
 	if (rc != 0) {
 		json_decref(data);
 		return rc;

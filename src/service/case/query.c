@@ -330,7 +330,11 @@ enum branch_kind { BR_WINDOW, BR_DEPT };
 struct branch {
 	enum branch_kind kind;
 	const char *state;
-	int dept_only;  /* dept branches: only online cases without window */
+	/* dept branches: 1 only online cases without window; 2 also only
+	 * items the department receives itself (core/stationing.h: an item
+	 * stationed in the hall of a stationed department is received at a
+	 * hall window, not by the back office) */
+	int dept_only;
 };
 
 struct key {
@@ -391,11 +395,14 @@ run_branch(struct ctx *c, const struct branch *b, const char *warn,
 		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
 		    "WHERE c.dept_id = ? AND c.state = ? AND "
 		    "(c.inbox_rank, c.id) > (?, ?) AND (? = 0 OR "
-		    "(c.channel = 'online' AND c.window_id IS NULL)) AND "
+		    "(c.channel = 'online' AND c.window_id IS NULL AND (? < 2 OR "
+		    "c.item_id NOT IN (SELECT i.id FROM items i JOIN departments "
+		    "d ON d.id = i.dept_id WHERE i.stationed = 1 AND "
+		    "d.stationing_mode <> 'none')))) AND "
 		    "(? = '' OR c.warn_level = ?) AND (? = 0 OR c.item_id = ?) "
-		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "issiIssiiI",
-		    a->dept_id, b->state, rank, after, b->dept_only, warn, warn,
-		    item_id, item_id, limit);
+		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "issiIIssiiI",
+		    a->dept_id, b->state, rank, after, b->dept_only,
+		    b->dept_only, warn, warn, item_id, item_id, limit);
 	return keys_collect(s, k, e);
 }
 
@@ -514,7 +521,7 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	}
 	if (dept) {
 		if (any || strcmp(queue, "accept") == 0)
-			ADD(BR_DEPT, "submitted", 1);
+			ADD(BR_DEPT, "submitted", 2);
 		if (any || strcmp(queue, "forward") == 0)
 			ADD(BR_DEPT, "accepted", 1);
 		if (any || strcmp(queue, "review") == 0) {

@@ -94,8 +94,15 @@ int catalog_item_submit(struct ctx *c, int64_t id, json_t **out,
  * of limit (0: default) after cursor; next_cursor is null on the last page. */
 int catalog_reviews_list(struct ctx *c, const char *cursor, int limit,
     json_t **out, struct err *e);
-int catalog_item_publish(struct ctx *c, int64_t id, json_t **out,
-    struct err *e);
+/* Publishes the submitted version. A version that restricts the item
+ * (core/catalog.h catalog_restrictions: out of the hall, a lower online
+ * level, more trips, a longer promised limit) is not published: a request
+ * of kind "item_restriction" is filed on the one queue with reason (or the
+ * draft's change note; one of them required), *filed is set and *out is
+ * {request, item}; the hall's approval publishes it, a rejection returns
+ * it. */
+int catalog_item_publish(struct ctx *c, int64_t id, const char *reason,
+    bool *filed, json_t **out, struct err *e);
 int catalog_item_return(struct ctx *c, int64_t id, const char *reason,
     json_t **out, struct err *e);
 /* {"items":[{id, version_no, status, change_note, created_at, published_at,

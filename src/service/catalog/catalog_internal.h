@@ -99,6 +99,13 @@ int catalog_published_version(struct db *db, int64_t vid, json_t **out,
 int catalog_search_put(struct db *db, int64_t item_id, const json_t *el,
     const char *dept_name, struct err *e);
 int catalog_submit_fn(struct db *db, void *arg, struct err *e);
+/* Inside publish's transaction: the restrictions of canon against the
+ * published prev (NULL: none) and, when there are any, the request filed
+ * for them (*req_id). reason: the publisher's or the draft's note. */
+int catalog_restriction_file(struct ctx *c, struct db *db, int64_t item_id,
+    int64_t dept_id, int64_t version_id, const json_t *prev,
+    const json_t *canon, const char *reason, int64_t *req_id,
+    struct err *e);
 json_t *catalog_summary_row(struct db_stmt *s, bool with_open);
 int catalog_version_get(struct db *db, struct db_stmt *s, json_t **out,
     struct err *e);

@@ -527,8 +527,20 @@ publish_fn(struct db *db, void *arg, struct err *e)
 	t->version_no = (int)json_integer_value(json_object_get(open,
 	    "version_no"));
 	rc = catalog_published_version(db, r.current_version_id, &prev, e);
-	if (rc == 0)
-		rc = catalog_publish_version(db, t, vid, canon, e);
+	if (rc == 0) {
+		const char *note = json_string_value(json_object_get(open,
+		    "change_note"));
+
+		/* A restricting version is the hall's decision (进驻事项不得
+		 * 随意撤回): a request, not a publication. */
+		rc = catalog_restriction_file(t->c, db, t->item_id, r.dept_id,
+		    vid, prev != NULL ? json_object_get(prev, "elements") :
+		    NULL, canon, t->reason != NULL && t->reason[0] != '\0' ?
+		    t->reason : note, &t->req_id, e);
+	}
+	if (rc != 0 || t->req_id > 0)
+		goto out;
+	rc = catalog_publish_version(db, t, vid, canon, e);
 	if (rc != 0)
 		goto out;
 	diff = catalog_diff(prev != NULL ? json_object_get(prev, "elements") :
@@ -545,21 +557,39 @@ out:
 }
 
 int
-catalog_item_publish(struct ctx *c, int64_t id, json_t **out, struct err *e)
+catalog_item_publish(struct ctx *c, int64_t id, const char *reason,
+    bool *filed, json_t **out, struct err *e)
 {
 	struct write_tx t;
+	json_t *item = NULL, *req = NULL;
 	int rc;
 
 	*out = NULL;
+	*filed = false;
 	if (!catalog_is_reviewer(c->actor))
 		return err_set(e, ERR_FORBIDDEN, NULL, "只有审改办可以发布事项");
+	rc = catalog_check_reason(reason, "reason", false, e);
+	if (rc != 0)
+		return rc;
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.item_id = id;
+	t.reason = reason;
 	rc = db_tx(c->db, publish_fn, &t, e);
 	if (rc == 0)
-		rc = catalog_item_get(c, id, out, e);
-	return rc;
+		rc = catalog_item_get(c, id, &item, e);
+	if (rc != 0 || t.req_id == 0) {
+		*out = item;
+		return rc;
+	}
+	rc = requests_get(c, t.req_id, &req, e);
+	if (rc != 0) {
+		json_decref(item);
+		return rc;
+	}
+	*filed = true;
+	*out = json_pack("{s:o, s:o}", "request", req, "item", item);
+	return 0;
 }
 
 static int

@@ -1,5 +1,6 @@
-/* withdrawals.c - item withdrawals: requests of kind "item_withdrawal"
- * on the one request queue. */
+/* withdrawals.c - item withdrawals (requests of kind "item_withdrawal")
+ * and restricting versions (kind "item_restriction") on the one request
+ * queue: both are decided by the hall (进驻事项不得随意撤回). */
 #include "service/catalog/catalog_internal.h"
 
 #include <inttypes.h>
@@ -274,6 +275,144 @@ out:
 	return rc;
 }
 
+/* --- restricting versions: requests of kind "item_restriction" --- */
+
+int
+catalog_restriction_file(struct ctx *c, struct db *db, int64_t item_id,
+    int64_t dept_id, int64_t version_id, const json_t *prev,
+    const json_t *canon, const char *reason, int64_t *req_id,
+    struct err *e)
+{
+	struct catalog_item before, after;
+	struct request_in in;
+	char text[600], key[64];
+	json_t *p, *nm;
+	unsigned bits;
+	int rc;
+
+	*req_id = 0;
+	if (prev == NULL)
+		return 0;
+	catalog_item_init(&before);
+	catalog_item_init(&after);
+	rc = catalog_parse_el(prev, &before, e);
+	if (rc == 0)
+		rc = catalog_parse_el(canon, &after, e);
+	if (rc != 0)
+		goto out;
+	bits = catalog_restrictions(&before, &after);
+	if (bits == 0)
+		goto out;
+	catalog_restrictions_text(bits, &before, &after, text, sizeof(text));
+	if (reason == NULL || reason[0] == '\0') {
+		rc = err_field(e, ERR_UNPROCESSABLE, "reason", "reason_required",
+		    "该版本%s，属于限制性变更，须经大厅管理机构批准：请填写理由",
+		    text);
+		goto out;
+	}
+	nm = db_query_row(db, e, "SELECT name FROM items WHERE id = ?", "i",
+	    item_id);
+	if (nm == NULL) {
+		rc = err_rc(e);
+		goto out;
+	}
+	p = json_pack("{s:I, s:I, s:s, s:s}", "version_id",
+	    (json_int_t)version_id, "bits", (json_int_t)bits, "changes", text,
+	    "item_name", json_string_value(json_object_get(nm, "name")));
+	snprintf(key, sizeof(key), "restriction:%" PRId64, item_id);
+	memset(&in, 0, sizeof(in));
+	in.kind = "item_restriction";
+	in.dept_id = dept_id;
+	in.subject_type = "item";
+	in.subject_id = item_id;
+	in.subject_label = json_string_value(json_object_get(nm, "name"));
+	in.pending_key = key;
+	in.pending_msg = "该事项已有待审批的限制性变更申请";
+	in.payload = p;
+	in.reason = reason;
+	rc = requests_submit(c, db, &in, req_id, e);
+	json_decref(p);
+	json_decref(nm);
+	if (rc == 0)
+		rc = catalog_audit_item(c, "item.restriction_request", item_id,
+		    json_pack("{s:I, s:s}", "request_id", (json_int_t)*req_id,
+		    "changes", text), e);
+out:
+	catalog_item_release(&before);
+	catalog_item_release(&after);
+	return rc;
+}
+
+/* The kind's apply(): an approval publishes the submitted version, a
+ * rejection returns it to the department with the hall's comment. */
+static int
+restriction_apply(struct ctx *c, struct db *db, const struct request *rq,
+    bool approve, struct err *e)
+{
+	json_t *open = NULL, *canon = NULL;
+	struct item_row r;
+	struct write_tx w;
+	int64_t vid = json_integer_value(json_object_get(rq->payload,
+	    "version_id"));
+	unsigned bits = (unsigned)json_integer_value(json_object_get(
+	    rq->payload, "bits"));
+	int rc;
+
+	rc = catalog_lock_item(db, rq->subject_id, e);
+	if (rc == 0)
+		rc = catalog_item_load(db, rq->subject_id, &r, e);
+	if (rc == 0)
+		rc = catalog_open_version(db, rq->subject_id, &open, e);
+	if (rc != 0)
+		return rc;
+	if (open == NULL || json_integer_value(json_object_get(open, "id")) !=
+	    vid || strcmp(json_string_value(json_object_get(open, "status")),
+	    "submitted") != 0) {
+		rc = err_set(e, ERR_CONFLICT, "not_submitted",
+		    "申请所涉版本已不在待发布状态");
+		goto out;
+	}
+	if (!approve) {
+		rc = db_exec(db, e, "UPDATE item_versions SET status = "
+		    "'returned', reviewed_by = ?, reviewed_at = ?, "
+		    "review_reason = ? WHERE id = ?", "iisi", c->actor->user_id,
+		    clock_now(), rq->comment, vid);
+		if (rc == 0)
+			rc = catalog_audit_item(c, "item.return", rq->subject_id,
+			    json_pack("{s:I, s:s}", "request_id",
+			    (json_int_t)rq->id, "reason", rq->comment), e);
+		goto out;
+	}
+	rc = catalog_check_json(json_object_get(open, "elements"), false,
+	    &canon, e);
+	if (rc != 0)
+		goto out;
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.item_id = rq->subject_id;
+	w.dept_name = r.dept_name;
+	rc = catalog_publish_version(db, &w, vid, canon, e);
+	if (rc == 0 && (bits & CATALOG_RESTRICT_UNSTATIONED))
+		rc = db_exec(db, e, "DELETE FROM window_items WHERE item_id = ?",
+		    "i", rq->subject_id);
+	if (rc == 0)
+		rc = catalog_audit_item(c, "item.publish", rq->subject_id,
+		    json_pack("{s:I, s:I}", "version_no", json_integer_value(
+		    json_object_get(open, "version_no")), "request_id",
+		    (json_int_t)rq->id), e);
+out:
+	json_decref(canon);
+	json_decref(open);
+	return rc;
+}
+
+static const struct request_kind restriction_kind = {
+	.kind = "item_restriction",
+	.label = "事项限制性变更",
+	.decide_roles = ROLE_HALL_ADMIN,
+	.apply = restriction_apply,
+};
+
 static const struct request_kind withdrawal_kind = {
 	.kind = "item_withdrawal",
 	.label = "事项撤回",
@@ -285,6 +424,7 @@ void
 catalog_requests_register(void)
 {
 	requests_register(&withdrawal_kind);
+	requests_register(&restriction_kind);
 }
 
 int

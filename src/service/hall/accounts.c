@@ -249,6 +249,136 @@ hall_staff_roles_request(struct ctx *c, int64_t user_id, unsigned roles,
 	return rc;
 }
 
+/* An approved disable or enable: a disabled account also leaves its
+ * window (the assignment is closed, kept in the history). */
+static int
+status_apply(struct ctx *c, struct db *db, int64_t user_id, bool enable,
+    struct err *e)
+{
+	struct staff_tx t;
+	int64_t win = 0;
+	int rc;
+
+	rc = user_staff_enable(c, db, user_id, enable, e);
+	if (rc != 0 || enable)
+		return rc;
+	rc = db_query_int(db, e, &win, "SELECT COUNT(*) FROM staff_assignments "
+	    "WHERE user_id = ? AND active = 1", "i", user_id);
+	if (rc < 0 || win == 0)
+		return rc < 0 ? rc : 0;
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.user_id = user_id;
+	return hall_seat(db, &t, 0, e);
+}
+
+struct status_tx {
+	struct ctx *c;
+	int64_t user_id, dept_id, request_id;
+	bool enable;
+	const char *reason;
+	json_t *payload;
+	const char *label;
+};
+
+static int
+status_fn(struct db *db, void *arg, struct err *e)
+{
+	struct status_tx *t = arg;
+	struct request_in in;
+	char key[48];
+
+	snprintf(key, sizeof(key), "staff:%" PRId64, t->user_id);
+	memset(&in, 0, sizeof(in));
+	in.kind = "staff_change";
+	in.dept_id = t->dept_id;
+	in.subject_type = "user";
+	in.subject_id = t->user_id;
+	in.subject_label = t->label;
+	in.pending_key = key;
+	in.pending_msg = "该工作人员已有待审批的变动申请";
+	in.payload = t->payload;
+	in.reason = t->reason;
+	return requests_submit(t->c, db, &in, &t->request_id, e);
+}
+
+int
+hall_staff_status_request(struct ctx *c, int64_t user_id, bool enable,
+    const char *reason, json_t **out, struct err *e)
+{
+	struct status_tx t;
+	json_t *u;
+	unsigned roles;
+	int64_t dept;
+	bool disabled;
+	int rc;
+
+	*out = NULL;
+	if (c->actor->kind != ACTOR_STAFF && c->actor->kind != ACTOR_SYSTEM)
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权申请人员变动");
+	if (!hall_reason_ok(reason, true, e))
+		return -(int)e->code;
+	if (user_id <= 0)
+		return err_field(e, ERR_INVALID, "user_id", NULL,
+		    "请指定工作人员");
+	u = db_query_row(c->db, e, "SELECT kind, name, login, roles, dept_id, "
+	    "disabled FROM users WHERE id = ?", "i", user_id);
+	if (u == NULL)
+		return e->code == ERR_NOT_FOUND ? err_field(e, ERR_NOT_FOUND,
+		    "user_id", "user_not_found", "用户不存在") : err_rc(e);
+	roles = (unsigned)json_integer_value(json_object_get(u, "roles"));
+	dept = json_integer_value(json_object_get(u, "dept_id"));
+	disabled = json_integer_value(json_object_get(u, "disabled")) != 0;
+	if (strcmp(json_string_value(json_object_get(u, "kind")), "S") != 0) {
+		rc = err_field(e, ERR_UNPROCESSABLE, "user_id", "not_staff",
+		    "只能停用或启用工作人员账户");
+		goto out;
+	}
+	if (roles == 0) {
+		rc = err_field(e, ERR_UNPROCESSABLE, "user_id", "pending",
+		    "该账户尚在开户审批中");
+		goto out;
+	}
+	if (user_id == c->actor->user_id) {
+		rc = err_field(e, ERR_FORBIDDEN, "user_id", "own_account",
+		    "不能申请停用或启用本人的账户");
+		goto out;
+	}
+	if ((roles & ROLE_SYSADMIN) && !actor_has(c->actor, ROLE_SYSADMIN)) {
+		rc = err_field(e, ERR_FORBIDDEN, "user_id", NULL,
+		    "只有系统管理员可以申请停用系统管理员账户");
+		goto out;
+	}
+	rc = may_ask(c->actor, roles, dept, e);
+	if (rc != 0)
+		goto out;
+	if (disabled != enable) {
+		rc = err_field(e, ERR_UNPROCESSABLE, "user_id", enable ?
+		    "not_disabled" : "already_disabled", enable ?
+		    "该账户未停用" : "该账户已停用");
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.user_id = user_id;
+	t.dept_id = dept;
+	t.enable = enable;
+	t.reason = reason;
+	t.label = json_string_value(json_object_get(u, "name"));
+	t.payload = json_pack("{s:s, s:O, s:O, s:o, s:o}", "kind",
+	    enable ? "enable" : "disable", "login", json_object_get(u, "login"),
+	    "user_name", json_object_get(u, "name"), "roles",
+	    role_names(roles), "dept_id", dept > 0 ? json_integer(dept) :
+	    json_null());
+	rc = db_tx(c->db, status_fn, &t, e);
+	json_decref(t.payload);
+	if (rc == 0)
+		rc = hall_change_get(c, t.request_id, out, e);
+out:
+	json_decref(u);
+	return rc;
+}
+
 int
 hall_account_apply(struct ctx *c, struct db *db, const struct request *r,
     const char *kind, bool approve, struct err *e)
@@ -256,17 +386,24 @@ hall_account_apply(struct ctx *c, struct db *db, const struct request *r,
 	const json_t *p = r->payload;
 	struct staff_tx t;
 	bool create = strcmp(kind, "create") == 0;
+	bool status = strcmp(kind, "disable") == 0 ||
+	    strcmp(kind, "enable") == 0;
 	int64_t dept = json_integer_value(json_object_get(p, "dept_id"));
 	int64_t win = json_integer_value(json_object_get(p, "to_window_id"));
 	int rc;
 
+	/* A new account not approved (rejected or withdrawn) leaves nothing
+	 * behind: the pending row goes, the request keeps what was asked. */
 	if (!approve)
-		return 0;
+		return create ? user_staff_discard(c, db, r->subject_id, e) : 0;
 	if (c->actor->kind != ACTOR_SYSTEM && c->actor->user_id ==
 	    r->requested_by)
 		return err_set(e, ERR_FORBIDDEN, "own_request",
 		    "账户和角色的申请须由申请人以外的管理员审批");
 	rc = db_tx_lock(db, HALL_LOCK_STAFF + r->subject_id, e);
+	if (rc == 0 && status)
+		return status_apply(c, db, r->subject_id,
+		    strcmp(kind, "enable") == 0, e);
 	if (rc == 0)
 		rc = user_staff_set(c, db, r->subject_id, role_mask(
 		    json_object_get(p, "roles")), dept, create, e);

@@ -87,6 +87,7 @@ hall_reason_ok(const char *s, bool required, struct err *e)
 #define DEPT_COLS "SELECT d.id, d.name, d.short_name, d.credit_code, d.kind, " \
 	"d.stationing_mode, d.not_stationed_reason, d.responsible_person, " \
 	"d.responsible_phone, d.lead_office, d.contact_phone, d.address, " \
+	"d.responsible_user_id, " \
 	"(SELECT COUNT(*) FROM items i WHERE i.dept_id = d.id AND " \
 	"i.status = 'published') AS item_count FROM departments d "
 
@@ -143,6 +144,8 @@ struct dept_tx {
 	int64_t id;
 	json_t *before;
 	const char *v[11];
+	int64_t responsible;   /* users.id; 0: none */
+	json_t *user;          /* the responsible account's name and mobile */
 };
 
 static const char *const dept_fields[11] = {
@@ -162,9 +165,10 @@ dept_fn(struct db *db, void *arg, struct err *e)
 	    "credit_code = ?, kind = ?, stationing_mode = ?, "
 	    "not_stationed_reason = ?, responsible_person = ?, "
 	    "responsible_phone = ?, lead_office = ?, contact_phone = ?, "
-	    "address = ? WHERE id = ?", "sssssssssssi", t->v[0], t->v[1],
-	    t->v[2], t->v[3], t->v[4], t->v[5], t->v[6], t->v[7], t->v[8],
-	    t->v[9], t->v[10], t->id);
+	    "address = ?, responsible_user_id = NULLIF(?, 0) WHERE id = ?",
+	    "sssssssssssii", t->v[0], t->v[1], t->v[2], t->v[3], t->v[4],
+	    t->v[5], t->v[6], t->v[7], t->v[8], t->v[9], t->v[10],
+	    t->responsible, t->id);
 	if (rc == -ERR_CONFLICT)
 		return err_field(e, ERR_CONFLICT, "name", "dept_exists",
 		    "部门名称已存在");
@@ -173,8 +177,94 @@ dept_fn(struct db *db, void *arg, struct err *e)
 	after = json_object();
 	for (int i = 0; i < 11; i++)
 		json_object_set_new(after, dept_fields[i], json_string(t->v[i]));
+	json_object_set_new(after, "responsible_user_id",
+	    t->responsible > 0 ? json_integer(t->responsible) : json_null());
 	return audit_obj(t->c, "dept.update", "department", t->id,
 	    json_pack("{s:O, s:o}", "before", t->before, "after", after), e);
+}
+
+/* 明确责任人员: the responsible person is an active staff account of the
+ * department (responsible_user_id), its name and mobile copied; a typed
+ * name is refused; a department with published items must have one. */
+static int
+dept_responsible(struct ctx *c, int64_t id, const json_t *in,
+    const json_t *cur, struct dept_tx *t, struct err *e)
+{
+	const json_t *v = json_object_get(in, "responsible_user_id");
+	const char *was = json_string_value(json_object_get(cur,
+	    "responsible_person"));
+	int64_t items = 0;
+	json_t *u;
+	int rc;
+
+	t->responsible = json_integer_value(json_object_get(cur,
+	    "responsible_user_id"));
+	if (v != NULL && !json_is_null(v) && (!json_is_integer(v) ||
+	    json_integer_value(v) <= 0))
+		return err_field(e, ERR_INVALID, "responsible_user_id", NULL,
+		    "responsible_user_id 须为工作人员账号编号");
+	if (v != NULL)
+		t->responsible = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (v == NULL && json_object_get(in, "responsible_person") != NULL &&
+	    strcmp(t->v[6], was != NULL ? was : "") != 0)
+		return err_field(e, ERR_UNPROCESSABLE, "responsible_person",
+		    "responsible_account_required", "责任人员须选择本部门的工作"
+		    "人员账号（responsible_user_id），不能直接填写姓名");
+	if (t->responsible == 0) {
+		rc = db_query_int(c->db, e, &items, "SELECT COUNT(*) FROM "
+		    "items WHERE dept_id = ? AND status = 'published'", "i", id);
+		if (rc < 0)
+			return rc;
+		if (items > 0 && v != NULL)
+			return err_field(e, ERR_UNPROCESSABLE,
+			    "responsible_user_id", "responsible_required",
+			    "有审批事项的部门须明确责任人员：请选择本部门的工作"
+			    "人员账号");
+		if (v != NULL) {
+			t->v[6] = "";
+			t->v[7] = "";
+		}
+		return 0;
+	}
+	if (v == NULL)
+		return 0;
+	u = db_query_row(c->db, e, "SELECT name, COALESCE(mobile, '') AS "
+	    "mobile FROM users WHERE id = ? AND kind = 'S' AND disabled = 0 "
+	    "AND dept_id = ?", "ii", t->responsible, id);
+	if (u == NULL)
+		return e->code == ERR_NOT_FOUND ? err_field(e,
+		    ERR_UNPROCESSABLE, "responsible_user_id",
+		    "responsible_not_staff", "责任人员须为本部门在岗的工作人员"
+		    "账号") : err_rc(e);
+	t->user = u;
+	t->v[6] = json_string_value(json_object_get(u, "name"));
+	if (json_object_get(in, "responsible_phone") == NULL)
+		t->v[7] = json_string_value(json_object_get(u, "mobile"));
+	return 0;
+}
+
+/* 委托综合窗口受理: a department delegated to the comprehensive windows has
+ * no window of its own accepting its items. */
+static int
+dept_mode_check(struct ctx *c, int64_t id, const char *mode, struct err *e)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (strcmp(mode, "delegated") != 0)
+		return 0;
+	rc = db_query_int(c->db, e, &n, "SELECT COUNT(DISTINCT wi.item_id) "
+	    "FROM window_items wi JOIN windows w ON w.id = wi.window_id JOIN "
+	    "items i ON i.id = wi.item_id WHERE w.dept_id = ? AND w.kind <> "
+	    "'comprehensive' AND w.active = 1 AND i.dept_id = ?", "ii", id, id);
+	if (rc < 0)
+		return rc;
+	if (n > 0)
+		return err_field(e, ERR_CONFLICT, "stationing_mode",
+		    "own_window_accepts", "本部门窗口仍在受理其 %lld 项事项；"
+		    "委托综合窗口受理的部门不得保留自己的受理窗口，请先调整窗口"
+		    "事项", (long long)n);
+	return 0;
 }
 
 int
@@ -231,9 +321,10 @@ hall_department_update(struct ctx *c, int64_t id, const json_t *in,
 	else if (strcmp(t.v[4], "none") == 0 && t.v[5][0] == '\0')
 		rc = err_field(e, ERR_UNPROCESSABLE, "not_stationed_reason",
 		    "reason_required", "不进驻大厅的部门须说明原因");
-	else if (strcmp(t.v[4], "none") != 0 && t.v[6][0] == '\0')
-		rc = err_field(e, ERR_UNPROCESSABLE, "responsible_person", NULL,
-		    "进驻部门须明确责任人员");
+	if (rc == 0)
+		rc = dept_responsible(c, id, in, cur, &t, e);
+	if (rc == 0)
+		rc = dept_mode_check(c, id, t.v[4], e);
 	if (rc != 0)
 		goto out;
 	if (strcmp(t.v[4], "none") != 0)
@@ -242,6 +333,7 @@ hall_department_update(struct ctx *c, int64_t id, const json_t *in,
 	if (rc == 0)
 		rc = hall_department_get(c, id, out, e);
 out:
+	json_decref(t.user);
 	json_decref(cur);
 	return rc;
 }
@@ -514,15 +606,17 @@ hall_window_items_put(struct ctx *c, int64_t id, const json_t *item_ids,
 	json_array_foreach(item_ids, i, v) {
 		struct db_stmt *s;
 		int64_t dept = 0, stationed = 0;
-		char status[16] = "";
+		char status[16] = "", mode[16] = "";
 
 		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
 			rc = err_field(e, ERR_INVALID, "item_ids", NULL,
 			    "item_ids 须为事项编号数组");
 			break;
 		}
-		s = db_query(c->db, e, "SELECT dept_id, stationed, status FROM "
-		    "items WHERE id = ?", "i", (int64_t)json_integer_value(v));
+		s = db_query(c->db, e, "SELECT i.dept_id, i.stationed, i.status, "
+		    "d.stationing_mode FROM items i JOIN departments d ON d.id = "
+		    "i.dept_id WHERE i.id = ?", "i",
+		    (int64_t)json_integer_value(v));
 		if (s == NULL) {
 			rc = err_rc(e);
 			break;
@@ -532,6 +626,7 @@ hall_window_items_put(struct ctx *c, int64_t id, const json_t *item_ids,
 			dept = db_col_int(s, 0);
 			stationed = db_col_int(s, 1);
 			snprintf(status, sizeof(status), "%s", db_col_text(s, 2));
+			snprintf(mode, sizeof(mode), "%s", db_col_text(s, 3));
 		}
 		db_finish(s);
 		if (rc < 0)
@@ -545,6 +640,14 @@ hall_window_items_put(struct ctx *c, int64_t id, const json_t *item_ids,
 		if (!stationed) {
 			rc = err_field(e, ERR_UNPROCESSABLE, "item_ids",
 			    "item_not_stationed", "事项 %lld 未进驻政务大厅",
+			    (long long)json_integer_value(v));
+			break;
+		}
+		if (strcmp(kind, "comprehensive") != 0 &&
+		    strcmp(mode, "delegated") == 0) {
+			rc = err_field(e, ERR_UNPROCESSABLE, "item_ids",
+			    "delegated_department", "事项 %lld 所属部门委托综合窗口"
+			    "受理，只能由综合窗口受理",
 			    (long long)json_integer_value(v));
 			break;
 		}
@@ -825,7 +928,8 @@ hall_staff_change_request(struct ctx *c, const char *kind, int64_t user_id,
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权申请人员变动");
 	if (kind == NULL || (strcmp(kind, "move") && strcmp(kind, "remove")))
 		return err_field(e, ERR_INVALID, "kind", NULL,
-		    "变动类型须为 move（调整窗口）或 remove（撤出大厅）");
+		    "变动类型须为 move（调整窗口）、remove（撤出大厅）、"
+		    "roles（调整角色）、disable（停用账户）或 enable（启用账户）");
 	if (!hall_reason_ok(reason, true, e))
 		return -(int)e->code;
 	rc = hall_staff_load(c->db, user_id, &dept, &win, e);
@@ -905,7 +1009,8 @@ staff_change_apply(struct ctx *c, struct db *db, const struct request *r,
 	int rc;
 
 	if (kind != NULL && (strcmp(kind, "create") == 0 ||
-	    strcmp(kind, "roles") == 0))
+	    strcmp(kind, "roles") == 0 || strcmp(kind, "disable") == 0 ||
+	    strcmp(kind, "enable") == 0))
 		return hall_account_apply(c, db, r, kind, approve, e);
 	if (!approve)
 		return 0;
@@ -931,7 +1036,8 @@ staff_change_committed(const char *subject_type, int64_t subject_id,
     bool approve)
 {
 	(void)subject_type;
-	/* Live sessions carry the window: let them see the new seat. */
+	/* Live sessions carry the window and roles: let them see the new
+	 * seat, or end when the account was disabled. */
 	if (approve)
 		session_cache_forget_user(subject_id);
 }
@@ -944,6 +1050,8 @@ static const struct request_kind staff_change_kind = {
 	.decide_roles = ROLE_HALL_ADMIN | ROLE_SYSADMIN,
 	.apply = staff_change_apply,
 	.committed = staff_change_committed,
+	/* A withdrawn new-account request discards its pending row too. */
+	.apply_on_cancel = true,
 };
 
 void

@@ -32,10 +32,29 @@ int hall_department_resolve(struct ctx *c, const char *id_or_name,
 int hall_department_get(struct ctx *c, int64_t id, json_t **out,
     struct err *e);
 /* Members (all optional): name, short_name, credit_code, kind,
- * stationing_mode, not_stationed_reason, responsible_person,
- * responsible_phone, lead_office, contact_phone, address. */
+ * stationing_mode, not_stationed_reason, responsible_user_id (an active
+ * staff account of the department: its name and mobile become
+ * responsible_person and responsible_phone; null clears it, refused for a
+ * department with published items), responsible_phone, lead_office,
+ * contact_phone, address. A typed responsible_person other than the
+ * current one is refused (422 responsible_account_required); 委托综合窗口
+ * 受理 is refused while a window of the department's own accepts its
+ * items (409 own_window_accepts). */
 int hall_department_update(struct ctx *c, int64_t id, const json_t *in,
     json_t **out, struct err *e);
+
+/* What each department's acceptance actually looks like against its
+ * stationing mode (core/stationing.h), for the hall (hall admin,
+ * supervisor, sysadmin): {"items": [{id, name, stationing_mode, mode_label,
+ * not_stationed_reason, responsible_user_id, responsible_person, items,
+ * stationed_items, own_windows, own_window_items, comprehensive_items,
+ * uncarried_items, accepted_at_hall, accepted_by_department, flags:
+ * [{code, text}]}], "totals": {accepted_at_hall, accepted_by_department,
+ * flagged}}. own_window_items: stationed items carried by an active
+ * window of the department (the hall's own department: its comprehensive
+ * windows). Accepted cases are counted by acceptance place: a hall window
+ * (cases.window_id set) or the department itself. */
+int hall_departments_acceptance(struct ctx *c, json_t **out, struct err *e);
 
 int hall_windows_list(struct ctx *c, json_t **out, struct err *e);
 /* {number, name, kind, zone, dept_id, active?} */
@@ -69,6 +88,13 @@ int hall_staff_account_request(struct ctx *c, const char *login,
  * decided as a new account is. dept_id 0: unchanged. */
 int hall_staff_roles_request(struct ctx *c, int64_t user_id, unsigned roles,
     int64_t dept_id, const char *reason, json_t **out, struct err *e);
+/* Stopping a staff account, or letting it log in again (kind "disable" /
+ * "enable"), decided as a new account is: asked by the hall admin, the
+ * sysadmin or the department admin for their own department's people,
+ * never for one's own account; a disabled account's sessions end and it
+ * leaves its window. */
+int hall_staff_status_request(struct ctx *c, int64_t user_id, bool enable,
+    const char *reason, json_t **out, struct err *e);
 /* kind "move" (to_window_id) or "remove". */
 int hall_staff_change_request(struct ctx *c, const char *kind,
     int64_t user_id, int64_t to_window_id, const char *reason, json_t **out,

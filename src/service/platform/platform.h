@@ -233,6 +233,9 @@ struct request_kind {
 	/* After the decision committed (e.g. to drop a cache). NULL: none. */
 	void (*committed)(const char *subject_type, int64_t subject_id,
 	    bool approve);
+	/* A cancelled request also runs apply() with approve false (a kind
+	 * that reserved something when asked releases it). */
+	bool apply_on_cancel;
 };
 
 /* Registers a kind (at start-up, before any thread; the descriptor must
@@ -438,6 +441,47 @@ int outbox_status(struct ctx *c, const char *kind, const char *status,
  * (attempts 0, dead cleared); audited "outbox.resend". ERR_NOT_FOUND,
  * ERR_CONFLICT when already delivered. */
 int outbox_resend(struct ctx *c, int64_t id, struct err *e);
+
+/* audit_query.c - reading the audit log for the audit page: the hall admin
+ * and the supervisor (the system actor too); anyone else ERR_FORBIDDEN.
+ * Filters (all optional, ERR_INVALID naming the field when bad): from/to
+ * days "YYYY-MM-DD" in the hall's time zone (both inclusive), the actor's
+ * login (as typed, lower- or upper-case), an action or a family ("case"
+ * matches "case.accept"), object type and id (exact), the actor's
+ * department; text filters at most 64 bytes. Newest first. */
+struct buf;
+#define AUDIT_EXPORT_MAX 10000
+struct audit_filter {
+	const char *from, *to;
+	const char *actor;
+	const char *action;
+	const char *object_type, *object_id;
+	int64_t dept_id;     /* 0: every department */
+	int64_t before;      /* keyset: records with seq < before; 0: newest */
+	int limit;           /* 0: 50; at most 200 */
+};
+/* {"items":[{seq, at, actor_id, actor_login, actor_name, dept_name,
+ * actor_role, action, object_type, object_id, summary, client_ip,
+ * request_id, hash}], "next_before": seq|null}. */
+int audit_list(struct ctx *c, const struct audit_filter *f, json_t **out,
+    struct err *e);
+/* The filtered records as CSV (byte order mark, formula cells neutralised)
+ * into out; more than AUDIT_EXPORT_MAX records: ERR_UNPROCESSABLE
+ * "export_too_large". Audited "audit.export" with the filter. */
+int audit_export_csv(struct ctx *c, const struct audit_filter *f,
+    struct buf *out, struct err *e);
+/* Runs audit_verify() for the page: *out = {intact, checked, bad_seq,
+ * message}. A broken chain is an answer (intact false), not an error. */
+int audit_check(struct ctx *c, json_t **out, struct err *e);
+
+/* settings.c - the one configuration (base/config.c) as the settings page
+ * shows it, read-only, for the hall admin and the sysadmin: *out =
+ * {"items":[{key, group, value, default, source:"default"|"file"|"command",
+ * doc, basis, rule, secret}]}. basis is the legal or local source written
+ * in the setting's description; rule marks the handling rules
+ * (case.supplement_timeout_days, rules.*). Secrets (keys, passwords,
+ * tokens) are never shown and credentials in URLs are blanked. */
+int settings_list(struct ctx *c, json_t **out, struct err *e);
 
 /* leases.h - job leases (service/platform/leases.c): with several servers
  * on one database, one server at a time runs each background job. A lease

@@ -244,7 +244,7 @@ decide_fn(struct db *db, void *arg, struct err *e)
 		payload = json_object();
 	}
 	r.payload = payload;
-	if (!t->cancel && k->apply != NULL) {
+	if ((!t->cancel || k->apply_on_cancel) && k->apply != NULL) {
 		rc = k->apply(t->c, db, &r, t->approve, e);
 		if (rc != 0)
 			goto out;

@@ -14,7 +14,9 @@ export const diff = (id, from, to, opts) => api.get(it(id) + '/diff' + qs({ from
 export const create = (body, opts) => api.post('/api/items', body, opts);
 export const saveDraft = (id, body, opts) => api.put(it(id) + '/draft', body, opts);
 export const submit = (id, opts) => api.post(it(id) + '/submit', {}, opts);
-export const publish = (id, opts) => api.post(it(id) + '/publish', {}, opts);
+// A restricting version (out of the hall, lower online level, more trips,
+// longer promised limit) is not published: 202 {request, item}, the hall decides.
+export const publish = (id, body = {}, opts) => api.post(it(id) + '/publish', body, opts);
 export const returnDraft = (id, body, opts) => api.post(it(id) + '/return', body, opts);
 export const reviews = (opts) => api.get('/api/reviews', opts);
 export const requestWithdrawal = (id, body, opts) => api.post(it(id) + '/withdrawals', body, opts);

@@ -10,6 +10,11 @@ export function departments(force = false) {
 }
 export const department = (id, opts) => api.get('/api/departments/' + seg(id), opts);
 export const saveDepartment = (id, body, opts) => api.put('/api/departments/' + seg(id), body, opts);
+// Each department's acceptance against its stationing mode, with flags
+// (hall admin, supervisor): {items, totals}.
+export const acceptance = (opts) => api.get('/api/hall/departments', opts);
+// Staff accounts of a department (the responsible person is one of them).
+export const deptStaff = (deptId, opts) => api.get('/api/users' + qs({ kind: 'staff', dept_id: deptId, limit: 200 }), opts);
 
 const w = (id) => '/api/windows/' + seg(id);
 export const windows = () => fetchAll('/api/windows');

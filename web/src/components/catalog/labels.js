@@ -47,7 +47,10 @@ export const VERSION_STATUS_TYPE = { draft: 'info', submitted: 'warning', publis
 export const REQUEST_STATUS = { pending: '待审批', approved: '已批准', rejected: '已驳回' };
 export const REQUEST_STATUS_TYPE = { pending: 'warning', approved: 'success', rejected: 'danger' };
 export const WITHDRAW_SCOPE = { hall: '撤出政务大厅', online: '停止网上办理' };
-export const STAFF_CHANGE_KIND = { move: '调整窗口', remove: '撤出大厅', add: '新增进驻' };
+export const STAFF_CHANGE_KIND = {
+  move: '调整窗口', remove: '撤出大厅', add: '新增进驻',
+  create: '新设账户', roles: '调整角色', disable: '停用账户', enable: '启用账户',
+};
 
 export const WINDOW_KINDS = [['comprehensive', '综合窗口'], ['dedicated', '部门专窗'], ['cannot_do', '“办不成事”反映窗口'], ['assist', '帮办代办'], ['consult', '咨询导办']];
 export const STATIONING = [['full', '成建制进驻'], ['delegated', '委托综合窗口受理'], ['none', '未进驻']];
