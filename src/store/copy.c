@@ -3,7 +3,8 @@
  *
  * The tables are the target's (pg_class, without schema_migrations, which
  * both already hold), copied parents first (the order of the foreign keys,
- * pg_constraint), each in the order of its first column (the id: a row
+ * pg_constraint; keys that form a cycle are checked at the end of the
+ * transaction), each in the order of its first column (the id: a row
  * that refers to an earlier row of its own table comes after it). Every
  * value travels as text, as PostgreSQL reads its input: integers and text
  * unchanged, REAL with 17 significant digits, so the audit chain, which
@@ -135,9 +136,15 @@ list_tables(struct copy *cp, struct err *e)
 			}
 		}
 		if (k == before) {
-			rc = err_internal(e, "migrate-data: the foreign keys "
-			    "form a cycle");
-			goto out;
+			/* A cycle (departments.responsible_user_id -> users,
+			 * users.dept_id -> departments): the rest goes in name
+			 * order; the target checks its keys at the end
+			 * (fks_deferred). */
+			for (int i = 0; i < cp->n; i++)
+				if (!placed[i]) {
+					placed[i] = true;
+					sorted[k++] = cp->t[i];
+				}
 		}
 	}
 	memcpy(cp->t, sorted, sizeof(*sorted) * (size_t)cp->n);
@@ -348,6 +355,53 @@ set_sequences(struct copy *cp, struct err *e)
 	return rc;
 }
 
+/* Makes every foreign key of the target deferred (deferrable = true) or
+ * as the migrations made it again (false), inside the copy's transaction:
+ * rows of tables that refer to each other are then checked at the end,
+ * when all are in. */
+static int
+fks_deferrable(struct copy *cp, bool deferrable, struct err *e)
+{
+	struct db_stmt *s;
+	struct buf alters;
+	int rc;
+
+	buf_init(&alters, 0);
+	s = db_query(cp->to, e, "SELECT a.relname, k.conname FROM "
+	    "pg_constraint k JOIN pg_class a ON a.oid = k.conrelid JOIN "
+	    "pg_namespace n ON n.oid = a.relnamespace WHERE k.contype = 'f' "
+	    "AND n.nspname = current_schema() ORDER BY 1, 2", "");
+	if (s == NULL)
+		return err_rc(e);
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		if (!name_ok(db_col_text(s, 0)) ||
+		    strlen(db_col_text(s, 1)) >= COPY_NAME_MAX ||
+		    strchr(db_col_text(s, 1), '"') != NULL) {
+			rc = err_internal(e, "migrate-data: constraint %s",
+			    db_col_text(s, 1));
+			break;
+		}
+		buf_appendf(&alters, "ALTER TABLE \"%s\" ALTER CONSTRAINT "
+		    "\"%s\" %s\n", db_col_text(s, 0), db_col_text(s, 1),
+		    deferrable ? "DEFERRABLE INITIALLY DEFERRED" :
+		    "NOT DEFERRABLE");
+	}
+	db_finish(s);
+	if (rc == DB_DONE) {
+		char *line = alters.data, *end;
+
+		rc = 0;
+		while (rc == 0 && line != NULL &&
+		    (end = strchr(line, '\n')) != NULL) {
+			*end = '\0';
+			rc = db_exec(cp->to, e, line, "");
+			line = end + 1;
+		}
+	}
+	buf_release(&alters);
+	return rc;
+}
+
 static int
 target_tx(struct db *to, void *arg, struct err *e)
 {
@@ -377,6 +431,9 @@ target_tx(struct db *to, void *arg, struct err *e)
 		if (rc != 0)
 			return rc;
 	}
+	rc = fks_deferrable(cp, true, e);
+	if (rc != 0)
+		return rc;
 	for (int i = 0; i < cp->n; i++) {
 		rc = copy_table(cp, &cp->t[i], e);
 		if (rc != 0) {
@@ -386,6 +443,12 @@ target_tx(struct db *to, void *arg, struct err *e)
 		}
 		cp->rows += cp->t[i].rows;
 	}
+	/* The keys are checked here, and stay as the migrations made them. */
+	rc = db_exec(cp->to, e, "SET CONSTRAINTS ALL IMMEDIATE", "");
+	if (rc == 0)
+		rc = fks_deferrable(cp, false, e);
+	if (rc != 0)
+		return rc;
 	return set_sequences(cp, e);
 }
 
