@@ -32,6 +32,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/idno.h"
+#include "service/account/code_internal.h"
 #include "service/account/realname_internal.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
@@ -212,16 +213,6 @@ realname_status(struct ctx *c, json_t **out, struct err *e)
 	return 0;
 }
 
-static void
-code_hash(int64_t user_id, const char *code, char out[AUTH_HASH_HEX + 1])
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "realname:%" PRId64 ":%s", user_id, code);
-	session_token_hash(buf, out);
-	sodium_memzero(buf, sizeof(buf));
-}
-
 struct sms_tx {
 	struct ctx *c;
 	const struct rn_account *u;
@@ -245,7 +236,7 @@ sms_request_fn(struct db *db, void *arg, struct err *e)
 	if (n >= RN_CODES_PER_DAY)
 		return err_set(e, ERR_LOCKED, "too_many_codes",
 		    "今日获取验证码次数已达上限，请明天再试或到窗口核验");
-	code_hash(t->u->id, t->code, hash);
+	account_code_hash("realname", t->u->id, t->code, hash);
 	rc = db_exec(db, e, "UPDATE realname_codes SET used_at = ? WHERE "
 	    "user_id = ? AND used_at IS NULL", "ii", now, t->u->id);
 	if (rc < 0)
@@ -298,8 +289,7 @@ realname_sms_request(struct ctx *c, json_t **out, struct err *e)
 		return err_set(e, ERR_UNPROCESSABLE, "no_walkin_mobile",
 		    "没有窗口办件登记的手机号可用于核验，请携带证件到政务服务大厅"
 		    "窗口核验");
-	snprintf(code, sizeof(code), "%06u",
-	    (unsigned)randombytes_uniform(1000000));
+	account_code_new(code);
 	t.c = c;
 	t.u = &u;
 	t.mobile = mob;
@@ -390,7 +380,7 @@ realname_sms_confirm(struct ctx *c, const char *code, struct err *e)
 	if (u.level >= 1)
 		return err_set(e, ERR_CONFLICT, "already_verified",
 		    "账户已完成实名核验");
-	code_hash(u.id, code, hash);
+	account_code_hash("realname", u.id, code, hash);
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.u = &u;

@@ -9,6 +9,7 @@
  * account and lifts a login lock. Both steps are rate-limited per client
  * address and per account. */
 #include "service/account/account.h"
+#include "service/account/code_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,12 +25,20 @@
 #define RESET_MAX_ATTEMPTS 5
 #define RESET_PER_MINUTE 5
 
-static void
-code_hash(int64_t user_id, const char *code, char out[AUTH_HASH_HEX + 1])
+void
+account_code_new(char out[ACCOUNT_CODE_BYTES])
+{
+	snprintf(out, ACCOUNT_CODE_BYTES, "%06u",
+	    (unsigned)randombytes_uniform(1000000));
+}
+
+void
+account_code_hash(const char *purpose, int64_t user_id, const char *code,
+    char out[AUTH_HASH_HEX + 1])
 {
 	char buf[64];
 
-	snprintf(buf, sizeof(buf), "reset:%" PRId64 ":%s", user_id, code);
+	snprintf(buf, sizeof(buf), "%s:%" PRId64 ":%s", purpose, user_id, code);
 	session_token_hash(buf, out);
 	sodium_memzero(buf, sizeof(buf));
 }
@@ -78,7 +87,7 @@ request_fn(struct db *db, void *arg, struct err *e)
 	int64_t now = clock_now();
 	int rc;
 
-	code_hash(t->a->id, t->code, hash);
+	account_code_hash("reset", t->a->id, t->code, hash);
 	/* a new code replaces every earlier one */
 	rc = db_exec(db, e, "UPDATE password_resets SET used_at = ? "
 	    "WHERE user_id = ? AND used_at IS NULL", "ii", now, t->a->id);
@@ -125,8 +134,7 @@ auth_reset_request(struct ctx *c, const char *login, const char *mobile,
 		return rc;
 	if (a.id == 0 || a.mobile[0] == '\0' || strcmp(a.mobile, mobile) != 0)
 		return 0;   /* the same answer: nothing is said */
-	snprintf(code, sizeof(code), "%06u",
-	    (unsigned)randombytes_uniform(1000000));
+	account_code_new(code);
 	t.c = c;
 	t.a = &a;
 	t.code = code;
@@ -222,7 +230,7 @@ auth_reset_confirm(struct ctx *c, const char *login, const char *code,
 	rc = auth_password_hash(new_password, pw_hash, e);
 	if (rc != 0)
 		return rc;
-	code_hash(a.id, code, hash);
+	account_code_hash("reset", a.id, code, hash);
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.user_id = a.id;
