@@ -14,5 +14,6 @@ echo "== GET /healthz and GET /api/me (bench/http.sh $SECS 64)"
 echo "== inbox and look-up with $CASES cases (bench/lookup.sh $CASES $SECS 1, then 4)"
 ./lookup.sh "$CASES" "$SECS" 1
 ./lookup.sh "$CASES" "$SECS" 4
+./indicators.sh "$CASES" 20000 5  # the scoreboard, 20,000 catalogue items (README "Indicators")
 echo "== complete case lives (bench/lives.sh $SECS 16)"
 ./lives.sh "$SECS" 16
