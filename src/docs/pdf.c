@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include "docs/pdfw.h"
 #include "docs/qr.h"
 #include "docs/stamp.h"
 
@@ -44,6 +45,8 @@ struct render {
 	double y;       /* top of the free space on the current page */
 	int keep_last;  /* start the last paragraph on a new page */
 	bool sig_broke; /* the signature block did not fit on its page */
+	struct pdfw *w; /* the PDF writer, or NULL: draw with cairo (cr) */
+	bool unsupported; /* the writer cannot embed a font: use cairo */
 	struct err *e;
 };
 
@@ -51,6 +54,102 @@ static bool
 drawing(const struct render *r)
 {
 	return r->draw_page == DRAW_ALL || r->draw_page == r->page;
+}
+
+/* Drawing, with the PDF writer or with cairo. */
+
+static void
+draw_gray(struct render *r, double g)
+{
+	if (r->w != NULL)
+		pdfw_gray(r->w, g);
+	else
+		cairo_set_source_rgb(r->cr, g, g, g);
+}
+
+/* A layout line with its baseline starting at (x, y). */
+static void
+draw_line(struct render *r, double x, double y, PangoLayoutLine *line)
+{
+	const char *text;
+	int x_off = 0;
+
+	if (r->w == NULL) {
+		cairo_move_to(r->cr, x, y);
+		pango_cairo_show_layout_line(r->cr, line);
+		return;
+	}
+	text = pango_layout_get_text(line->layout);
+	for (GSList *l = line->runs; l != NULL; l = l->next) {
+		PangoGlyphItem *run = l->data;
+
+		if (pdfw_glyphs(r->w, x + (double)x_off / PANGO_SCALE, y, run,
+		    text) != 0)
+			r->unsupported = true;
+		x_off += pango_glyph_string_get_width(run->glyphs);
+	}
+}
+
+/* A whole layout with its top left corner at (x, y). */
+static void
+draw_layout(struct render *r, double x, double y, PangoLayout *l)
+{
+	PangoLayoutIter *it;
+
+	if (r->w == NULL) {
+		cairo_move_to(r->cr, x, y);
+		pango_cairo_show_layout(r->cr, l);
+		return;
+	}
+	it = pango_layout_get_iter(l);
+	do {
+		PangoRectangle logical;
+
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		draw_line(r, x + (double)logical.x / PANGO_SCALE,
+		    y + (double)pango_layout_iter_get_baseline(it) /
+		    PANGO_SCALE, pango_layout_iter_get_line_readonly(it));
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+static void
+draw_rect(struct render *r, double x, double y, double w, double h,
+    bool fill, double lw)
+{
+	if (r->w != NULL) {
+		pdfw_rect(r->w, x, y, w, h, fill, lw);
+		return;
+	}
+	cairo_rectangle(r->cr, x, y, w, h);
+	if (fill)
+		cairo_fill(r->cr);
+	else {
+		cairo_set_line_width(r->cr, lw);
+		cairo_stroke(r->cr);
+	}
+}
+
+static void
+draw_seal(struct render *r, double cx, double cy, double diameter,
+    const char *text, const char *caption)
+{
+	if (r->w != NULL)
+		pdfw_seal(r->w, cx, cy, diameter, text, caption);
+	else
+		stamp_draw(r->cr, cx, cy, diameter, text, caption);
+}
+
+/* Returns 0 or a negative error. */
+static int
+draw_qr(struct render *r, const char *text, double x, double y, double size)
+{
+	int rc;
+
+	if (r->w != NULL)
+		return pdfw_qr(r->w, text, x, y, size, r->e);
+	rc = qr_draw(r->cr, text, x, y, size, r->e);
+	return rc > 0 ? 0 : rc;
 }
 
 static PangoLayout *
@@ -85,14 +184,14 @@ footer(struct render *r)
 	char text[64];
 	PangoLayout *l;
 
-	if (!drawing(r))
+	/* The writer adds the footers once the page count is known. */
+	if (!drawing(r) || (r->w != NULL && r->pages == 0))
 		return;
 	snprintf(text, sizeof(text), "第 %d 页  共 %d 页", r->page, r->pages);
 	l = layout_new(r, text, 9, 0);
-	cairo_set_source_rgb(r->cr, 0.25, 0.25, 0.25);
-	cairo_move_to(r->cr, (PAGE_W - layout_width(l)) / 2, FOOTER_Y);
-	pango_cairo_show_layout(r->cr, l);
-	cairo_set_source_rgb(r->cr, 0, 0, 0);
+	draw_gray(r, 0.25);
+	draw_layout(r, (PAGE_W - layout_width(l)) / 2, FOOTER_Y, l);
+	draw_gray(r, 0);
 	g_object_unref(l);
 }
 
@@ -100,7 +199,9 @@ static int
 new_page(struct render *r)
 {
 	footer(r);
-	if (r->pdf && drawing(r))
+	if (r->w != NULL)
+		pdfw_page_add(r->w);
+	else if (r->pdf && drawing(r))
 		cairo_show_page(r->cr);
 	if (r->page >= PDF_MAX_PAGES)
 		return err_set(r->e, ERR_TOO_LARGE, "document_too_long",
@@ -136,13 +237,10 @@ text_block(struct render *r, const char *text, double pt, double pitch,
 		base = (double)(pango_layout_iter_get_baseline(it) -
 		    logical.y) / PANGO_SCALE;
 		h = (double)logical.height / PANGO_SCALE;
-		if (drawing(r)) {
-			cairo_move_to(r->cr,
-			    LEFT + (double)logical.x / PANGO_SCALE,
-			    r->y + (pitch - h) / 2 + base);
-			pango_cairo_show_layout_line(r->cr,
+		if (drawing(r))
+			draw_line(r, LEFT + (double)logical.x / PANGO_SCALE,
+			    r->y + (pitch - h) / 2 + base,
 			    pango_layout_iter_get_line_readonly(it));
-		}
 		r->y += pitch;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
@@ -174,20 +272,14 @@ table_row(struct render *r, const char *const *cells, const double *colw,
 		goto out;
 	}
 	if (drawing(r)) {
-		cairo_t *cr = r->cr;
-
 		if (header) {
-			cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
-			cairo_rectangle(cr, LEFT, r->y, TEXT_W, h);
-			cairo_fill(cr);
-			cairo_set_source_rgb(cr, 0, 0, 0);
+			draw_gray(r, 0.92);
+			draw_rect(r, LEFT, r->y, TEXT_W, h, true, 0);
+			draw_gray(r, 0);
 		}
-		cairo_set_line_width(cr, 0.6);
 		for (size_t c = 0; c < ncols; c++) {
-			cairo_rectangle(cr, x, r->y, colw[c], h);
-			cairo_stroke(cr);
-			cairo_move_to(cr, x + CELL_PAD, r->y + CELL_PAD);
-			pango_cairo_show_layout(cr, ls[c]);
+			draw_rect(r, x, r->y, colw[c], h, false, 0.6);
+			draw_layout(r, x + CELL_PAD, r->y + CELL_PAD, ls[c]);
 			x += colw[c];
 		}
 	}
@@ -260,7 +352,7 @@ co_seals_draw(struct render *r)
 
 	if (drawing(r))
 		for (size_t i = 0; i < d->n_co_seals; i++)
-			stamp_draw(r->cr, LEFT + step * ((double)i + 0.5),
+			draw_seal(r, LEFT + step * ((double)i + 0.5),
 			    r->y + sd / 2, sd, d->co_seals[i], d->seal_caption);
 	r->y += co_seals_height(d);
 }
@@ -306,12 +398,10 @@ signature(struct render *r)
 	cy = r->y + SEAL_D / 2;
 	y_date = cy + SEAL_D * 0.27 - hd / 2;
 	if (drawing(r)) {
-		cairo_move_to(r->cr, name_x, y_date - BODY_PITCH);
-		pango_cairo_show_layout(r->cr, ln);
-		cairo_move_to(r->cr, date_x, y_date);
-		pango_cairo_show_layout(r->cr, ld);
+		draw_layout(r, name_x, y_date - BODY_PITCH, ln);
+		draw_layout(r, date_x, y_date, ld);
 		if (d->sealed)
-			stamp_draw(r->cr, centre, cy, SEAL_D,
+			draw_seal(r, centre, cy, SEAL_D,
 			    d->seal_text != NULL ? d->seal_text : d->dept_name,
 			    d->seal_caption);
 	}
@@ -323,30 +413,23 @@ signature(struct render *r)
 		double qy = r->y + 14;
 
 		pango_layout_set_wrap(lu, PANGO_WRAP_CHAR);
-		cairo_move_to(r->cr, LEFT, r->y);
-		pango_cairo_show_layout(r->cr, lc);
+		draw_layout(r, LEFT, r->y, lc);
 		/* The quiet zone sits left of the margin. */
-		rc = qr_draw(r->cr, d->verify_url, LEFT - QR_SIZE * 0.06, qy,
-		    QR_SIZE, r->e);
-		if (rc > 0)
-			rc = 0;
+		rc = draw_qr(r, d->verify_url, LEFT - QR_SIZE * 0.06, qy,
+		    QR_SIZE);
 		/* The second code stands beside the first, left of the seal. */
 		if (rc == 0 && d->link_url != NULL) {
 			double lx = LEFT + QR_SIZE * 1.25;
 			PangoLayout *lk = layout_new(r, d->link_caption != NULL ?
 			    d->link_caption : "", 8, 0);
 
-			cairo_move_to(r->cr, lx + QR_SIZE * 0.06, r->y);
-			pango_cairo_show_layout(r->cr, lk);
+			draw_layout(r, lx + QR_SIZE * 0.06, r->y, lk);
 			g_object_unref(lk);
-			rc = qr_draw(r->cr, d->link_url, lx, qy, QR_SIZE, r->e);
-			if (rc > 0)
-				rc = 0;
+			rc = draw_qr(r, d->link_url, lx, qy, QR_SIZE);
 		}
-		cairo_set_source_rgb(r->cr, 0.2, 0.2, 0.2);
-		cairo_move_to(r->cr, LEFT, qy + QR_SIZE + 1);
-		pango_cairo_show_layout(r->cr, lu);
-		cairo_set_source_rgb(r->cr, 0, 0, 0);
+		draw_gray(r, 0.2);
+		draw_layout(r, LEFT, qy + QR_SIZE + 1, lu);
+		draw_gray(r, 0);
 		g_object_unref(lu);
 		g_object_unref(lc);
 	}
@@ -364,7 +447,7 @@ layout_all(struct render *r)
 
 	r->page = 1;
 	r->y = TOP;
-	cairo_set_source_rgb(r->cr, 0, 0, 0);
+	draw_gray(r, 0);
 	/* Title, with a little air between the characters. */
 	rc = text_block(r, d->title, TITLE_PT, 40, PANGO_ALIGN_CENTER, 0,
 	    false);
@@ -557,8 +640,11 @@ write_buf(void *closure, const unsigned char *data, unsigned int len)
 	    CAIRO_STATUS_WRITE_ERROR;
 }
 
-int
-pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
+/* The cairo PDF surface: for documents whose fonts the writer cannot
+ * embed. */
+static int
+render_cairo(const struct pdf_doc *d, PangoContext *pc, struct buf *out,
+    struct err *e)
 {
 	struct render r = { .d = d, .pdf = true, .draw_page = DRAW_ALL,
 	    .e = e };
@@ -566,12 +652,7 @@ pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
 	char when[40];
 	int rc;
 
-	rc = check_doc(d, e);
-	if (rc != 0)
-		return rc;
-	if (out->max == 0 || out->max > PDF_MAX_BYTES)
-		out->max = PDF_MAX_BYTES;
-	r.pc = context_new();
+	r.pc = pc;
 	rc = count_pages(d, r.pc, &r.pages, &r.keep_last, e);
 	if (rc != 0)
 		goto out;
@@ -602,7 +683,74 @@ pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
 out:
 	if (s != NULL)
 		cairo_surface_destroy(s);
-	g_object_unref(r.pc);
+	return rc;
+}
+
+/* The PDF writer: one layout pass (a second one only when the last
+ * paragraph must go with the seal to a new page), footers added once the
+ * page count is known. 1 when a font needs cairo. */
+static int
+render_writer(const struct pdf_doc *d, PangoContext *pc, struct buf *out,
+    struct err *e)
+{
+	struct render r = { .d = d, .pc = pc, .pdf = true,
+	    .draw_page = DRAW_ALL, .e = e };
+	struct pdfw_info info;
+	char when[40];
+	int rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		r.w = pdfw_new(PAGE_W, PAGE_H);
+		if (r.w == NULL)
+			return err_internal(e, "out of memory");
+		pdfw_page_add(r.w);
+		r.sig_broke = false;
+		rc = layout_all(&r);
+		if (rc != 0 || r.unsupported || pass == 1 || !r.sig_broke ||
+		    d->nparagraphs == 0 ||
+		    (d->table != NULL && d->table_after >= d->nparagraphs))
+			break;
+		pdfw_free(r.w);
+		r.keep_last = 1;
+	}
+	if (rc == 0 && !r.unsupported) {
+		r.pages = r.page;
+		for (int p = 1; p <= r.pages; p++) {
+			pdfw_page_select(r.w, p);
+			r.page = p;
+			footer(&r);
+		}
+		snprintf(when, sizeof(when), "D:%.4s%.2s%.2s090000+08'00",
+		    d->date, d->date + 5, d->date + 8);
+		info = (struct pdfw_info){ .title = d->title,
+		    .author = d->dept_name, .subject = d->doc_no,
+		    .creator = "onetrip", .date = when };
+		rc = pdfw_finish(r.w, &info, out, e);
+	}
+	pdfw_free(r.w);
+	if (rc == 0 && r.unsupported) {
+		buf_reset(out);
+		return 1;
+	}
+	return rc;
+}
+
+int
+pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
+{
+	PangoContext *pc;
+	int rc;
+
+	rc = check_doc(d, e);
+	if (rc != 0)
+		return rc;
+	if (out->max == 0 || out->max > PDF_MAX_BYTES)
+		out->max = PDF_MAX_BYTES;
+	pc = context_new();
+	rc = render_writer(d, pc, out, e);
+	if (rc == 1)
+		rc = render_cairo(d, pc, out, e);
+	g_object_unref(pc);
 	return rc;
 }
 
@@ -690,6 +838,7 @@ void
 docs_thread_fonts_release(void)
 {
 	pango_cairo_font_map_set_default(NULL);
+	pdfw_thread_release();
 }
 
 void
@@ -698,6 +847,8 @@ docs_fonts_release(void)
 	void (*fc_fini)(void);
 
 	pango_cairo_font_map_set_default(NULL);
+	pdfw_thread_release();
+	pdfw_caches_release();
 	cairo_debug_reset_static_data();
 	/* fontconfig is loaded through pango; look its cleanup up rather than
 	 * link it directly. */

@@ -8,12 +8,14 @@
 
 #include <cairo.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 #define SEAL_FONT "WenQuanYi Zen Hei"
 #define SEAL_DEFAULT_CAPTION "审批专用章"
 #define SEAL_ARC_CHARS_MAX 24  /* more characters do not fit on the arc */
 #define SEAL_DIAMETER_MM 42.0  /* the size of an organ's official seal */
+#define SEAL_ALPHA 0.88        /* the ink's opacity */
 
 /* Draws the seal centred on (cx, cy) with the given diameter in user units.
  * arc_text is the organ's name (at most SEAL_ARC_CHARS_MAX characters,
@@ -21,6 +23,11 @@
  * slightly translucent so that text under the seal stays legible. */
 void stamp_draw(cairo_t *cr, double cx, double cy, double diameter,
     const char *arc_text, const char *caption);
+/* Appends the seal centred on (0, 0) as PDF content operators (colour,
+ * paths) in a y-down user space, for a form drawn with the seal's alpha as
+ * a transparency group (pdfw.c). Returns 0 or a negative error. */
+int stamp_pdf_ops(struct buf *out, double diameter, const char *arc_text,
+    const char *caption);
 /* Writes the seal alone as a PNG of px x px pixels on a transparent
  * background. */
 int stamp_write_png(const char *path, const char *arc_text,

@@ -54,6 +54,10 @@
 /* Body bytes read and dropped after a chunked body passed its limit. */
 #define DISCARD_LIMIT ((size_t)8 << 20)
 
+/* Retry-After of every 503 (busy, shutting down, the database switching
+ * to its standby) that does not set its own: seconds. */
+#define RETRY_AFTER_S "3"
+
 static const char JSON_TYPE[] = "application/json; charset=utf-8";
 static const char CSP[] = "default-src 'self'; img-src 'self' data:; "
     "style-src 'self' 'unsafe-inline'";
@@ -897,7 +901,7 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	struct http_resp *w = &st->resp;
 	struct MHD_Response *resp = NULL;
 	const char *ctype = NULL;
-	bool has_cache = false;
+	bool has_cache = false, has_retry = false;
 	enum MHD_Result ret;
 	struct buf out;
 	size_t len = 0, zlen = 0;
@@ -999,9 +1003,13 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		add_header(resp, w->headers[i].name, w->headers[i].value);
 		if (strcasecmp(w->headers[i].name, "Cache-Control") == 0)
 			has_cache = true;
+		if (strcasecmp(w->headers[i].name, "Retry-After") == 0)
+			has_retry = true;
 	}
 	if (!has_cache && !st->is_static)
 		add_header(resp, "Cache-Control", "no-store");
+	if (w->status == 503 && !has_retry)
+		add_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S);
 	add_header(resp, "X-Request-Id", st->req.request_id);
 	add_header(resp, "X-Content-Type-Options", "nosniff");
 	add_header(resp, "X-Frame-Options", "DENY");

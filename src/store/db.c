@@ -150,6 +150,7 @@ db_open(struct db **out, const char *url, struct err *e)
 		db_close(db);
 		return rc;
 	}
+	db->serving = true;
 	*out = db;
 	return 0;
 fail_nokey:

@@ -73,6 +73,10 @@ struct db {
 	char *url_safe;      /* for messages: password hidden */
 	pthread_key_t key;   /* this thread's struct db_conn */
 	pthread_mutex_t mu;  /* guards conns */
+	/* db_open() has made its first connection: a connection failing
+	 * later is a database gone while serving (PostgreSQL: a failover),
+	 * told to users without the URL. */
+	bool serving;
 	struct db_conn *conns;
 	/* SQLite: held from BEGIN IMMEDIATE to COMMIT/ROLLBACK, so that the
 	 * writers of this process queue here and are woken at once, instead

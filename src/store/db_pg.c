@@ -28,6 +28,7 @@ enum pg_col { PGC_TEXT, PGC_INT, PGC_REAL, PGC_NUMERIC, PGC_BOOL };
 struct pg_conn {
 	struct db_conn base;
 	PGconn *h;
+	bool broken;         /* reconnect before the next statement */
 	uint32_t gen;        /* bumped on reconnect: prepared names are gone */
 	uint32_t next_name;
 };
@@ -167,6 +168,18 @@ rewrite_placeholders(const char *sql, int *nparams)
 	return out;
 }
 
+/* The message of a database that went away while serving (a failover:
+ * the primary is gone and no standby has been promoted yet). */
+static int
+pg_unavailable(struct err *e)
+{
+	return err_set(e, ERR_BUSY, "db_unavailable",
+	    "数据库暂时不可用（可能正在主备切换），请稍后重试");
+}
+
+/* A connection that cannot be made: with the URL and libpq's reason at
+ * start-up (for the operator), the plain message afterwards (for users;
+ * the reason goes to the log). */
 static int
 pg_connect_error(struct db *db, PGconn *h, struct err *e)
 {
@@ -178,6 +191,11 @@ pg_connect_error(struct db *db, PGconn *h, struct err *e)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
+	if (db->serving) {
+		log_error("postgresql: cannot connect to %s: %s",
+		    db->url_safe, msg);
+		return pg_unavailable(e);
+	}
 	return err_set(e, ERR_BUSY, "db_unavailable",
 	    "无法连接 PostgreSQL 数据库 %s：%s", db->url_safe, msg);
 }
@@ -220,6 +238,9 @@ pg_conn_close(struct db_conn *base)
 	free(c);
 }
 
+/* PQreset() closes and connects again with the same parameters: with
+ * several hosts and target_session_attrs=read-write, to whichever host
+ * accepts writes now (the promoted standby after a failover). */
 static int
 pg_reconnect(struct pg_conn *c, struct err *e)
 {
@@ -228,9 +249,11 @@ pg_reconnect(struct pg_conn *c, struct err *e)
 	if (PQstatus(c->h) != CONNECTION_OK) {
 		log_error("postgresql: cannot reconnect to %s: %s",
 		    c->base.db->url_safe, PQerrorMessage(c->h));
-		return pg_connect_error(c->base.db, c->h, e);
+		return pg_unavailable(e);
 	}
-	log_info("postgresql: reconnected to %s", c->base.db->url_safe);
+	c->broken = false;
+	log_info("postgresql: reconnected to %s (%s:%s)", c->base.db->url_safe,
+	    PQhost(c->h), PQport(c->h));
 	return 0;
 }
 
@@ -239,9 +262,27 @@ pg_conn_check(struct db_conn *base, struct err *e)
 {
 	struct pg_conn *c = (struct pg_conn *)base;
 
-	if (PQstatus(c->h) == CONNECTION_OK)
+	/* PQconsumeInput() reads what is waiting without blocking: the end
+	 * of a connection the server closed (it was killed or shut down)
+	 * marks it bad here, before a statement is sent on it, so that even
+	 * a write outside a transaction meets a fresh connection. */
+	if (PQstatus(c->h) == CONNECTION_OK && !c->broken &&
+	    (PQtransactionStatus(c->h) != PQTRANS_IDLE ||
+	    PQconsumeInput(c->h) == 1) && PQstatus(c->h) == CONNECTION_OK)
 		return 0;
 	return pg_reconnect(c, e);
+}
+
+/* SQLSTATEs saying the session is no use any more, although libpq may
+ * still call the connection OK: class 08 (connection exception), 57P01..3
+ * (the server shuts down, crashed, or is starting), 25006 (a read-only
+ * server: a standby, or a demoted primary). */
+static bool
+state_lost(const char *state)
+{
+	return strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 ||
+	    strcmp(state, "25006") == 0;
 }
 
 /* Maps a failed result to an error; marks the retryable ones. */
@@ -265,12 +306,18 @@ pg_error(struct db_conn *c, PGresult *res, const char *sql, struct err *e)
 			return db_err_busy(e);
 		}
 	}
-	if (PQstatus(hconn(c)) != CONNECTION_OK) {
+	if (PQstatus(hconn(c)) != CONNECTION_OK ||
+	    (state != NULL && state_lost(state))) {
+		/* Inside a transaction nothing has committed: db_tx() may
+		 * run it again once a connection is made (pg_commit() says
+		 * otherwise for a lost COMMIT). A statement outside one is
+		 * not repeated (pg_step() only repeats queries). */
+		((struct pg_conn *)c)->broken = true;
 		c->retryable = true;
-		log_error("postgresql: connection lost: %s",
-		    PQerrorMessage(hconn(c)));
-		return err_set(e, ERR_BUSY, "db_unavailable",
-		    "数据库连接中断，请稍后重试");
+		log_error("postgresql: connection lost (%s): %s",
+		    state != NULL ? state : "-", msg != NULL && msg[0] != '\0' ?
+		    msg : PQerrorMessage(hconn(c)));
+		return pg_unavailable(e);
 	}
 	if (msg == NULL || msg[0] == '\0')
 		msg = PQerrorMessage(hconn(c));
@@ -670,16 +717,30 @@ pg_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
 	return pg_simple(own, "BEGIN", e);
 }
 
-/* Ends the transaction either way: a failed COMMIT is rolled back. */
+/* Ends the transaction either way: a failed COMMIT is rolled back. A
+ * COMMIT whose answer was lost with the connection may have committed (on
+ * the primary and, synchronous_commit being on, on the standby too) or
+ * not: it is never run again, and the caller gets 503 saying the outcome
+ * is unknown. A serialization failure or deadlock at COMMIT did not
+ * commit: db_tx() runs the transaction again. */
 static int
 pg_commit(struct db_conn *c, struct db_conn *own, struct err *e)
 {
 	PGresult *res = PQexec(hconn(c), "COMMIT");
 	int rc = 0;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_error(c, res, "COMMIT", e);
-	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		if (((struct pg_conn *)c)->broken) {
+			c->retryable = false;
+			log_error("postgresql: the connection was lost during "
+			    "COMMIT: the transaction may or may not have "
+			    "committed");
+			rc = err_set(e, ERR_BUSY, "commit_unknown",
+			    "数据库正在主备切换，本次提交是否已保存无法确认，"
+			    "请稍后刷新查看，确认未保存再重新提交");
+		}
+	} else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
 		/* A statement failed and the caller carried on. */
 		rc = err_internal(e, "postgresql: transaction was aborted, "
 		    "COMMIT rolled back");

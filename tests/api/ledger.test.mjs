@@ -62,13 +62,34 @@ for (const db of dbKinds()) {
 			assert.equal((await hall.get(`/api/ledgers/${l.id}`)).json.rows.find((x) => x.seq === seq).plan, '完成联合验收');
 		});
 
-		test('due dates across the quarters', async () => {
-			const want = { 1: '2025-03-23', 2: '2025-06-23', 3: '2025-09-23', 4: '2025-12-23' };
-			for (const q of [1, 2, 3, 4]) {
-				const r = await scjg.post('/api/ledgers', { year: 2025, quarter: q });
+		test('due dates across the quarters, with the working day to submit by', async () => {
+			// The 23rd of each quarter's last month; when it is a weekend or a
+			// holiday the last working day before it is the one to submit by:
+			// 2025-03-23 and 2024-06-23 are Sundays, 2024-03-23 a Saturday.
+			const want = {
+				'2025-1': ['2025-03-23', '2025-03-21'], '2025-2': ['2025-06-23', '2025-06-23'],
+				'2025-3': ['2025-09-23', '2025-09-23'], '2025-4': ['2025-12-23', '2025-12-23'],
+				'2024-1': ['2024-03-23', '2024-03-22'], '2024-2': ['2024-06-23', '2024-06-21'],
+			};
+			for (const [k, [due, by]] of Object.entries(want)) {
+				const [year, quarter] = k.split('-').map(Number);
+				const r = await scjg.post('/api/ledgers', { year, quarter });
 				assert.equal(r.status, 200, r.text);
-				assert.equal(r.json.due_day, want[q]);
+				assert.equal(r.json.due_day, due, k);
+				assert.equal(r.json.submit_by, by, k);
+				const roll = await hall.get(`/api/ledgers?year=${year}&quarter=${quarter}`);
+				assert.equal(roll.status, 200, roll.text);
+				assert.equal(roll.json.submit_by, by, k);
 			}
+			// The county declares Tuesday 2025-09-23 a day off: the ledger of
+			// the third quarter is then to be submitted by Monday 09-22.
+			const off = await hall.put('/api/calendar/2025-09-23', { kind: 'off', name: '调休' });
+			assert.equal(off.status, 200, off.text);
+			const q3 = await scjg.post('/api/ledgers', { year: 2025, quarter: 3 });
+			assert.equal(q3.json.due_day, '2025-09-23');
+			assert.equal(q3.json.submit_by, '2025-09-22');
+			const back = await hall.put('/api/calendar/2025-09-23', { kind: 'normal', name: '' });
+			assert.equal(back.status, 200, back.text);
 		});
 	});
 }

@@ -169,6 +169,25 @@ for (const db of dbKinds()) {
 			assert.equal(v.can.edit, false);
 		});
 
+		test("a department's staff sees only the projects its department takes part in", async () => {
+			// 住建 is the new project's liaison department: its approver sees it;
+			// 市场监管 takes part in no project: it sees none, and a direct
+			// look-up is 404 as for a project that does not exist.
+			const scjg = new Client(srv.url);
+			await scjg.login('scjg_sp', DEMO.password);
+			assert.equal(ok(await scjg.get('/api/projects')).items.length, 0);
+			assertError(await scjg.get(`/api/projects/${pid}`), 404);
+			assert.ok(ok(await zj.get('/api/projects')).items.some((p) => p.id === pid));
+			ok(await zj.get(`/api/projects/${pid}`));
+			// 人防 is not the liaison of this project (demo projects only).
+			assert.ok(!ok(await rf.get('/api/projects')).items.some((p) => p.id === pid));
+			assertError(await rf.get(`/api/projects/${pid}`), 404);
+			// the hall's window clerks register stage applications: they see all
+			const all = ok(await hall.get('/api/projects')).items.map((p) => p.id).sort();
+			assert.deepEqual(ok(await win.get('/api/projects')).items.map((p) => p.id).sort(), all);
+			assert.deepEqual(ok(await ducha.get('/api/projects')).items.map((p) => p.id).sort(), all);
+		});
+
 		test('a stage applied once, split into two departments in parallel, done when both approve', async () => {
 			const form = { project_name: '白河县城关镇便民菜市场改造项目', project_code: '2412-610929-47-01-000999', location: '白河县城关镇东街' };
 			// out of order, by someone else, without materials: refused, nothing stored

@@ -101,6 +101,9 @@ async function applyFromGuide(page, base) {
     assert.equal((await resp).status(), 201);
     await row.locator('[data-test=material-file]').waitFor();
   }
+  // The commitment is not ticked for the applicant: submitting needs it.
+  assert.equal(await page.locator('[data-test=bundle-submit]').isDisabled(), true);
+  await page.locator('[data-test=bundle-promise]').click();
   await page.locator('[data-test=bundle-submit]').click();
   await page.locator('[data-test=bundle-apply-done]').waitFor();
   assert.match(await page.locator('[data-test=bundle-no]').innerText(), /^YJS\d{12}$/);

@@ -7,7 +7,7 @@
 //   await psql(pg.url, 'SELECT 1');     // -> '1'
 //   await pg.stop();
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,11 +57,13 @@ function stopSync(c) {
 	c.stopped = true;
 	live.delete(c);
 	if (c.started) {
-		const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-m', 'immediate', '-w', 'stop']);
-		try {
-			execFileSync(cmd, args, { stdio: 'ignore', cwd: c.dir, timeout: 30000 });
-		} catch {
-			// already gone
+		for (const data of [c.data, ...(c.more || [])]) {
+			const [cmd, args] = asPg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+			try {
+				execFileSync(cmd, args, { stdio: 'ignore', cwd: c.dir, timeout: 30000 });
+			} catch {
+				// already gone
+			}
 		}
 	}
 	rmSync(c.dir, { recursive: true, force: true });
@@ -92,11 +94,11 @@ function hookProcess() {
 // A detached shell that waits for this process to disappear (even after
 // SIGKILL) and then removes the cluster.
 function startWatchdog(c) {
-	const pgctl = IS_ROOT
-		? `runuser -u ${PG_USER} -- pg_ctl -D '${c.data}' -m immediate -w stop`
-		: `pg_ctl -D '${c.data}' -m immediate -w stop`;
+	const pgctl = [c.data, ...(c.more || [])].map((d) => (IS_ROOT
+		? `runuser -u ${PG_USER} -- pg_ctl -D '${d}' -m immediate -w stop >/dev/null 2>&1`
+		: `pg_ctl -D '${d}' -m immediate -w stop >/dev/null 2>&1`)).join('; ');
 	const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
-		`if [ -d '${c.dir}' ]; then ${pgctl} >/dev/null 2>&1; rm -rf '${c.dir}'; fi`;
+		`if [ -d '${c.dir}' ]; then ${pgctl}; rm -rf '${c.dir}'; fi`;
 	const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore', cwd: '/' });
 	child.unref();
 	return child;
@@ -115,13 +117,13 @@ async function initdb(c) {
 	}
 }
 
-async function pgStart(c) {
+async function pgStart(c, { data = c.data, log = c.log, port = c.port, extra } = {}) {
 	const opts = [
-		`-p ${c.port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${c.dir}`,
-		'-c fsync=off', '-c full_page_writes=off', '-c synchronous_commit=off',
+		`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${c.dir}`,
+		...(extra || ['-c fsync=off', '-c full_page_writes=off', '-c synchronous_commit=off']),
 		'-c max_connections=200',
 	].join(' ');
-	const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-l', c.log, '-w', '-t', '60', '-o', opts, 'start']);
+	const [cmd, args] = asPg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', opts, 'start']);
 	await run(cmd, args, { cwd: c.dir });
 }
 
@@ -188,4 +190,111 @@ export async function startPostgres() {
 // True when a cluster folder still exists (for tests of the clean-up).
 export function clusterExists(dir) {
 	return existsSync(dir);
+}
+
+// A primary with a synchronous streaming-replication standby (the province
+// set-up, docs/deploy.md): initdb, the primary started with
+// synchronous_standby_names='*' and synchronous_commit=remote_apply (a
+// commit is acknowledged once the standby has it and shows it), the standby
+// made with `pg_basebackup -R` and started. fsync stays off (the test kills
+// processes, not machines).
+//
+//   const pair = await startPostgresPair();
+//   pair.url         multi-host URL with target_session_attrs=read-write
+//   pair.primaryUrl, pair.standbyUrl
+//   await pair.killPrimary();   // SIGKILL to the postmaster and its children
+//   await pair.promote();       // pg_ctl promote on the standby
+//   await pair.stop();
+export async function startPostgresPair() {
+	hookProcess();
+	const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-pgpair-'));
+	const c = {
+		dir, data: path.join(dir, 'primary'), log: path.join(dir, 'primary.log'),
+		standby: path.join(dir, 'standby'), standbyLog: path.join(dir, 'standby.log'),
+		more: [], port: 0, standbyPort: 0, started: false, stopped: false, watchdog: null,
+	};
+	c.more = [c.standby];
+	live.add(c);
+	// The standby leaves synchronous_standby_names empty: once promoted it
+	// runs alone (with nobody to wait for, a commit would hang).
+	const sync = ['-c fsync=off', '-c synchronous_commit=remote_apply', '-c wal_level=replica',
+		'-c hot_standby=on'];
+	try {
+		if (IS_ROOT) {
+			const { uid, gid } = pgIds();
+			chownSync(dir, uid, gid);
+		}
+		c.watchdog = startWatchdog(c);
+		await initdb(c);
+		for (let attempt = 1; ; attempt++) {
+			c.port = await freePort();
+			try {
+				c.started = true;
+				await pgStart(c, { extra: [...sync, "-c synchronous_standby_names='*'"] });
+				break;
+			} catch (e) {
+				if (attempt >= 3) throw e;
+			}
+		}
+		const admin = `postgresql://onetrip@127.0.0.1:${c.port}/postgres`;
+		const [bcmd, bargs] = asPg('pg_basebackup', ['-h', '127.0.0.1', '-p', String(c.port), '-U', 'onetrip',
+			'-D', c.standby, '-R', '-X', 'stream', '--no-sync', '--checkpoint=fast']);
+		await run(bcmd, bargs, { cwd: c.dir });
+		for (let attempt = 1; ; attempt++) {
+			c.standbyPort = await freePort();
+			try {
+				await pgStart(c, { data: c.standby, log: c.standbyLog, port: c.standbyPort, extra: sync });
+				break;
+			} catch (e) {
+				if (attempt >= 3) throw e;
+			}
+		}
+		// Streaming and synchronous before anything is written.
+		const deadline = Date.now() + 30000;
+		while ((await psql(admin, 'SELECT sync_state FROM pg_stat_replication')) !== 'sync') {
+			if (Date.now() > deadline) throw new Error('the standby did not become synchronous in 30 s');
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		await psql(admin, 'CREATE DATABASE onetrip');
+	} catch (e) {
+		let tail = '';
+		for (const f of [c.log, c.standbyLog]) {
+			try { tail += execFileSync('tail', ['-n', '20', f], { encoding: 'utf8' }); } catch { /* none */ }
+		}
+		stopSync(c);
+		e.message = `startPostgresPair failed: ${e.message}\n${tail}`;
+		throw e;
+	}
+	const host = (p) => `127.0.0.1:${p}`;
+	return {
+		url: `postgresql://onetrip@${host(c.port)},${host(c.standbyPort)}/onetrip?target_session_attrs=read-write`,
+		primaryUrl: `postgresql://onetrip@${host(c.port)}/onetrip`,
+		standbyUrl: `postgresql://onetrip@${host(c.standbyPort)}/onetrip`,
+		dir,
+		// The primary's machine lost at once: SIGKILL to every process of it
+		// (children listed first, so none is left behind).
+		async killPrimary() {
+			const pid = Number(readFileSync(path.join(c.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+			let kids = [];
+			try {
+				kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+					.split('\n').filter(Boolean).map(Number);
+			} catch { /* none */ }
+			for (const p of [pid, ...kids]) {
+				try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+			}
+		},
+		async promote() {
+			const [cmd, args] = asPg('pg_ctl', ['-D', c.standby, '-w', '-t', '60', 'promote']);
+			await run(cmd, args, { cwd: c.dir });
+		},
+		logs() {
+			let out = '';
+			for (const f of [c.log, c.standbyLog]) {
+				try { out += `--- ${f}\n` + execFileSync('tail', ['-n', '30', f], { encoding: 'utf8' }); } catch { /* none */ }
+			}
+			return out;
+		},
+		async stop() { stopSync(c); },
+	};
 }

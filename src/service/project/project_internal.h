@@ -27,8 +27,24 @@ int pj_may_manage(struct ctx *c, bool *yes, struct err *e);
 int pj_is_steward_staff(struct ctx *c, int64_t user_id, bool *yes,
     struct err *e);
 
-/* The project row as JSON (new reference) when the actor may see it:
- * every staff member, the owner enterprise; 404 for anyone else. */
+/* Which projects a staff actor sees. *all: every project (the overseers,
+ * whoever may register projects, the hall's window clerks who register
+ * stage applications). Otherwise only those it is the steward of or whose
+ * PJ_INVOLVED_SQL holds for *dept (its department; -1 for none). */
+int pj_staff_scope(struct ctx *c, bool *all, int64_t *dept, struct err *e);
+/* The department (3 parameters, the same id) takes part in project p: it
+ * has a liaison on it, is invited to one of its joint events, or holds a
+ * case of one of its stage applications. */
+#define PJ_INVOLVED_SQL "(EXISTS (SELECT 1 FROM project_liaisons pl " \
+	"WHERE pl.project_id = p.id AND pl.dept_id = ?) OR EXISTS (SELECT 1 " \
+	"FROM project_events pe JOIN project_event_depts ped ON ped.event_id " \
+	"= pe.id WHERE pe.project_id = p.id AND ped.dept_id = ?) OR EXISTS " \
+	"(SELECT 1 FROM project_stage_apps psa JOIN bundle_children pbc ON " \
+	"pbc.bundle_case_id = psa.bundle_case_id WHERE psa.project_id = p.id " \
+	"AND pbc.dept_id = ?))"
+
+/* The project row as JSON (new reference) when the actor may see it: the
+ * staff of pj_staff_scope, the owner enterprise; 404 for anyone else. */
 int pj_load(struct ctx *c, int64_t id, json_t **row, struct err *e);
 /* The owner enterprise of the row is the actor. */
 bool pj_is_owner(const struct actor *a, const json_t *row);

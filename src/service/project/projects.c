@@ -96,6 +96,38 @@ pj_may_manage(struct ctx *c, bool *yes, struct err *e)
 	return pj_is_steward_staff(c, a->user_id, yes, e);
 }
 
+int
+pj_staff_scope(struct ctx *c, bool *all, int64_t *dept, struct err *e)
+{
+	const struct actor *a = c->actor;
+
+	*all = pj_overseer(a) || (a != NULL && a->kind == ACTOR_STAFF &&
+	    a->window_id > 0);
+	*dept = a != NULL && a->dept_id > 0 ? a->dept_id : -1;
+	if (*all)
+		return 0;
+	return pj_may_manage(c, all, e);
+}
+
+/* May the staff actor see project id (pj_staff_scope)? */
+static int
+staff_sees(struct ctx *c, int64_t id, bool *yes, struct err *e)
+{
+	int64_t dept, n = 0;
+	int rc;
+
+	rc = pj_staff_scope(c, yes, &dept, e);
+	if (rc != 0 || *yes)
+		return rc;
+	rc = db_query_int(c->db, e, &n, "SELECT COUNT(*) FROM projects p WHERE "
+	    "p.id = ? AND (p.steward_id = ? OR " PJ_INVOLVED_SQL ")", "iiiii",
+	    id, c->actor->user_id, dept, dept, dept);
+	if (rc < 0)
+		return rc;
+	*yes = n > 0;
+	return 0;
+}
+
 bool
 pj_is_owner(const struct actor *a, const json_t *row)
 {
@@ -126,8 +158,20 @@ pj_load(struct ctx *c, int64_t id, json_t **row, struct err *e)
 	if (r == NULL)
 		return e->code == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND,
 		    "project_not_found", "项目不存在") : err_rc(e);
-	if (!(pj_overseer(a) || (a != NULL && a->kind == ACTOR_STAFF) ||
-	    pj_is_owner(a, r))) {
+	if (a != NULL && a->kind == ACTOR_STAFF) {
+		bool sees = false;
+		int rc = staff_sees(c, id, &sees, e);
+
+		if (rc != 0) {
+			json_decref(r);
+			return rc;
+		}
+		if (!sees) {
+			json_decref(r);
+			return err_set(e, ERR_NOT_FOUND, "project_not_found",
+			    "项目不存在");
+		}
+	} else if (!(pj_overseer(a) || pj_is_owner(a, r))) {
 		json_decref(r);
 		return err_set(e, ERR_NOT_FOUND, "project_not_found",
 		    "项目不存在");

@@ -368,6 +368,8 @@ project_list(struct ctx *c, const struct project_q *q, json_t **out,
 {
 	const struct actor *a = c->actor;
 	const char *owner = NULL;
+	bool all = true;  /* enterprises: filtered by owner instead */
+	int64_t dept = -1;
 	json_t *items, *p;
 	char like[256];
 	size_t i;
@@ -382,6 +384,8 @@ project_list(struct ctx *c, const struct project_q *q, json_t **out,
 		owner = actor_claim_idno(a);  /* "" until verified: none */
 	else if (a->kind != ACTOR_STAFF && a->kind != ACTOR_SYSTEM)
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权查看项目");
+	if (a->kind == ACTOR_STAFF && pj_staff_scope(c, &all, &dept, e) != 0)
+		return err_rc(e);
 	if (q->type != NULL && q->type[0] != '\0' &&
 	    project_type_parse(q->type) == PROJECT_TYPE_NONE)
 		return err_field(e, ERR_INVALID, "type", "bad_type",
@@ -395,10 +399,12 @@ project_list(struct ctx *c, const struct project_q *q, json_t **out,
 	    "p.steward_id WHERE (CAST(? AS TEXT) IS NULL OR "
 	    "p.owner_credit_code = ?) AND (? = '' OR p.type = ?) AND (? = 0 OR "
 	    "p.key_project = 1) AND (? = 0 OR p.steward_id = ?) AND (p.name "
-	    "LIKE ? OR p.code LIKE ?) ORDER BY p.id DESC LIMIT 200",
-	    "sssiiiiss", owner, owner, q->type != NULL ? q->type : "",
+	    "LIKE ? OR p.code LIKE ?) AND (? = 1 OR p.steward_id = ? OR "
+	    PJ_INVOLVED_SQL ") ORDER BY p.id DESC LIMIT 200",
+	    "sssiiiissiiiii", owner, owner, q->type != NULL ? q->type : "",
 	    q->type != NULL ? q->type : "", (int64_t)q->key_only,
-	    (int64_t)q->mine, a->user_id, like, like);
+	    (int64_t)q->mine, a->user_id, like, like, (int64_t)all, a->user_id,
+	    dept, dept, dept);
 	if (items == NULL)
 		return err_rc(e);
 	json_array_foreach(items, i, p) {

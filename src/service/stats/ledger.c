@@ -12,14 +12,32 @@
 #include "base/config.h"
 #include "base/utf8.h"
 #include "core/ledger.h"
+#include "service/case/case.h"
 #include "store/db.h"
 
 #define LEDGER_TEXT_MAX 2000
 
 int
-stats_ledger_json(struct db *db, int64_t id, json_t **out, struct err *e)
+stats_ledger_submit_by(struct ctx *c, const char *due, char out[11],
+    struct err *e)
 {
+	const struct calendar *cal;
+	int32_t day;
+
+	if (calendar_day_parse(due, &day, e) != 0)
+		return -(int)e->code;
+	if (case_calendar_current(c, &cal, e) != 0)
+		return -(int)e->code;
+	calendar_day_format(ledger_submit_by(cal, day), out);
+	return 0;
+}
+
+int
+stats_ledger_json(struct ctx *c, int64_t id, json_t **out, struct err *e)
+{
+	struct db *db = c->db;
 	struct db_stmt *s;
+	char submit_by[11];
 	json_t *rows;
 	int rc;
 
@@ -45,6 +63,13 @@ stats_ledger_json(struct db *db, int64_t id, json_t **out, struct err *e)
 		return rc;
 	if (*out == NULL)
 		return err_set(e, ERR_NOT_FOUND, "ledger_not_found", "台账不存在");
+	if (stats_ledger_submit_by(c, json_string_value(json_object_get(*out,
+	    "due_day")), submit_by, e) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return -(int)e->code;
+	}
+	json_object_set_new(*out, "submit_by", json_string(submit_by));
 	s = db_query(db, e, "SELECT seq, area, lead_unit, participants, "
 	    "deliverable, plan, progress, remarks, task_id FROM ledger_rows "
 	    "WHERE ledger_id = ? ORDER BY area, seq", "i", id);
@@ -195,7 +220,7 @@ reform_ledger_open(struct ctx *c, int64_t dept_id, int year, int quarter,
 	rc = stats_ledger_draft(c, dept, year, quarter, &id, e);
 	if (rc != 0)
 		return rc;
-	return stats_ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c, id, out, e);
 }
 
 /* Loads the ledger's department and status for a change. */
@@ -239,7 +264,7 @@ reform_ledger_get(struct ctx *c, int64_t id, json_t **out, struct err *e)
 		return rc;
 	if (!actor_has(c->actor, STATS_WIDE) && dept != c->actor->dept_id)
 		return err_set(e, ERR_FORBIDDEN, NULL, "只能查看本部门的台账");
-	return stats_ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c, id, out, e);
 }
 
 struct change_tx {
@@ -355,7 +380,7 @@ reform_ledger_save(struct ctx *c, int64_t id, const json_t *rows, bool submit,
 	rc = db_tx(c->db, change_tx, &x, e);
 	if (rc != 0)
 		return rc;
-	return stats_ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c, id, out, e);
 }
 
 int
@@ -389,5 +414,5 @@ reform_ledger_review(struct ctx *c, int64_t id, bool accept, const char *note,
 	rc = db_tx(c->db, change_tx, &x, e);
 	if (rc != 0)
 		return rc;
-	return stats_ledger_json(c->db, id, out, e);
+	return stats_ledger_json(c, id, out, e);
 }

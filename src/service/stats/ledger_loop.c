@@ -31,6 +31,7 @@ struct watch_tx {
 	int64_t id, dept;
 	int year, quarter;
 	const char *dept_name, *due, *today;
+	char submit_by[11];	/* the last working day on or before due */
 	bool done;
 };
 
@@ -38,7 +39,7 @@ static int
 remind_fn(struct db *db, void *arg, struct err *e)
 {
 	struct watch_tx *t = arg;
-	char title[160], body[600];
+	char title[160], body[700], note[120];
 	int64_t n = 0;
 	int rc;
 
@@ -54,12 +55,17 @@ remind_fn(struct db *db, void *arg, struct err *e)
 	    "si", t->today, t->id);
 	if (rc != 0)
 		return rc;
-	snprintf(title, sizeof(title), "请于 %s 前报送%d年%s工作台账", t->due,
-	    t->year, quarter_names[t->quarter]);
+	snprintf(title, sizeof(title), "请于 %s 前报送%d年%s工作台账",
+	    t->submit_by, t->year, quarter_names[t->quarter]);
+	/* A due date on a weekend or holiday: say which working day to use. */
+	note[0] = '\0';
+	if (strcmp(t->submit_by, t->due) != 0)
+		snprintf(note, sizeof(note), "（%s 为休息日，请于 %s 前报送）",
+		    t->due, t->submit_by);
 	snprintf(body, sizeof(body), "%s的%d年%s优化办理流程工作台账尚未报送。"
 	    "按白政办发〔2024〕1号，工作进展情况须于每季度最后一月23日前报县"
-	    "审改办，请在“工作台账”页面填写并报送。", t->dept_name, t->year,
-	    quarter_names[t->quarter]);
+	    "审改办%s，请在“工作台账”页面填写并报送。", t->dept_name, t->year,
+	    quarter_names[t->quarter], note);
 	rc = notify_dept_admins(t->c, t->dept, 0, 0, "ledger_remind", title,
 	    body, NULL, e);
 	t->done = rc == 0;
@@ -163,6 +169,12 @@ each_ledger(struct ctx *c, json_t *list, const char *today, db_tx_fn fn,
 		t.due = json_string_value(json_object_get(l, "due_day"));
 		t.today = today;
 		err_clear(&te);
+		if (t.due == NULL ||
+		    stats_ledger_submit_by(c, t.due, t.submit_by, &te) != 0) {
+			log_error("ledger watch: ledger %" PRId64 ": %s", t.id,
+			    te.msg);
+			continue;
+		}
 		if (db_tx(c->db, fn, &t, &te) != 0) {
 			log_error("ledger watch: ledger %" PRId64 ": %s", t.id,
 			    te.msg);

@@ -87,7 +87,7 @@ reform_ledger_rollup(struct ctx *c, int year, int quarter, json_t **out,
 	int due_dom = (int)config_int("ledger.due_day");
 	int64_t own = 0;
 	json_t *depts, *d, *counts, *rows;
-	char today[11], due[11];
+	char today[11], due[11], submit_by[11];
 	int32_t day;
 	size_t i;
 
@@ -144,8 +144,14 @@ reform_ledger_rollup(struct ctx *c, int year, int quarter, json_t **out,
 		return -(int)e->code;
 	}
 	calendar_day_format(ledger_due(year, quarter, due_dom), due);
-	*out = json_pack("{s:i s:i s:s s:s s:o s:o s:o}", "year", year,
-	    "quarter", quarter, "due_day", due, "phase",
+	if (stats_ledger_submit_by(c, due, submit_by, e) != 0) {
+		json_decref(depts);
+		json_decref(counts);
+		json_decref(rows);
+		return -(int)e->code;
+	}
+	*out = json_pack("{s:i s:i s:s s:s s:s s:o s:o s:o}", "year", year,
+	    "quarter", quarter, "due_day", due, "submit_by", submit_by, "phase",
 	    phase_name(ledger_phase(day, year, quarter, remind_dom, due_dom,
 	    false)), "departments", depts, "counts", counts, "rows", rows);
 	return 0;

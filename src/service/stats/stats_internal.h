@@ -42,6 +42,10 @@ int stats_dept_names(struct ctx *c, json_t **out, struct err *e);
 int stats_ledger_draft(struct ctx *c, int64_t dept_id, int year, int quarter,
     int64_t *id, struct err *e);
 /* One ledger with its rows, as reform_ledger_get. */
-int stats_ledger_json(struct db *db, int64_t id, json_t **out, struct err *e);
+int stats_ledger_json(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* The practical day to submit a ledger due on due ("YYYY-MM-DD"): the last
+ * working day of the county calendar on or before it (core/ledger.c). */
+int stats_ledger_submit_by(struct ctx *c, const char *due, char out[11],
+    struct err *e);
 
 #endif
