@@ -107,19 +107,24 @@ write_atomic(const char *var, const char *sha256, const void *data,
 	uint32_t rnd;
 	int fd, rc;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/files", var) >= sizeof(dir))
-		return err_internal(e, "files: path too long");
-	rc = ensure_dir(var, e);
-	if (rc == 0)
-		rc = ensure_dir(dir, e);
-	if (rc != 0)
-		return rc;
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/files/%.2s", var, sha256) >=
 	    sizeof(dir))
 		return err_internal(e, "files: path too long");
-	rc = ensure_dir(dir, e);
-	if (rc != 0)
-		return rc;
+	/* The folders, made when missing (one stat once they all exist). */
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char files[PATH_BYTES];
+
+		if ((size_t)snprintf(files, sizeof(files), "%s/files", var) >=
+		    sizeof(files))
+			return err_internal(e, "files: path too long");
+		rc = ensure_dir(var, e);
+		if (rc == 0)
+			rc = ensure_dir(files, e);
+		if (rc == 0)
+			rc = ensure_dir(dir, e);
+		if (rc != 0)
+			return rc;
+	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sha256) >=
 	    sizeof(path))
 		return err_internal(e, "files: path too long");

@@ -16,6 +16,10 @@
 
 static const char MSG_NO_SEAL[] = "部门尚未配置审批专用章";
 
+/* Documents made ready per transaction: one commit for several, while the
+ * writer is held only for their statements (the signing is done before). */
+#define READY_BATCH 10
+
 static documents_ready_fn ready_hook;
 
 void
@@ -77,13 +81,15 @@ struct job {
 	char sha[65];
 	char fname[320];
 	char cert[256];
+	struct seal_sig sg; /* the signature, made before the transaction */
 };
 
 static int
 ready_fn(struct db *db, void *arg, struct err *e)
 {
 	struct job *t = arg;
-	char sig[SM2_SIG_HEX_MAX + 1], sm3[SM3_HEX_LEN + 1], idbuf[24];
+	const char *sm3 = t->sg.sm3, *sig = t->sg.sig;
+	char idbuf[24];
 	int64_t usage = 0, seal_id = 0, id = t->id;
 	int64_t dept = document_num(t->row, "dept_id");
 	json_t *sum;
@@ -94,11 +100,11 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	rc = file_record(t->c, t->sha, t->pdf.len, t->fname, e);
 	if (rc != 0)
 		return rc;
-	/* Sign the bytes as stored: the ones written, which the file's name
-	 * (their sha256) stands for. */
-	rc = seal_sign(t->c, dept, document_str(t->row, "kind"),
-	    document_str(t->row, "doc_no"), t->pdf.data, t->pdf.len, sig, sm3,
-	    &usage, e);
+	/* The signature (made before, over the bytes as stored: the ones
+	 * written, which the file's name, their sha256, stands for) goes
+	 * into the seal's ledger. */
+	rc = seal_sign_record(t->c, dept, document_str(t->row, "kind"),
+	    document_str(t->row, "doc_no"), &t->sg, &usage, e);
 	if (rc != 0)
 		return rc;
 	rc = db_query_int(db, e, &seal_id, "SELECT seal_id FROM seal_usage "
@@ -188,6 +194,14 @@ job_prepare(struct job *j)
 		rc = err_internal(&e, "renderer made no PDF");
 	if (rc >= 0)
 		rc = file_write_unsynced(c, j->pdf.data, j->pdf.len, j->sha, &e);
+	if (rc >= 0)
+		rc = seal_sign_prepare(c, document_num(j->row, "dept_id"),
+		    j->pdf.data, j->pdf.len, &j->sg, &e);
+	if (rc == -ERR_UNPROCESSABLE && strcmp(e.key, "no_seal") == 0) {
+		release(c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false,
+		    false);
+		return 0;
+	}
 	if (rc < 0) {
 		job_fail(j, &e);
 		return 0;
@@ -202,6 +216,8 @@ job_prepare(struct job *j)
 	json_decref(el);
 	return 1;
 }
+
+static void job_ready_log(const struct job *j);
 
 /* Makes a rendered, synced document ready. Returns 1 when it became
  * ready. */
@@ -220,14 +236,43 @@ job_finish(struct job *j)
 	}
 	if (rc == -ERR_CONFLICT && strcmp(e.key, "document_not_claimed") == 0)
 		return 0;
+	if (rc == -ERR_CONFLICT && strcmp(e.key, "seal_changed") == 0) {
+		/* Signed with the seal just replaced: again, at once. */
+		release(j->c, j->id, e.msg, 0, false, false);
+		return 0;
+	}
 	if (rc != 0) {
 		job_fail(j, &e);
 		return 0;
 	}
+	job_ready_log(j);
+	return 1;
+}
+
+struct batch_tx {
+	struct job *jobs;
+	int n;
+};
+
+/* Several documents made ready in one transaction (one commit); any
+ * failure rolls them all back, and each is then tried alone. */
+static int
+batch_fn(struct db *db, void *arg, struct err *e)
+{
+	struct batch_tx *b = arg;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < b->n; i++)
+		rc = ready_fn(db, &b->jobs[i], e);
+	return rc;
+}
+
+static void
+job_ready_log(const struct job *j)
+{
 	log_info("documents: %s %s ready (case %" PRId64 ", %zu bytes)",
 	    document_str(j->row, "kind"), document_str(j->row, "doc_no"),
 	    document_num(j->row, "case_id"), j->pdf.len);
-	return 1;
 }
 
 struct claim_tx {
@@ -345,9 +390,24 @@ documents_render_shard(struct ctx *c, int max, int shard, int shards,
 			job_fail(&jobs[k], &se);
 		ok = false;
 	}
+	for (int k = 0; ok && k < nj; k += READY_BATCH) {
+		struct batch_tx bt = { jobs + k, nj - k < READY_BATCH ?
+		    nj - k : READY_BATCH };
+		struct err be;
+
+		err_clear(&be);
+		if (bt.n > 1 && db_tx(c->db, batch_fn, &bt, &be) == 0) {
+			for (int i = 0; i < bt.n; i++)
+				job_ready_log(&bt.jobs[i]);
+			if (done != NULL)
+				*done += bt.n;
+			continue;
+		}
+		for (int i = 0; i < bt.n; i++)
+			if (job_finish(&bt.jobs[i]) == 1 && done != NULL)
+				(*done)++;
+	}
 	for (int k = 0; k < nj; k++) {
-		if (ok && job_finish(&jobs[k]) == 1 && done != NULL)
-			(*done)++;
 		json_decref(jobs[k].row);
 		buf_release(&jobs[k].pdf);
 	}
