@@ -2,6 +2,7 @@
  * benchmarks (bench/lookup.sh).
  *
  *   gen-cases --db URL [--cases N] [--end YYYY-MM-DD] [--seed S]
+ *   gen-cases --db URL --items N    (adds N published catalogue items)
  *   gen-cases --db URL --sql QUERY  (prints the rows, tab-separated)
  *   gen-cases --db URL --sample N   (prints N "case_no<TAB>idno" lines of
  *                                    random stored cases)
@@ -18,12 +19,14 @@
  * whose life would end before the end day are closed (mostly done, some
  * rejected, denied or withdrawn); the rest are open in every queue, with
  * their deadline fields (accepted day, budget, due day, remaining days,
- * warning level) set as the deadline service would.
+ * warning level) set as the deadline service would. The scoreboard's
+ * case tallies (case_tally_day, case_tally_item) get what the case plan
+ * would have added at each closure.
  *
  * Secondary indexes of cases are dropped during the load and rebuilt
  * after it; the statistics are then refreshed (ANALYZE; on PostgreSQL
  * VACUUM (ANALYZE)). Refuses to run on a database that already has
- * cases. */
+ * more cases than the demo's few hundred (whose numbers it skips). */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -328,10 +331,77 @@ setup_catalogue(int64_t now)
 	rows_free(&src);
 }
 
+
+/* ---- a province-sized catalogue (bench/indicators.sh) ----
+ * n more published items spread over the departments, each a copy of a
+ * demo item (its elements: what the indicators read) with 1 to 3 versions
+ * published over the three years before the end day, each later version
+ * copying another demo item, so that the indicators move over time. */
+static void
+add_items(int n, int64_t end)
+{
+	struct rows src, dep;
+	int64_t first = end - DAYS;
+
+	src = query("SELECT id, impl_code, current_version_id FROM items "
+	    "WHERE status = 'published' AND current_version_id IS NOT NULL "
+	    "AND impl_code NOT LIKE '_____________C%%' ORDER BY id");
+	dep = query("SELECT id FROM departments ORDER BY id");
+	if (src.n == 0 || dep.n == 0)
+		die("no published items: run `onetrip demo` first");
+	exec_sql("BEGIN");
+	for (int k = 0; k < n; k++) {
+		int nv = 1 + rndn(3), s0 = rndn(src.n);
+		const char *dept = dep.v[k % dep.n];
+		int64_t item = 0, v = 0, at = (first + rndn(DAYS / 3)) * 86400 -
+		    HALL_TZ + 10 * 3600;
+		char nimpl[64];
+		struct rows r;
+
+		snprintf(nimpl, sizeof(nimpl), "%.13sC%06d%s", src.v[s0 * 3 + 1],
+		    k, strlen(src.v[s0 * 3 + 1]) > 20 ? src.v[s0 * 3 + 1] + 20 :
+		    "");
+		for (int j = 0; j < nv; j++) {
+			int sj = (s0 + j * 7) % src.n;
+
+			if (j == 0) {
+				r = query("INSERT INTO items (dept_id, impl_code, "
+				    ITEM_COLS ") SELECT %s, '%s', " ITEM_COLS
+				    " FROM items WHERE id = %s RETURNING id",
+				    dept, nimpl, src.v[sj * 3]);
+				item = strtoll(r.v[0], NULL, 10);
+				rows_free(&r);
+			}
+			r = query("INSERT INTO item_versions (item_id, "
+			    "version_no, status, elements, created_at, "
+			    "published_at) SELECT %" PRId64 ", %d, '%s', "
+			    "elements, %" PRId64 ", %" PRId64 " FROM "
+			    "item_versions WHERE id = %s RETURNING id", item,
+			    j + 1, j + 1 < nv ? "superseded" : "published",
+			    at, at, src.v[sj * 3 + 2]);
+			v = strtoll(r.v[0], NULL, 10);
+			rows_free(&r);
+			at += (int64_t)(60 + rndn(300)) * 86400;
+			if (at > (end - 1) * 86400 - HALL_TZ)
+				at = (end - 1) * 86400 - HALL_TZ + j * 60;
+		}
+		exec_sql("UPDATE items SET current_version_id = %" PRId64
+		    " WHERE id = %" PRId64, v, item);
+		if (k % 2000 == 1999) {
+			exec_sql("COMMIT");
+			exec_sql("BEGIN");
+		}
+	}
+	exec_sql("COMMIT");
+	rows_free(&dep);
+	rows_free(&src);
+}
+
 struct item {
 	int64_t id, version_id, dept_id, window_id;
 	char impl[48];
-	int case_kind, promised, online;
+	int case_kind, promised, online, statutory;
+	int dix; /* its department in the depts array */
 	int seq; /* today's last case number */
 	int owner; /* the item whose seq is shared (same impl_code) */
 };
@@ -353,7 +423,8 @@ load_catalogue(void)
 	struct rows r = query("SELECT i.id, i.current_version_id, i.dept_id, "
 	    "COALESCE((SELECT MIN(w.window_id) FROM window_items w WHERE "
 	    "w.item_id = i.id), 0), i.impl_code, i.case_kind, "
-	    "i.promised_days, i.online FROM items i WHERE i.status = "
+	    "i.promised_days, i.online, COALESCE(i.statutory_days, 0) FROM "
+	    "items i WHERE i.status = "
 	    "'published' AND i.current_version_id IS NOT NULL ORDER BY "
 	    "i.dept_id, i.id");
 
@@ -371,12 +442,14 @@ load_catalogue(void)
 		it->case_kind = atoi(v[5]);
 		it->promised = atoi(v[6]);
 		it->online = atoi(v[7]);
+		it->statutory = atoi(v[8]);
 		if (n_depts == 0 || depts[n_depts - 1].id != it->dept_id) {
 			depts[n_depts].id = it->dept_id;
 			depts[n_depts].first = i;
 			n_depts++;
 		}
 		depts[n_depts - 1].n++;
+		it->dix = n_depts - 1;
 	}
 	rows_free(&r);
 	/* Sub-scenarios of one implementation code share its numbers. */
@@ -657,6 +730,163 @@ put_pg(const struct casegen *g)
 		copy_flush();
 }
 
+
+#define ADD(c) " " #c " = case_tally_day." #c " + excluded." #c
+#define TALLY_DAY_UPSERT " ON CONFLICT (day, dept_id) DO UPDATE SET" \
+	ADD(closed) "," ADD(approved) "," ADD(le_one_trip) "," \
+	ADD(zero_trip) "," ADD(same_day) "," ADD(online) "," ADD(timed) "," \
+	ADD(on_time) "," ADD(days_used) "," ADD(days_limit)
+#define TALLY_ITEM_UPSERT " ON CONFLICT (month, item_id) DO UPDATE SET " \
+	"closed = case_tally_item.closed + excluded.closed, over_one_trip = " \
+	"case_tally_item.over_one_trip + excluded.over_one_trip, max_trips = " \
+	"CASE WHEN excluded.max_trips > case_tally_item.max_trips THEN " \
+	"excluded.max_trips ELSE case_tally_item.max_trips END"
+
+/* ---- the scoreboard's tallies (service/case/tally.c) ----
+ * What the case plan adds to case_tally_day and case_tally_item when a case
+ * closes, summed here for the generated closures and written once after
+ * the load. Working days count Monday to Friday (no public holidays, as
+ * the deadline fields above); the generated cases have no materials and
+ * no bundles. */
+
+enum { TD_CLOSED, TD_APPROVED, TD_LE1, TD_ZERO, TD_SAME, TD_ONLINE,
+    TD_TIMED, TD_ONTIME, TD_USED, TD_LIMIT, TD__N };
+
+struct titem {
+	int closed, over, max;
+};
+
+static int64_t *tday;       /* [(day - tfirst) * n_depts + dix][TD__N] */
+static struct titem *tmon;  /* [month index * n_items + item] */
+static int64_t tfirst;
+static int tdays, tmonth0, tmonths;
+
+static int
+month_of(int64_t d)
+{
+	time_t t = (time_t)(d * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+static void
+tally_init(int64_t first, int64_t end)
+{
+	tfirst = first;
+	tdays = (int)(end - first) + 4;
+	tmonth0 = month_of(first);
+	tmonths = month_of(end + 4) - tmonth0 + 1;
+	tday = calloc((size_t)tdays * (size_t)n_depts * TD__N, sizeof(*tday));
+	tmon = calloc((size_t)tmonths * (size_t)n_items, sizeof(*tmon));
+	if (tday == NULL || tmon == NULL)
+		die("out of memory");
+}
+
+static void
+tally_case(const struct casegen *g, const struct item *it, int64_t cday)
+{
+	int64_t cl = (g->closed_at + HALL_TZ) / 86400, *t;
+	struct titem *m;
+	char day[11];
+
+	if (g->closed_at <= 0 || cl < tfirst || cl >= tfirst + tdays)
+		return;
+	t = &tday[((cl - tfirst) * n_depts + it->dix) * TD__N];
+	t[TD_CLOSED]++;
+	t[TD_APPROVED] += g->decision != NULL &&
+	    strcmp(g->decision, "approved") == 0;
+	t[TD_LE1] += g->trips <= 1;
+	t[TD_ZERO] += g->trips == 0;
+	t[TD_SAME] += cl == cday;
+	t[TD_ONLINE] += g->channel[0] == 'o';
+	if (g->accepted_day[0] != '\0' && it->statutory > 0) {
+		int used = working_between(day_of(g->accepted_day), cl);
+
+		t[TD_TIMED]++;
+		t[TD_USED] += used > 0 ? used : 0;
+		t[TD_LIMIT] += it->statutory;
+		day_str(cl, day);
+		t[TD_ONTIME] += g->due_day[0] == '\0' ||
+		    strcmp(day, g->due_day) <= 0;
+	}
+	m = &tmon[(month_of(cl) - tmonth0) * n_items + (it - items)];
+	m->closed++;
+	m->over += g->trips > 1;
+	if (g->trips > m->max)
+		m->max = g->trips;
+}
+
+/* Adds the sums to the tallies (the demo may have some already). */
+static void
+tally_write(void)
+{
+	char *sql = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int rows = 0;
+
+#define FLUSH(tail) do { \
+	if (rows > 0) { fputs(tail, f); fclose(f); exec_sql("%s", sql); \
+	    free(sql); rows = 0; } } while (0)
+	for (int d = 0; d < tdays; d++)
+		for (int k = 0; k < n_depts; k++) {
+			const int64_t *t = &tday[((int64_t)d * n_depts + k) *
+			    TD__N];
+			char day[11];
+
+			if (t[TD_CLOSED] == 0)
+				continue;
+			if (rows == 0) {
+				f = open_memstream(&sql, &len);
+				fputs("INSERT INTO case_tally_day (day, dept_id, "
+				    "closed, approved, le_one_trip, zero_trip, "
+				    "same_day, online, timed, on_time, days_used, "
+				    "days_limit) VALUES ", f);
+			}
+			day_str(tfirst + d, day);
+			fprintf(f, "%s('%s', %" PRId64, rows ? ", " : "", day,
+			    depts[k].id);
+			for (int j = 0; j < TD__N; j++)
+				fprintf(f, ", %" PRId64, t[j]);
+			fputc(')', f);
+			if (++rows == 500)
+				FLUSH(TALLY_DAY_UPSERT);
+		}
+	FLUSH(TALLY_DAY_UPSERT);
+	for (int mo = 0; mo < tmonths; mo++)
+		for (int i = 0; i < n_items; i++) {
+			const struct titem *m = &tmon[mo * n_items + i];
+			int ym = tmonth0 + mo;
+
+			if (m->closed == 0)
+				continue;
+			if (rows == 0) {
+				f = open_memstream(&sql, &len);
+				fputs("INSERT INTO case_tally_item (month, item_id, "
+				    "dept_id, closed, over_one_trip, max_trips) "
+				    "VALUES ", f);
+			}
+			fprintf(f, "%s('%04d-%02d', %" PRId64 ", %" PRId64
+			    ", %d, %d, %d)", rows ? ", " : "", ym / 12,
+			    ym % 12 + 1, items[i].id, items[i].dept_id,
+			    m->closed, m->over, m->max);
+			if (++rows == 500)
+				FLUSH(TALLY_ITEM_UPSERT);
+		}
+	FLUSH(TALLY_ITEM_UPSERT);
+#undef FLUSH
+	free(tday);
+	free(tmon);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Secondary indexes of cases (not the constraints'), to drop and rebuild. */
 static struct rows
 case_indexes(void)
@@ -679,7 +909,8 @@ main(int argc, char **argv)
 	struct rows idx;
 	struct timespec t0, t1;
 	char first_s[11];
-	int sample = 0;
+	int sample = 0, add = 0;
+	struct rows taken;
 	const char *sql = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -691,13 +922,16 @@ main(int argc, char **argv)
 			end_s = argv[++i];
 		else if (strcmp(argv[i], "--sql") == 0 && i + 1 < argc)
 			sql = argv[++i];
+		else if (strcmp(argv[i], "--items") == 0 && i + 1 < argc)
+			add = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--sample") == 0 && i + 1 < argc)
 			sample = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			rng_state ^= strtoull(argv[++i], NULL, 10) * 0x2545F4914F6CDD1DULL;
 		else {
 			fprintf(stderr, "usage: gen-cases --db URL [--cases N] "
-			    "[--end YYYY-MM-DD] [--seed S]\n");
+			    "[--end YYYY-MM-DD] [--seed S] | --items N | "
+			    "--sql Q | --sample N\n");
 			return 2;
 		}
 	}
@@ -749,8 +983,22 @@ main(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (query_int("SELECT COUNT(*) FROM cases") > 0)
-		die("the database already has cases");
+	if (add > 0) {
+		/* Catalogue items only (no cases): bench/indicators.sh. */
+		add_items(add, day_of(end_s));
+		exec_sql("ANALYZE");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("added %d published items in %.1f s\n", add,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		return 0;
+	}
+	/* The demo's own cases (a few hundred) may stay: the generated case
+	 * numbers skip theirs. */
+	if (query_int("SELECT COUNT(*) FROM cases") > 10000)
+		die("the database already has generated cases");
+	taken = query("SELECT case_no FROM cases ORDER BY case_no");
+	qsort(taken.v, (size_t)taken.n, sizeof(char *), cmp_str);
 	exec_sql("BEGIN");
 	setup_catalogue(now);
 	load_catalogue();
@@ -765,6 +1013,7 @@ main(int argc, char **argv)
 		total_w += weekday(d) < 5 ? 1.0 : 0.12;
 	for (int d = 0; d < n_depts; d++)
 		wsum += depts[d].weight;
+	tally_init(first, end);
 
 	idx = case_indexes();
 	exec_sql("BEGIN");
@@ -809,9 +1058,18 @@ main(int argc, char **argv)
 				int a;
 
 				memset(&g, 0, sizeof(g));
-				ow->seq++;
-				snprintf(g.case_no, sizeof(g.case_no),
-				    "%s%s%04d", it->impl, compact, ow->seq);
+				do {
+					const char *key = g.case_no;
+
+					ow->seq++;
+					snprintf(g.case_no, sizeof(g.case_no),
+					    "%s%s%04d", it->impl, compact,
+					    ow->seq);
+					if (taken.n == 0 || bsearch(&key,
+					    taken.v, (size_t)taken.n,
+					    sizeof(char *), cmp_str) == NULL)
+						break;
+				} while (1);
 				g.item_id = it->id;
 				g.version_id = it->version_id;
 				g.dept_id = it->dept_id;
@@ -837,6 +1095,7 @@ main(int argc, char **argv)
 				    (weekday(d) < 5 ? 8 * 3600 + 1800 +
 				    rndn(9 * 3600) : rndn(86400));
 				life(&g, it, d, g.created_at, end);
+				tally_case(&g, it, d);
 				if (lite != NULL)
 					put_sqlite(&g);
 				else
@@ -863,6 +1122,9 @@ main(int argc, char **argv)
 		PQclear(r);
 	}
 	exec_sql("COMMIT");
+	exec_sql("BEGIN");
+	tally_write();
+	exec_sql("COMMIT");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr, "gen-cases: %ld cases in %.1f s; rebuilding %d "
 	    "indexes\n", done, (double)(t1.tv_sec - t0.tv_sec) +
@@ -870,6 +1132,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < idx.n; i++)
 		exec_sql("%s", idx.v[i * 2 + 1]);
 	rows_free(&idx);
+	rows_free(&taken);
 	/* PostgreSQL: VACUUM too, as autovacuum would soon after such a
 	 * load: it sets the visibility map (index-only scans) and the hint
 	 * bits, which the first readers would otherwise write. */

@@ -8,12 +8,15 @@
 #   lookup-no   GET /api/cases/lookup?no=...   (2,000 random case numbers)
 #   lookup-idno GET /api/cases/lookup?idno=... (2,000 random ID numbers)
 # and prints requests/s, p50 and p99 latency and non-2xx answers.
+# and the server's resident memory (now and its peak) after the runs.
 #   bench/lookup.sh [cases] [seconds] [connections] [sqlite|postgresql ...]
+# connections may be a list ("1,4"): each count is measured on the same
+# generated data, one after the other.
 set -eu
 . "$(dirname "$0")/lib.sh"
 CASES=${1:-1000000}
 SECS=${2:-10}
-CONNS=${3:-4}
+CONNS_LIST=$(echo "${3:-4}" | tr , ' ')
 shift 3 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
@@ -32,19 +35,24 @@ run_wrk() { # name file
 	# Warm-up (caches, prepared statements), not counted.
 	wrk -t1 -c"$CONNS" -d2s -s "$ROOT/bench/paths.lua" "$SERVER_URL" -- "$2" >/dev/null
 	from=$(wc -l < "$WORK/$DBNAME/serve.log")
+	c0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
 	wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$ROOT/bench/paths.lua" \
 		"$SERVER_URL" -- "$2" > "$WORK/wrk.txt"
 	rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 	p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
 	p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
 	non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt")
-	printf '%-11s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s)\n' \
-		"$DBNAME" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")"
+	c1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+	nreq=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+	cpu=$(awk -v t="$((c1 - c0))" -v n="$nreq" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN {printf "%.3f", n > 0 ? t * 1000 / hz / n : 0}')
+	printf '%-11s c%-2s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s, server CPU %s ms/req)\n' \
+		"$DBNAME" "$CONNS" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")" "$cpu"
 }
 
 STAFF="window01 scjg_clerk scjg_sp zj_sp scjg_admin zj_admin"
 machine_line
-echo "cases stored: $CASES; wrk -t1 -c$CONNS -d${SECS}s per line"
+echo "cases stored: $CASES; wrk -t1 -c<connections> (${CONNS_LIST}) -d${SECS}s per line"
 for DBNAME in $DBS; do
 	mkdir -p "$WORK/$DBNAME"
 	if [ "$DBNAME" = sqlite ]; then
@@ -81,10 +89,14 @@ for DBNAME in $DBS; do
 		n=$((n + 1))
 	done < "$WORK/sample.txt"
 	echo "$DBNAME: $(wc -l < "$WORK/inbox.txt") inbox pages, $(wc -l < "$WORK/next.txt") next pages, $n look-ups each"
-	run_wrk inbox "$WORK/inbox.txt"
-	[ -s "$WORK/next.txt" ] && run_wrk inbox-next "$WORK/next.txt"
-	run_wrk lookup-no "$WORK/no.txt"
-	run_wrk lookup-idno "$WORK/idno.txt"
+	for CONNS in $CONNS_LIST; do
+		run_wrk inbox "$WORK/inbox.txt"
+		[ -s "$WORK/next.txt" ] && run_wrk inbox-next "$WORK/next.txt"
+		run_wrk lookup-no "$WORK/no.txt"
+		run_wrk lookup-idno "$WORK/idno.txt"
+	done
+	# The server's resident memory now and at its peak (all the runs above).
+	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK/$DBNAME"

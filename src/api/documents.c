@@ -146,6 +146,31 @@ html_row(struct buf *b, const char *label, const char *value)
 	buf_puts(b, "</td></tr>\n");
 }
 
+/* The 43-character case number in its parts (department code, level,
+ * item code, day, sequence), each kept whole, so that a phone wraps it
+ * between the parts; other lengths as they are. */
+static void
+html_case_no_row(struct buf *b, const char *no)
+{
+	static const int cuts[] = { 0, 18, 19, 31, 39, 43 };
+
+	if (no == NULL || strlen(no) != 43) {
+		html_row(b, "申请编号", no);
+		return;
+	}
+	buf_puts(b, "<tr><th>申请编号</th><td>");
+	for (size_t i = 0; i + 1 < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		char part[32];
+
+		snprintf(part, sizeof(part), "%.*s", cuts[i + 1] - cuts[i],
+		    no + cuts[i]);
+		buf_puts(b, "<span class=\"g\">");
+		html_text(b, part);
+		buf_puts(b, "</span>");
+	}
+	buf_puts(b, "</td></tr>\n");
+}
+
 static const char *
 jstr(json_t *o, const char *k)
 {
@@ -167,11 +192,15 @@ static const char HTML_HEAD[] =
     ".ok{color:#064;border-color:#064;background:#eefaf2}\n"
     ".bad{color:#b00;border-color:#b00;background:#fdeeee}\n"
     ".wait{color:#854;border-color:#a86;background:#fbf6ee}\n"
-    "table{border-collapse:collapse;width:100%}\n"
+    "table{border-collapse:collapse;width:100%;table-layout:fixed}\n"
     "th,td{border:1px solid #999;padding:.35rem .6rem;text-align:left;"
-    "vertical-align:top}\nth{width:9rem;background:#f4f4f4;font-weight:normal}\n"
+    "vertical-align:top;overflow-wrap:anywhere}\n"
+    "th{width:9rem;background:#f4f4f4;font-weight:normal}\n"
     "td.mono{font-family:monospace;word-break:break-all}\n"
+    ".g{display:inline-block;white-space:nowrap;margin-right:.35em}\n"
     "footer{margin-top:2rem;font-size:.85rem;color:#555}\n"
+    "@media (max-width:480px){body{margin:1rem auto;padding:0 .75rem}"
+    "h1{font-size:1.15rem}th{width:5.5rem}th,td{padding:.3rem .4rem}}\n"
     "@media print{body{margin:0}}\n</style>\n</head>\n<body>\n"
     "<h1>白河县政务服务 · 电子文书验证</h1>\n";
 
@@ -209,7 +238,7 @@ get_verify_page(struct http_req *r, struct http_resp *w)
 	html_row(&b, "文书编号", jstr(o, "doc_no"));
 	html_row(&b, "出具机关", jstr(o, "dept_name"));
 	html_row(&b, "出具日期", jstr(o, "date"));
-	html_row(&b, "申请编号", jstr(o, "case_no"));
+	html_case_no_row(&b, jstr(o, "case_no"));
 	html_row(&b, "申请人", jstr(o, "applicant"));
 	cert = json_object_get(o, "certificate");
 	if (cert != NULL) {

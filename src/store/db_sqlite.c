@@ -113,6 +113,9 @@ sqlite_configure(void)
 		    walbuf_rc);
 }
 
+/* The writer connection's page cache (see sq_conn_open). */
+#define WRITER_CACHE "PRAGMA cache_size = -32768"
+
 static int
 sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 {
@@ -124,10 +127,16 @@ sq_conn_open(struct db *db, struct db_conn **out, struct err *e)
 	    /* No memory mapping: a connection drops its mapping, with its
 	     * page cache, each time another one has changed the file, and
 	     * under a stream of writes the munmap/mmap and page faults that
-	     * follow cost more than reading the pages. A larger page cache
-	     * keeps the writer's pages (the writer is one connection). */
+	     * follow cost more than reading the pages. The reading
+	     * connections (one per thread) keep 4 MiB of pages each: the
+	     * upper levels of the indexes; the rest comes from the kernel's
+	     * page cache, shared and outside the process (with 16 threads
+	     * and 10,000,000 cases, 32 MiB each made the server's resident
+	     * memory grow to 16 times that). The one writer connection gets
+	     * a larger cache (WRITER_CACHE), which survives its
+	     * transactions. */
 	    "PRAGMA mmap_size = 0;"
-	    "PRAGMA cache_size = -32768;";
+	    "PRAGMA cache_size = -4096;";
 	struct sq_conn *c;
 	char *msg = NULL;
 	int rc;
@@ -678,6 +687,8 @@ sq_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
 	writer_lock(db);
 	if (db->writer == NULL) {
 		rc = db_conn_open_unbound(db, &db->writer, e);
+		if (rc == 0)
+			rc = sq_simple(db->writer, WRITER_CACHE, e);
 		if (rc != 0) {
 			pthread_mutex_unlock(&db->write_mu);
 			return rc;

@@ -62,6 +62,29 @@ for (const db of dbKinds()) {
 			assert.equal((await hall.get(`/api/ledgers/${l.id}`)).json.rows.find((x) => x.seq === seq).plan, '完成联合验收');
 		});
 
+		test("a draft starts from the department's five indicators", async () => {
+			// The quarter under way: the figures as of today, with their
+			// targets, on the first row (area 1); the county's own figures
+			// for the department agree with them.
+			const now = new Date(Date.now() + 8 * 3600e3);
+			const today = now.toISOString().slice(0, 10);
+			const year = now.getUTCFullYear();
+			const quarter = Math.floor(now.getUTCMonth() / 3) + 1;
+			const l = await scjg.post('/api/ledgers', { year, quarter });
+			assert.equal(l.status, 200, l.text);
+			const first = l.json.rows[0];
+			assert.equal(first.area, 1);
+			const m = first.remarks.match(new RegExp(`^本部门五项指标（截至 ${today}）：减时间比例 ([\\d.]+)%（目标 70%，(达标|未达标)）`));
+			assert.ok(m, first.remarks);
+			const ind = (await hall.get('/api/indicators')).json;
+			const mine = ind.departments.find((d) => d.dept_id === l.json.dept_id);
+			const t = mine.indicators.find((x) => x.key === 'time_reduction');
+			assert.equal(Number(m[1]), Math.round(t.percent * 10) / 10);
+			assert.equal(m[2], t.met ? '达标' : '未达标');
+			assert.equal((first.remarks.match(/目标/g) || []).length, 5);
+			assert.ok(l.json.rows.slice(1).every((r) => !r.remarks.includes('五项指标')));
+		});
+
 		test('due dates across the quarters, with the working day to submit by', async () => {
 			// The 23rd of each quarter's last month; when it is a weekend or a
 			// holiday the last working day before it is the one to submit by:

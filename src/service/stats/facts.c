@@ -1,8 +1,21 @@
 /* facts.c - the facts of every published item version (item_version_facts),
  * read once from the version's elements, and the version of each item in
- * force at a date: what the indicators at any past date are computed from. */
+ * force at a date: what the indicators at any past date are computed from.
+ *
+ * A province catalogue has tens of thousands of versions, whose elements
+ * (kilobytes each) sit in item_versions: looking there for versions without
+ * facts on every request read the whole table. The rows are immutable once
+ * written, so the process keeps the last set it loaded (a snapshot) with
+ * the catalogue's stamp at that moment: the highest version id, the latest
+ * publication instant and how many versions were published at that
+ * instant (index item_versions_published, migration 134). A version gets
+ * published either as a new row (a higher id) or by setting published_at
+ * to now (a later instant, or one more at the same instant), so an
+ * unchanged stamp means no new facts; any change, by this server or
+ * another on the same database, reads them again. */
 #include "service/stats/stats_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,17 +122,110 @@ fact_rows_free(struct fact_rows *r)
 	memset(r, 0, sizeof(*r));
 }
 
+struct stamp {
+	int64_t max_id, max_published, at_max;
+};
+
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool have;
+	const struct db *db;
+	struct stamp stamp;
+	struct fact_rows rows;
+} snap;
+
+static int
+read_stamp(struct ctx *c, struct stamp *s, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	st = db_query(c->db, e, "SELECT (SELECT MAX(id) FROM item_versions), "
+	    "(SELECT MAX(published_at) FROM item_versions), "
+	    "(SELECT COUNT(*) FROM item_versions WHERE published_at = "
+	    "(SELECT MAX(published_at) FROM item_versions))", NULL);
+	if (st == NULL)
+		return -(int)e->code;
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		s->max_id = db_col_int(st, 0);
+		s->max_published = db_col_int(st, 1);
+		s->at_max = db_col_int(st, 2);
+	}
+	db_finish(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+rows_copy(const struct fact_rows *from, struct fact_rows *to)
+{
+	size_t n = from->n > 0 ? from->n : 1;
+
+	to->n = 0;
+	to->f = malloc(n * sizeof(*to->f));
+	to->published_at = malloc(n * sizeof(*to->published_at));
+	if (to->f == NULL || to->published_at == NULL) {
+		fact_rows_free(to);
+		return -1;
+	}
+	memcpy(to->f, from->f, from->n * sizeof(*to->f));
+	memcpy(to->published_at, from->published_at,
+	    from->n * sizeof(*to->published_at));
+	to->n = from->n;
+	return 0;
+}
+
+static int facts_read(struct ctx *c, struct fact_rows *out, struct err *e);
+
 int
 stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e)
+{
+	struct stamp now;
+	struct fact_rows keep;
+	bool hit = false;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = read_stamp(c, &now, e);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&snap_lock);
+	if (snap.have && snap.db == c->db &&
+	    memcmp(&snap.stamp, &now, sizeof(now)) == 0) {
+		if (rows_copy(&snap.rows, out) != 0) {
+			pthread_mutex_unlock(&snap_lock);
+			return err_internal(e, "out of memory");
+		}
+		hit = true;
+	}
+	pthread_mutex_unlock(&snap_lock);
+	if (hit)
+		return 0;
+	/* Read with the stamp taken before: a version published meanwhile
+	 * changes the stamp, and the next call reads again. */
+	rc = facts_sync(c, e);
+	if (rc == 0)
+		rc = facts_read(c, out, e);
+	if (rc != 0 || rows_copy(out, &keep) != 0)
+		return rc;
+	pthread_mutex_lock(&snap_lock);
+	fact_rows_free(&snap.rows);
+	snap.rows = keep;
+	snap.stamp = now;
+	snap.db = c->db;
+	snap.have = true;
+	pthread_mutex_unlock(&snap_lock);
+	return 0;
+}
+
+static int
+facts_read(struct ctx *c, struct fact_rows *out, struct err *e)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	rc = facts_sync(c, e);
-	if (rc != 0)
-		return rc;
 	st = db_query(c->db, e, "SELECT item_id, dept_id, type, published_at, "
 	    "statutory_days, promised_days, visits, case_kind, "
 	    "window_authorised, online, full_online, online_level, n_materials, "

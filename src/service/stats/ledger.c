@@ -97,7 +97,52 @@ struct open_tx {
 	int64_t dept_id, id;
 	int year, quarter;
 	json_t *tasks;
+	char note[600];	/* the department's indicators, for the first row */
 };
+
+/* The department's five indicators at the end of the quarter (or today,
+ * within it) as a remark the draft starts from: "本部门五项指标（截至
+ * 2024-06-30）：减时间 72.5%（目标 70%，达标）；…". Empty when the
+ * department has no published item in scope. */
+static int
+indicators_note(struct ctx *c, int64_t dept_id, int year, int quarter,
+    char *out, size_t size, struct err *e)
+{
+	char as_of[11], today[11];
+	json_t *all = NULL, *d, *x;
+	size_t i, used;
+	int rc;
+
+	out[0] = '\0';
+	calendar_day_format(calendar_day_from_ymd(quarter == 4 ? year + 1 :
+	    year, quarter == 4 ? 1 : quarter * 3 + 1, 1) - 1, as_of);
+	clock_date(clock_now(), today);
+	if (strcmp(today, as_of) < 0)
+		memcpy(as_of, today, sizeof(as_of));
+	rc = reform_indicators_at(c, NULL, as_of, &all, e);
+	if (rc != 0)
+		return rc;
+	json_array_foreach(json_object_get(all, "departments"), i, d) {
+		if (json_integer_value(json_object_get(d, "dept_id")) != dept_id)
+			continue;
+		used = (size_t)snprintf(out, size, "本部门五项指标（截至 %s）：",
+		    as_of);
+		json_array_foreach(json_object_get(d, "indicators"), i, x) {
+			if (used >= size)
+				break;
+			used += (size_t)snprintf(out + used, size - used,
+			    "%s%s %.1f%%（目标 %.0f%%，%s）", i > 0 ? "；" : "",
+			    json_string_value(json_object_get(x, "label")),
+			    json_real_value(json_object_get(x, "percent")),
+			    json_real_value(json_object_get(x, "target")),
+			    json_is_true(json_object_get(x, "met")) ? "达标" :
+			    "未达标");
+		}
+		break;
+	}
+	json_decref(all);
+	return 0;
+}
 
 static int
 open_tx(struct db *db, void *arg, struct err *e)
@@ -132,11 +177,18 @@ open_tx(struct db *db, void *arg, struct err *e)
 	if (rc < 0)
 		return rc;
 	json_array_foreach(o->tasks, i, t) {
-		char plan[3000];
+		const char *remark = json_is_true(json_object_get(t, "overdue")) ?
+		    "任务已逾期" : "";
+		char plan[3000], remarks[700];
 
 		snprintf(plan, sizeof(plan), "%s：%s",
 		    json_string_value(json_object_get(t, "title")),
 		    json_string_value(json_object_get(t, "content")));
+		/* The first row (area 1, 深化改革优流程) carries the
+		 * department's indicators. */
+		snprintf(remarks, sizeof(remarks), "%s%s%s", i == 0 ? o->note :
+		    "", i == 0 && o->note[0] != '\0' && remark[0] != '\0' ?
+		    "；" : "", remark);
 		rc = db_exec(db, e, "INSERT INTO ledger_rows (ledger_id, seq, "
 		    "area, task_id, lead_unit, participants, deliverable, plan, "
 		    "progress, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -148,7 +200,7 @@ open_tx(struct db *db, void *arg, struct err *e)
 		    json_string_value(json_object_get(t, "deliverable")), plan,
 		    json_string_value(json_object_get(t, "last_progress")) != NULL ?
 		    json_string_value(json_object_get(t, "last_progress")) : "",
-		    json_is_true(json_object_get(t, "overdue")) ? "任务已逾期" : "");
+		    remarks);
 		if (rc != 0)
 			return rc;
 	}
@@ -195,7 +247,10 @@ stats_ledger_draft(struct ctx *c, int64_t dept_id, int year, int quarter,
 	o.year = year;
 	o.quarter = quarter;
 	o.tasks = json_object_get(list, "tasks");
-	rc = db_tx(c->db, open_tx, &o, e);
+	rc = indicators_note(c, dept_id, year, quarter, o.note, sizeof(o.note),
+	    e);
+	if (rc == 0)
+		rc = db_tx(c->db, open_tx, &o, e);
 	json_decref(list);
 	if (rc == 0)
 		*id = o.id;

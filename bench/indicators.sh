@@ -1,0 +1,94 @@
+#!/bin/sh
+# The reform's scoreboard at province size, on SQLite and on PostgreSQL:
+# fills each database with bench/gen-cases (CASES cases with their tallies,
+# then ITEMS more published catalogue items with their version history),
+# then asks each indicator request ROUNDS times in turn as the hall
+# administrator and prints, per request, the first answer's time (the
+# facts of new item versions are read once, then), the median and the
+# slowest of the others, the server's CPU time per request and the size.
+#   bench/indicators.sh [cases] [items] [rounds] [sqlite|postgresql ...]
+#   bench/indicators.sh quick      (100,000 cases, 20,000 items, 5 rounds)
+set -eu
+. "$(dirname "$0")/lib.sh"
+if [ "${1:-}" = quick ]; then
+	shift
+	set -- 100000 20000 5 "$@"
+fi
+CASES=${1:-1000000}
+ITEMS=${2:-20000}
+ROUNDS=${3:-10}
+shift 3 2>/dev/null || shift $#
+DBS=${*:-sqlite postgresql}
+WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+gen_build
+
+# The requests: the five item-based indicators (county and every
+# department) now and at a past date, their monthly trend since the notice,
+# the gap planner; the case-based counterparts over the whole period and
+# one quarter, the monthly case volume with open/overdue/stalled counts,
+# the items whose cases needed more trips than declared.
+PATHS="/api/indicators
+/api/indicators?as_of=2025-06-30
+/api/indicators/trend
+/api/indicators/gap
+/api/indicators/cases
+/api/indicators/cases?from=2026-04-01&to=2026-06-30
+/api/indicators/volume
+/api/indicators/discrepancies"
+
+cpu_ticks() { # utime + stime of the server, in clock ticks
+	awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
+}
+
+machine_line
+echo "cases: $CASES, added catalogue items: $ITEMS, $ROUNDS rounds per request"
+for DBNAME in $DBS; do
+	mkdir -p "$WORK/$DBNAME"
+	if [ "$DBNAME" = sqlite ]; then
+		URL="sqlite:$WORK/$DBNAME/onetrip.db"
+	else
+		PGDIR="$WORK/pg"
+		URL=$(pg_start "$PGDIR")
+	fi
+	"$BIN" demo --db "$URL" --var "$WORK/$DBNAME" >/dev/null 2>&1
+	"$GEN" --db "$URL" --cases "$CASES" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	"$GEN" --db "$URL" --items "$ITEMS" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	echo "$DBNAME: $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM items WHERE status = 'published'") published items, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM item_versions") item versions, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_day") case_tally_day rows, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_item") case_tally_item rows"
+	server_start "$URL" "$WORK/$DBNAME" "$BENCH_NOW"
+	tok=$(api_token "$SERVER_URL" hall)
+	hz=$(getconf CLK_TCK)
+	echo "$PATHS" | while read -r path; do
+		: > "$WORK/times"
+		first=
+		c0=$(cpu_ticks)
+		for i in $(seq 0 "$ROUNDS"); do
+			out=$(curl -s -o "$WORK/body" -w '%{http_code} %{time_total}' \
+				-H "Authorization: Bearer $tok" "$SERVER_URL$path")
+			code=${out% *}
+			if [ "$code" != 200 ]; then
+				echo "$DBNAME: $path answered $code: $(head -c 300 "$WORK/body")" >&2
+				exit 1
+			fi
+			if [ "$i" -eq 0 ]; then
+				first=${out#* }
+				c0=$(cpu_ticks)
+			else
+				echo "${out#* }" >> "$WORK/times"
+			fi
+		done
+		c1=$(cpu_ticks)
+		sort -n "$WORK/times" | awk -v db="$DBNAME" -v p="$path" \
+			-v first="$first" -v cpu="$((c1 - c0))" -v hz="$hz" \
+			-v n="$ROUNDS" -v size="$(wc -c < "$WORK/body")" '
+			{a[NR] = $1}
+			END {printf "%-11s %-52s first %7.1f ms  median %7.1f ms  max %7.1f ms  server CPU %6.1f ms/req  %7d bytes\n",
+				db, p, first * 1000, a[int((NR + 1) / 2)] * 1000, a[NR] * 1000,
+				cpu * 1000 / hz / n, size}'
+	done
+	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
+	server_stop
+	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
+	rm -rf "${WORK:?}/$DBNAME"
+done
+machine_line
