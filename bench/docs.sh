@@ -15,6 +15,8 @@
 #      0.5 s), then the backlog drains; per document the wait from the
 #      action that made it to its sealed file (ready_at - created_at,
 #      whole seconds): p50, p99, max.
+#   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
+#      PDF_N (2000) times in one thread, CPU per document.
 #   bench/docs.sh [seconds] [clients] [sqlite|postgresql ...]
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +31,16 @@ gen_build
 lives_build
 machine_line
 TCK=$(getconf CLK_TCK)
+
+# 0. The PDF step alone, linked with the release objects of bin/onetrip.
+PDFR=$ROOT/build/bench/pdfrender
+# shellcheck disable=SC2046
+cc -std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/src" $(pkg-config --cflags pangocairo) \
+	-o "$PDFR" "$ROOT/bench/pdfrender.c" \
+	$(find "$ROOT/build/rel" -name '*.o' ! -path '*/cli/main.o') \
+	$(printf 'print-libs:\n\t@echo $(PKG_LIBS)\n' | make -s -C "$ROOT" -f Makefile -f - print-libs) \
+	-lpthread -lm
+"$PDFR" "${PDF_N:-2000}"
 
 sql() { "$GEN" --db "$URL" --sql "$1"; }
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
