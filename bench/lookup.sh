@@ -47,8 +47,8 @@ run_wrk() { # name file
 	nreq=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 	cpu=$(awk -v t="$((c1 - c0))" -v n="$nreq" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN {printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0)}')
-	printf '%-11s c%-2s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s, server CPU %s ms/req)\n' \
-		"$DBNAME" "$CONNS" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")" "$cpu"
+	printf '%-11s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s, server CPU %s ms/req; %s conn.)\n' \
+		"$DBNAME" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")" "$cpu" "$CONNS"
 }
 
 STAFF="window01 scjg_clerk scjg_sp zj_sp scjg_admin zj_admin"
