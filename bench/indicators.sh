@@ -108,7 +108,7 @@ for DBNAME in $DBS; do
 	done
 	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop
-	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
+	[ -n "${PGDIR:-}" ] && { pg_stop "$PGDIR"; PGDIR=; }
 	[ -n "${IND_DB_URL:-}" ] || rm -rf "${WORK:?}/$DBNAME"
 done
 machine_line
