@@ -68,6 +68,18 @@ hook_anonymous(void *cls, void *ctx)
 	c->actor.kind = ACTOR_NONE;
 }
 
+/* A route that may be answered from the standby: its statements go to
+ * db.read_url from here on (the session was resolved on the primary). */
+static void
+hook_use_standby(void *cls, void *ctx)
+{
+	struct app *app = cls;
+	struct app_req_ctx *c = ctx;
+
+	if (app->db_read != NULL)
+		c->ctx.db = app->db_read;
+}
+
 static bool
 hook_ready(void *cls)
 {
@@ -86,5 +98,6 @@ app_http_hooks(struct app *app, struct http_hooks *h)
 	h->ctx_new = hook_ctx_new;
 	h->resolve = hook_resolve;
 	h->anonymous = hook_anonymous;
+	h->use_standby = hook_use_standby;
 	h->ready = hook_ready;
 }

@@ -11,6 +11,9 @@ struct http_hooks;
 struct app {
 	struct config cfg;
 	struct db *db;
+	/* db.read_url (PostgreSQL standby), or NULL: the requests of the
+	 * routes marked `standby` run on it (docs/deploy.md). */
+	struct db *db_read;
 };
 
 /* Fills the transport's hooks (src/app.c) for `onetrip serve`: service

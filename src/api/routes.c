@@ -64,3 +64,17 @@ const struct route *const api_route_tables[] = {
 	api_realname_routes,
 	NULL,
 };
+
+/* The service guide (办事指南) changes when a department publishes a new
+ * version of an item or bundle, rarely, and nobody is harmed by seeing the
+ * previous one for a moment: with db.read_url these reads go to the
+ * standby (docs/deploy.md, "Reads from the standby"). */
+const char *const api_standby_routes[] = {
+	"GET /api/guide/items",
+	"GET /api/guide/items/:id",
+	"GET /api/guide/themes",
+	"GET /api/guide/types",
+	"GET /api/guide/bundles",
+	"GET /api/guide/bundles/:id",
+	NULL,
+};

@@ -19,6 +19,8 @@ static const struct config_key keys[] = {
 	  "一次性告知补正后申请人未补正、视为撤回申请的工作日数（本地规定）" },
 	{ "db", CONFIG_STR, "sqlite:var/onetrip.db", 0, 0,
 	  "数据库地址：sqlite:文件路径 或 postgresql://…（命令行 --db 同义）" },
+	{ "db.read_url", CONFIG_STR, "", 0, 0,
+	  "只读查询的数据库地址（PostgreSQL 同步备库，如 postgresql://…@db2,db1/…?target_session_attrs=prefer-standby）：设置后公开的办事指南查询由它应答，滞后上限见 docs/deploy.md；为空时一切走 db" },
 	{ "http.body_memory_mb", CONFIG_INT, "64", 4, 4096,
 	  "所有请求正文合计在内存中占用的上限（MiB），超出时答 503；较大的正文写入临时文件（大请求耗尽内存的防护）" },
 	{ "http.body_min_rate", CONFIG_INT, "1024", 0, 1048576,
@@ -455,6 +457,7 @@ config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_url = config_str("db");
+	cfg->read_url = config_str("db.read_url");
 	cfg->listen = config_str("http.listen");
 	cfg->var_dir = config_str("var");
 	cfg->static_dir = config_str("http.static_dir");

@@ -32,6 +32,7 @@ struct config_key {
  * chosen by the system, a --var flag). */
 struct config {
 	const char *db_url;       /* db */
+	const char *read_url;     /* db.read_url: "" for none */
 	const char *listen;       /* http.listen */
 	const char *var_dir;      /* var: uploads, documents, seal keys */
 	const char *static_dir;   /* http.static_dir */

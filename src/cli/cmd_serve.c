@@ -65,6 +65,36 @@ flag_or(const char *flag, const char *key)
 
 /* Lists the demo accounts of a SQLite database, so that `make run` shows
  * how to log in. Prints nothing when there are none. */
+/* db.read_url: a second handle on the PostgreSQL standby for the routes
+ * marked standby; nothing is migrated there (the primary's changes arrive
+ * by replication). */
+static int
+open_read_db(struct app *app)
+{
+	const char *url = app->cfg.read_url;
+	struct err e;
+
+	if (url == NULL || url[0] == '\0')
+		return CLI_OK;
+	if (db_kind(app->db) != DB_POSTGRES ||
+	    (strncmp(url, "postgresql://", 13) != 0 &&
+	    strncmp(url, "postgres://", 11) != 0)) {
+		fprintf(stderr, "onetrip serve: db.read_url 只用于 PostgreSQL "
+		    "（主库 db 与只读库都须为 postgresql://…）\n");
+		return CLI_FAIL;
+	}
+	err_clear(&e);
+	if (db_open(&app->db_read, url, &e) != 0) {
+		fprintf(stderr, "onetrip serve: 无法打开只读数据库 (db.read_url): "
+		    "%s\n", e.msg);
+		app->db_read = NULL;
+		return CLI_FAIL;
+	}
+	fprintf(stderr, "onetrip serve: 公开的只读查询由 %s 应答\n",
+	    db_url_safe(app->db_read));
+	return CLI_OK;
+}
+
 static void
 print_demo_accounts(struct db *db)
 {
@@ -190,6 +220,10 @@ cmd_serve(int argc, char **argv)
 	if (cli_open_app_var(&app, flag_or(db_flag, "db"), var, true) !=
 	    CLI_OK)
 		return CLI_FAIL;
+	if (open_read_db(&app) != CLI_OK) {
+		cli_close_app(&app);
+		return CLI_FAIL;
+	}
 	app.cfg.listen = listen;
 	app.cfg.var_dir = var;
 	app.cfg.secure_cookies = secure;

@@ -48,6 +48,7 @@ cli_open_app_var(struct app *app, const char *db_url, const char *var,
 	if (var != NULL)
 		app->cfg.var_dir = var;
 	app->db = NULL;
+	app->db_read = NULL;
 	if (db_open(&app->db, db_url, &e) != 0) {
 		fprintf(stderr, "onetrip: 无法打开数据库 %s: %s\n", db_url, e.msg);
 		app->db = NULL;
@@ -84,6 +85,9 @@ cli_open_app_var(struct app *app, const char *db_url, const char *var,
 void
 cli_close_app(struct app *app)
 {
+	if (app->db_read != NULL)
+		db_close(app->db_read);
+	app->db_read = NULL;
 	if (app->db != NULL)
 		db_close(app->db);
 	app->db = NULL;

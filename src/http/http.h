@@ -150,6 +150,10 @@ struct route {
 /* Every API module exports a table ending with a zeroed row; api/routes.c
  * lists the tables. */
 extern const struct route *const api_route_tables[];
+/* "METHOD /pattern" of the public reads that tolerate the standby's lag,
+ * NULL-terminated (api/routes.c): with db.read_url set they are answered
+ * from the standby (http_hooks.use_standby, docs/deploy.md). */
+extern const char *const api_standby_routes[];
 
 /* What the transport knows of a caller once a session token is resolved:
  * enough for the route's access rule, CSRF and the access log. */
@@ -177,6 +181,9 @@ struct http_hooks {
 	/* Makes the context anonymous again (a cookie without its CSRF
 	 * token on a public write). */
 	void (*anonymous)(void *cls, void *ctx);
+	/* The route is marked standby: the request's reads may go to the
+	 * read-only standby. May be NULL. */
+	void (*use_standby)(void *cls, void *ctx);
 	/* Readiness: the database answers. */
 	bool (*ready)(void *cls);
 };

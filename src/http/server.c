@@ -836,6 +836,22 @@ serve_static(struct reqstate *st)
 		    f.cache_control);
 }
 
+/* True for a route of api_standby_routes. */
+static bool
+route_standby(const struct route *rt)
+{
+	size_t n = strlen(rt->method);
+
+	for (int i = 0; api_standby_routes[i] != NULL; i++) {
+		const char *s = api_standby_routes[i];
+
+		if (strncmp(s, rt->method, n) == 0 && s[n] == ' ' &&
+		    strcmp(s + n + 1, rt->pattern) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The last call: body complete. */
 static void
 run(struct reqstate *st)
@@ -874,6 +890,8 @@ run(struct reqstate *st)
 			return;
 		}
 	}
+	if (st->srv->hooks.use_standby != NULL && route_standby(st->route))
+		st->srv->hooks.use_standby(st->srv->hooks.cls, r->ctx);
 	st->route->handler(r, &st->resp);
 	if (st->resp.status == 0) {
 		err_internal(&st->err, "handler for %s %s set no status",

@@ -10,6 +10,8 @@
 // - every request during the switch gets 503 with Retry-After and a Chinese
 //   message, never 500 (a write whose commit answer was lost is not run
 //   again: it gets 503 "commit_unknown");
+// - the service guide, read from the standby (db.read_url), answers 200 while
+//   there is no primary;
 // - the audit chain verifies on the promoted standby.
 // PostgreSQL only.
 import { test, describe, before, after } from 'node:test';
@@ -64,7 +66,9 @@ describe('failover to the synchronous standby', { skip }, () => {
 		const d = await cli(['demo', '--db', pair.url, '--var', varDir]);
 		assert.equal(d.code, 0, d.out);
 		const share = { dbUrl: pair.url, varDir };
-		servers.push(...await Promise.all([0, 1].map(() => startServer({ share }))));
+		// The service guide is read from the standby (db.read_url).
+		const args = ['--set', `db.read_url=${pair.readUrl}`];
+		servers.push(...await Promise.all([0, 1].map(() => startServer({ share, args }))));
 		for (const login of [DEMO.person, DEMO.window01]) {
 			const c = new Client(servers[0].url);
 			await c.login(login, DEMO.password);
@@ -97,6 +101,7 @@ describe('failover to the synchronous standby', { skip }, () => {
 		const bad = [];            // anything else that is not 2xx
 		const lastOk = [0, 0];     // per server: time of its last acknowledged write
 		let stop = false;
+		let guideDuringSwitch = false;
 
 		// One answer: 2xx is acknowledged; 503 must say so properly;
 		// anything else is a failure of this test.
@@ -147,6 +152,19 @@ describe('failover to the synchronous standby', { skip }, () => {
 			// The switch: writes meet no primary (503) until the standby
 			// is promoted.
 			await waitFor('503 answers while there is no primary', 20000, () => unavailable.length >= WORKERS);
+			// Meanwhile the service guide is answered by the standby.
+			for (let k = 0; k < servers.length; k++) {
+				const g = client(k, DEMO.person);
+				const l = ok(await g.get(`/api/guide/items?q=${encodeURIComponent(ITEM)}&limit=50`));
+				assert.ok(l.items.some((i) => i.id === it.id), JSON.stringify(l));
+				assert.equal(ok(await g.get(`/api/guide/items/${it.id}`)).elements.materials.length, nMat);
+				ok(await g.get('/api/guide/themes'));
+				// A page that needs the primary says so.
+				const mine = await g.get('/api/cases');
+				assert.equal(mine.status, 503, mine.text);
+				assert.ok(Number(mine.headers.get('retry-after')) > 0);
+			}
+			guideDuringSwitch = true;
 			await pair.promote();
 			const tPromote = Date.now();
 			await waitFor('writes through both servers after the promotion', 30000,
@@ -163,6 +181,7 @@ describe('failover to the synchronous standby', { skip }, () => {
 			await Promise.all(workers);
 		}
 
+		assert.ok(guideDuringSwitch);
 		assert.deepEqual(bad, [], `answers other than 2xx or 503:\n${bad.join('\n')}\n` +
 			servers.map((s) => s.logTail(30)).join('\n') + pair.logs());
 		for (const u of unavailable) {

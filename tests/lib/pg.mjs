@@ -201,6 +201,7 @@ export function clusterExists(dir) {
 //
 //   const pair = await startPostgresPair();
 //   pair.url         multi-host URL with target_session_attrs=read-write
+//   pair.readUrl     standby first (target_session_attrs=prefer-standby)
 //   pair.primaryUrl, pair.standbyUrl
 //   await pair.killPrimary();   // SIGKILL to the postmaster and its children
 //   await pair.promote();       // pg_ctl promote on the standby
@@ -268,6 +269,8 @@ export async function startPostgresPair() {
 	const host = (p) => `127.0.0.1:${p}`;
 	return {
 		url: `postgresql://onetrip@${host(c.port)},${host(c.standbyPort)}/onetrip?target_session_attrs=read-write`,
+		// db.read_url: the standby first, whichever host answers else.
+		readUrl: `postgresql://onetrip@${host(c.standbyPort)},${host(c.port)}/onetrip?target_session_attrs=prefer-standby`,
 		primaryUrl: `postgresql://onetrip@${host(c.port)}/onetrip`,
 		standbyUrl: `postgresql://onetrip@${host(c.standbyPort)}/onetrip`,
 		dir,
