@@ -16,3 +16,4 @@ echo "== inbox and look-up with $CASES cases (bench/lookup.sh $CASES $SECS 1, th
 ./lookup.sh "$CASES" "$SECS" 4
 echo "== complete case lives (bench/lives.sh $SECS 16)"
 ./lives.sh "$SECS" 16
+echo "== sealed documents (bench/docs.sh $SECS 16)"; ./docs.sh "$SECS" 16
