@@ -52,7 +52,7 @@ server_start() {
 }
 
 server_stop() {
-	kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+	[ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
 }
 
 # api_token URL LOGIN -> prints a bearer token (a few attempts; fails when
@@ -100,4 +100,23 @@ BENCH_NOW=${BENCH_DAY}T10:00:00+08:00
 # machine_line: cores, CPU model, memory, kernel and the load average.
 machine_line() {
 	echo "machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# proc_cpu PID -> the process's CPU seconds so far (user + system, its
+# threads included), for CPU per unit of work.
+proc_cpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
+# pg_cpu DIR -> CPU seconds so far of the cluster in DIR (the postmaster and
+# its live children: the server's connections are kept open, so a
+# difference over a run counts their work).
+pg_cpu() {
+	_pm=$(head -1 "$1/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+	_t=0
+	for _p in $_pm $(ps -o pid= --ppid "$_pm"); do
+		_c=$(proc_cpu "$_p" 2>/dev/null) || continue
+		_t=$(awk "BEGIN { print $_t + $_c }")
+	done
+	echo "$_t"
 }

@@ -13,7 +13,9 @@
  * FLOW "instant": the same closed by the clerk in one request (accept with
  *   approve and deliver_method).
  * FLOW "dept": a department item (建筑工程施工许可证核发): apply -> accept ->
- *   forward -> pass -> approve -> deliver (zj_sp, by post).
+ *   forward -> pass -> approve -> deliver: stationed in the hall, so its
+ *   window (zj_clerk, 住建专窗) accepts, forwards and delivers (by post);
+ *   the department's approver (zj_sp) passes and approves.
  * The materials are uploaded once per applicant and reused by sha256.
  * Prints one JSON line: lives, seconds, lives/s, requests/s, errors and
  * p50/p99 latency per step (the same shape as bench/lives.mjs printed).
@@ -47,6 +49,7 @@ struct step {
 	const char *name;
 	const char *path_fmt; /* %ld: the case id */
 	const char *body_fmt; /* %ld: the case version */
+	const char *staff;    /* who takes the step; NULL: the flow's staff */
 };
 
 struct flow {
@@ -58,21 +61,23 @@ struct flow {
 
 static const struct flow FLOWS[] = {
 	{ "window", "建设项目环境影响登记表备案", "window01", {
-		{ "accept", "/api/cases/%ld/accept", "{\"mode\":\"normal\",\"version\":%ld}" },
-		{ "approve", "/api/cases/%ld/actions/approve", "{\"reason\":\"准予备案\",\"version\":%ld}" },
-		{ "deliver", "/api/cases/%ld/deliver", "{\"method\":\"download\",\"version\":%ld}" },
+		{ "accept", "/api/cases/%ld/accept", "{\"mode\":\"normal\",\"version\":%ld}", NULL },
+		{ "approve", "/api/cases/%ld/actions/approve", "{\"reason\":\"准予备案\",\"version\":%ld}", NULL },
+		{ "deliver", "/api/cases/%ld/deliver", "{\"method\":\"download\",\"version\":%ld}", NULL },
 	} },
 	{ "instant", "建设项目环境影响登记表备案", "window01", {
 		{ "accept+approve+deliver", "/api/cases/%ld/accept",
-		  "{\"mode\":\"normal\",\"approve\":true,\"deliver_method\":\"download\",\"version\":%ld}" },
+		  "{\"mode\":\"normal\",\"approve\":true,\"deliver_method\":\"download\",\"version\":%ld}", NULL },
 	} },
 	{ "dept", "建筑工程施工许可证核发", "zj_sp", {
-		{ "accept", "/api/cases/%ld/accept", "{\"mode\":\"normal\",\"version\":%ld}" },
-		{ "forward", "/api/cases/%ld/actions/forward", "{\"version\":%ld}" },
-		{ "pass", "/api/cases/%ld/actions/pass", "{\"reason\":\"材料齐全，符合条件\",\"version\":%ld}" },
-		{ "approve", "/api/cases/%ld/actions/approve", "{\"reason\":\"准予许可\",\"version\":%ld}" },
+		/* Stationed in the hall: its window (住建专窗) accepts, forwards
+		 * and delivers it. */
+		{ "accept", "/api/cases/%ld/accept", "{\"mode\":\"normal\",\"version\":%ld}", "zj_clerk" },
+		{ "forward", "/api/cases/%ld/actions/forward", "{\"version\":%ld}", "zj_clerk" },
+		{ "pass", "/api/cases/%ld/actions/pass", "{\"reason\":\"材料齐全，符合条件\",\"version\":%ld}", NULL },
+		{ "approve", "/api/cases/%ld/actions/approve", "{\"reason\":\"准予许可\",\"version\":%ld}", NULL },
 		{ "deliver", "/api/cases/%ld/deliver",
-		  "{\"method\":\"post\",\"tracking_no\":\"SF1234567890\",\"version\":%ld}" },
+		  "{\"method\":\"post\",\"tracking_no\":\"SF1234567890\",\"version\":%ld}", "zj_clerk" },
 	} },
 };
 
@@ -314,6 +319,7 @@ static int n_steps;
 static long item_id;
 static struct applicant applicants[N_APPLICANTS];
 static char staff_token[128];
+static char window_token[128]; /* of the steps with their own staff */
 static atomic_bool stop_flag;
 static atomic_long lives_started, lives_done, requests_done, errors;
 static long max_lives;
@@ -369,7 +375,8 @@ static void *client_main(void *arg)
 			const struct step *st = &flow->steps[s];
 			snprintf(path, sizeof path, st->path_fmt, id);
 			snprintf(body, sizeof body, st->body_fmt, json_long(cl->conn.buf, "version"));
-			ok = timed(cl, s + 1, st->name, path, staff_token, body, 200);
+			ok = timed(cl, s + 1, st->name, path,
+			    st->staff != NULL ? window_token : staff_token, body, 200);
 		}
 		if (!ok)
 			continue;
@@ -449,6 +456,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < N_APPLICANTS; i++)
 		login(&setup, APPLICANTS[i], applicants[i].token, sizeof applicants[i].token);
 	login(&setup, flow->staff, staff_token, sizeof staff_token);
+	for (int s = 0; s < MAX_STEPS && flow->steps[s].name != NULL; s++)
+		if (flow->steps[s].staff != NULL)
+			login(&setup, flow->steps[s].staff, window_token, sizeof window_token);
 	int materials = 0;
 	item_id = find_item(&setup, applicants[0].token, flow->item, &materials);
 	for (int i = 0; i < N_APPLICANTS; i++)

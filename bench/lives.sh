@@ -24,7 +24,7 @@ SECS=${1:-10}
 CLIENTS=${2:-16}
 shift 2 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
-COUNT=200
+COUNT=${LIVES_COUNT:-200}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
 gen_build
@@ -59,6 +59,8 @@ for DBNAME in $DBS; do
 			printf '%-11s %-7s per life: %s write transactions (BEGIN..COMMIT), %s statements in all, %s of them INSERT/UPDATE/DELETE\n' \
 				"$DBNAME" "$flow" "$(calc "$bg / $COUNT")" \
 				"$(calc "$st / $COUNT")" "$(calc "$wr / $COUNT")"
+			# LIVES_TOP=N: the N statements called most, per life.
+			[ "${LIVES_TOP:-0}" -gt 0 ] && sql "SELECT ROUND(SUM(calls)::numeric / $COUNT, 2) AS per_life, LEFT(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat%' GROUP BY query ORDER BY SUM(calls) DESC LIMIT ${LIVES_TOP:-0}"
 		else
 			strace -f -c -e trace=fdatasync,fsync -p "$SERVER_PID" -o "$WORK/strace.txt" 2>/dev/null &
 			STRACE=$!
@@ -71,12 +73,20 @@ for DBNAME in $DBS; do
 		fi
 	done
 	for flow in window instant dept; do
+		cpu0=$(proc_cpu "$SERVER_PID"); pg0=0; pg1=0
+		[ "$DBNAME" = postgresql ] && pg0=$(pg_cpu "$PGDIR")
 		"$LIVES" "$SERVER_URL" $flow "$CLIENTS" "$SECS" > "$WORK/run.json"
+		cpu1=$(proc_cpu "$SERVER_PID")
+		[ "$DBNAME" = postgresql ] && pg1=$(pg_cpu "$PGDIR")
 		node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const steps = Object.entries(r.steps).map(([k, v]) => `${k} ${v.p50_ms}/${v.p99_ms}`).join(", ");
 console.log(`${process.argv[2].padEnd(11)} ${r.flow.padEnd(7)} ${String(r.lives_per_s).padStart(7)} lives/s  ${String(r.requests_per_s).padStart(6)} req/s  (${r.lives} lives in ${r.seconds} s, ${r.clients} clients, errors ${r.errors}${r.first_error ? ": " + r.first_error : ""})`);
-console.log(`            p50/p99 ms: ${steps}`);' "$WORK/run.json" "$DBNAME"
+console.log(`            p50/p99 ms: ${steps}`);
+const n = Math.max(1, r.lives), pg = process.argv[7] - process.argv[6];
+console.log(`            server CPU per life: ${(1000 * (process.argv[4] - process.argv[3]) / n).toFixed(2)} ms` +
+  (pg > 0 ? `, PostgreSQL CPU per life: ${(1000 * pg / n).toFixed(2)} ms` : "") + `; load average ${process.argv[5]}`);' \
+			"$WORK/run.json" "$DBNAME" "$cpu0" "$cpu1" "$(cut -d' ' -f1-3 /proc/loadavg)" "$pg0" "$pg1"
 	done
 	server_stop
 	# The documents of all those lives, rendered and sealed.

@@ -10,6 +10,7 @@
 
 #include "docs/pdfw.h"
 #include "docs/qr.h"
+#include "docs/sm2.h"
 #include "docs/stamp.h"
 
 /* A4 in points, and the type area (GB/T 9704: 156 mm x 225 mm). */
@@ -849,6 +850,7 @@ docs_fonts_release(void)
 	pango_cairo_font_map_set_default(NULL);
 	pdfw_thread_release();
 	pdfw_caches_release();
+	sm2_cache_release();
 	cairo_debug_reset_static_data();
 	/* fontconfig is loaded through pango; look its cleanup up rather than
 	 * link it directly. */

@@ -138,19 +138,29 @@ struct piece {
 	uint32_t sum; /* TrueType checksum of the data (4-byte padded) */
 };
 
-/* The fast compressor of each thread, kept: a deflate state is a quarter
+/* The compressors of each thread (fast, for what a document writes once;
+ * default, for the pieces kept), made once: a deflate state is a quarter
  * of a megabyte, and allocating one per stream cost more than the
  * compressing (the heap grew and shrank for every document). */
+struct zpair {
+	z_stream zs[2];
+	bool ok[2];
+};
+
 static pthread_key_t zs_key;
 static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
 
 static void
 zs_free(void *p)
 {
-	if (p != NULL) {
-		deflateEnd(p);
-		free(p);
-	}
+	struct zpair *z = p;
+
+	if (z == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (z->ok[i])
+			deflateEnd(&z->zs[i]);
+	free(z);
 }
 
 static void
@@ -160,59 +170,52 @@ zs_key_make(void)
 }
 
 static z_stream *
-fast_stream(void)
+thread_stream(int level)
 {
-	z_stream *zs;
+	int k = level == 1 ? 0 : 1;
+	struct zpair *z;
 
 	pthread_once(&zs_once, zs_key_make);
-	zs = pthread_getspecific(zs_key);
-	if (zs != NULL) {
-		if (deflateReset(zs) == Z_OK)
-			return zs;
-		return NULL;
+	z = pthread_getspecific(zs_key);
+	if (z == NULL) {
+		z = calloc(1, sizeof(*z));
+		if (z == NULL)
+			return NULL;
+		pthread_setspecific(zs_key, z);
 	}
-	zs = calloc(1, sizeof(*zs));
-	if (zs == NULL)
+	if (z->ok[k])
+		return deflateReset(&z->zs[k]) == Z_OK ? &z->zs[k] : NULL;
+	if (deflateInit2(&z->zs[k], k == 0 ? 1 : Z_DEFAULT_COMPRESSION,
+	    Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
-	if (deflateInit2(zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK) {
-		free(zs);
-		return NULL;
-	}
-	pthread_setspecific(zs_key, zs);
-	return zs;
+	z->ok[k] = true;
+	return &z->zs[k];
 }
 
 void
 pdfw_thread_release(void)
 {
-	z_stream *zs;
+	struct zpair *z;
 
 	pthread_once(&zs_once, zs_key_make);
-	zs = pthread_getspecific(zs_key);
+	z = pthread_getspecific(zs_key);
 	pthread_setspecific(zs_key, NULL);
-	zs_free(zs);
+	zs_free(z);
 }
 
-/* level 1 uses the thread's kept compressor; others (pieces made once
- * and cached) a fresh one. */
+/* level 1 (fast) or anything else (the default level). */
 static int
 piece_make(struct piece *pc, const void *data, size_t len, int level)
 {
-	z_stream own, *zs = &own;
+	z_stream *zs;
 	size_t cap = compressBound((uLong)len) + 16;
 	int rc;
 
 	memset(pc, 0, sizeof(*pc));
-	memset(&own, 0, sizeof(own));
 	pc->z = malloc(cap);
 	if (pc->z == NULL)
 		return -ERR_INTERNAL;
-	if (level == 1)
-		zs = fast_stream();
-	else if (deflateInit2(zs, level, Z_DEFLATED, -15, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		zs = NULL;
+	zs = thread_stream(level);
 	if (zs == NULL) {
 		free(pc->z);
 		pc->z = NULL;
@@ -226,8 +229,6 @@ piece_make(struct piece *pc, const void *data, size_t len, int level)
 	pc->zlen = cap - zs->avail_out;
 	if (zs->avail_in != 0)
 		rc = Z_BUF_ERROR;
-	if (zs == &own)
-		deflateEnd(zs);
 	if (rc != Z_OK) {
 		free(pc->z);
 		pc->z = NULL;
@@ -1015,7 +1016,7 @@ seal_piece(struct piece *z, double *r, double diameter, const char *arc,
 	buf_init(&ops, 0);
 	rc = stamp_pdf_ops(&ops, diameter, arc, caption);
 	if (rc == 0)
-		rc = piece_make(z, ops.data, ops.len, Z_BEST_COMPRESSION);
+		rc = piece_make(z, ops.data, ops.len, Z_DEFAULT_COMPRESSION);
 	buf_release(&ops);
 	*r = diameter / 2 + 2;
 	return rc;

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +210,85 @@ md_ctx_for(EVP_PKEY *pkey, int signing)
 	return md;
 }
 
+/* Signing keys once read, by path, while the file is the same (device,
+ * inode, size and modification time): parsing the PEM cost more than the
+ * signature itself. */
+#define KEY_CACHE_MAX 256
+
+static struct key_entry {
+	char *path;
+	struct stat st;
+	EVP_PKEY *pkey;
+} key_cache[KEY_CACHE_MAX];
+static size_t key_cache_n;
+static pthread_mutex_t key_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int
+signing_key(const char *key_path, EVP_PKEY **out, struct err *e)
+{
+	struct stat st;
+	struct key_entry *k = NULL;
+	int rc;
+
+	*out = NULL;
+	if (stat(key_path, &st) != 0)
+		return load_private(key_path, out, e);
+	pthread_mutex_lock(&key_cache_mu);
+	for (size_t i = 0; i < key_cache_n; i++)
+		if (strcmp(key_cache[i].path, key_path) == 0) {
+			k = &key_cache[i];
+			break;
+		}
+	if (k != NULL && same_file(&k->st, &st) &&
+	    EVP_PKEY_up_ref(k->pkey) == 1) {
+		*out = k->pkey;
+		pthread_mutex_unlock(&key_cache_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&key_cache_mu);
+	rc = load_private(key_path, out, e);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&key_cache_mu);
+	if (k == NULL && key_cache_n < KEY_CACHE_MAX) {
+		char *p = strdup(key_path);
+
+		if (p != NULL) {
+			k = &key_cache[key_cache_n++];
+			k->path = p;
+			k->pkey = NULL;
+		}
+	}
+	if (k != NULL && EVP_PKEY_up_ref(*out) == 1) {
+		EVP_PKEY_free(k->pkey);
+		k->pkey = *out;
+		k->st = st;
+	}
+	pthread_mutex_unlock(&key_cache_mu);
+	return 0;
+}
+
+void
+sm2_cache_release(void)
+{
+	pthread_mutex_lock(&key_cache_mu);
+	for (size_t i = 0; i < key_cache_n; i++) {
+		free(key_cache[i].path);
+		EVP_PKEY_free(key_cache[i].pkey);
+	}
+	key_cache_n = 0;
+	pthread_mutex_unlock(&key_cache_mu);
+}
+
 int
 sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
     struct err *e)
@@ -220,7 +301,7 @@ sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
 	int rc;
 
 	*sig_hex = NULL;
-	rc = load_private(key_path, &pkey, e);
+	rc = signing_key(key_path, &pkey, e);
 	if (rc != 0)
 		return rc;
 	md = md_ctx_for(pkey, 1);

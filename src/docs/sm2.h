@@ -22,11 +22,16 @@
  * the public key PEM to the caller (*public_pem, malloc'd, caller frees). */
 int sm2_keygen(const char *key_path, char **public_pem, struct err *e);
 
-/* Reads the private key at key_path and signs data; *sig_hex receives a
+/* Reads the private key at key_path (kept in memory while the file stays
+ * the same) and signs data; *sig_hex receives a
  * malloc'd hex signature (caller frees). The public key PEM of the same key
  * may be had with sm2_public_pem() to cross-check the stored one. */
 int sm2_sign(const char *key_path, const void *data, size_t len,
     char **sig_hex, struct err *e);
+
+/* Frees the keys sm2_sign() keeps once read (at exit, for leak
+ * checkers). */
+void sm2_cache_release(void);
 
 /* The public key PEM of the private key at key_path (malloc'd, caller
  * frees). */

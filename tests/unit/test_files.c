@@ -615,44 +615,117 @@ documents_are_numbered_rendered_sealed_and_verified(void **state)
 	    -ERR_NOT_FOUND);
 }
 
-/* Every kind renders and is sealed; with ONETRIP_KEEP_PNG set, each is
- * also written to /tmp/onetrip-<kind>.png for a human to read. */
+/* Runs a shell command and returns its standard output (malloc'd), or
+ * NULL when it fails. */
+static char *
+run_out(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+	int c;
+
+	if (p == NULL)
+		return NULL;
+	while ((c = fgetc(p)) != EOF) {
+		if (len + 2 > cap) {
+			char *n = realloc(out, cap = cap ? cap * 2 : 4096);
+
+			if (n == NULL)
+				break;
+			out = n;
+		}
+		/* Without the blanks pdftotext puts between words. */
+		if (c != ' ' && c != '\n' && c != '\f' && c != '\r')
+			out[len++] = (char)c;
+	}
+	if (out != NULL)
+		out[len] = '\0';
+	if (pclose(p) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out != NULL ? out : strdup("");
+}
+
+/* Every kind renders and is sealed, and opens in a PDF reader: poppler's
+ * pdftoppm draws its first page and pdftotext reads back its title, its
+ * number and its issuing organ. With ONETRIP_KEEP_PNG set, each is also
+ * written to /tmp/onetrip-<kind>.png for a human to read. */
 static void
 every_kind_renders(void **state)
 {
 	static const char *const all[] = { DOC_ACCEPT_NOTICE, DOC_REJECT_NOTICE,
 	    DOC_SUPPLEMENT_NOTICE, DOC_RONGQUE_NOTICE, DOC_COMMITMENT,
-	    DOC_APPROVAL, DOC_DENIAL, DOC_CERTIFICATE };
+	    DOC_APPROVAL, DOC_DENIAL, DOC_CERTIFICATE, DOC_TERMINATION,
+	    DOC_EXTENSION, DOC_RONGQUE_PLEDGE, DOC_BUNDLE_ACCEPT,
+	    DOC_APPLICATION };
+	enum { N = sizeof(all) / sizeof(all[0]) };
 	struct fixture *f = *state;
-	int64_t ids[8];
-	char path[128];
+	int64_t ids[N];
+	char path[256], cmd[700];
 	struct err e;
 	int done = 0;
 
 	f->c.actor = &f->sys;
 	assert_int_equal(seal_create(&f->c, f->dept, "周海涛", NULL, &e), 0);
 	f->c.actor = &f->clerk;
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < N; i++)
 		ids[i] = enqueue(f, all[i], json_pack("{s:s, s:s, s:s, "
-		    "s:[{s:s, s:s}]}", "reason", "经营场所位于居民住宅楼内，"
+		    "s:[{s:s, s:s}], s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s}], "
+		    "s:s, s:i, s:[{s:s, s:s}], s:s, s:s}", "reason",
+		    "经营场所位于居民住宅楼内，"
 		    "不符合《食品经营许可和备案管理办法》的规定。",
 		    "supplement_due", "2026-10-16", "commitment",
 		    "本人承诺经营场所符合食品安全要求，所提交材料真实有效。",
 		    "materials", "name", "食品安全管理制度", "requirement",
-		    "受理后10个工作日内补交"));
-	{
-		struct enq q = { &f->c, f->case_id, "no_such_kind", NULL, 0 };
-
-		assert_int_equal(db_tx(f->db, enq_fn, &q, &e), -ERR_INVALID);
-		q.kind = DOC_ACCEPT_NOTICE;
-		q.case_id = 999;
-		assert_int_equal(db_tx(f->db, enq_fn, &q, &e), -ERR_NOT_FOUND);
-	}
+		    "受理后10个工作日内补交", "applied_day", "2026-09-28",
+		    "bundle_name", "开办餐饮店", "bundle_no",
+		    "YJS-20260928-0001", "original_due_day", "2026-10-20",
+		    "items", "name", "食品经营许可", "dept", "县市场监管局",
+		    "start", "受理后即办", "accepted_day", "2026-09-28", "days",
+		    10, "rows", "label", "经营场所", "text", "白河县城关镇滨河路8号",
+		    "pledge", "所填信息真实有效", "signed", "2026-09-28 10:00"));
 	f->c.actor = &f->sys;
 	assert_int_equal(documents_render_pending(&f->c, 20, &done, &e), 0);
-	assert_int_equal(done, 8);
+	assert_int_equal(done, N);
 	f->c.actor = &f->clerk;
-	for (size_t i = 0; i < 8 && getenv("ONETRIP_KEEP_PNG") != NULL; i++) {
+	for (size_t i = 0; i < N; i++) {
+		char *sha = doc_text(f, ids[i], "sha256");
+		char *no = doc_text(f, ids[i], "doc_no");
+		const char *label = document_kind_label(all[i]);
+		void *data = NULL;
+		size_t len = 0;
+		char *text;
+		FILE *out;
+
+		assert_int_equal(file_read(&f->c, sha, &data, &len, &e), 0);
+		snprintf(path, sizeof(path), "%s/%s.pdf", f->dir, all[i]);
+		out = fopen(path, "wb");
+		assert_non_null(out);
+		assert_int_equal(fwrite(data, 1, len, out), len);
+		fclose(out);
+		free(data);
+		snprintf(cmd, sizeof(cmd), "pdftoppm -r 30 -png -f 1 -l 1 "
+		    "'%s' '%s/%s' 2>&1 && ls '%s' | grep -c '^%s.*png$'", path,
+		    f->dir, all[i], f->dir, all[i]);
+		text = run_out(cmd);
+		assert_non_null(text);
+		assert_string_equal(text, "1");
+		free(text);
+		snprintf(cmd, sizeof(cmd), "pdftotext '%s' -", path);
+		text = run_out(cmd);
+		assert_non_null(text);
+		if (strstr(text, no) == NULL || strstr(text, "白河县市场") == NULL ||
+		    (strcmp(all[i], DOC_CERTIFICATE) != 0 &&
+		    strstr(text, label) == NULL))
+			fail_msg("%s: pdftotext misses %s / %s:\n%s", all[i],
+			    no, label, text);
+		free(text);
+		free(sha);
+		free(no);
+	}
+	for (size_t i = 0; i < N && getenv("ONETRIP_KEEP_PNG") != NULL; i++) {
 		snprintf(path, sizeof(path), "/tmp/onetrip-%s.png", all[i]);
 		assert_int_equal(document_render_png(&f->c, ids[i], 1, path,
 		    &e), 0);

@@ -15,6 +15,7 @@
 
 #include "base/config.h"
 #include "base/clock.h"
+#include "base/ttlcache.h"
 #include "base/utf8.h"
 #include "service/platform/platform.h"
 #include "service/records/records.h"
@@ -214,33 +215,61 @@ struct tmpl {
 	char title[512], body[2048], sms[512];
 };
 
+/* The templates in force, per kind (a message goes out at nearly every
+ * step of a case): the hall's edits show at once on this server (forgotten
+ * when saved) and within the TTL on the others. */
+struct tmpl_cached {
+	struct tmpl t;
+	bool edited;
+};
+static struct ttl_cache tmpl_cache = TTL_CACHE_INIT("message_templates", 64,
+    sizeof(struct tmpl_cached), 30);
+
 /* The template in force: the hall's edit, else the default. */
 static int
 tmpl_load(struct ctx *c, const struct case_msg_kind *k, struct tmpl *t,
     bool *edited, struct err *e)
 {
+	struct tmpl_cached v;
 	struct db_stmt *s;
+	size_t klen = strlen(k->kind);
+	uint64_t gen;
 	int rc;
 
-	snprintf(t->title, sizeof(t->title), "%s", k->title);
-	snprintf(t->body, sizeof(t->body), "%s", k->body);
-	snprintf(t->sms, sizeof(t->sms), "%s", k->sms);
-	if (edited != NULL)
-		*edited = false;
+	if (klen < TTL_CACHE_KEY_MAX &&
+	    ttl_cache_get(&tmpl_cache, k->kind, klen, &v)) {
+		*t = v.t;
+		if (edited != NULL)
+			*edited = v.edited;
+		return 0;
+	}
+	gen = ttl_cache_generation(&tmpl_cache);
+	memset(&v, 0, sizeof(v));
+	snprintf(v.t.title, sizeof(v.t.title), "%s", k->title);
+	snprintf(v.t.body, sizeof(v.t.body), "%s", k->body);
+	snprintf(v.t.sms, sizeof(v.t.sms), "%s", k->sms);
 	s = db_query(c->db, e, "SELECT title, body, sms FROM message_templates "
 	    "WHERE kind = ?", "s", k->kind);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
-		snprintf(t->title, sizeof(t->title), "%s", db_col_text(s, 0));
-		snprintf(t->body, sizeof(t->body), "%s", db_col_text(s, 1));
-		snprintf(t->sms, sizeof(t->sms), "%s", db_col_text(s, 2));
-		if (edited != NULL)
-			*edited = true;
+		snprintf(v.t.title, sizeof(v.t.title), "%s", db_col_text(s, 0));
+		snprintf(v.t.body, sizeof(v.t.body), "%s", db_col_text(s, 1));
+		snprintf(v.t.sms, sizeof(v.t.sms), "%s", db_col_text(s, 2));
+		v.edited = true;
 	}
 	db_finish(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	*t = v.t;
+	if (edited != NULL)
+		*edited = v.edited;
+	/* Read inside a transaction that may yet write the template
+	 * (tmpl_set_tx does not read it): only committed text is cached. */
+	if (klen < TTL_CACHE_KEY_MAX)
+		ttl_cache_put(&tmpl_cache, k->kind, klen, &v, gen);
+	return 0;
 }
 
 int
@@ -630,6 +659,8 @@ case_message_set(struct ctx *c, const char *kind, const char *title,
 		t.sms = sms != NULL ? sms : "";
 	}
 	rc = db_tx(c->db, tmpl_set_tx, &t, e);
+	/* After the commit (or a failure): the next message reads it again. */
+	ttl_cache_forget(&tmpl_cache, t.kind, strlen(t.kind));
 	if (rc != 0)
 		return rc;
 	return case_messages_list(c, out, e);

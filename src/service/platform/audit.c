@@ -14,8 +14,22 @@
  * key_anchor = HMAC-SM3(key, "onetrip-audit-anchor;" from ";" prev_hash) binds
  * where the keyed part starts and the hash of the unkeyed part before it, so
  * whoever can write only the database can neither move the start nor rewrite
- * an earlier record without the key. */
+ * an earlier record without the key.
+ *
+ * Chains (migration 131): every row of audit_head is the head of one chain
+ * and every record names its chain; prev_hash is the hash of the record
+ * before it in the same chain. A thread appends to one chain (1 + its slot
+ * modulo the number of heads), so appenders of different threads lock
+ * different head rows and their commits are not serialised behind one row
+ * (PostgreSQL has 8 chains; SQLite, with one writer, keeps 1). Sequence
+ * numbers stay unique and in append order: chain c takes the smallest
+ * number above every committed head's (and its own) that is c modulo the
+ * number of chains. With one chain they are consecutive, as before. Each
+ * chain has its own key_from and anchor; chain 1's anchor text is the one
+ * above, chain c's is "onetrip-audit-anchor;" c ":" from ";" prev_hash. */
 #include "service/platform/platform.h"
+
+#include <stdatomic.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,14 +171,18 @@ out:
 
 /* The anchor of a keyed chain starting at record from, after prev_hash. */
 static int
-anchor_mac(const unsigned char *key, int64_t from, const char *prev_hash,
-    char out[AUDIT_HASH_HEX + 1], struct err *e)
+anchor_mac(const unsigned char *key, int64_t chain, int64_t from,
+    const char *prev_hash, char out[AUDIT_HASH_HEX + 1], struct err *e)
 {
-	char text[sizeof(AUDIT_ANCHOR_TAG) + 32 + AUDIT_HASH_HEX + 1];
+	char text[sizeof(AUDIT_ANCHOR_TAG) + 64 + AUDIT_HASH_HEX + 1];
 	int n;
 
-	n = snprintf(text, sizeof(text), AUDIT_ANCHOR_TAG "%" PRId64 ";%s",
-	    from, prev_hash);
+	if (chain == 1)
+		n = snprintf(text, sizeof(text), AUDIT_ANCHOR_TAG "%" PRId64
+		    ";%s", from, prev_hash);
+	else
+		n = snprintf(text, sizeof(text), AUDIT_ANCHOR_TAG "%" PRId64
+		    ":%" PRId64 ";%s", chain, from, prev_hash);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return err_internal(e, "audit: anchor text too long");
 	return digest_hex(key, text, (size_t)n, out, e);
@@ -218,6 +236,11 @@ key_refusal(struct err *e)
 	    "或数据库来自启用密钥之前的备份", g_key.path);
 }
 
+/* The chain of this thread: slots are given in the order threads first
+ * append; the chain is 1 + slot modulo the number of heads. */
+static atomic_int next_slot;
+static _Thread_local int my_slot = -1;
+
 int
 audit_append(struct ctx *c, const char *action, const char *object_type,
     const char *object_id, json_t *summary, struct err *e)
@@ -228,6 +251,7 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 	char prev[AUDIT_HASH_HEX + 1];
 	char hash[AUDIT_HASH_HEX + 1];
 	char *sum = NULL;
+	int64_t chain, key_from;
 	int rc;
 
 	if (action == NULL || action[0] == '\0')
@@ -237,10 +261,20 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 		    "(action %s)", action);
 	if (g_key.missing || g_key.unanchored || g_key.mismatch)
 		return key_refusal(e);
+	if (my_slot < 0)
+		my_slot = atomic_fetch_add(&next_slot, 1);
 
-	/* Claim the next sequence number; this write is the lock. */
-	s = db_query(c->db, e, "UPDATE audit_head SET seq = seq + 1 "
-	    "WHERE id = 1 RETURNING seq, hash", "");
+	/* Claim the next sequence number of this thread's chain: the
+	 * smallest above every head (committed ones, and this chain's own
+	 * after its row lock) that is the chain's number modulo the number
+	 * of chains. This write locks the chain's head row only. */
+	s = db_query(c->db, e, "UPDATE audit_head SET seq = "
+	    "(CASE WHEN seq > x.m THEN seq ELSE x.m END) + 1 + "
+	    "(((id % x.k) - (CASE WHEN seq > x.m THEN seq ELSE x.m END) - 1) "
+	    "% x.k + x.k) % x.k "
+	    "FROM (SELECT MAX(seq) AS m, COUNT(*) AS k FROM audit_head) AS x "
+	    "WHERE id = 1 + ? % x.k RETURNING id, seq, hash, key_from", "i",
+	    (int64_t)my_slot);
 	if (s == NULL)
 		return stmt_failed(e);
 	rc = db_step(s, e);
@@ -251,10 +285,19 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 		return rc;
 	}
 	memset(&r, 0, sizeof(r));
-	r.seq = db_col_int(s, 0);
-	snprintf(prev, sizeof(prev), "%s", db_col_text(s, 1));
+	chain = db_col_int(s, 0);
+	r.seq = db_col_int(s, 1);
+	snprintf(prev, sizeof(prev), "%s", db_col_text(s, 2));
+	key_from = db_col_int(s, 3);
 	db_finish(s);
 	s = NULL;
+	if (g_key.have && key_from == 0)
+		/* A chain the key was never anchored in (setup anchors every
+		 * empty one): nothing unkeyed is added beside a keyed log. */
+		return err_set(e, ERR_CONFLICT, "audit_key_unanchored",
+		    "审计密钥 %s 没有在本数据库的审计链 %" PRId64 " 中锚定：审计"
+		    "记录可能被改写（请运行 onetrip audit verify）", g_key.path,
+		    chain);
 
 	if (summary != NULL) {
 		sum = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS |
@@ -278,21 +321,22 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 	r.client_ip = c->client_ip != NULL ? c->client_ip : "";
 	r.request_id = c->request_id != NULL ? c->request_id : "";
 
-	rc = audit_hash(r.seq >= g_key.from ? g_key.key : NULL, prev, &r,
-	    hash, e);
+	rc = audit_hash(g_key.have && key_from > 0 && r.seq >= key_from ?
+	    g_key.key : NULL, prev, &r, hash, e);
 	if (rc != 0)
 		goto out;
 	rc = db_exec(c->db, e, "INSERT INTO audit_log (seq, at, actor_id, "
 	    "actor_login, actor_role, action, object_type, object_id, summary, "
-	    "client_ip, request_id, prev_hash, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iiissssssssss",
+	    "client_ip, request_id, prev_hash, hash, chain) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iiissssssssssi",
 	    r.seq, r.at, r.actor_id, r.actor_login, r.actor_role, r.action,
 	    r.object_type, r.object_id, r.summary, r.client_ip, r.request_id,
-	    prev, hash);
+	    prev, hash, chain);
 	if (rc < 0)
 		goto out;
-	rc = db_exec(c->db, e, "UPDATE audit_head SET hash = ? WHERE id = 1",
-	    "s", hash);
+	rc = db_exec(c->db, e, "UPDATE audit_head SET hash = ? WHERE id = ?",
+	    "si", hash, chain);
 	if (rc < 0)
 		goto out;
 	rc = 0;
@@ -304,6 +348,7 @@ out:
 /* The head row: last record, its hash, the keyed chain's start (0: none)
  * and anchor. lock: take the row lock (inside db_tx()). */
 struct audit_head {
+	int64_t id;           /* the chain */
 	int64_t seq;
 	int64_t key_from;
 	char hash[AUDIT_HASH_HEX + 1];
@@ -311,16 +356,17 @@ struct audit_head {
 };
 
 static int
-read_head(struct ctx *c, bool lock, struct audit_head *h, struct err *e)
+read_head(struct ctx *c, int64_t id, bool lock, struct audit_head *h,
+    struct err *e)
 {
 	struct db_stmt *s;
 	int rc;
 
 	s = db_query(c->db, e, lock ?
-	    "UPDATE audit_head SET seq = seq WHERE id = 1 "
+	    "UPDATE audit_head SET seq = seq WHERE id = ? "
 	    "RETURNING seq, hash, key_from, key_anchor" :
 	    "SELECT seq, hash, key_from, key_anchor FROM audit_head "
-	    "WHERE id = 1", "");
+	    "WHERE id = ?", "i", id);
 	if (s == NULL)
 		return stmt_failed(e);
 	rc = db_step(s, e);
@@ -329,11 +375,55 @@ read_head(struct ctx *c, bool lock, struct audit_head *h, struct err *e)
 		return rc == DB_DONE ? err_internal(e, "audit_head row is "
 		    "missing") : rc;
 	}
+	h->id = id;
 	h->seq = db_col_int(s, 0);
 	snprintf(h->hash, sizeof(h->hash), "%s", db_col_text(s, 1));
 	h->key_from = db_col_int(s, 2);
 	snprintf(h->anchor, sizeof(h->anchor), "%s", db_col_text(s, 3));
 	db_finish(s);
+	return 0;
+}
+
+/* Every head, in chain order: *heads (free()) and *n. */
+static int
+read_heads(struct ctx *c, struct audit_head **heads, int *n, struct err *e)
+{
+	struct db_stmt *s;
+	struct audit_head *h = NULL;
+	int cap = 0, rc;
+
+	*heads = NULL;
+	*n = 0;
+	s = db_query(c->db, e, "SELECT id, seq, hash, key_from, key_anchor "
+	    "FROM audit_head ORDER BY id", "");
+	if (s == NULL)
+		return stmt_failed(e);
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap > 0 ? 2 * cap : 8;
+			h = realloc(h, (size_t)cap * sizeof(*h));
+			if (h == NULL) {
+				db_finish(s);
+				return err_internal(e, "out of memory");
+			}
+		}
+		h[*n].id = db_col_int(s, 0);
+		h[*n].seq = db_col_int(s, 1);
+		snprintf(h[*n].hash, sizeof(h[*n].hash), "%s",
+		    db_col_text(s, 2));
+		h[*n].key_from = db_col_int(s, 3);
+		snprintf(h[*n].anchor, sizeof(h[*n].anchor), "%s",
+		    db_col_text(s, 4));
+		(*n)++;
+	}
+	db_finish(s);
+	if (rc < 0 || *n == 0 || h[0].id != 1) {
+		free(h);
+		*n = 0;
+		return rc < 0 ? rc : err_internal(e, "audit_head row is "
+		    "missing");
+	}
+	*heads = h;
 	return 0;
 }
 
@@ -373,20 +463,23 @@ anchor_matches(const struct audit_head *h, const char *prev, bool *ok,
 	char calc[AUDIT_HASH_HEX + 1];
 	int rc;
 
-	rc = anchor_mac(g_key.key, h->key_from, prev, calc, e);
+	rc = anchor_mac(g_key.key, h->id, h->key_from, prev, calc, e);
 	if (rc != 0)
 		return rc;
 	*ok = strcmp(calc, h->anchor) == 0;
 	return 0;
 }
 
-int
-audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
+/* Checks one chain, adding its records to out->checked. contiguous: the
+ * only chain, whose sequence numbers follow each other without gaps. */
+static int
+check_one(struct ctx *c, const struct audit_head *hp, bool contiguous,
+    struct audit_check *out, struct err *e)
 {
 	static const char anchor_why[] = "：密钥锚点不符（密钥不是本数据库的，"
 	    "或此前的记录被改写）";
 	struct db_stmt *s = NULL;
-	struct audit_head h;
+	struct audit_head h = *hp;
 	char prev[AUDIT_HASH_HEX + 1];
 	char calc[AUDIT_HASH_HEX + 1];
 	const char *why = "";
@@ -394,19 +487,16 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 	bool ok;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	/* Read the head first: every record up to head.seq was committed
-	 * together with it, so later appends do not disturb the check. */
-	rc = read_head(c, false, &h, e);
-	if (rc != 0)
-		return rc;
 	from = h.key_from > 0 ? h.key_from : INT64_MAX;
-	out->key_from = h.key_from;
 	if (h.key_from == 0 && g_key.have && h.seq > 0) {
 		/* The key exists but this chain claims never to have met it:
 		 * the anchor was removed (and the chain rewritten unkeyed),
 		 * or the database predates the key. */
 		out->bad_seq = 1;
+		if (h.id != 1)
+			(void)db_query_int(c->db, e, &out->bad_seq, "SELECT "
+			    "COALESCE(MIN(seq), 1) FROM audit_log WHERE chain = ?",
+			    "i", h.id);
 		return chain_broken(c, out, "：审计链没有密钥锚点（锚点被删除，"
 		    "或数据库来自启用密钥之前的备份）", e);
 	}
@@ -414,7 +504,8 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 		out->key_missing = true;
 		return key_missing(e);
 	}
-	out->keyed = h.key_from > 0 && g_key.have && h.seq >= h.key_from;
+	if (h.key_from > 0 && g_key.have && h.seq >= h.key_from)
+		out->keyed = true;
 
 	snprintf(prev, sizeof(prev), "%s", AUDIT_GENESIS);
 	for (;;) {
@@ -423,8 +514,8 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 		s = db_query(c->db, e, "SELECT seq, at, actor_id, actor_login, "
 		    "actor_role, action, object_type, object_id, summary, "
 		    "client_ip, request_id, prev_hash, hash FROM audit_log "
-		    "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", "iiI",
-		    last, h.seq, AUDIT_PAGE);
+		    "WHERE chain = ? AND seq > ? AND seq <= ? ORDER BY seq "
+		    "LIMIT ?", "iiiI", h.id, last, h.seq, AUDIT_PAGE);
 		if (s == NULL)
 			return stmt_failed(e);
 		while ((rc = db_step(s, e)) == DB_ROW) {
@@ -443,13 +534,15 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 			    db_col_text(s, 8);
 			r.client_ip = db_col_text(s, 9);
 			r.request_id = db_col_text(s, 10);
-			if (r.seq != last + 1 ||
+			if ((contiguous && r.seq != last + 1) ||
 			    strcmp(db_col_text(s, 11), prev) != 0) {
-				/* A gap (deleted record) or a relinked chain. */
-				out->bad_seq = last + 1;
+				/* A gap (deleted record) or a relinked chain:
+				 * with one chain the first missing number,
+				 * else the record whose link fails. */
+				out->bad_seq = contiguous ? last + 1 : r.seq;
 				goto broken;
 			}
-			if (r.seq == from && g_key.have) {
+			if (last < from && r.seq >= from && g_key.have) {
 				rc = anchor_matches(&h, prev, &ok, e);
 				if (rc != 0)
 					goto fail;
@@ -480,7 +573,7 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 	}
 	if (last != h.seq || strcmp(prev, h.hash) != 0) {
 		/* Records missing at the end, or the head rewritten. */
-		out->bad_seq = last + 1;
+		out->bad_seq = contiguous || last == h.seq ? last + 1 : h.seq;
 		goto broken;
 	}
 	if (h.key_from > 0 && g_key.have && h.seq < h.key_from) {
@@ -505,6 +598,26 @@ broken:
 	return chain_broken(c, out, why, e);
 fail:
 	db_finish(s);
+	return rc;
+}
+
+int
+audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
+{
+	struct audit_head *heads = NULL;
+	int n = 0, rc;
+
+	memset(out, 0, sizeof(*out));
+	/* Read the heads first, in one statement: every record up to a
+	 * head's seq was committed together with it, so later appends do not
+	 * disturb the check. */
+	rc = read_heads(c, &heads, &n, e);
+	if (rc != 0)
+		return rc;
+	out->key_from = heads[0].key_from;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = check_one(c, &heads[i], n == 1, out, e);
+	free(heads);
 	return rc;
 }
 
@@ -602,7 +715,7 @@ anchor_tx(struct db *db, void *arg, struct err *e)
 
 	(void)db;
 	a->raced = false;
-	rc = read_head(a->c, true, &a->h, e);
+	rc = read_head(a->c, 1, true, &a->h, e);
 	if (rc != 0)
 		return rc;
 	if (a->h.key_from > 0) {
@@ -612,7 +725,7 @@ anchor_tx(struct db *db, void *arg, struct err *e)
 	/* Only a new key, or any key on a chain with nothing to launder. */
 	if (!a->fresh && a->h.seq > 0)
 		return 0;
-	rc = anchor_mac(g_key.key, a->h.seq + 1, a->h.hash, mac, e);
+	rc = anchor_mac(g_key.key, 1, a->h.seq + 1, a->h.hash, mac, e);
 	if (rc != 0)
 		return rc;
 	rc = db_exec(a->c->db, e, "UPDATE audit_head SET key_from = ?, "
@@ -639,8 +752,8 @@ prev_at(struct ctx *c, const struct audit_head *h, char out[AUDIT_HASH_HEX + 1],
 		*found = true;
 		return 0;
 	}
-	s = db_query(c->db, e, "SELECT prev_hash FROM audit_log WHERE seq = ?",
-	    "i", h->key_from);
+	s = db_query(c->db, e, "SELECT prev_hash FROM audit_log WHERE chain = ? "
+	    "AND seq >= ? ORDER BY seq LIMIT 1", "ii", h->id, h->key_from);
 	if (s == NULL)
 		return stmt_failed(e);
 	rc = db_step(s, e);
@@ -650,6 +763,57 @@ prev_at(struct ctx *c, const struct audit_head *h, char out[AUDIT_HASH_HEX + 1],
 	}
 	db_finish(s);
 	return rc < 0 ? rc : 0;
+}
+
+struct others_arg {
+	struct ctx *c;
+	bool fresh;
+};
+
+/* Anchors the key in every other chain that has none and nothing to
+ * launder (empty, or the key is new), each under its head's row lock. */
+static int
+anchor_others_tx(struct db *db, void *arg, struct err *e)
+{
+	struct others_arg *o = arg;
+	struct audit_head *heads = NULL, h;
+	char mac[AUDIT_HASH_HEX + 1];
+	int n = 0, rc;
+
+	(void)db;
+	rc = read_heads(o->c, &heads, &n, e);
+	for (int i = 1; i < n && rc == 0; i++) {
+		if (heads[i].key_from > 0 || (!o->fresh && heads[i].seq > 0))
+			continue;
+		rc = read_head(o->c, heads[i].id, true, &h, e);
+		if (rc != 0 || h.key_from > 0 || (!o->fresh && h.seq > 0))
+			continue;
+		rc = anchor_mac(g_key.key, h.id, h.seq + 1, h.hash, mac, e);
+		if (rc == 0)
+			rc = db_exec(o->c->db, e, "UPDATE audit_head SET "
+			    "key_from = ?, key_anchor = ? WHERE id = ?", "isi",
+			    h.seq + 1, mac, h.id);
+		if (rc > 0)
+			rc = 0;
+	}
+	free(heads);
+	return rc;
+}
+
+/* Whether a chain other than 1 still waits for its anchor. */
+static int
+others_unanchored(struct ctx *c, bool fresh, bool *any, struct err *e)
+{
+	struct audit_head *heads = NULL;
+	int n = 0, rc;
+
+	*any = false;
+	rc = read_heads(c, &heads, &n, e);
+	for (int i = 1; i < n && rc == 0; i++)
+		if (heads[i].key_from == 0 && (fresh || heads[i].seq == 0))
+			*any = true;
+	free(heads);
+	return rc;
 }
 
 void
@@ -681,7 +845,7 @@ audit_key_setup(struct ctx *c, const char *var_dir, bool create,
 	memset(&a, 0, sizeof(a));
 	a.c = c;
 	if (!found) {
-		rc = read_head(c, false, &a.h, e);
+		rc = read_head(c, 1, false, &a.h, e);
 		if (rc != 0)
 			return rc;
 		if (a.h.key_from > 0) {
@@ -702,7 +866,7 @@ audit_key_setup(struct ctx *c, const char *var_dir, bool create,
 	/* Read first: the head row is locked (a write) only when the key is
 	 * to be anchored, so commands beside a busy server do not queue
 	 * behind its appends. */
-	rc = a.fresh ? 0 : read_head(c, false, &a.h, e);
+	rc = a.fresh ? 0 : read_head(c, 1, false, &a.h, e);
 	if (rc == 0 && (a.fresh || (a.h.key_from == 0 && a.h.seq == 0)))
 		rc = db_tx(c->db, anchor_tx, &a, e);
 	if (rc == 0 && a.raced) {
@@ -739,5 +903,12 @@ audit_key_setup(struct ctx *c, const char *var_dir, bool create,
 			return create ? key_refusal(e) : 0;
 		}
 	}
-	return 0;
+	/* The other chains (migration 131) take the same key. */
+	rc = others_unanchored(c, a.fresh, &found, e);
+	if (rc == 0 && found) {
+		struct others_arg o = { .c = c, .fresh = a.fresh };
+
+		rc = db_tx(c->db, anchor_others_tx, &o, e);
+	}
+	return rc;
 }

@@ -110,8 +110,10 @@ void actor_system(struct actor *a, const char *who);
  * with the key of <var>/keys/audit.key (outside the database); the records
  * written before the database had a key keep hash = SM3(prev_hash || text),
  * and audit_head.key_from/key_anchor say (under the key) where the keyed part
- * starts. A one-row table audit_head holds the last sequence number and
- * hash; updating it first serialises appenders on both databases. There is no
+ * starts. Each row of audit_head is the head of one chain (its last
+ * sequence number and hash, key_from and anchor); a thread appends to one
+ * chain, so appenders of different threads do not wait for each other's
+ * commits (8 chains on PostgreSQL, 1 on SQLite: migration 131). There is no
  * function that updates or deletes an audit record. */
 
 #include <stdint.h>

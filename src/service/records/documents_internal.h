@@ -62,6 +62,16 @@ int64_t document_num(json_t *o, const char *k);
 void document_organ_name(const char *name, char *out, size_t outsz);
 const char *document_str(json_t *o, const char *k);
 void document_text_free(struct document_text *t);
+/* The renderer's way of storing its PDFs (files.c): a batch of files
+ * written under their sha256 without syncing, made durable together by
+ * file_sync() (before any of them is recorded), then each recorded by
+ * file_record() inside the transaction that makes its document ready. */
+int file_write_unsynced(struct ctx *c, const void *data, size_t len,
+    char sha256_out[65], struct err *e);
+int file_sync(struct ctx *c, struct err *e);
+int file_record(struct ctx *c, const char *sha256, size_t len,
+    const char *name, struct err *e);
+
 /* The 食品经营许可证 number "JY" + 14 digits (text.c). */
 void document_food_licence_no(const char *business_type,
     const char *division, int64_t seq, char out[17]);

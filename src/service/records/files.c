@@ -1,5 +1,6 @@
 /* files.c - stored files addressed by content, and who uploaded what. */
 #include "service/records/records.h"
+#include "service/records/documents_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,10 +94,11 @@ fsync_dir(const char *dir)
 
 /* Writes data to path through a temporary file in the same folder: written,
  * fsync'ed, renamed over path, and the folder fsync'ed. A file already at
- * path with the right size is kept (same name, same bytes). */
+ * path with the right size is kept (same name, same bytes). Without sync,
+ * the two fsyncs are left to the caller (file_sync()). */
 static int
 write_atomic(const char *var, const char *sha256, const void *data,
-    size_t len, struct err *e)
+    size_t len, bool sync, struct err *e)
 {
 	char dir[PATH_BYTES], path[PATH_BYTES], tmp[PATH_BYTES];
 	const unsigned char *p = data;
@@ -105,19 +107,24 @@ write_atomic(const char *var, const char *sha256, const void *data,
 	uint32_t rnd;
 	int fd, rc;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/files", var) >= sizeof(dir))
-		return err_internal(e, "files: path too long");
-	rc = ensure_dir(var, e);
-	if (rc == 0)
-		rc = ensure_dir(dir, e);
-	if (rc != 0)
-		return rc;
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/files/%.2s", var, sha256) >=
 	    sizeof(dir))
 		return err_internal(e, "files: path too long");
-	rc = ensure_dir(dir, e);
-	if (rc != 0)
-		return rc;
+	/* The folders, made when missing (one stat once they all exist). */
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char files[PATH_BYTES];
+
+		if ((size_t)snprintf(files, sizeof(files), "%s/files", var) >=
+		    sizeof(files))
+			return err_internal(e, "files: path too long");
+		rc = ensure_dir(var, e);
+		if (rc == 0)
+			rc = ensure_dir(files, e);
+		if (rc == 0)
+			rc = ensure_dir(dir, e);
+		if (rc != 0)
+			return rc;
+	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sha256) >=
 	    sizeof(path))
 		return err_internal(e, "files: path too long");
@@ -143,7 +150,7 @@ write_atomic(const char *var, const char *sha256, const void *data,
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) != 0) {
+	if (sync && fsync(fd) != 0) {
 		rc = err_internal(e, "fsync %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
@@ -157,7 +164,7 @@ write_atomic(const char *var, const char *sha256, const void *data,
 		rc = err_internal(e, "rename %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (fsync_dir(dir) != 0)
+	if (sync && fsync_dir(dir) != 0)
 		log_warn("files: fsync %s: %s", dir, strerror(errno));
 	return 0;
 fail:
@@ -227,7 +234,7 @@ file_store(struct ctx *c, const void *data, size_t len, const char *name,
 		return rc;
 	sha256_hex(data, len, sha256_out);
 	/* The bytes first: a files row always has its file. */
-	rc = write_atomic(var, sha256_out, data, len, e);
+	rc = write_atomic(var, sha256_out, data, len, true, e);
 	if (rc != 0)
 		goto fail;
 	t.c = c;
@@ -243,6 +250,72 @@ file_store(struct ctx *c, const void *data, size_t len, const char *name,
 fail:
 	sha256_out[0] = '\0';
 	return rc;
+}
+
+int
+file_write_unsynced(struct ctx *c, const void *data, size_t len,
+    char sha256_out[65], struct err *e)
+{
+	const char *var = NULL;
+	int rc;
+
+	sha256_out[0] = '\0';
+	if (data == NULL || len == 0 || len > FILES_MAX_ANY)
+		return err_internal(e, "files: bad length %zu", len);
+	rc = var_dir_of(c, &var, e);
+	if (rc != 0)
+		return rc;
+	sha256_hex(data, len, sha256_out);
+	rc = write_atomic(var, sha256_out, data, len, false, e);
+	if (rc != 0)
+		sha256_out[0] = '\0';
+	return rc;
+}
+
+int
+file_sync(struct ctx *c, struct err *e)
+{
+	char dir[PATH_BYTES];
+	const char *var = NULL;
+	int fd, rc;
+
+	rc = var_dir_of(c, &var, e);
+	if (rc != 0)
+		return rc;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/files", var) >= sizeof(dir))
+		return err_internal(e, "files: path too long");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_internal(e, "open %s: %s", dir, strerror(errno));
+	/* The whole file system at once: one flush of the disk's cache for
+	 * every file and folder entry written since, instead of two per
+	 * file. */
+	rc = syncfs(fd);
+	close(fd);
+	if (rc != 0)
+		return err_internal(e, "syncfs %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int
+file_record(struct ctx *c, const char *sha256, size_t len,
+    const char *name, struct err *e)
+{
+	struct store_tx t;
+	char clean[NAME_BYTES];
+	int rc;
+
+	if (!db_in_tx(c->db))
+		return err_internal(e, "file_record called outside db_tx");
+	rc = files_clean_name(name, clean, e);
+	if (rc != 0)
+		return rc;
+	t.c = c;
+	t.sha256 = sha256;
+	t.ctype = "application/pdf";
+	t.name = clean;
+	t.len = len;
+	return store_fn(c->db, &t, e);
 }
 
 int

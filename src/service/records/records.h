@@ -148,6 +148,23 @@ int seal_sign(struct ctx *c, int64_t dept_id, const char *kind,
     char sig[SM2_SIG_HEX_MAX + 1], char sm3[SM3_HEX_LEN + 1],
     int64_t *usage_id, struct err *e);
 
+/* seal_sign in two steps, so that the signing (the costly part) runs
+ * outside the transaction that records it: seal_sign_prepare() signs data
+ * with the department's active seal (no transaction needed), and
+ * seal_sign_record(), inside the caller's db_tx, writes the ledger row and
+ * its audit record, or refuses with ERR_CONFLICT ("seal_changed") when the
+ * department's active seal is no longer the one that signed. */
+struct seal_sig {
+	int64_t seal_id;
+	char sig[SM2_SIG_HEX_MAX + 1];
+	char sm3[SM3_HEX_LEN + 1];
+};
+int seal_sign_prepare(struct ctx *c, int64_t dept_id, const void *data,
+    size_t len, struct seal_sig *out, struct err *e);
+int seal_sign_record(struct ctx *c, int64_t dept_id, const char *kind,
+    const char *ref, const struct seal_sig *sg, int64_t *usage_id,
+    struct err *e);
+
 /* Verifies sig over data against the department's seals (active or
  * retired); no authorisation needed. 0 when one of them verifies (its id in
  * *seal_id, may be NULL), ERR_UNPROCESSABLE ("bad_signature") when none

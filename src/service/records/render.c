@@ -16,6 +16,10 @@
 
 static const char MSG_NO_SEAL[] = "部门尚未配置审批专用章";
 
+/* Documents made ready per transaction: one commit for several, while the
+ * writer is held only for their statements (the signing is done before). */
+#define READY_BATCH 10
+
 static documents_ready_fn ready_hook;
 
 void
@@ -66,33 +70,41 @@ release(struct ctx *c, int64_t id, const char *msg, int delay, bool counted,
 		    id, e.msg);
 }
 
-struct ready_tx {
+/* One claimed document on its way: rendered and written, then made
+ * ready in its transaction. */
+struct job {
 	struct ctx *c;
+	int64_t id;
 	json_t *row;
-	const char *sha256;
-	size_t size;
-	const char *cert_name;
+	struct buf pdf;
+	int attempts;
+	char sha[65];
+	char fname[320];
+	char cert[256];
+	struct seal_sig sg; /* the signature, made before the transaction */
 };
 
 static int
 ready_fn(struct db *db, void *arg, struct err *e)
 {
-	struct ready_tx *t = arg;
-	char sig[SM2_SIG_HEX_MAX + 1], sm3[SM3_HEX_LEN + 1], idbuf[24];
-	int64_t usage = 0, seal_id = 0, id = document_num(t->row, "id");
+	struct job *t = arg;
+	const char *sm3 = t->sg.sm3, *sig = t->sg.sig;
+	char idbuf[24];
+	int64_t usage = 0, seal_id = 0, id = t->id;
 	int64_t dept = document_num(t->row, "dept_id");
-	void *bytes = NULL;
-	size_t len = 0;
 	json_t *sum;
 	int rc;
 
-	/* Sign the bytes as stored, read back from the file. */
-	rc = file_read(t->c, t->sha256, &bytes, &len, e);
+	/* The file's row, in the same transaction (the bytes are on disk:
+	 * file_sync() ran). */
+	rc = file_record(t->c, t->sha, t->pdf.len, t->fname, e);
 	if (rc != 0)
 		return rc;
-	rc = seal_sign(t->c, dept, document_str(t->row, "kind"), document_str(t->row, "doc_no"),
-	    bytes, len, sig, sm3, &usage, e);
-	free(bytes);
+	/* The signature (made before, over the bytes as stored: the ones
+	 * written, which the file's name, their sha256, stands for) goes
+	 * into the seal's ledger. */
+	rc = seal_sign_record(t->c, dept, document_str(t->row, "kind"),
+	    document_str(t->row, "doc_no"), &t->sg, &usage, e);
 	if (rc != 0)
 		return rc;
 	rc = db_query_int(db, e, &seal_id, "SELECT seal_id FROM seal_usage "
@@ -102,7 +114,7 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	rc = db_exec(db, e, "UPDATE documents SET status = 'ready', "
 	    "sha256 = ?, size = ?, sm3 = ?, signature = ?, seal_id = ?, "
 	    "seal_usage_id = ?, error = '', ready_at = ? WHERE id = ? AND "
-	    "status = 'rendering'", "sissiiii", t->sha256, (int64_t)t->size,
+	    "status = 'rendering'", "sissiiii", t->sha, (int64_t)t->pdf.len,
 	    sm3, sig, seal_id, usage, clock_now(), id);
 	if (rc != 0)
 		return rc;
@@ -111,7 +123,7 @@ ready_fn(struct db *db, void *arg, struct err *e)
 		    "文书已由其他进程处理");
 	if (strcmp(document_str(t->row, "kind"), DOC_CERTIFICATE) == 0) {
 		rc = certificate_issue(t->c, document_num(t->row, "case_id"), id,
-		    t->cert_name, e);
+		    t->cert, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -123,90 +135,174 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	}
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
 	sum = json_pack("{s:I, s:s, s:s, s:s, s:s}", "case_id",
-	    (json_int_t)document_num(t->row, "case_id"), "kind", document_str(t->row, "kind"),
-	    "doc_no", document_str(t->row, "doc_no"), "sha256", t->sha256, "sm3", sm3);
+	    (json_int_t)document_num(t->row, "case_id"), "kind",
+	    document_str(t->row, "kind"), "doc_no",
+	    document_str(t->row, "doc_no"), "sha256", t->sha, "sm3", sm3);
 	rc = audit_append(t->c, "document.ready", "document", idbuf, sum, e);
 	json_decref(sum);
 	return rc;
 }
 
-/* Renders, stores and seals one claimed document. Returns 1 when it became
- * ready, 0 when it was put back or failed (already recorded). */
-static int
-render_one(struct ctx *c, int64_t id)
+static void
+job_fail(struct job *j, struct err *e)
 {
-	struct buf pdf;
-	struct ready_tx t;
+	log_error("documents: document %" PRId64 " (%s) attempt %d failed: %s",
+	    j->id, document_str(j->row, "doc_no"), j->attempts, e->msg);
+	release(j->c, j->id, e->msg[0] != '\0' ? e->msg : "文书生成失败",
+	    10 * j->attempts, true, j->attempts >= DOC_MAX_ATTEMPTS);
+}
+
+/* Renders one claimed document and writes its file (not yet synced).
+ * Returns 1 when it is ready to be made ready, 0 when it was put back or
+ * failed (already recorded). */
+static int
+job_prepare(struct job *j)
+{
+	struct ctx *c = j->c;
 	struct err e;
-	char sha[65], ctype[32], fname[320], cert[256] = "";
-	json_t *row, *el;
+	json_t *el;
 	int64_t one = 0;
-	int rc, attempts;
+	int rc;
 
 	err_clear(&e);
-	buf_init(&pdf, PDF_MAX_BYTES);
-	row = document_load_row(c, id, &e);
-	if (row == NULL) {
-		log_error("documents: document %" PRId64 ": %s", id, e.msg);
-		release(c, id, "文书数据不完整", 60, true, false);
+	j->row = document_load_row(c, j->id, &e);
+	if (j->row == NULL) {
+		log_error("documents: document %" PRId64 ": %s", j->id, e.msg);
+		release(c, j->id, "文书数据不完整", 60, true, false);
 		return 0;
 	}
-	attempts = (int)document_num(row, "attempts");
+	j->attempts = (int)document_num(j->row, "attempts");
 	rc = db_query_int(c->db, &e, &one, "SELECT 1 FROM seals WHERE "
-	    "dept_id = ? AND active = 1", "i", document_num(row, "dept_id"));
+	    "dept_id = ? AND active = 1", "i", document_num(j->row, "dept_id"));
 	if (rc == DB_DONE) {
-		if (strcmp(document_str(row, "error"), MSG_NO_SEAL) != 0)
+		if (strcmp(document_str(j->row, "error"), MSG_NO_SEAL) != 0)
 			log_warn("documents: %s (%s) waits: department %" PRId64
 			    " (%s) has no approval seal; create one with "
 			    "`onetrip seal create --dept %" PRId64 "`",
-			    document_str(row, "doc_no"), document_str(row, "kind"),
-			    document_num(row, "dept_id"), document_str(row, "dept_name"),
-			    document_num(row, "dept_id"));
-		release(c, id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false, false);
-		goto out;
+			    document_str(j->row, "doc_no"),
+			    document_str(j->row, "kind"),
+			    document_num(j->row, "dept_id"),
+			    document_str(j->row, "dept_name"),
+			    document_num(j->row, "dept_id"));
+		release(c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false,
+		    false);
+		return 0;
 	}
-	if (rc < 0)
-		goto fail;
-	rc = render_row(c, row, &pdf, &e);
-	if (rc != 0)
-		goto fail;
-	snprintf(fname, sizeof(fname), "%s-%s.pdf",
-	    document_kind_label(document_str(row, "kind")), document_str(row, "doc_no"));
-	rc = file_store(c, pdf.data, pdf.len, fname, true, sha, ctype, &e);
-	if (rc != 0)
-		goto fail;
-	el = json_loads(document_str(row, "elements"), 0, NULL);
-	snprintf(cert, sizeof(cert), "%s", document_str(el, "result_name")[0] != '\0' ?
-	    document_str(el, "result_name") : document_str(row, "item_name"));
-	json_decref(el);
-	t.c = c;
-	t.row = row;
-	t.sha256 = sha;
-	t.size = pdf.len;
-	t.cert_name = cert;
-	rc = db_tx(c->db, ready_fn, &t, &e);
+	if (rc >= 0)
+		rc = render_row(c, j->row, &j->pdf, &e);
+	if (rc >= 0 && strncmp(j->pdf.data, "%PDF-", 5) != 0)
+		rc = err_internal(&e, "renderer made no PDF");
+	if (rc >= 0)
+		rc = file_write_unsynced(c, j->pdf.data, j->pdf.len, j->sha, &e);
+	if (rc >= 0)
+		rc = seal_sign_prepare(c, document_num(j->row, "dept_id"),
+		    j->pdf.data, j->pdf.len, &j->sg, &e);
 	if (rc == -ERR_UNPROCESSABLE && strcmp(e.key, "no_seal") == 0) {
-		release(c, id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false, false);
-		goto out;
+		release(c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false,
+		    false);
+		return 0;
+	}
+	if (rc < 0) {
+		job_fail(j, &e);
+		return 0;
+	}
+	snprintf(j->fname, sizeof(j->fname), "%s-%s.pdf",
+	    document_kind_label(document_str(j->row, "kind")),
+	    document_str(j->row, "doc_no"));
+	el = json_loads(document_str(j->row, "elements"), 0, NULL);
+	snprintf(j->cert, sizeof(j->cert), "%s",
+	    document_str(el, "result_name")[0] != '\0' ?
+	    document_str(el, "result_name") : document_str(j->row, "item_name"));
+	json_decref(el);
+	return 1;
+}
+
+static void job_ready_log(const struct job *j);
+
+/* Makes a rendered, synced document ready. Returns 1 when it became
+ * ready. */
+static int
+job_finish(struct job *j)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = db_tx(j->c->db, ready_fn, j, &e);
+	if (rc == -ERR_UNPROCESSABLE && strcmp(e.key, "no_seal") == 0) {
+		release(j->c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false,
+		    false);
+		return 0;
 	}
 	if (rc == -ERR_CONFLICT && strcmp(e.key, "document_not_claimed") == 0)
-		goto out;
-	if (rc != 0)
-		goto fail;
-	log_info("documents: %s %s ready (case %" PRId64 ", %zu bytes)",
-	    document_str(row, "kind"), document_str(row, "doc_no"), document_num(row, "case_id"),
-	    pdf.len);
-	json_decref(row);
-	buf_release(&pdf);
+		return 0;
+	if (rc == -ERR_CONFLICT && strcmp(e.key, "seal_changed") == 0) {
+		/* Signed with the seal just replaced: again, at once. */
+		release(j->c, j->id, e.msg, 0, false, false);
+		return 0;
+	}
+	if (rc != 0) {
+		job_fail(j, &e);
+		return 0;
+	}
+	job_ready_log(j);
 	return 1;
-fail:
-	log_error("documents: document %" PRId64 " (%s) attempt %d failed: %s",
-	    id, document_str(row, "doc_no"), attempts, e.msg);
-	release(c, id, e.msg[0] != '\0' ? e.msg : "文书生成失败",
-	    10 * attempts, true, attempts >= DOC_MAX_ATTEMPTS);
-out:
-	json_decref(row);
-	buf_release(&pdf);
+}
+
+struct batch_tx {
+	struct job *jobs;
+	int n;
+};
+
+/* Several documents made ready in one transaction (one commit); any
+ * failure rolls them all back, and each is then tried alone. */
+static int
+batch_fn(struct db *db, void *arg, struct err *e)
+{
+	struct batch_tx *b = arg;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < b->n; i++)
+		rc = ready_fn(db, &b->jobs[i], e);
+	return rc;
+}
+
+static void
+job_ready_log(const struct job *j)
+{
+	log_info("documents: %s %s ready (case %" PRId64 ", %zu bytes)",
+	    document_str(j->row, "kind"), document_str(j->row, "doc_no"),
+	    document_num(j->row, "case_id"), j->pdf.len);
+}
+
+struct claim_tx {
+	json_t *ids;
+	int64_t *claimed;
+	int n;
+};
+
+static int
+claim_fn(struct db *db, void *arg, struct err *e)
+{
+	struct claim_tx *t = arg;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	t->n = 0;
+	json_array_foreach(t->ids, i, v) {
+		int64_t id = document_num(v, "id");
+
+		/* Of two servers, only one changes the row. */
+		rc = db_exec(db, e, "UPDATE documents SET status = "
+		    "'rendering', claimed_at = ?, attempts = attempts + 1 "
+		    "WHERE id = ? AND status = 'pending'", "ii", clock_now(),
+		    id);
+		if (rc != 0)
+			return rc;
+		if (db_last_changes(db) == 1)
+			t->claimed[t->n++] = id;
+	}
 	return 0;
 }
 
@@ -220,10 +316,13 @@ int
 documents_render_shard(struct ctx *c, int max, int shard, int shards,
     int *done, struct err *e)
 {
-	json_t *ids, *v;
+	json_t *ids;
 	int64_t now = clock_now(), stale = 0;
-	size_t i;
-	int rc;
+	struct claim_tx ct = { 0 };
+	struct job *jobs;
+	struct err se;
+	bool ok = true;
+	int rc, nj = 0;
 
 	if (done != NULL)
 		*done = 0;
@@ -254,22 +353,66 @@ documents_render_shard(struct ctx *c, int max, int shard, int shards,
 	    (int64_t)shard, max);
 	if (ids == NULL)
 		return err_rc(e);
-	json_array_foreach(ids, i, v) {
-		int64_t id = document_num(v, "id");
-
-		/* Claim it: of two servers, only one changes the row. */
-		rc = db_exec(c->db, e, "UPDATE documents SET status = "
-		    "'rendering', claimed_at = ?, attempts = attempts + 1 WHERE "
-		    "id = ? AND status = 'pending'", "ii", clock_now(), id);
-		if (rc != 0) {
-			json_decref(ids);
-			return rc;
-		}
-		if (db_last_changes(c->db) != 1)
-			continue;
-		if (render_one(c, id) == 1 && done != NULL)
-			(*done)++;
+	/* Claimed in one transaction, rendered and written one by one, the
+	 * files synced together, then each made ready in its own
+	 * transaction. */
+	ct.ids = ids;
+	ct.claimed = calloc(json_array_size(ids) + 1, sizeof(*ct.claimed));
+	jobs = calloc(json_array_size(ids) + 1, sizeof(*jobs));
+	if (ct.claimed == NULL || jobs == NULL) {
+		free(ct.claimed);
+		free(jobs);
+		json_decref(ids);
+		return err_internal(e, "out of memory");
 	}
+	rc = json_array_size(ids) > 0 ? db_tx(c->db, claim_fn, &ct, e) : 0;
+	if (rc != 0) {
+		free(ct.claimed);
+		free(jobs);
+		json_decref(ids);
+		return rc;
+	}
+	for (int k = 0; k < ct.n; k++) {
+		struct job *j = &jobs[nj];
+
+		j->c = c;
+		j->id = ct.claimed[k];
+		buf_init(&j->pdf, PDF_MAX_BYTES);
+		if (job_prepare(j) == 1)
+			nj++;
+		else {
+			json_decref(j->row);
+			buf_release(&j->pdf);
+		}
+	}
+	if (nj > 0 && file_sync(c, &se) != 0) {
+		for (int k = 0; k < nj; k++)
+			job_fail(&jobs[k], &se);
+		ok = false;
+	}
+	for (int k = 0; ok && k < nj; k += READY_BATCH) {
+		struct batch_tx bt = { jobs + k, nj - k < READY_BATCH ?
+		    nj - k : READY_BATCH };
+		struct err be;
+
+		err_clear(&be);
+		if (bt.n > 1 && db_tx(c->db, batch_fn, &bt, &be) == 0) {
+			for (int i = 0; i < bt.n; i++)
+				job_ready_log(&bt.jobs[i]);
+			if (done != NULL)
+				*done += bt.n;
+			continue;
+		}
+		for (int i = 0; i < bt.n; i++)
+			if (job_finish(&bt.jobs[i]) == 1 && done != NULL)
+				(*done)++;
+	}
+	for (int k = 0; k < nj; k++) {
+		json_decref(jobs[k].row);
+		buf_release(&jobs[k].pdf);
+	}
+	free(ct.claimed);
+	free(jobs);
 	json_decref(ids);
 	return 0;
 }

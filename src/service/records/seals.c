@@ -316,35 +316,25 @@ check_ref(const char *ref, struct err *e)
 	return 0;
 }
 
-int
-seal_sign(struct ctx *c, int64_t dept_id, const char *kind, const char *ref,
-    const void *data, size_t len, char sig[SM2_SIG_HEX_MAX + 1],
-    char sm3[SM3_HEX_LEN + 1], int64_t *usage_id, struct err *e)
+static int
+may_sign(struct ctx *c, struct err *e)
 {
-	struct db_stmt *s;
-	char key_file[PATH_BYTES], path[PATH_BYTES], idbuf[24];
-	char *sig_hex = NULL;
-	int64_t seal_id = 0, uid = 0;
-	json_t *sum;
-	int rc;
-
-	sig[0] = '\0';
-	sm3[0] = '\0';
-	if (!db_in_tx(c->db))
-		return err_internal(e, "seal_sign called outside db_tx");
 	if (c->actor == NULL || !(c->actor->kind == ACTOR_SYSTEM ||
 	    (c->actor->kind == ACTOR_STAFF && actor_has(c->actor,
 	    ROLE_CLERK | ROLE_APPROVER | ROLE_DEPT_ADMIN | ROLE_HALL_ADMIN |
 	    ROLE_SUPERVISOR |
 	    ROLE_SYSADMIN))))
 		return err_set(e, ERR_FORBIDDEN, NULL, "无权使用电子印章");
-	rc = check_kind(kind, e);
-	if (rc == 0)
-		rc = check_ref(ref, e);
-	if (rc != 0)
-		return rc;
-	if (len > SEAL_DATA_MAX)
-		return err_set(e, ERR_TOO_LARGE, NULL, "待签章文件过大");
+	return 0;
+}
+
+/* The department's active seal: its id and key file. */
+static int
+active_seal(struct ctx *c, int64_t dept_id, int64_t *seal_id,
+    char key_file[PATH_BYTES], struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
 
 	s = db_query(c->db, e, "SELECT id, key_file FROM seals WHERE "
 	    "dept_id = ? AND active = 1", "i", dept_id);
@@ -352,8 +342,8 @@ seal_sign(struct ctx *c, int64_t dept_id, const char *kind, const char *ref,
 		return e->code != ERR_NONE ? -(int)e->code : -ERR_INTERNAL;
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
-		seal_id = db_col_int(s, 0);
-		snprintf(key_file, sizeof(key_file), "%s", db_col_text(s, 1));
+		*seal_id = db_col_int(s, 0);
+		snprintf(key_file, PATH_BYTES, "%s", db_col_text(s, 1));
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -361,52 +351,117 @@ seal_sign(struct ctx *c, int64_t dept_id, const char *kind, const char *ref,
 	if (rc != DB_ROW)
 		return err_set(e, ERR_UNPROCESSABLE, "no_seal",
 		    "本部门尚未刻制电子印章，请联系大厅管理员");
-	rc = key_path(c, key_file, path, e);
+	return 0;
+}
+
+int
+seal_sign_prepare(struct ctx *c, int64_t dept_id, const void *data,
+    size_t len, struct seal_sig *out, struct err *e)
+{
+	char key_file[PATH_BYTES], path[PATH_BYTES];
+	char *sig_hex = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = may_sign(c, e);
 	if (rc != 0)
 		return rc;
-	rc = sm3_hex(data, len, sm3);
+	if (len > SEAL_DATA_MAX)
+		return err_set(e, ERR_TOO_LARGE, NULL, "待签章文件过大");
+	rc = active_seal(c, dept_id, &out->seal_id, key_file, e);
+	if (rc == 0)
+		rc = key_path(c, key_file, path, e);
 	if (rc != 0)
+		return rc;
+	if (sm3_hex(data, len, out->sm3) != 0)
 		return err_internal(e, "sm3 unavailable");
 	rc = sm2_sign(path, data, len, &sig_hex, e);
 	if (rc != 0) {
 		if (rc == -ERR_NOT_FOUND)
 			rc = err_internal(e, "seal %" PRId64 ": key file %s "
-			    "missing", seal_id, path);
-		goto out;
+			    "missing", out->seal_id, path);
+		out->sm3[0] = '\0';
+		return rc;
 	}
-	snprintf(sig, SM2_SIG_HEX_MAX + 1, "%s", sig_hex);
+	snprintf(out->sig, sizeof(out->sig), "%s", sig_hex);
+	free(sig_hex);
+	return 0;
+}
 
+int
+seal_sign_record(struct ctx *c, int64_t dept_id, const char *kind,
+    const char *ref, const struct seal_sig *sg, int64_t *usage_id,
+    struct err *e)
+{
+	struct db_stmt *s;
+	char key_file[PATH_BYTES], idbuf[24];
+	int64_t seal_id = 0, uid = 0;
+	json_t *sum;
+	int rc;
+
+	if (!db_in_tx(c->db))
+		return err_internal(e, "seal_sign called outside db_tx");
+	rc = may_sign(c, e);
+	if (rc == 0)
+		rc = check_kind(kind, e);
+	if (rc == 0)
+		rc = check_ref(ref, e);
+	if (rc == 0)
+		rc = active_seal(c, dept_id, &seal_id, key_file, e);
+	if (rc != 0)
+		return rc;
+	if (seal_id != sg->seal_id)
+		return err_set(e, ERR_CONFLICT, "seal_changed",
+		    "签章期间部门印章已更换，请重试");
 	s = db_query(c->db, e, "INSERT INTO seal_usage (seal_id, document_kind, "
 	    "document_ref, sm3, signature, signed_at, actor_id, actor_login, "
 	    "request_id) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?) "
-	    "RETURNING id", "issssiiss", seal_id, kind, ref, sm3, sig_hex,
+	    "RETURNING id", "issssiiss", seal_id, kind, ref, sg->sm3, sg->sig,
 	    clock_now(), c->actor->user_id, c->actor->login,
 	    c->request_id != NULL ? c->request_id : "");
-	if (s == NULL) {
-		rc = e->code != ERR_NONE ? -(int)e->code : -ERR_INTERNAL;
-		goto out;
-	}
+	if (s == NULL)
+		return e->code != ERR_NONE ? -(int)e->code : -ERR_INTERNAL;
 	rc = db_step(s, e);
 	if (rc == DB_ROW)
 		uid = db_col_int(s, 0);
 	db_finish(s);
-	if (rc != DB_ROW) {
-		rc = rc < 0 ? rc : err_internal(e, "INSERT seal_usage: no id");
-		goto out;
-	}
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_internal(e, "INSERT seal_usage: no id");
 	sum = json_pack("{s:I, s:I, s:s, s:s, s:s}", "seal_id",
 	    (json_int_t)seal_id, "dept_id", (json_int_t)dept_id,
-	    "document_kind", kind, "document_ref", ref, "sm3", sm3);
+	    "document_kind", kind, "document_ref", ref, "sm3", sg->sm3);
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, uid);
 	rc = audit_append(c, "seal.use", "seal_usage", idbuf, sum, e);
 	json_decref(sum);
 	if (rc == 0 && usage_id != NULL)
 		*usage_id = uid;
-out:
-	free(sig_hex);
-	if (rc != 0) {
-		sig[0] = '\0';
-		sm3[0] = '\0';
+	return rc;
+}
+
+int
+seal_sign(struct ctx *c, int64_t dept_id, const char *kind, const char *ref,
+    const void *data, size_t len, char sig[SM2_SIG_HEX_MAX + 1],
+    char sm3[SM3_HEX_LEN + 1], int64_t *usage_id, struct err *e)
+{
+	struct seal_sig sg;
+	int rc;
+
+	sig[0] = '\0';
+	sm3[0] = '\0';
+	if (!db_in_tx(c->db))
+		return err_internal(e, "seal_sign called outside db_tx");
+	rc = may_sign(c, e);
+	if (rc == 0)
+		rc = check_kind(kind, e);
+	if (rc == 0)
+		rc = check_ref(ref, e);
+	if (rc == 0)
+		rc = seal_sign_prepare(c, dept_id, data, len, &sg, e);
+	if (rc == 0)
+		rc = seal_sign_record(c, dept_id, kind, ref, &sg, usage_id, e);
+	if (rc == 0) {
+		memcpy(sig, sg.sig, sizeof(sg.sig));
+		memcpy(sm3, sg.sm3, sizeof(sg.sm3));
 	}
 	return rc;
 }

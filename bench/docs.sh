@@ -1,0 +1,137 @@
+#!/bin/sh
+# Sealed documents (PDF with the seal, the SM2 signature and the QR code,
+# stored, in their transaction): how fast the server's renderer makes them,
+# alone and beside case lives.
+#   1. backlog: a server without its jobs (--no-jobs) takes window lives
+#      (apply, accept, approve, deliver: 受理通知书, 准予许可决定书 and the
+#      certificate) from CLIENTS clients for SECS seconds, which leave their
+#      documents pending; then the same database is served with its jobs and
+#      the renderer works the backlog off alone: documents/s from the
+#      pending count (polled every 0.5 s) and the server's CPU seconds per
+#      document (utime + stime from /proc, the load-robust figure);
+#   2. sustained: a fresh database served with its jobs (the renderer in the
+#      same process) takes window lives from CLIENTS clients for SECS
+#      seconds: lives/s, the pending backlog's maximum (polled every
+#      0.5 s), then the backlog drains; per document the wait from the
+#      action that made it to its sealed file (ready_at - created_at,
+#      whole seconds): p50, p99, max.
+#   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
+#      PDF_N (2000) times in one thread, CPU per document.
+#   bench/docs.sh [seconds] [clients] [sqlite|postgresql ...]
+set -eu
+. "$(dirname "$0")/lib.sh"
+SECS=${1:-10}
+CLIENTS=${2:-16}
+shift 2 2>/dev/null || shift $#
+DBS=${*:-sqlite postgresql}
+DRAIN_SECS=${DRAIN_SECS:-300}
+WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+gen_build
+lives_build
+machine_line
+TCK=$(getconf CLK_TCK)
+
+# 0. The PDF step alone, linked with the release objects of bin/onetrip.
+PDFR=$ROOT/build/bench/pdfrender
+# shellcheck disable=SC2046
+cc -std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/src" $(pkg-config --cflags pangocairo) \
+	-o "$PDFR" "$ROOT/bench/pdfrender.c" \
+	$(find "$ROOT/build/rel" -name '*.o' ! -path '*/cli/main.o') \
+	$(printf 'print-libs:\n\t@echo $(PKG_LIBS)\n' | make -s -C "$ROOT" -f Makefile -f - print-libs) \
+	-lpthread -lm
+"$PDFR" "${PDF_N:-2000}"
+
+sql() { "$GEN" --db "$URL" --sql "$1"; }
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+pending() { sql "SELECT COUNT(*) FROM documents WHERE status IN ('pending', 'rendering')"; }
+
+# serve_again: the same database and files, served with the jobs on.
+serve_again() {
+	"$BIN" serve --listen 127.0.0.1:0 --db "$URL" --var "$VAR" \
+		--now "$BENCH_NOW" >"$VAR/serve.out" 2>"$VAR/serve.log" &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		SERVER_URL=$(sed -n 's/^onetrip listening on //p' "$VAR/serve.out" | head -1)
+		[ -n "$SERVER_URL" ] && return 0
+		sleep 0.1
+	done
+	echo "server did not start" >&2
+	return 1
+}
+
+new_db() {
+	VAR="$WORK/$DBNAME"
+	rm -rf "$VAR"
+	mkdir -p "$VAR"
+	if [ "$DBNAME" = sqlite ]; then
+		URL="sqlite:$VAR/onetrip.db"
+	else
+		[ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"
+		PGDIR="$WORK/pg"
+		URL=$(pg_start "$PGDIR")
+	fi
+}
+
+for DBNAME in $DBS; do
+	# 1. The renderer alone on a backlog.
+	new_db
+	server_start "$URL" "$VAR" "$BENCH_NOW" --no-jobs
+	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$SECS" > "$WORK/run.json"
+	server_stop
+	n0=$(pending)
+	serve_again
+	c0=$(cpu_ticks)
+	t0=$(date +%s.%N)
+	end=$(($(date +%s) + DRAIN_SECS))
+	left=$n0
+	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.5
+		left=$(pending)
+	done
+	t1=$(date +%s.%N)
+	c1=$(cpu_ticks)
+	server_stop
+	done_n=$((n0 - left))
+	printf '%-11s renderer alone: %s documents pending, %s sealed in %s s: %s documents/s, %s ms server CPU per document (%s left)\n' \
+		"$DBNAME" "$n0" "$done_n" "$(calc "$t1 - $t0")" \
+		"$(calc "$done_n / ($t1 - $t0)")" \
+		"$(calc "($c1 - $c0) * 1000 / $TCK / ($done_n > 0 ? $done_n : 1)" 2)" "$left"
+
+	# 2. Sustained: lives with the renderer in the same server.
+	new_db
+	server_start "$URL" "$VAR" "$BENCH_NOW"
+	c0=$(cpu_ticks)
+	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$SECS" > "$WORK/run.json" &
+	LPID=$!
+	max=0
+	while kill -0 $LPID 2>/dev/null; do
+		p=$(pending)
+		[ "$p" -gt "$max" ] && max=$p
+		sleep 0.5
+	done
+	wait $LPID
+	t0=$(date +%s.%N)
+	end=$(($(date +%s) + DRAIN_SECS))
+	left=$(pending)
+	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.5
+		left=$(pending)
+	done
+	t1=$(date +%s.%N)
+	c1=$(cpu_ticks)
+	server_stop
+	lives=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.lives_per_s} ${r.lives} ${r.errors}`)' "$WORK/run.json")
+	set -- $lives
+	sql "SELECT ready_at - created_at FROM documents WHERE status = 'ready'" | sort -n > "$WORK/waits.txt"
+	docs=$(wc -l < "$WORK/waits.txt")
+	pct() { awk -v q="$1" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int(NR * q + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$WORK/waits.txt"; }
+	printf '%-11s sustained: %s window lives/s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents\n' \
+		"$DBNAME" "$1" "$2" "$SECS" "$CLIENTS" "$3" "$docs" "$max" \
+		"$(calc "$t1 - $t0")" "$left" "$(pct 0.5)" "$(pct 0.99)" "$(pct 1)" \
+		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)"
+	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
+	rm -rf "$VAR"
+done
+machine_line
