@@ -5,7 +5,11 @@
  *       prints the due date of N working days counted from acceptance on
  *       that date (working day 1 = the first working day after it);
  *   onetrip calendar show YYYY [--db URL]
- *       lists the year's holidays and 调休 working days.
+ *       lists the year's holidays and 调休 working days;
+ *   onetrip calendar load YYYY FILE [--db URL]
+ *       loads the year's schedule (the State Council's notice, in the
+ *       format of data/holidays/YYYY.txt) into the database's calendar and
+ *       recomputes the open cases' deadlines (case_calendar_load()).
  *
  * The embedded national schedule (data/holidays) is always used. With --db
  * (or ONETRIP_DB), the hall's own edits in the calendar_overrides table
@@ -32,8 +36,12 @@ usage(FILE *f)
 	    "      按工作日计算办结期限：自受理日的次一工作日起算第 N 个工作日\n"
 	    "      onetrip calendar show YYYY [--db URL]\n"
 	    "      列出该年的法定节假日和调休上班日\n"
+	    "      onetrip calendar load YYYY FILE --db URL\n"
+	    "      载入该年的全年节假日安排（格式同 data/holidays/YYYY.txt），"
+	    "并重算在办件的办结时限\n"
 	    "Usage: onetrip calendar deadline YYYY-MM-DD N [--db URL]\n"
-	    "       onetrip calendar show YYYY [--db URL]\n", f);
+	    "       onetrip calendar show YYYY [--db URL]\n"
+	    "       onetrip calendar load YYYY FILE --db URL\n", f);
 }
 
 static int
@@ -199,6 +207,76 @@ do_show(const char *year, const char *db_url)
 	return CLI_OK;
 }
 
+static int
+do_load(const char *year, const char *file, const char *db_url)
+{
+	struct actor system;
+	struct ctx c;
+	struct db *db = NULL;
+	struct err e;
+	json_t *out = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	long y;
+	int rc = CLI_FAIL;
+
+	if (parse_int(year, CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &y) != 0 ||
+	    strlen(year) != 4)
+		return bad_usage("年份应为四位数字，如 2027");
+	if (db_url == NULL || db_url[0] == '\0')
+		return bad_usage("载入节假日安排需要 --db（或 ONETRIP_DB）");
+	f = fopen(file, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "onetrip calendar: 无法读取 %s：%s\n", file,
+		    strerror(errno));
+		return CLI_FAIL;
+	}
+	text = malloc(CALENDAR_TEXT_MAX + 2);
+	if (text != NULL)
+		len = fread(text, 1, CALENDAR_TEXT_MAX + 1, f);
+	fclose(f);
+	if (text == NULL) {
+		fputs("onetrip calendar: 内存不足\n", stderr);
+		return CLI_FAIL;
+	}
+	text[len] = '\0';
+	if (len > CALENDAR_TEXT_MAX || strlen(text) != len) {
+		fprintf(stderr, "onetrip calendar: %s 不是节假日安排文本\n", file);
+		goto out;
+	}
+	err_clear(&e);
+	if (strncmp(db_url, "sqlite:", 7) == 0 && access(db_url + 7, F_OK) != 0) {
+		fprintf(stderr, "onetrip calendar: 数据库文件不存在：%s\n",
+		    db_url + 7);
+		goto out;
+	}
+	if (db_open(&db, db_url, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: 无法打开数据库：%s\n", e.msg);
+		goto out;
+	}
+	actor_system(&system, "cli");
+	memset(&c, 0, sizeof(c));
+	c.db = db;
+	c.actor = &system;
+	c.client_ip = "";
+	c.request_id = "";
+	if (case_calendar_load(&c, (int)y, text, &out, &e) != 0) {
+		fprintf(stderr, "onetrip calendar: %s\n", e.msg);
+		goto out;
+	}
+	printf("已载入 %ld 年节假日安排 %lld 天，重新计算在办件 %lld 件\n", y,
+	    (long long)json_integer_value(json_object_get(out, "days")),
+	    (long long)json_integer_value(json_object_get(out, "recomputed")));
+	rc = CLI_OK;
+out:
+	json_decref(out);
+	if (db != NULL)
+		db_close(db);
+	free(text);
+	return rc;
+}
+
 int
 cmd_calendar(int argc, char **argv)
 {
@@ -237,6 +315,11 @@ cmd_calendar(int argc, char **argv)
 		if (npos != 2)
 			return bad_usage("需要年份");
 		return do_show(pos[1], db_url);
+	}
+	if (strcmp(pos[0], "load") == 0) {
+		if (npos != 3)
+			return bad_usage("需要年份和安排文件");
+		return do_load(pos[1], pos[2], db_url);
 	}
 	return bad_usage("未知的子命令");
 }

@@ -239,6 +239,36 @@ calendar_has_year(const struct calendar *cal, int y)
 	return i < cal->n && cal->ov[i].day <= calendar_day_from_ymd(y, 12, 31);
 }
 
+int
+calendar_missing_years(const struct calendar *cal, int32_t from, int32_t to,
+    int *years, int max)
+{
+	int y1, y2, m, d, n = 0;
+
+	calendar_day_to_ymd(from, &y1, &m, &d);
+	calendar_day_to_ymd(to < from ? from : to, &y2, &m, &d);
+	for (int y = y1; y <= y2; y++) {
+		if (calendar_has_year(cal, y))
+			continue;
+		if (years != NULL && n < max)
+			years[n] = y;
+		n++;
+	}
+	return n;
+}
+
+int
+calendar_remind_year(const struct calendar *cal, int32_t today)
+{
+	int y, m, d;
+
+	calendar_day_to_ymd(today, &y, &m, &d);
+	if (m < CALENDAR_REMIND_MONTH || y + 1 > CALENDAR_YEAR_MAX ||
+	    calendar_has_year(cal, y + 1))
+		return 0;
+	return y + 1;
+}
+
 static bool
 weekend(int32_t day)
 {

@@ -113,6 +113,23 @@ size_t calendar_lower_bound(const struct calendar *cal, int32_t day);
  * official schedule has been loaded (every year has some holiday). */
 bool calendar_has_year(const struct calendar *cal, int y);
 
+/* A deadline counted from `from` to `to` is provisional (暂按周末计算)
+ * while a year of that span has no holidays loaded: those years count
+ * plain weekends only. Writes the years lacking data in order, at most max
+ * of them, into years (may be NULL with max 0) and returns how many there
+ * are: 0 when the deadline is final. to < from counts as from alone. */
+int calendar_missing_years(const struct calendar *cal, int32_t from,
+    int32_t to, int *years, int max);
+
+/* The hall is reminded to load next year's holidays from this month on
+ * (the State Council publishes the schedule in October-December). */
+#define CALENDAR_REMIND_MONTH 11
+
+/* The year to remind the hall to load on day today: the next year when
+ * today is in CALENDAR_REMIND_MONTH or later and that year has no data,
+ * else 0. */
+int calendar_remind_year(const struct calendar *cal, int32_t today);
+
 /* True when day is a working day. cal may be NULL: plain weekends. */
 bool calendar_is_workday(const struct calendar *cal, int32_t day);
 /* The n-th working day after start (n = 0: start itself). Negative n

@@ -326,6 +326,46 @@ knows_which_years_have_data(void **state)
 	    D("2027-01-04"));
 }
 
+/* A deadline running into a year without data is provisional; loading
+ * the year makes it final. The hall is reminded from November on. */
+static void
+marks_deadlines_into_unloaded_years_provisional(void **state)
+{
+	struct calendar *cal = *state;
+	struct err e;
+	int ys[4] = { 0 };
+
+	/* Within loaded years: final. */
+	assert_int_equal(calendar_missing_years(cal, D("2026-11-20"),
+	    D("2026-12-31"), ys, 4), 0);
+	/* Into 2027: provisional, 2027 named. */
+	assert_int_equal(calendar_missing_years(cal, D("2026-12-15"),
+	    D("2027-01-12"), ys, 4), 1);
+	assert_int_equal(ys[0], 2027);
+	/* Several years, more than asked for: the count is whole. */
+	assert_int_equal(calendar_missing_years(cal, D("2023-12-01"),
+	    D("2028-01-05"), ys, 2), 3);
+	assert_int_equal(ys[0], 2023);
+	assert_int_equal(ys[1], 2027);
+	assert_int_equal(calendar_missing_years(cal, D("2026-12-15"),
+	    D("2026-12-01"), NULL, 0), 0);
+	assert_int_equal(calendar_missing_years(NULL, D("2026-12-15"),
+	    D("2026-12-16"), NULL, 0), 1);
+
+	/* Reminder: not in October, from November 1st to December 31st. */
+	assert_int_equal(calendar_remind_year(cal, D("2026-10-31")), 0);
+	assert_int_equal(calendar_remind_year(cal, D("2026-11-01")), 2027);
+	assert_int_equal(calendar_remind_year(cal, D("2026-12-31")), 2027);
+	assert_int_equal(calendar_remind_year(cal, D("2025-11-15")), 0);
+
+	/* Loading 2027 makes the deadline final and ends the reminder. */
+	assert_int_equal(calendar_load_text(cal, "2027-01-01 off 元旦\n", &e),
+	    0);
+	assert_int_equal(calendar_missing_years(cal, D("2026-12-15"),
+	    D("2027-01-12"), ys, 4), 0);
+	assert_int_equal(calendar_remind_year(cal, D("2026-11-01")), 0);
+}
+
 /* ---- working-day arithmetic ---- */
 
 struct due_case {
@@ -639,6 +679,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(all_other_days_follow_the_week,
 		    setup_embedded, teardown_cal),
 		cmocka_unit_test_setup_teardown(knows_which_years_have_data,
+		    setup_embedded, teardown_cal),
+		cmocka_unit_test_setup_teardown(
+		    marks_deadlines_into_unloaded_years_provisional,
 		    setup_embedded, teardown_cal),
 		cmocka_unit_test_setup_teardown(deadlines_cross_every_block,
 		    setup_embedded, teardown_cal),

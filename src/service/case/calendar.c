@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "core/calendar.h"
 #include "core/deadline.h"
+#include "service/case/case_internal.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
 
@@ -248,6 +249,202 @@ out:
 	return rc;
 }
 
+struct load_tx {
+	struct ctx *c;
+	int year;
+	const struct calendar *text_cal; /* the parsed schedule */
+	int64_t version;
+	int64_t recomputed;
+};
+
+static int
+load_fn(struct db *db, void *arg, struct err *e)
+{
+	struct load_tx *t = arg;
+	struct calendar *cal = NULL;
+	json_t *sum = NULL;
+	int64_t now = clock_now();
+	size_t n = calendar_count(t->text_cal);
+	char ds[11], ys[8];
+	int rc;
+
+	rc = db_tx_lock(db, DEADLINES_LOCK_CALENDAR, e);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct calendar_override *o = calendar_at(t->text_cal, i);
+
+		rc = db_exec(db, e, "INSERT INTO calendar_overrides (day, kind, "
+		    "name, updated_by, updated_at) VALUES (?, ?, ?, NULLIF(?, "
+		    "0), ?) ON CONFLICT (day) DO UPDATE SET kind = "
+		    "excluded.kind, name = excluded.name, updated_by = "
+		    "excluded.updated_by, updated_at = excluded.updated_at",
+		    "sssii", calendar_day_format(o->day, ds), kind_str(o->kind),
+		    o->name, t->c->actor->user_id, now);
+		if (rc != 0)
+			goto out;
+	}
+	rc = db_exec(db, e, "UPDATE calendar_version SET version = version + 1, "
+	    "updated_at = ? WHERE id = 1", "i", now);
+	if (rc != 0)
+		goto out;
+	rc = db_query_int(db, e, &t->version, "SELECT version FROM "
+	    "calendar_version WHERE id = 1", "");
+	if (rc < 0)
+		goto out;
+	rc = case_calendar_build(t->c, &cal, e);
+	if (rc != 0)
+		goto out;
+	rc = case_calendar_recompute_open(t->c, cal, &t->recomputed, e);
+	if (rc != 0)
+		goto out;
+	sum = json_pack("{s:i, s:I, s:I, s:I}", "year", t->year, "days",
+	    (json_int_t)n, "recomputed", (json_int_t)t->recomputed, "version",
+	    (json_int_t)t->version);
+	snprintf(ys, sizeof(ys), "%d", t->year);
+	rc = audit_append(t->c, "calendar.load", "calendar", ys, sum, e);
+out:
+	json_decref(sum);
+	calendar_free(cal);
+	return rc;
+}
+
+int
+case_calendar_load(struct ctx *c, int year, const char *text, json_t **out,
+    struct err *e)
+{
+	struct calendar *parsed = NULL;
+	struct load_tx t;
+	bool rest = false;
+	char ds[11];
+	int y, m, d, rc;
+
+	*out = NULL;
+	if (c->actor == NULL || (c->actor->kind != ACTOR_SYSTEM &&
+	    !actor_has(c->actor, ROLE_HALL_ADMIN)))
+		return err_set(e, ERR_FORBIDDEN, NULL,
+		    "只有行政审批服务局可以载入节假日安排");
+	if (year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX)
+		return err_field(e, ERR_INVALID, "year", "bad_year",
+		    "年份应为四位数字，如 2027");
+	if (text == NULL || text[0] == '\0')
+		return err_field(e, ERR_INVALID, "text", "required",
+		    "请粘贴或选择全年节假日安排（每行：日期 off|work 名称）");
+	if (strlen(text) > CALENDAR_TEXT_MAX)
+		return err_field(e, ERR_INVALID, "text", "too_long",
+		    "节假日安排文本过长（最多 %zu KB）",
+		    CALENDAR_TEXT_MAX >> 10);
+	parsed = calendar_new();
+	if (parsed == NULL)
+		return err_internal(e, "calendar_new: out of memory");
+	rc = calendar_load_text(parsed, text, e);
+	if (rc != 0) {
+		char msg[sizeof(e->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		rc = err_field(e, ERR_INVALID, "text", "bad_line", "%s", msg);
+		goto out;
+	}
+	for (size_t i = 0; i < calendar_count(parsed); i++) {
+		const struct calendar_override *o = calendar_at(parsed, i);
+
+		calendar_day_to_ymd(o->day, &y, &m, &d);
+		if (y != year) {
+			rc = err_field(e, ERR_INVALID, "text", "wrong_year",
+			    "%s 不在 %d 年内：一次只载入一年的安排",
+			    calendar_day_format(o->day, ds), year);
+			goto out;
+		}
+		rest = rest || o->kind == CALENDAR_OFF;
+	}
+	if (!rest) {
+		rc = err_field(e, ERR_INVALID, "text", "no_holiday",
+		    "安排中没有放假日期，请核对是否为国务院办公厅公布的全年安排");
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.year = year;
+	t.text_cal = parsed;
+	rc = db_tx(c->db, load_fn, &t, e);
+	case_calendar_cache_invalidate();
+	if (rc != 0)
+		goto out;
+	*out = json_pack("{s:i, s:I, s:I, s:I}", "year", year, "days",
+	    (json_int_t)calendar_count(parsed), "recomputed",
+	    (json_int_t)t.recomputed, "version", (json_int_t)t.version);
+	if (*out == NULL)
+		rc = err_internal(e, "case_calendar_load: out of memory");
+out:
+	calendar_free(parsed);
+	return rc;
+}
+
+struct remind_tx {
+	struct ctx *c;
+	int year;
+	int sent;
+};
+
+static int
+remind_fn(struct db *db, void *arg, struct err *e)
+{
+	struct remind_tx *t = arg;
+	int64_t ids[64], now = clock_now();
+	struct db_stmt *s;
+	char title[128], body[512];
+	size_t n = 0;
+	int rc;
+
+	t->sent = 0;
+	/* The hall has a handful of administrators; 64 is plenty. */
+	s = db_query(db, e, "SELECT id FROM users u WHERE kind = 'S' AND "
+	    "(roles & ?) <> 0 AND disabled = 0 AND NOT EXISTS (SELECT 1 FROM "
+	    "notifications n WHERE n.user_id = u.id AND n.kind = "
+	    "'calendar_year' AND n.created_at >= ?) ORDER BY id LIMIT 64",
+	    "iI", (int64_t)ROLE_HALL_ADMIN, now - 7 * 86400);
+	if (s == NULL)
+		return err_rc(e);
+	while ((rc = db_step(s, e)) == DB_ROW)
+		ids[n++] = db_col_int(s, 0);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	snprintf(title, sizeof(title), "请载入 %d 年节假日安排", t->year);
+	snprintf(body, sizeof(body), "%d 年法定节假日和调休安排尚未载入工作日历，"
+	    "跨入 %d 年的办结时限暂按周末计算。国务院办公厅公布后，请在“工作"
+	    "日历”页载入全年安排，在办件的办结时限将自动重新计算。", t->year,
+	    t->year);
+	for (size_t i = 0; i < n; i++) {
+		rc = notify_user(t->c, ids[i], 0, "calendar_year", title, body,
+		    e);
+		if (rc != 0)
+			return rc;
+		t->sent++;
+	}
+	return 0;
+}
+
+int
+case_calendar_remind(struct ctx *c, int *sent, struct err *e)
+{
+	const struct calendar *cal;
+	struct remind_tx t = { c, 0, 0 };
+	int rc;
+
+	*sent = 0;
+	rc = case_calendar_current_fresh(c, &cal, e);
+	if (rc != 0)
+		return rc;
+	t.year = calendar_remind_year(cal, deadlines_today());
+	if (t.year == 0)
+		return 0;
+	rc = db_tx(c->db, remind_fn, &t, e);
+	if (rc == 0)
+		*sent = t.sent;
+	return rc;
+}
+
 int
 case_calendar_year(struct ctx *c, int year, json_t **out, struct err *e)
 {
@@ -334,6 +531,10 @@ case_calendar_year(struct ctx *c, int year, json_t **out, struct err *e)
 	    (json_int_t)version, "overrides", overrides, "days", days);
 	if (*out == NULL)
 		return err_internal(e, "case_calendar_year: out of memory");
+	/* From November: the next year to load, else null. */
+	d = calendar_remind_year(cal, deadlines_today());
+	json_object_set_new(*out, "remind_year", d != 0 ? json_integer(d) :
+	    json_null());
 	return 0;
 fail:
 	json_decref(hall);
@@ -377,6 +578,33 @@ case_calendar_deadline(struct ctx *c, const char *date, int n,
 	    calendar_weekday_label(due), "missing_years", missing);
 	if (*out == NULL)
 		return err_internal(e, "case_calendar_deadline: out of memory");
+	return 0;
+}
+
+int
+case_due_provisional_set(struct ctx *c, json_t *o, const char *accepted_day,
+    const char *due_day, struct err *e)
+{
+	const struct calendar *cal;
+	json_t *years = json_array();
+	int32_t from, to;
+	int ys[8], n = 0, rc;
+	struct err pe;
+
+	if (accepted_day != NULL && due_day != NULL && accepted_day[0] != '\0' &&
+	    due_day[0] != '\0' && calendar_day_parse(accepted_day, &from,
+	    &pe) == 0 && calendar_day_parse(due_day, &to, &pe) == 0) {
+		rc = case_calendar_current(c, &cal, e);
+		if (rc != 0) {
+			json_decref(years);
+			return rc;
+		}
+		n = calendar_missing_years(cal, from, to, ys, 8);
+		for (int i = 0; i < n && i < 8; i++)
+			json_array_append_new(years, json_integer(ys[i]));
+	}
+	json_object_set_new(o, "due_provisional", json_boolean(n > 0));
+	json_object_set_new(o, "due_provisional_years", years);
 	return 0;
 }
 

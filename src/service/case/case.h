@@ -67,6 +67,22 @@ int case_messages_list(struct ctx *c, json_t **out, struct err *e);
 int case_message_set(struct ctx *c, const char *kind, const char *title,
     const char *body, const char *sms, json_t **out, struct err *e);
 
+/* Loads a year's holiday schedule (the State Council's notice, in the
+ * format of data/holidays/YYYY.txt) into the hall's calendar: every date
+ * must lie in that year, at least one rest day; the days are stored as the
+ * hall's overrides (replacing edits of the same days), and the open cases'
+ * deadlines are recomputed as after an edit, in one transaction. Hall
+ * admin or system. *out {year, days, recomputed, version}. Audited
+ * ("calendar.load"). */
+int case_calendar_load(struct ctx *c, int year, const char *text,
+    json_t **out, struct err *e);
+
+/* The sweeper's reminder: from November on, while next year's holidays
+ * are not loaded, every hall admin gets an in-app notification
+ * ("calendar_year", at most one a week each) until the year is loaded.
+ * *sent: notifications written. */
+int case_calendar_remind(struct ctx *c, int *sent, struct err *e);
+
 /* ---- helpers for the deadline modules (calendar_admin, warnings, jobs) ---- */
 
 /* db_tx_lock() key of everything that recomputes deadlines in bulk

@@ -290,6 +290,12 @@ int case_json(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, json_t **out, struct err *e);
 /* Load + access + JSON of case id. */
 int case_json_by_id(struct ctx *c, int64_t id, json_t **out, struct err *e);
+/* Sets o's "due_provisional" (true while a year from accepted_day to
+ * due_day has no holidays loaded: the deadline counts plain weekends
+ * there, 暂按周末计算) and "due_provisional_years" ([2027]); false and []
+ * without both days (case/calendar.c). */
+int case_due_provisional_set(struct ctx *c, json_t *o,
+    const char *accepted_day, const char *due_day, struct err *e);
 /* Validated string: 1..max characters of valid UTF-8 without control
  * characters except newlines; ERR_INVALID naming field. */
 int case_text(const char *s, const char *field, const char *what,

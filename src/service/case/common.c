@@ -791,6 +791,11 @@ case_json(struct ctx *c, const struct case_row *r,
 	json_object_set_new(o, "form_fields", case_form_fields_json(f, form));
 	json_object_set_new(o, "pledge_text", str_or_null(r->pledge_text));
 	json_object_set_new(o, "pledged_at", int_or_null(r->pledged_at));
+	if (case_due_provisional_set(c, o, r->accepted_day, r->due_day,
+	    e) != 0) {
+		json_decref(o);
+		return err_rc(e);
+	}
 	*out = o;
 	return 0;
 }

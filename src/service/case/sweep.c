@@ -634,5 +634,12 @@ case_sweep(struct ctx *c, int *acted, int *failed, struct err *e)
 	if (rc == 0)
 		rc = sweep_pass(c, PASS_REMIND, (int)config_int(
 		    "rules.rongque_reminder_days"), acted, failed, e);
+	if (rc == 0) {
+		/* From November: next year's holidays to load. */
+		int sent = 0;
+
+		rc = case_calendar_remind(c, &sent, e);
+		*acted += sent;
+	}
 	return rc;
 }

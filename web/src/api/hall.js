@@ -33,3 +33,4 @@ export const staffChanges = {
 
 export const calendar = (year, opts) => api.get('/api/calendar' + qs({ year }), opts);
 export const setDay = (date, body, opts) => api.put('/api/calendar/' + seg(date), body, opts);
+export const loadYear = (year, text, opts) => api.post('/api/calendar/years/' + seg(String(year)), { text }, opts);
