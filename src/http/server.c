@@ -381,6 +381,22 @@ same_origin(struct reqstate *st)
 	return strlen(rest) == n && strncasecmp(rest, host, n) == 0;
 }
 
+/* True for a route of api_standby_routes. */
+static bool
+route_standby(const struct route *rt)
+{
+	size_t n = strlen(rt->method);
+
+	for (int i = 0; api_standby_routes[i] != NULL; i++) {
+		const char *s = api_standby_routes[i];
+
+		if (strncmp(s, rt->method, n) == 0 && s[n] == ' ' &&
+		    strcmp(s + n + 1, rt->pattern) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Session, access rule and CSRF for a matched route. */
 static void
 authorise(struct reqstate *st)
@@ -411,6 +427,13 @@ authorise(struct reqstate *st)
 		} else if (rc == -ERR_UNAUTHENTICATED) {
 			/* Unknown or expired: anonymous on public routes. */
 			st->token_rejected = true;
+		} else if (rc == -ERR_BUSY && access == ACCESS_PUBLIC &&
+		    is_safe_method(r->method) && route_standby(st->route)) {
+			/* The primary is away (a failover) and the session
+			 * cannot be read: the guide, answered by the standby,
+			 * is the same for everyone. */
+			st->srv->hooks.anonymous(st->srv->hooks.cls, r->ctx);
+			memset(&st->id, 0, sizeof(st->id));
 		} else {
 			st->err = e;
 			st->failed = true;
@@ -861,22 +884,6 @@ serve_static(struct reqstate *st)
 	if (f.cache_control != NULL)
 		http_add_header(&st->req, &st->resp, "Cache-Control",
 		    f.cache_control);
-}
-
-/* True for a route of api_standby_routes. */
-static bool
-route_standby(const struct route *rt)
-{
-	size_t n = strlen(rt->method);
-
-	for (int i = 0; api_standby_routes[i] != NULL; i++) {
-		const char *s = api_standby_routes[i];
-
-		if (strncmp(s, rt->method, n) == 0 && s[n] == ' ' &&
-		    strcmp(s + n + 1, rt->pattern) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* The last call: body complete. */

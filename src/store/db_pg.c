@@ -62,11 +62,25 @@ hconn(struct db_conn *c)
 	return ((struct pg_conn *)c)->h;
 }
 
+static bool state_lost(const char *state);
+
+/* Notices go to the debug log. What the server sends on an idle
+ * connection arrives here too: a FATAL (pg_terminate_backend(), a fast
+ * shutdown, a standby being stopped) says it is closing the session, so
+ * the next statement reconnects first instead of meeting the closed
+ * socket (pg_conn_check() reads it). */
 static void
-notice_quiet(void *arg, const char *msg)
+notice_receiver(void *arg, const PGresult *res)
 {
-	(void)arg;
-	log_debug("postgresql: %s", msg);
+	struct pg_conn *c = arg;
+	const char *sev = PQresultErrorField(res,
+	    PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	if (c != NULL && ((sev != NULL && strcmp(sev, "FATAL") == 0) ||
+	    (state != NULL && state_lost(state))))
+		c->broken = true;
+	log_debug("postgresql: %s", PQresultErrorMessage(res));
 }
 
 static bool
@@ -217,12 +231,12 @@ pg_conn_open(struct db *db, struct db_conn **out, struct err *e)
 		PQfinish(h);
 		return rc;
 	}
-	PQsetNoticeProcessor(h, notice_quiet, NULL);
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		PQfinish(h);
 		return err_internal(e, "postgresql: out of memory");
 	}
+	PQsetNoticeReceiver(h, notice_receiver, c);
 	c->h = h;
 	c->gen = 1;
 	*out = &c->base;
@@ -262,13 +276,17 @@ pg_conn_check(struct db_conn *base, struct err *e)
 {
 	struct pg_conn *c = (struct pg_conn *)base;
 
-	/* PQconsumeInput() reads what is waiting without blocking: the end
-	 * of a connection the server closed (it was killed or shut down)
-	 * marks it bad here, before a statement is sent on it, so that even
-	 * a write outside a transaction meets a fresh connection. */
+	/* PQconsumeInput() reads what is waiting without blocking and
+	 * PQisBusy() parses it: the end of a connection the server closed
+	 * (it was killed) or its FATAL message (it shut down, the session
+	 * was terminated; notice_receiver()) marks it bad here, before a
+	 * statement is sent on it, so that even a write outside a
+	 * transaction meets a fresh connection. */
 	if (PQstatus(c->h) == CONNECTION_OK && !c->broken &&
-	    (PQtransactionStatus(c->h) != PQTRANS_IDLE ||
-	    PQconsumeInput(c->h) == 1) && PQstatus(c->h) == CONNECTION_OK)
+	    PQtransactionStatus(c->h) == PQTRANS_IDLE &&
+	    PQconsumeInput(c->h) == 1)
+		(void)PQisBusy(c->h);
+	if (PQstatus(c->h) == CONNECTION_OK && !c->broken)
 		return 0;
 	return pg_reconnect(c, e);
 }

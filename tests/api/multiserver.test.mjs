@@ -238,6 +238,26 @@ describe('several servers on one PostgreSQL database', { skip }, () => {
 		process.stdout.write(`# two migrators: ${applied(a).length} + ${applied(b).length} of ${files} migrations\n`);
 	});
 
+	// A rolling upgrade: a newer onetrip has migrated the database (an
+	// added table and its schema_migrations row). The servers of this
+	// version already running keep serving, reads and writes; one started
+	// now refuses, saying why, and changes nothing.
+	test('rolling upgrade: running servers keep serving a newer schema, a new start is refused', async () => {
+		const before = await sql('SELECT COUNT(*) FROM schema_migrations');
+		await sql("CREATE TABLE newer_feature (id BIGINT PRIMARY KEY); INSERT INTO schema_migrations (version, applied_at) VALUES ('990_newer_feature', 0)");
+		try {
+			const { it, n } = await item();
+			const cs = await caseLife(0, it, n);
+			assert.equal(cs.state, 'done');
+			const r = await cli(['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, '--var', varDir, '--no-jobs']);
+			assert.notEqual(r.code, 0, r.out);
+			assert.match(r.out, /已由更新版本的 onetrip 升级（本程序不认识迁移 990_newer_feature），请使用新版本的 onetrip/);
+			assert.equal(await sql('SELECT COUNT(*) FROM schema_migrations'), String(Number(before) + 1));
+		} finally {
+			await sql("DELETE FROM schema_migrations WHERE version = '990_newer_feature'; DROP TABLE newer_feature");
+		}
+	});
+
 	test('the audit chain verifies', async () => {
 		const r = await cli(['audit', 'verify', '--db', dbUrl, '--var', varDir]);
 		assert.equal(r.code, 0, r.out);

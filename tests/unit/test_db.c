@@ -578,6 +578,31 @@ kill_my_connection(struct db *db)
 	return k.pid;
 }
 
+/* Terminates this thread's connection 300 ms from now, while the caller
+ * runs a statement on it; join soon_thread afterwards. */
+static struct killer soon;
+static pthread_t soon_thread;
+
+static void *
+kill_backend_soon(void *p)
+{
+	usleep(300 * 1000);
+	return kill_backend(p);
+}
+
+static void
+kill_my_connection_soon(struct db *db)
+{
+	struct err e;
+
+	soon.db = db;
+	soon.rc = 0;
+	assert_int_equal(db_query_int(db, &e, &soon.pid,
+	    "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(pthread_create(&soon_thread, NULL, kill_backend_soon,
+	    &soon), 0);
+}
+
 /* PostgreSQL only. */
 static void
 lost_connections_are_reopened(void **state)
@@ -596,15 +621,24 @@ lost_connections_are_reopened(void **state)
 	/* A transaction is retried on a new connection. */
 	kill_my_connection(fx->db);
 	assert_int_equal(db_tx(fx->db, insert_ok, "after", &e), 0);
-	/* A lone write is not repeated: it fails as busy, and the next
-	 * statement works again. */
+	/* A connection the server closed while it was idle is noticed
+	 * before the next statement is sent: a lone write meets a new one. */
 	kill_my_connection(fx->db);
 	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_tx (v) VALUES (?)",
-	    "s", "lost"), -ERR_BUSY);
+	    "s", "fresh"), 0);
+	/* A lone write whose connection dies while it runs is not
+	 * repeated (it might have committed): it fails as busy, and the
+	 * next statement works again. */
+	kill_my_connection_soon(fx->db);
+	assert_int_equal(db_exec(fx->db, &e, "INSERT INTO t_tx (v) SELECT ? "
+	    "FROM pg_sleep(2)", "s", "lost"), -ERR_BUSY);
+	assert_string_equal(e.key, "db_unavailable");
 	assert_int_equal(db_query_int(fx->db, &e, &n, "SELECT COUNT(*) FROM "
 	    "t_tx", ""), DB_ROW);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_true(db_ping(fx->db));
+	pthread_join(soon_thread, NULL);
+	assert_int_equal(soon.rc, DB_ROW);
 }
 
 static int
