@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,6 +301,8 @@ struct face {
 	unsigned maxp_len;
 	int ascent, descent, bbox[4]; /* in 1/1000 em */
 	char name[64];                /* PostScript-safe family name */
+	char family[128];             /* pango's family name, as given */
+	unsigned index;               /* the face's index in its file */
 	struct piece fixed;           /* cvt, fpgm, prep, name, post */
 	unsigned cvt_len, fpgm_len, prep_len;
 	uint32_t cvt_sum, fpgm_sum, prep_sum;
@@ -396,6 +399,8 @@ face_load(hb_face_t *hf, const char *family)
 		memcpy(f->post, p, POST_LEN);
 	hb_blob_destroy(b);
 	put32(f->post, 0x00030000); /* version 3: no glyph names */
+	snprintf(f->family, sizeof(f->family), "%s", family);
+	f->index = hb_face_get_index(hf);
 	f->upem = be16(f->head + 18);
 	f->long_loca = be16(f->head + 50) != 0;
 	f->nglyphs = be16(f->maxp + 4);
@@ -543,9 +548,14 @@ face_get(hb_face_t *hf, const char *family)
 		hb_blob_destroy(b);
 		return NULL;
 	}
+	/* The faces of one collection may share their head table (WenQuanYi
+	 * Zen Hei and its Mono): the family and the index tell them apart. */
 	for (size_t i = 0; i < nfaces; i++)
 		if (memcmp(faces[i]->head, p, 54) == 0 &&
-		    faces[i]->nglyphs == hb_face_get_glyph_count(hf)) {
+		    faces[i]->nglyphs == hb_face_get_glyph_count(hf) &&
+		    faces[i]->index == hb_face_get_index(hf) &&
+		    strncmp(faces[i]->family, family,
+		    sizeof(faces[i]->family) - 1) == 0) {
 			f = faces[i];
 			break;
 		}
