@@ -8,6 +8,9 @@
 # slowest of the others, the server's CPU time per request and the size.
 #   bench/indicators.sh [cases] [items] [rounds] [sqlite|postgresql ...]
 #   bench/indicators.sh quick      (100,000 cases, 20,000 items, 5 rounds)
+# With IND_DB_URL and IND_VAR set (bench/lookup.sh does, INDICATORS=items),
+# it measures on that database, already filled with cases, instead of
+# making its own (one database given in the arguments).
 set -eu
 . "$(dirname "$0")/lib.sh"
 if [ "${1:-}" = quick ]; then
@@ -44,18 +47,35 @@ cpu_ticks() { # utime + stime of the server, in clock ticks
 machine_line
 echo "cases: $CASES, added catalogue items: $ITEMS, $ROUNDS rounds per request"
 for DBNAME in $DBS; do
-	mkdir -p "$WORK/$DBNAME"
-	if [ "$DBNAME" = sqlite ]; then
+	VARDIR=${IND_VAR:-$WORK/$DBNAME}
+	mkdir -p "$VARDIR"
+	if [ -n "${IND_DB_URL:-}" ]; then
+		URL=$IND_DB_URL
+	elif [ "$DBNAME" = sqlite ]; then
 		URL="sqlite:$WORK/$DBNAME/onetrip.db"
 	else
 		PGDIR="$WORK/pg"
 		URL=$(pg_start "$PGDIR")
 	fi
-	"$BIN" demo --db "$URL" --var "$WORK/$DBNAME" >/dev/null 2>&1
-	"$GEN" --db "$URL" --cases "$CASES" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	if [ -z "${IND_DB_URL:-}" ]; then
+		"$BIN" demo --db "$URL" --var "$VARDIR" >/dev/null 2>&1
+		"$GEN" --db "$URL" --cases "$CASES" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	fi
 	"$GEN" --db "$URL" --items "$ITEMS" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
 	echo "$DBNAME: $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM items WHERE status = 'published'") published items, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM item_versions") item versions, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_day") case_tally_day rows, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_item") case_tally_item rows"
-	server_start "$URL" "$WORK/$DBNAME" "$BENCH_NOW"
+	if [ -n "${IND_DB_URL:-}" ]; then
+		# The database is filled already: start the server only.
+		"$BIN" serve --listen 127.0.0.1:0 --db "$URL" --var "$VARDIR" \
+			--now "$BENCH_NOW" >"$VARDIR/serve.out" 2>"$VARDIR/serve.log" &
+		SERVER_PID=$!
+		for _ in $(seq 1 100); do
+			SERVER_URL=$(sed -n 's/^onetrip listening on //p' "$VARDIR/serve.out" | head -1)
+			[ -n "$SERVER_URL" ] && break
+			sleep 0.1
+		done
+	else
+		server_start "$URL" "$VARDIR" "$BENCH_NOW"
+	fi
 	tok=$(api_token "$SERVER_URL" hall)
 	hz=$(getconf CLK_TCK)
 	echo "$PATHS" | while read -r path; do
@@ -88,7 +108,7 @@ for DBNAME in $DBS; do
 	done
 	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop
-	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
-	rm -rf "${WORK:?}/$DBNAME"
+	[ -n "${PGDIR:-}" ] && { pg_stop "$PGDIR"; PGDIR=; }
+	[ -n "${IND_DB_URL:-}" ] || rm -rf "${WORK:?}/$DBNAME"
 done
 machine_line

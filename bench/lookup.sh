@@ -11,7 +11,8 @@
 # and the server's resident memory (now and its peak) after the runs.
 #   bench/lookup.sh [cases] [seconds] [connections] [sqlite|postgresql ...]
 # connections may be a list ("1,4"): each count is measured on the same
-# generated data, one after the other.
+# generated data, one after the other. INDICATORS=N: then, on the same
+# database, bench/indicators.sh with N more catalogue items.
 set -eu
 . "$(dirname "$0")/lib.sh"
 CASES=${1:-1000000}
@@ -45,9 +46,9 @@ run_wrk() { # name file
 	c1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
 	nreq=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 	cpu=$(awk -v t="$((c1 - c0))" -v n="$nreq" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN {printf "%.3f", n > 0 ? t * 1000 / hz / n : 0}')
-	printf '%-11s c%-2s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s, server CPU %s ms/req)\n' \
-		"$DBNAME" "$CONNS" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")" "$cpu"
+		'BEGIN {printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0)}')
+	printf '%-11s %-12s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  (%s, server CPU %s ms/req; %s conn.)\n' \
+		"$DBNAME" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(server_pct "$from")" "$cpu" "$CONNS"
 }
 
 STAFF="window01 scjg_clerk scjg_sp zj_sp scjg_admin zj_admin"
@@ -98,6 +99,10 @@ for DBNAME in $DBS; do
 	# The server's resident memory now and at its peak (all the runs above).
 	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop
+	if [ -n "${INDICATORS:-}" ]; then
+		IND_DB_URL=$URL IND_VAR=$WORK/$DBNAME "$ROOT/bench/indicators.sh" \
+			"$CASES" "$INDICATORS" 5 "$DBNAME"
+	fi
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK/$DBNAME"
 done

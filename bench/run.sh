@@ -29,6 +29,7 @@ step() {
 step http http.sh "$SECS" 64
 step lookup1 lookup.sh "$CASES" "$SECS" 1
 step lookup4 lookup.sh "$CASES" "$SECS" 4
+step indicators indicators.sh "$CASES" 20000 5  # the scoreboard, 20,000 catalogue items (README "Indicators")
 step lives lives.sh "$SECS" 16
 # Right after the lives, on the same cores: the peer workflow engine.
 step peer peer.sh "$SECS" 16 "$OUT/lives.txt"

@@ -180,19 +180,24 @@ reform_case_volume(struct ctx *c, const char *from, const char *to,
 		json_decref(days);
 		return rc;
 	}
-	rc = db_query_int(c->db, e, &open, "SELECT COUNT(*) FROM cases WHERE "
-	    "closed_at IS NULL AND (? = 0 OR dept_id = ?)", "ii", dept_id,
-	    dept_id);
-	if (rc >= 0)
-		rc = db_query_int(c->db, e, &red, "SELECT COUNT(*) FROM cases "
-		    "WHERE closed_at IS NULL AND warn_level = 'red' AND "
-		    "(? = 0 OR dept_id = ?)", "ii", dept_id, dept_id);
-	/* Stalled: open and untouched for 10 days or more. */
-	if (rc >= 0)
-		rc = db_query_int(c->db, e, &stalled, "SELECT COUNT(*) FROM cases "
-		    "WHERE closed_at IS NULL AND updated_at < ? AND "
-		    "(? = 0 OR dept_id = ?)", "iii", clock_now() - 10 * 86400,
-		    dept_id, dept_id);
+	/* Open, overdue (red) and stalled (open and untouched for 10 days or
+	 * more) in one pass over the open cases (index cases_dept_open). */
+	s = db_query(c->db, e, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN "
+	    "warn_level = 'red' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN "
+	    "updated_at < ? THEN 1 ELSE 0 END), 0) FROM cases WHERE closed_at "
+	    "IS NULL AND (? = 0 OR dept_id = ?)", "iii", clock_now() - 10 * 86400,
+	    dept_id, dept_id);
+	if (s == NULL) {
+		json_decref(days);
+		return -(int)e->code;
+	}
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		open = db_col_int(s, 0);
+		red = db_col_int(s, 1);
+		stalled = db_col_int(s, 2);
+	}
+	db_finish(s);
 	if (rc < 0) {
 		json_decref(days);
 		return rc;

@@ -35,30 +35,83 @@ struct sync {
 	size_t n;
 };
 
+#define FACT_COLS "(version_id, item_id, dept_id, type, published_at, " \
+	"statutory_days, promised_days, visits, case_kind, window_authorised, " \
+	"online, full_online, online_level, n_materials, n_required, steps, " \
+	"fee_charged)"
+#define FACT_NCOLS 17
+#define FACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+/* Rows per INSERT when many versions come at once (a catalogue imported or
+ * generated): one statement instead of 64 round trips. */
+#define FACT_BATCH 64
+
+static char batch_sql[sizeof("INSERT INTO item_version_facts " FACT_COLS
+    " VALUES  ON CONFLICT (version_id) DO NOTHING") +
+    FACT_BATCH * (sizeof(FACT_ROW) + 2)];
+static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
+
+static void
+batch_sql_build(void)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(batch_sql + n, sizeof(batch_sql) - n,
+	    "INSERT INTO item_version_facts " FACT_COLS " VALUES ");
+	for (int i = 0; i < FACT_BATCH; i++)
+		n += (size_t)snprintf(batch_sql + n, sizeof(batch_sql) - n,
+		    "%s" FACT_ROW, i > 0 ? ", " : "");
+	snprintf(batch_sql + n, sizeof(batch_sql) - n,
+	    " ON CONFLICT (version_id) DO NOTHING");
+}
+
+static void
+bind_fact(struct db_stmt *st, int k, const struct pending *p)
+{
+	const struct indicator_fact *f = &p->f;
+
+	db_bind_int(st, k + 1, p->version_id);
+	db_bind_int(st, k + 2, p->item_id);
+	db_bind_int(st, k + 3, p->dept_id);
+	db_bind_text(st, k + 4, f->type);
+	db_bind_int(st, k + 5, p->published_at);
+	db_bind_int(st, k + 6, f->statutory_days);
+	db_bind_int(st, k + 7, f->promised_days);
+	db_bind_int(st, k + 8, f->visits);
+	db_bind_int(st, k + 9, f->case_kind);
+	db_bind_int(st, k + 10, f->window_authorised);
+	db_bind_int(st, k + 11, f->online);
+	db_bind_int(st, k + 12, f->full_online);
+	db_bind_int(st, k + 13, f->online_level);
+	db_bind_int(st, k + 14, f->n_materials);
+	db_bind_int(st, k + 15, f->n_required);
+	db_bind_int(st, k + 16, f->steps);
+	db_bind_int(st, k + 17, f->fee_charged);
+}
+
 static int
 sync_tx(struct db *db, void *arg, struct err *e)
 {
+	static const char one_sql[] = "INSERT INTO item_version_facts "
+	    FACT_COLS " VALUES " FACT_ROW " ON CONFLICT (version_id) DO NOTHING";
 	struct sync *s = arg;
+	size_t i = 0;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct pending *p = &s->p[i];
-		const struct indicator_fact *f = &p->f;
-		int rc = db_exec(db, e, "INSERT INTO item_version_facts "
-		    "(version_id, item_id, dept_id, type, published_at, "
-		    "statutory_days, promised_days, visits, case_kind, "
-		    "window_authorised, online, full_online, online_level, "
-		    "n_materials, n_required, steps, fee_charged) VALUES (?, ?, ?, "
-		    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		    "ON CONFLICT (version_id) DO NOTHING",
-		    "iiisiIIIIIIIIIIII", p->version_id, p->item_id, p->dept_id,
-		    f->type, p->published_at, f->statutory_days,
-		    f->promised_days, f->visits, f->case_kind,
-		    (int)f->window_authorised, (int)f->online,
-		    (int)f->full_online, f->online_level, f->n_materials,
-		    f->n_required, f->steps, (int)f->fee_charged);
+	pthread_once(&batch_once, batch_sql_build);
+	while (i < s->n) {
+		size_t k = s->n - i >= FACT_BATCH ? FACT_BATCH : 1;
+		struct db_stmt *st = db_prepare(db, k > 1 ? batch_sql : one_sql,
+		    e);
+		int rc;
 
-		if (rc != 0)
+		if (st == NULL)
+			return -(int)e->code;
+		for (size_t j = 0; j < k; j++)
+			bind_fact(st, (int)j * FACT_NCOLS, &s->p[i + j]);
+		rc = db_step(st, e);
+		db_finish(st);
+		if (rc < 0)
 			return rc;
+		i += k;
 	}
 	return 0;
 }
