@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "base/config.h"
 #include "service/account/account.h"
 
 #define AUTH_BODY_MAX 4096 /* a few short strings */
@@ -135,6 +136,11 @@ get_me(struct http_req *r, struct http_resp *w)
 		http_error(w, &e);
 		return;
 	}
+	/* A window clerk's pages talk to the devices on the clerk's machine. */
+	if (json_integer_value(json_object_get(user, "window_id")) > 0 &&
+	    config_str("devices.url")[0] != '\0')
+		json_object_set_new(user, "devices_url",
+		    json_string(config_str("devices.url")));
 	http_json(w, 200, json_pack("{s:o, s:s}", "user", user, "csrf_token",
 	    csrf));
 }

@@ -21,6 +21,8 @@ static const struct config_key keys[] = {
 	  "数据库地址：sqlite:文件路径 或 postgresql://…（命令行 --db 同义）" },
 	{ "db.read_url", CONFIG_STR, "", 0, 0,
 	  "只读查询的数据库地址（PostgreSQL 同步备库，如 postgresql://…@db2,db1/…?target_session_attrs=prefer-standby）：设置后公开的办事指南查询由它应答，滞后上限见 docs/deploy.md；为空时一切走 db" },
+	{ "devices.url", CONFIG_STR, "", 0, 0,
+	  "窗口本机外设服务（身份证阅读器、高拍仪）的地址，只能是 http://127.0.0.1:端口 或 http://localhost:端口，接口见 docs/devices.md；为空时窗口页面不显示读卡和拍摄按钮" },
 	{ "http.body_memory_mb", CONFIG_INT, "64", 4, 4096,
 	  "所有请求正文合计在内存中占用的上限（MiB），超出时答 503；较大的正文写入临时文件（大请求耗尽内存的防护）" },
 	{ "http.body_min_rate", CONFIG_INT, "1024", 0, 1048576,

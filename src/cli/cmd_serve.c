@@ -278,6 +278,14 @@ cmd_serve(int argc, char **argv)
 		app.cfg.public_url = public_buf;
 	}
 	server_set_public_url(srv, app.cfg.public_url);
+	if (server_set_device_url(srv, config_str("devices.url")) != 0) {
+		fprintf(stderr, "onetrip serve: devices.url 只能是 "
+		    "http://127.0.0.1:端口 或 http://localhost:端口（窗口本机的"
+		    "外设服务），现为“%s”\n", config_str("devices.url"));
+		server_stop(srv);
+		cli_close_app(&app);
+		return CLI_FAIL;
+	}
 	if (!no_jobs && jobs_start(&app, &e) != 0) {
 		fprintf(stderr, "onetrip serve: 无法启动后台任务: %s\n", e.msg);
 		server_stop(srv);

@@ -214,6 +214,11 @@ int server_start(struct server **out, const struct http_hooks *hooks,
 /* The public URL ("https://host"): Origin checks, HSTS when https. Call
  * before the first request. */
 void server_set_public_url(struct server *s, const char *url);
+/* The window's local device service ("http://127.0.0.1:port" or
+ * "http://localhost:port"; NULL or "": none): the pages may connect to it
+ * (the Content-Security-Policy's connect-src). Returns -1, changing
+ * nothing, for any other URL. Call before the first request. */
+int server_set_device_url(struct server *s, const char *url);
 /* Stops accepting, lets in-flight requests finish, frees everything. */
 void server_stop(struct server *s);
 /* The port actually bound (useful with port 0). */

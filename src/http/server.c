@@ -88,6 +88,7 @@ struct server {
 	struct server_opts opts;
 	char *tmp_dir;
 	char public_origin[256];   /* "https://host:port", or "" */
+	char csp[320];             /* Content-Security-Policy of pages */
 	bool https;
 	atomic_size_t body_mem;    /* body bytes held in memory, all requests */
 	atomic_ullong cut_head;    /* connections cut by the head deadline */
@@ -822,6 +823,32 @@ server_set_public_url(struct server *s, const char *url)
 	}
 }
 
+int
+server_set_device_url(struct server *s, const char *url)
+{
+	const char *port;
+	size_t n;
+
+	if (url == NULL || url[0] == '\0') {
+		snprintf(s->csp, sizeof(s->csp), "%s", CSP);
+		return 0;
+	}
+	/* Only a service on the clerk's own machine: the policy opens no
+	 * other host to the pages. */
+	if (strncmp(url, "http://127.0.0.1:", 17) == 0)
+		port = url + 17;
+	else if (strncmp(url, "http://localhost:", 17) == 0)
+		port = url + 17;
+	else
+		return -1;
+	n = strspn(port, "0123456789");
+	if (n == 0 || n > 5 || (port[n] != '\0' && strcmp(port + n, "/") != 0))
+		return -1;
+	snprintf(s->csp, sizeof(s->csp), "%s; connect-src 'self' %.*s", CSP,
+	    (int)(port + n - url), url);
+	return 0;
+}
+
 static bool
 is_json_type(const char *ct)
 {
@@ -1040,7 +1067,7 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 	add_header(resp, "X-Frame-Options", "DENY");
 	add_header(resp, "Referrer-Policy", "same-origin");
 	if (ctype != NULL && strncmp(ctype, "text/html", 9) == 0)
-		add_header(resp, "Content-Security-Policy", CSP);
+		add_header(resp, "Content-Security-Policy", st->srv->csp);
 	if (st->srv->https)
 		add_header(resp, "Strict-Transport-Security",
 		    "max-age=31536000; includeSubDomains");
@@ -1243,6 +1270,7 @@ server_start(struct server **out, const struct http_hooks *hooks,
 	if (srv == NULL)
 		return err_internal(e, "out of memory");
 	srv->hooks = *hooks;
+	server_set_device_url(srv, NULL);
 	srv->opts = *o;
 	if (srv->opts.spool_bytes == 0)
 		srv->opts.spool_bytes = (size_t)64 << 10;
