@@ -64,6 +64,14 @@ for (const [file, conns, target] of [['lookup1', 1, 5], ['lookup4', 4, 10]]) {
 		}
 	}
 }
+// bench/indicators.sh: every scoreboard answer in under one second, the
+// first one after the new items (when their facts are built) included.
+for (const l of read('indicators')) {
+	const m = /^(sqlite|postgresql)\s+(\/api\/\S+)\s+first\s+([\d.]+) ms\s+median\s+([\d.]+) ms\s+max\s+([\d.]+) ms/.exec(l);
+	if (!m) continue;
+	add(`scoreboard ${m[2]}: slowest (first after new items)`, m[1], `${m[5]} ms (${m[3]} ms)`, '< 1000 ms',
+		Number(m[5]) < 1000 && Number(m[3]) < 1000);
+}
 // bench/lives.sh
 const livesTarget = { sqlite: { window: 1500, dept: 1087 }, postgresql: { window: 700, dept: 495 } };
 let db = null;
