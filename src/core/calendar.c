@@ -6,10 +6,15 @@
 
 #include "base/embedded.h"
 
+#define YEAR_BITS (CALENDAR_YEAR_MAX - CALENDAR_YEAR_MIN + 1)
+
 struct calendar {
 	struct calendar_override *ov; /* sorted by day, unique */
 	size_t n;
 	size_t cap;
+	/* Years whose whole schedule was loaded (a year text, or
+	 * calendar_mark_year), as distinct from single edits. */
+	unsigned char loaded[(YEAR_BITS + 7) / 8];
 };
 
 /* ---- day numbers ---- */
@@ -228,15 +233,22 @@ calendar_at(const struct calendar *cal, size_t i)
 	return &cal->ov[i];
 }
 
+void
+calendar_mark_year(struct calendar *cal, int y)
+{
+	if (cal == NULL || y < CALENDAR_YEAR_MIN || y > CALENDAR_YEAR_MAX)
+		return;
+	cal->loaded[(y - CALENDAR_YEAR_MIN) / 8] |=
+	    (unsigned char)(1u << ((y - CALENDAR_YEAR_MIN) % 8));
+}
+
 bool
 calendar_has_year(const struct calendar *cal, int y)
 {
-	size_t i;
-
 	if (cal == NULL || y < CALENDAR_YEAR_MIN || y > CALENDAR_YEAR_MAX)
 		return false;
-	i = calendar_lower_bound(cal, calendar_day_from_ymd(y, 1, 1));
-	return i < cal->n && cal->ov[i].day <= calendar_day_from_ymd(y, 12, 31);
+	return (cal->loaded[(y - CALENDAR_YEAR_MIN) / 8] >>
+	    ((y - CALENDAR_YEAR_MIN) % 8)) & 1u;
 }
 
 int
@@ -593,10 +605,14 @@ calendar_load_text(struct calendar *cal, const char *text, struct err *e)
 		}
 	}
 	for (size_t i = 0; i < np; i++) {
+		int y, m, d;
+
 		rc = put(cal, pend[i].o.day, pend[i].o.kind, pend[i].o.name,
 		    e);
 		if (rc != 0)
 			goto out; /* unreachable: capacity reserved above */
+		calendar_day_to_ymd(pend[i].o.day, &y, &m, &d);
+		calendar_mark_year(cal, y);
 	}
 out:
 	free(pend);

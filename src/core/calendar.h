@@ -109,9 +109,14 @@ const struct calendar_override *calendar_at(const struct calendar *cal,
 /* Index of the first override on or after day (== count when none). */
 size_t calendar_lower_bound(const struct calendar *cal, int32_t day);
 
-/* True when the calendar holds at least one override in year y: the year's
- * official schedule has been loaded (every year has some holiday). */
+/* True when year y's official schedule has been loaded: a calendar text
+ * with dates in y (calendar_load_text, the embedded files) or
+ * calendar_mark_year. Single edits (calendar_set) do not count: a hall
+ * edit in a year whose schedule is not out yet leaves it provisional. */
 bool calendar_has_year(const struct calendar *cal, int y);
+/* Records that year y's schedule is loaded (kept outside the calendar, as
+ * the service's calendar_years table). */
+void calendar_mark_year(struct calendar *cal, int y);
 
 /* A deadline counted from `from` to `to` is provisional (暂按周末计算)
  * while a year of that span has no holidays loaded: those years count

@@ -129,6 +129,19 @@ for (const db of dbKinds()) {
 			assert.equal(r.json.due_provisional, true);
 		});
 
+		test('a hand edit of a day in 2027 does not make the year loaded', async () => {
+			let r = await hall.put('/api/calendar/2027-01-08', { kind: 'off', name: '临时调整' });
+			assert.equal(r.status, 200, r.text);
+			r = await hall.get('/api/calendar?year=2027');
+			assert.equal(r.json.has_data, false);
+			assert.equal(r.json.remind_year, 2027);
+			r = await person.get(`/api/cases/${caseId}`);
+			assert.equal(r.json.due_provisional, true);
+			assert.deepEqual(r.json.due_provisional_years, [2027]);
+			r = await hall.put('/api/calendar/2027-01-08', { kind: 'normal', name: '' });
+			assert.equal(r.status, 200, r.text);
+		});
+
 		test('loading 2027 recomputes the open deadline; the CLI loads 2028', async () => {
 			let r = await hall.post('/api/calendar/years/2027', { text: Y2027 });
 			assert.equal(r.status, 200, r.text);

@@ -358,9 +358,25 @@ marks_deadlines_into_unloaded_years_provisional(void **state)
 	assert_int_equal(calendar_remind_year(cal, D("2026-12-31")), 2027);
 	assert_int_equal(calendar_remind_year(cal, D("2025-11-15")), 0);
 
+	/* A single edit in 2027 (the hall marks one day off before the
+	 * schedule is out) leaves 2027 provisional and the reminder on. */
+	assert_int_equal(calendar_set(cal, D("2027-01-05"), CALENDAR_OFF,
+	    "临时调整", &e), 0);
+	assert_false(calendar_has_year(cal, 2027));
+	assert_int_equal(calendar_missing_years(cal, D("2026-12-15"),
+	    D("2027-01-12"), ys, 4), 1);
+	assert_int_equal(calendar_remind_year(cal, D("2026-11-01")), 2027);
+	/* A year recorded as loaded counts without a text. */
+	assert_false(calendar_has_year(cal, 2029));
+	calendar_mark_year(cal, 2029);
+	assert_true(calendar_has_year(cal, 2029));
+	calendar_mark_year(cal, 1969);  /* out of range: ignored */
+	assert_false(calendar_has_year(cal, 1969));
+
 	/* Loading 2027 makes the deadline final and ends the reminder. */
 	assert_int_equal(calendar_load_text(cal, "2027-01-01 off 元旦\n", &e),
 	    0);
+	assert_true(calendar_has_year(cal, 2027));
 	assert_int_equal(calendar_missing_years(cal, D("2026-12-15"),
 	    D("2027-01-12"), ys, 4), 0);
 	assert_int_equal(calendar_remind_year(cal, D("2026-11-01")), 0);

@@ -284,6 +284,14 @@ load_fn(struct db *db, void *arg, struct err *e)
 		if (rc != 0)
 			goto out;
 	}
+	/* The year's schedule is out: its deadlines are no longer
+	 * provisional, whatever single edits the year had before. */
+	rc = db_exec(db, e, "INSERT INTO calendar_years (year, loaded_by, "
+	    "loaded_at) VALUES (?, NULLIF(?, 0), ?) ON CONFLICT (year) DO "
+	    "UPDATE SET loaded_by = excluded.loaded_by, loaded_at = "
+	    "excluded.loaded_at", "Iii", t->year, t->c->actor->user_id, now);
+	if (rc != 0)
+		goto out;
 	rc = db_exec(db, e, "UPDATE calendar_version SET version = version + 1, "
 	    "updated_at = ? WHERE id = 1", "i", now);
 	if (rc != 0)

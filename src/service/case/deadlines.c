@@ -124,6 +124,19 @@ case_calendar_build(struct ctx *c, struct calendar **out, struct err *e)
 	if (bad > 0)
 		log_warn("calendar: %d invalid calendar_overrides rows ignored",
 		    bad);
+	/* Years whose whole schedule the hall loaded (case_calendar_load). */
+	s = db_query(c->db, e, "SELECT year FROM calendar_years", "");
+	if (s == NULL) {
+		calendar_free(cal);
+		return err_rc(e);
+	}
+	while ((rc = db_step(s, e)) == DB_ROW)
+		calendar_mark_year(cal, (int)db_col_int(s, 0));
+	db_finish(s);
+	if (rc < 0) {
+		calendar_free(cal);
+		return rc;
+	}
 	*out = cal;
 	return 0;
 }
