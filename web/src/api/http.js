@@ -4,6 +4,13 @@
 // non-GET request. A 401 clears the session and goes to the login page;
 // other errors are shown with ElMessage (error.message).
 //
+// A 503 with Retry-After (a database switching to its standby, a server
+// stopping or full): a GET is sent again after the delay, at most
+// RETRY_MAX times and RETRY_BUDGET_MS of waiting in all; any other method
+// is never repeated here, since its first attempt may have been saved, and
+// the user is told to look before submitting again unless the server said
+// it did nothing.
+//
 // Pages do not write URLs: they call the resource modules (cases.js,
 // catalog.js, hall.js, ...), which are the only place a path is spelled.
 import { ElMessage } from 'element-plus';
@@ -40,6 +47,40 @@ function goLogin() {
   router.push({ name: 'login', query: cur.fullPath && cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} });
 }
 
+export const RETRY_MAX = 2;
+export const RETRY_BUDGET_MS = 5000;
+// A 503 of a write whose outcome is not known: the server's commit_unknown,
+// or an answer that is not the server's own (a proxy in front of it).
+export const OUTCOME_UNKNOWN = '服务暂时不可用，本次操作是否已完成无法确认，请刷新页面查看结果，确认未完成再重新提交';
+// 503 codes with which the server says the request was not carried out.
+const NOT_DONE = new Set(['db_unavailable', 'busy']);
+
+// Retry-After as milliseconds (delay-seconds or an HTTP date); null when
+// absent or unreadable.
+export function retryAfterMs(value, now = Date.now()) {
+  if (value === null || value === undefined || value === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// fetch(), sending a GET again after a 503 with Retry-After while the
+// budget lasts; other methods go once.
+async function fetchRetrying(path, init) {
+  const idempotent = (init.method || 'GET') === 'GET';
+  let waited = 0;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(path, init);
+    if (res.status !== 503 || !idempotent || attempt >= RETRY_MAX) return res;
+    const ms = retryAfterMs(res.headers && res.headers.get('Retry-After'));
+    if (ms === null || waited + ms > RETRY_BUDGET_MS) return res;
+    await sleep(ms);
+    waited += ms;
+  }
+}
+
 // Sends one request and turns the answer into data or an ApiError.
 //   opts.quiet: do not show ElMessage on error (the caller shows it)
 //   opts.noRedirect: a 401 does not navigate to /login
@@ -47,7 +88,7 @@ function goLogin() {
 async function send(path, init, opts) {
   let res;
   try {
-    res = await fetch(path, init);
+    res = await fetchRetrying(path, init);
   } catch (e) {
     const err = new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
     if (!opts.quiet) ElMessage.error(err.message);
@@ -70,7 +111,13 @@ async function send(path, init, opts) {
   }
   const e = (data && data.error) || {};
   const fallback = (opts.messages && opts.messages[res.status]) || defaultMessage(res.status);
-  const err = new ApiError(res.status, e.code || 'http_' + res.status, e.message || fallback, e.field, data);
+  let message = e.message || fallback;
+  if (res.status === 503 && (init.method || 'GET') !== 'GET' && !NOT_DONE.has(e.code)) {
+    // commit_unknown says so itself; an answer without the server's code
+    // (a proxy) leaves the outcome just as unknown.
+    message = e.code === 'commit_unknown' && e.message ? e.message : OUTCOME_UNKNOWN;
+  }
+  const err = new ApiError(res.status, e.code || 'http_' + res.status, message, e.field, data);
   if (res.status === 401 && !opts.noRedirect) {
     goLogin();
     if (!opts.quiet) ElMessage.warning(err.message || '请先登录');
