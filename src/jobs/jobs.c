@@ -17,11 +17,17 @@
  * gives its leases back. Inside a run the services' own claims and
  * transaction locks still keep two runs from doing one thing twice (a
  * server that lost its lease in the middle of a run). jobs_run_once() (the
- * CLI) takes no lease. */
+ * CLI) takes no lease.
+ *
+ * Stopping: jobs_stop() raises J.stopping, which every job's ctx points at
+ * (ctx_stopping()); the long loops of the jobs check it between batches, so
+ * the running job ends after the batch it is in (each batch committed) and
+ * a stop takes at most one batch, not a whole pass over the cases. */
 #include "jobs/jobs.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +58,7 @@ static struct {
 	pthread_t thread, keeper;
 	bool running, keeper_running;
 	bool stop, keeper_stop;
+	atomic_bool stopping;   /* J.stop for the jobs' loops (ctx->stop) */
 	struct app *app;
 	bool held[N_JOBS];      /* this server holds the job's lease */
 	char holder[HOLDER_MAX];
@@ -89,6 +96,7 @@ system_ctx(struct app *app, struct actor *a, struct ctx *c)
 	c->client_ip = "";
 	c->request_id = "";
 	c->arena = NULL;
+	c->stop = &J.stopping;
 }
 
 static int
@@ -259,6 +267,7 @@ jobs_start(struct app *app, struct err *e)
 	pthread_cond_init(&J.cv, &ca);
 	pthread_condattr_destroy(&ca);
 	J.stop = J.keeper_stop = false;
+	atomic_store(&J.stopping, false);
 	J.app = app;
 	J.lease_ms = (int)config_int("jobs.lease_seconds") * 1000;
 	holder_name(J.holder, sizeof(J.holder));
@@ -298,6 +307,7 @@ jobs_stop(void)
 		return;
 	}
 	J.stop = true;
+	atomic_store(&J.stopping, true);
 	pthread_cond_broadcast(&J.cv);
 	t = J.thread;
 	pthread_mutex_unlock(&J.mu);

@@ -12,7 +12,8 @@
  * each message is delivered outside any transaction, outbox_mark() records
  * the outcome (retry with growing back-off, dead letter after
  * outbox.max_attempts). A crash between delivery and mark redelivers the
- * same key after the lease. */
+ * same key after the lease. A stopping server (ctx_stopping()) delivers no
+ * further message of its batch: the rest go out when their lease ends. */
 #include "jobs/jobs.h"
 
 #include <errno.h>
@@ -216,7 +217,7 @@ outbox_run(struct ctx *c, struct err *e)
 	rc = outbox_claim(c, NULL, lease, m, OUTBOX_BATCH, &n, e);
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !ctx_stopping(c); i++) {
 		struct err me;
 		bool dead = false;
 		int d;

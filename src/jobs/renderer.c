@@ -37,7 +37,7 @@ drain(struct share *s)
 		    s->shards, &done, &s->e);
 		s->done += done;
 	} while (s->rc == 0 && done == RENDER_BATCH &&
-	    clock_mono_ms() < s->until);
+	    clock_mono_ms() < s->until && !ctx_stopping(&s->c));
 }
 
 static void *

@@ -5,7 +5,8 @@
  * overdue notices), the project pass (project_sweep(): stalled or overdue
  * approvals of construction projects raise tickets for the steward), the
  * quarterly ledger's watch (reform_ledger_sweep(): reminders before the
- * 23rd, late flags and tickets after), and reports what it did. */
+ * 23rd, late flags and tickets after), and reports what it did. A stopping
+ * server (ctx_stopping()) skips the passes not yet begun. */
 #include "jobs/jobs.h"
 
 #include "base/clock.h"
@@ -23,23 +24,23 @@ sweeper_run(struct ctx *c, struct err *e)
 	char today[11];
 
 	rc = case_sweep(c, &acted, &failed, e);
-	if (rc == 0) {
+	if (rc == 0 && !ctx_stopping(c)) {
 		/* Requests past their due date, flagged like warnings. */
 		clock_date(clock_now(), today);
 		rc = requests_sweep_overdue(c, today, &flagged, e);
 		acted += flagged;
 	}
-	if (rc == 0) {
+	if (rc == 0 && !ctx_stopping(c)) {
 		/* Tickets past their date escalate; stalled cases get one. */
 		rc = supervise_sweep(c, &flagged, e);
 		acted += flagged;
 	}
-	if (rc == 0) {
+	if (rc == 0 && !ctx_stopping(c)) {
 		/* Project approvals overdue or stalled: a ticket each. */
 		rc = project_sweep(c, &flagged, e);
 		acted += flagged;
 	}
-	if (rc == 0) {
+	if (rc == 0 && !ctx_stopping(c)) {
 		/* The quarterly ledger: reminders, late flags, tickets. */
 		rc = reform_ledger_sweep(c, &flagged, e);
 		acted += flagged;

@@ -572,7 +572,12 @@ sweep_pass(struct ctx *c, enum pass p, int timeout_days, int *acted,
 	int rc;
 
 	clock_date(clock_now(), today);
+	/* A stopping server ends the pass between two cases (each is its own
+	 * transaction); the next round starts again from the first case
+	 * needing the pass. */
 	for (;;) {
+		if (ctx_stopping(c))
+			return 0;
 		n = 0;
 		s = pass_query(c, p, after, today, e);
 		if (s == NULL)
@@ -586,6 +591,8 @@ sweep_pass(struct ctx *c, enum pass p, int timeout_days, int *acted,
 			struct err ce;
 			int one = 0;
 
+			if (ctx_stopping(c))
+				return 0;
 			err_clear(&ce);
 			switch (p) {
 			case PASS_DEADLINE:

@@ -18,6 +18,12 @@ static const struct {
 };
 
 bool
+ctx_stopping(const struct ctx *c)
+{
+	return c != NULL && c->stop != NULL && atomic_load(c->stop);
+}
+
+bool
 actor_has(const struct actor *a, unsigned mask)
 {
 	return a != NULL && (a->roles & mask) != 0;

@@ -7,6 +7,7 @@
  * Services check authorisation themselves (never only the HTTP layer), so the
  * same rules hold for HTTP, the CLI, jobs and tests. */
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -63,7 +64,15 @@ struct ctx {
 	const char *client_ip;  /* "" for CLI and jobs */
 	const char *request_id; /* "" for CLI and jobs */
 	struct arena *arena;    /* request-lifetime allocations; may be NULL */
+	/* Background jobs only (jobs/jobs.c): set when the server stops. NULL
+	 * elsewhere. Read it through ctx_stopping(). */
+	const atomic_bool *stop;
 };
+
+/* True when the server is stopping: a job's loop over batches ends after
+ * the batch it has committed and returns, and the next run (on this server
+ * or another) takes up the rows still needing work. */
+bool ctx_stopping(const struct ctx *c);
 
 /* Public look-ups: counts one call of key (the client address, a login) in
  * bucket ("progress", "reset") and answers ERR_LOCKED (429, 操作过于频繁)

@@ -1,7 +1,8 @@
 /* sweep.c - the supervision pass of the sweeper: escalation of tickets past
  * their promised date, tickets for stalled and for overdue cases, overdue
  * notices. Each ticket or case is its own transaction; one failure is
- * logged and does not stop the others. */
+ * logged and does not stop the others. A stopping server ends each loop
+ * between batches (ctx_stopping()); the next round takes up what is left. */
 #include "service/supervise/supervise.h"
 
 #include <inttypes.h>
@@ -76,6 +77,8 @@ escalate_all(struct ctx *c, const struct calendar *cal, int32_t today,
 	    &path, e) != 0)
 		return -ERR_INVALID;
 	for (;;) {
+		if (ctx_stopping(c))
+			break;
 		n = 0;
 		scanned = 0;
 		s = db_query(c->db, e, "SELECT id, dept_id, level, "
@@ -173,6 +176,9 @@ stalled_cases(struct ctx *c, const struct calendar *cal, int32_t today,
 
 	for (;;) {
 		struct db_stmt *s;
+
+		if (ctx_stopping(c))
+			break;
 
 		n = 0;
 		scanned = 0;
@@ -274,6 +280,8 @@ overdue_cases(struct ctx *c, int *acted, struct err *e)
 	int64_t after = 0;
 
 	for (;;) {
+		if (ctx_stopping(c))
+			break;
 		rows = db_query_json(c->db, e, "SELECT k.id, k.dept_id, "
 		    "k.case_no, COALESCE(i.name, '') AS item, COALESCE(k.due_day, "
 		    "'') AS due FROM cases k LEFT JOIN items i ON i.id = k.item_id "
