@@ -192,7 +192,8 @@ audit_help(FILE *f)
 	    "  用 DIR/keys/audit.key 的密钥重新计算审计日志的 HMAC-SM3 链（启用\n"
 	    "  密钥之前的记录为 SM3 链，由密钥锚点固定）。链完整时输出\n"
 	    "  \"audit chain intact: N records\" 并返回 0；否则输出\n"
-	    "  \"audit chain broken at record N (时间, 操作)\" 并返回 1。\n");
+	    "  \"audit chain broken at record N (时间, 操作)\" 并返回 1（有多条链时\n"
+	    "  加上链号: \"(时间, 操作, chain C)\"）。\n");
 }
 
 int
@@ -237,10 +238,20 @@ cmd_audit(int argc, char **argv)
 		return CLI_OK;
 	}
 	if (rc == -ERR_CONFLICT && r.bad_seq > 0) {
+		/* With several chains (PostgreSQL) the chain too. */
+		char chain[32] = "";
+
+		if (r.chains > 1)
+			snprintf(chain, sizeof(chain), ", chain %" PRId64,
+			    r.bad_chain);
 		if (r.bad_at > 0) {
 			clock_datetime(r.bad_at, when);
 			printf("audit chain broken at record %" PRId64
-			    " (%s, %s)\n", r.bad_seq, when, r.bad_action);
+			    " (%s, %s%s)\n", r.bad_seq, when, r.bad_action,
+			    chain);
+		} else if (r.chains > 1) {
+			printf("audit chain broken at record %" PRId64
+			    " (chain %" PRId64 ")\n", r.bad_seq, r.bad_chain);
 		} else {
 			printf("audit chain broken at record %" PRId64 "\n",
 			    r.bad_seq);

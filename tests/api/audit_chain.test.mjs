@@ -13,11 +13,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO } from '../lib/demo.mjs';
-import { binPath, dbKinds } from '../lib/server.mjs';
+import { Client, binPath, dbKinds, startServer } from '../lib/server.mjs';
+import { lit, sqlRunner } from '../lib/sql.mjs';
 
 const GENESIS = '0'.repeat(64);
 const LEGACY = 3; // records written before the key existed
@@ -36,48 +37,6 @@ function cli(args, bin = binPath()) {
 	return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-// Direct access to the database, as the attacker has it.
-function sqlRunner(dbUrl, work) {
-	let n = 0;
-	const file = (sql) => {
-		const f = path.join(work, `forge-${++n}.sql`);
-		writeFileSync(f, sql);
-		return f;
-	};
-	if (dbUrl.startsWith('sqlite:')) {
-		const db = dbUrl.slice(7);
-		return {
-			kind: 'sqlite',
-			query(sql) {
-				const r = spawnSync('sqlite3', ['-batch', '-json', db, sql], { encoding: 'utf8', maxBuffer: 64 << 20 });
-				assert.equal(r.status, 0, r.stderr);
-				return r.stdout.trim() === '' ? [] : JSON.parse(r.stdout);
-			},
-			exec(sql) {
-				const r = spawnSync('sqlite3', ['-batch', db, `.read ${file(sql)}`], { encoding: 'utf8' });
-				assert.equal(r.status, 0, r.stderr);
-			},
-			dropGuards: 'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
-		};
-	}
-	const psql = (args) => {
-		const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', dbUrl, ...args],
-			{ encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
-		assert.equal(r.status, 0, r.stderr);
-		return r.stdout;
-	};
-	return {
-		kind: 'postgresql',
-		query(sql) {
-			return JSON.parse(psql(['-c', `SELECT coalesce(json_agg(t), '[]') FROM (${sql}) t`]));
-		},
-		exec(sql) { psql(['-f', file(sql)]); },
-		dropGuards: 'DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log; DROP TRIGGER IF EXISTS audit_log_no_delete ON audit_log;',
-	};
-}
-
-const lit = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`);
-
 // The canonical text of a record, as src/service/platform/audit.c writes it:
 // each field as "<byte length>:<bytes>;".
 function recordText(r) {
@@ -93,18 +52,20 @@ const sm3 = (prev, r) => createHash('sm3').update(prev + recordText(r), 'utf8').
 
 const COLS = 'seq, at, actor_id, actor_login, actor_role, action, object_type, object_id, summary, client_ip, request_id, prev_hash, hash';
 
-function rowsFrom(db, seq) {
-	return db.query(`SELECT ${COLS} FROM audit_log WHERE seq >= ${seq} ORDER BY seq`)
+// The records of one chain (migration 131; the CLI writes chain 1) from seq on.
+function rowsFrom(db, seq, chain = 1) {
+	return db.query(`SELECT ${COLS} FROM audit_log WHERE chain = ${chain} AND seq >= ${seq} ORDER BY seq`)
 		.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), actor_id: Number(r.actor_id) }));
 }
 
-// Rewrites records from `from` on with `change` applied to the first one and
-// every hash recomputed as plain SM3, then moves the head: the forging
-// script of the report. Returns what it needs to undo itself.
-function forge(db, from, change) {
-	const rows = rowsFrom(db, from);
-	const head = db.query('SELECT seq, hash, key_from, key_anchor FROM audit_head WHERE id = 1')[0];
-	const prevRow = from > 1 ? db.query(`SELECT hash FROM audit_log WHERE seq = ${from - 1}`)[0] : null;
+// Rewrites the records of a chain from `from` on with `change` applied to
+// the first one and every hash recomputed as plain SM3, then moves the
+// chain's head: the forging script of the report. Returns what it needs to
+// undo itself.
+function forge(db, from, change, chain = 1) {
+	const rows = rowsFrom(db, from, chain);
+	const head = db.query(`SELECT seq, hash, key_from, key_anchor FROM audit_head WHERE id = ${chain}`)[0];
+	const prevRow = db.query(`SELECT hash FROM audit_log WHERE chain = ${chain} AND seq < ${from} ORDER BY seq DESC LIMIT 1`)[0];
 	let prev = prevRow ? prevRow.hash : GENESIS;
 	const forged = rows.map((r, i) => (i === 0 ? { ...r, ...change } : { ...r }));
 	const sql = [db.dropGuards, 'BEGIN;'];
@@ -115,9 +76,9 @@ function forge(db, from, change) {
 		sql.push(`UPDATE audit_log SET actor_id = ${r.actor_id}, actor_login = ${lit(r.actor_login)}, ` +
 			`summary = ${lit(r.summary)}, prev_hash = '${r.prev_hash}', hash = '${r.hash}' WHERE seq = ${r.seq};`);
 	}
-	sql.push(`UPDATE audit_head SET hash = '${prev}' WHERE id = 1;`, 'COMMIT;');
+	sql.push(`UPDATE audit_head SET hash = '${prev}' WHERE id = ${chain};`, 'COMMIT;');
 	db.exec(sql.join('\n'));
-	return { rows, head, count: forged.length };
+	return { rows, head, chain, count: forged.length };
 }
 
 function undo(db, saved) {
@@ -126,7 +87,7 @@ function undo(db, saved) {
 		sql.push(`UPDATE audit_log SET actor_id = ${r.actor_id}, actor_login = ${lit(r.actor_login)}, ` +
 			`summary = ${lit(r.summary)}, prev_hash = '${r.prev_hash}', hash = '${r.hash}' WHERE seq = ${r.seq};`);
 	sql.push(`UPDATE audit_head SET hash = '${saved.head.hash}', key_from = ${saved.head.key_from}, ` +
-		`key_anchor = '${saved.head.key_anchor}' WHERE id = 1;`, 'COMMIT;');
+		`key_anchor = '${saved.head.key_anchor}' WHERE id = ${saved.chain};`, 'COMMIT;');
 	db.exec(sql.join('\n'));
 }
 
@@ -217,7 +178,7 @@ describe('audit chain forgery', { concurrency: true }, () => {
 				// ... and the keyed verify names its first forged record.
 				const v = verify();
 				assert.equal(v.code, 1, v.out + v.err);
-				assert.match(v.out, new RegExp(`^audit chain broken at record ${target.seq} \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d, case\\.approve\\)\\n$`));
+				assert.match(v.out, new RegExp(`^audit chain broken at record ${target.seq} \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d, case\\.approve${kind === 'postgresql' ? ', chain 1' : ''}\\)\\n$`));
 				assert.match(v.err, new RegExp(`第 ${target.seq} 条记录（.*case\\.approve）处断裂`));
 				// A server on this data refuses nothing yet: verify is the check.
 				undo(db, saved);
@@ -272,6 +233,68 @@ describe('audit chain forgery', { concurrency: true }, () => {
 				assert.match(s.err, /密钥锚点不符/);
 				expectIntact();
 			});
+		});
+	}
+});
+
+// A server appends from several threads: on PostgreSQL each thread's records
+// go to its own chain (migration 131; 8 chains), so a forged record in chain
+// 2 or higher must be found as surely as one in chain 1, and named with its
+// chain. SQLite keeps the one chain, whatever the concurrency.
+describe('a forged record in a chain written by the server', { concurrency: true }, () => {
+	const ACCOUNTS = Object.entries(DEMO).filter(([k]) => k !== 'password').map(([, v]) => v);
+
+	for (const kind of dbKinds()) {
+		test(`concurrent requests fill the chains; a forgery in the last one is named with its chain (${kind})`, async () => {
+			const srv = await startServer({ db: kind });
+			const db = sqlRunner(srv.dbUrl, srv.varDir);
+			const verify = () => cli(['audit', 'verify', '--db', srv.dbUrl, '--var', srv.varDir]);
+			try {
+				const chains = Number(db.query('SELECT COUNT(*) AS n FROM audit_head')[0].n);
+				assert.equal(chains, kind === 'postgresql' ? 8 : 1);
+				const before = Number(db.query('SELECT MAX(seq) AS m FROM audit_log')[0].m);
+				// Logins of every demo account at once (one in flight per
+				// account, below the login throttle), until a thread other
+				// than the first has written a few records.
+				const used = () => Number(db.query(`SELECT COUNT(DISTINCT chain) AS n FROM audit_log WHERE seq > ${before}`)[0].n);
+				for (let round = 0; round < 20 && (round < 3 || used() < Math.min(chains, 3)); round++) {
+					const answers = await Promise.all(ACCOUNTS.map((login) => new Client(srv.url).login(login, DEMO.password)));
+					for (const r of answers) assert.equal(r.status, 200, r.text);
+				}
+				const last = Number(db.query(`SELECT MAX(chain) AS c FROM audit_log WHERE seq > ${before}`)[0].c);
+				if (kind === 'postgresql') assert.ok(last >= 2, `records only in chain ${last}`);
+				else assert.equal(last, 1);
+				// The forger works on a stopped server's database.
+				const exited = new Promise((r) => srv.process.once('exit', r));
+				srv.process.kill('SIGTERM');
+				assert.equal(await exited, 0);
+				const intact = verify();
+				assert.equal(intact.code, 0, intact.out + intact.err);
+				const total = Number(/^audit chain intact: (\d+) records\n$/.exec(intact.out)[1]);
+				assert.equal(total, Number(db.query('SELECT COUNT(*) AS n FROM audit_log')[0].n), 'every record checked');
+
+				// The first record the server wrote in that chain: who acted
+				// is changed and every later hash of the chain recomputed; the
+				// other chains are left as they are.
+				const target = db.query(`SELECT seq, action FROM audit_log WHERE chain = ${last} AND seq > ${before} ` +
+					'ORDER BY seq LIMIT 1')[0];
+				const saved = forge(db, Number(target.seq), { actor_login: 'someone_else' }, last);
+				assert.ok(saved.count > 1, `hashes recomputed: ${saved.count}`);
+				const v = verify();
+				assert.equal(v.code, 1, v.out + v.err);
+				const action = target.action.replace(/\./g, '\\.');
+				const chainText = kind === 'postgresql' ? `, chain ${last}` : '';
+				assert.match(v.out, new RegExp(`^audit chain broken at record ${target.seq} ` +
+					`\\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d, ${action}${chainText}\\)\\n$`));
+				assert.match(v.err, new RegExp(`审计日志链${kind === 'postgresql' ? `（第 ${last} 条链）` : ''}` +
+					`在第 ${target.seq} 条记录（.*${action}）处断裂`));
+				undo(db, saved);
+				const again = verify();
+				assert.equal(again.code, 0, again.out + again.err);
+				assert.equal(again.out, `audit chain intact: ${total} records\n`);
+			} finally {
+				assert.equal(await srv.stop(), 0);
+			}
 		});
 	}
 });

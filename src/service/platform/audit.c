@@ -427,13 +427,14 @@ read_heads(struct ctx *c, struct audit_head **heads, int *n, struct err *e)
 	return 0;
 }
 
-/* Names the record at seq in the message: its time and action. */
+/* Names the record at seq in the message: its time and action, and with
+ * several chains the chain. */
 static int
-chain_broken(struct ctx *c, struct audit_check *out, const char *why,
-    struct err *e)
+chain_broken(struct ctx *c, struct audit_check *out, int64_t chain,
+    const char *why, struct err *e)
 {
 	struct db_stmt *s;
-	char when[17] = "";
+	char when[17] = "", which[40] = "";
 	struct err ignore;
 
 	out->bad_at = 0;
@@ -447,12 +448,16 @@ chain_broken(struct ctx *c, struct audit_check *out, const char *why,
 		clock_datetime(out->bad_at, when);
 	}
 	db_finish(s);
+	out->bad_chain = chain;
+	if (out->chains > 1)
+		snprintf(which, sizeof(which), "（第 %" PRId64 " 条链）", chain);
 	if (when[0] != '\0')
 		return err_set(e, ERR_CONFLICT, "audit_chain_broken",
-		    "审计日志链在第 %" PRId64 " 条记录（%s，%s）处断裂%s",
-		    out->bad_seq, when, out->bad_action, why);
+		    "审计日志链%s在第 %" PRId64 " 条记录（%s，%s）处断裂%s",
+		    which, out->bad_seq, when, out->bad_action, why);
 	return err_set(e, ERR_CONFLICT, "audit_chain_broken",
-	    "审计日志链在第 %" PRId64 " 条记录处断裂%s", out->bad_seq, why);
+	    "审计日志链%s在第 %" PRId64 " 条记录处断裂%s", which, out->bad_seq,
+	    why);
 }
 
 /* The anchor binds (from, prev): compares it with the stored one. */
@@ -497,7 +502,8 @@ check_one(struct ctx *c, const struct audit_head *hp, bool contiguous,
 			(void)db_query_int(c->db, e, &out->bad_seq, "SELECT "
 			    "COALESCE(MIN(seq), 1) FROM audit_log WHERE chain = ?",
 			    "i", h.id);
-		return chain_broken(c, out, "：审计链没有密钥锚点（锚点被删除，"
+		return chain_broken(c, out, h.id,
+		    "：审计链没有密钥锚点（锚点被删除，"
 		    "或数据库来自启用密钥之前的备份）", e);
 	}
 	if (h.key_from > 0 && !g_key.have && h.seq >= h.key_from) {
@@ -595,7 +601,7 @@ check_one(struct ctx *c, const struct audit_head *hp, bool contiguous,
 	return 0;
 broken:
 	db_finish(s);
-	return chain_broken(c, out, why, e);
+	return chain_broken(c, out, h.id, why, e);
 fail:
 	db_finish(s);
 	return rc;
@@ -615,6 +621,7 @@ audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e)
 	if (rc != 0)
 		return rc;
 	out->key_from = heads[0].key_from;
+	out->chains = n;
 	for (int i = 0; i < n && rc == 0; i++)
 		rc = check_one(c, &heads[i], n == 1, out, e);
 	free(heads);

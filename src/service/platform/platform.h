@@ -155,6 +155,8 @@ struct audit_check {
 	int64_t bad_seq;      /* first record that fails, 0 if none */
 	int64_t bad_at;       /* its time (0 when the record is missing) */
 	char bad_action[64];  /* its action */
+	int64_t bad_chain;    /* its chain (migration 131) */
+	int chains;           /* chains in the database (1 on SQLite) */
 	int64_t key_from;     /* first keyed record, 0: the chain has no key */
 	bool keyed;           /* keyed records were checked with the key */
 	bool key_missing;     /* the chain is keyed and no key was loaded */
@@ -162,7 +164,8 @@ struct audit_check {
 
 /* Recomputes the chain (keyed from key_from with the loaded key). 0 when
  * intact; -ERR_CONFLICT "audit_chain_broken" with out->bad_seq and a
- * message naming the record's time and action; -ERR_INTERNAL
+ * message naming the record's time and action (and its chain, when there
+ * are several); -ERR_INTERNAL
  * "audit_key_missing" when keyed records exist and no key was loaded. */
 int audit_check_chain(struct ctx *c, struct audit_check *out, struct err *e);
 
