@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
 import {
-  launchBrowser, withPage, submitLogin, loginAs, logout, menuTexts, personId, PHONE,
+  launchBrowser, withPage, submitLogin, loginAs, logout, menuTexts, personId, PHONE, settled,
 } from './helpers.mjs';
 
 const APPLICANT_MENU = ['办事指南', '我要办事', '我的办件', '我的证照', '我的评价'];
@@ -211,7 +211,7 @@ test('on a 375-px phone the menu opens from the drawer button', async () => {
     await drawer.getByText('我的证照').waitFor();
     const menu = await menuTexts(page);
     for (const m of APPLICANT_MENU) assert.ok(menu.includes(m), `drawer lacks ${m}: ${menu}`);
-    await page.waitForTimeout(400); // let the drawer finish sliding in for the picture
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-drawer-375.png' });
     await drawer.getByText('我的证照').click();
     await page.waitForURL(base + '/my/certs');

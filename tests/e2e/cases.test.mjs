@@ -11,7 +11,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { startServer, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
-import { launchBrowser, withPage, loginAs, PHONE, fillApplyForm } from './helpers.mjs';
+import { launchBrowser, withPage, loginAs, PHONE, fillApplyForm, settled } from './helpers.mjs';
 
 const SMALL_WORKSHOP = '食品小作坊登记';      // 县市场监管局, 承诺件 5 working days, person
 const FOOD_LICENCE = '食品经营许可（新办）';  // 县市场监管局, 容缺 item, material 4 容缺可后补
@@ -157,7 +157,7 @@ async function openFromQueue(page, base, queuePath, caseNo, shot) {
   const link = page.locator('[data-test=queue-case-link]', { hasText: caseNo });
   await link.waitFor();
   if (shot) {
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: shot, fullPage: true });
   }
   await link.click();
@@ -463,7 +463,7 @@ test('容缺受理: accepted without a 容缺 material, supplemented late, flagg
       assert.equal((await resp).status(), 201);
       await page.locator('[data-test=warn-explanation]', { hasText: '2026-06-12' }).first().waitFor();
       await dlg.waitFor({ state: 'hidden' });
-      await page.waitForTimeout(300);
+      await settled(page);
       await page.screenshot({ path: '/tmp/e2e-case-warnings-1366.png', fullPage: true });
     });
 
@@ -480,7 +480,7 @@ test('容缺受理: accepted without a 容缺 material, supplemented late, flagg
       assert.match(await card.innerText(), /超期/);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= PHONE.width, `window page scrolls sideways: ${width}px`);
-      await page.waitForTimeout(300);
+      await settled(page);
       await page.screenshot({ path: '/tmp/e2e-case-window-375.png', fullPage: true });
     }, { viewport: PHONE });
   } finally {

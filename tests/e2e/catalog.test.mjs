@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, rawRequest } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
-import { launchBrowser, withPage, loginAs, PHONE } from './helpers.mjs';
+import { launchBrowser, withPage, loginAs, PHONE, settled } from './helpers.mjs';
 
 const FOOD_NEW = '食品经营许可（新办）';
 const FOOD_NEW_CODE = '000104002001';
@@ -399,7 +399,7 @@ test('the catalogue exports to Excel and a bad CSV import lists every bad row an
     const text = await dialog.innerText();
     assert.match(text, /\b2\b/);
     assert.match(text, /\b3\b/);
-    await page.waitForTimeout(400); // let the dialog finish opening for the picture
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-catalog-import.png' });
     assert.deepEqual(await reviews(), before, 'a refused import must not leave versions for review');
   });

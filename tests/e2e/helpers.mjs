@@ -36,6 +36,15 @@ export async function withPage(browser, name, fn, { viewport = DESKTOP } = {}) {
   }
 }
 
+// Waits until the page's finite CSS animations and transitions are over (a
+// tag fading in, a drawer sliding, a dialog opening): for a picture taken
+// right after, instead of a fixed pause. Endless ones (spinners) do not count.
+export async function settled(page) {
+  await page.waitForFunction(() => document.getAnimations().every((a) =>
+    (a.effect && a.effect.getTiming().iterations === Infinity) || (a.playState !== 'running' && !a.pending)),
+  null, { polling: 50 });
+}
+
 // Fills and submits the login form (the page must show /login).
 export async function submitLogin(page, login, password) {
   await page.locator('[data-test=login-account]').fill(login);

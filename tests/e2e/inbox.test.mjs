@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, binPath, Client } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
-import { launchBrowser, withPage, loginAs, PHONE } from './helpers.mjs';
+import { launchBrowser, withPage, loginAs, PHONE, settled } from './helpers.mjs';
 
 const NOW = '2026-09-28T10:00:00+08:00';
 const SMALL_WORKSHOP = '食品小作坊登记'; // 县市场监管局, 5 working days: due 2026-10-10
@@ -128,7 +128,7 @@ test('deadline warnings reach the department administrator\'s inbox and lead to 
     await loginAs(page, base, DEMO.scjg_admin, DEMO.password);
     await waitBell(page, '1');
     assert.match(await page.locator('[data-test=bell]').getAttribute('aria-label'), /1 条未读/);
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-bell-1366.png' });
 
     // The case goes red; the bell follows on the next page change.
@@ -150,7 +150,7 @@ test('deadline warnings reach the department administrator\'s inbox and lead to 
     assert.match(await items.nth(0).locator('[data-test=notif-body]').innerText(), /超期 2 个工作日/);
     assert.match(await page.locator('[data-test=notif-unread]').innerText(), /2 条未读/);
     assert.equal(await items.nth(0).getAttribute('data-read'), '0');
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-list-1366.png', fullPage: true });
 
     // Opening the red one marks it read and shows the case on the
@@ -188,7 +188,7 @@ test('deadline warnings reach the department administrator\'s inbox and lead to 
     await page.locator('[data-test=notif-item]').nth(1).waitFor();
     await noSideScroll(page, 'notifications page');
     assert.ok(await page.locator('[data-test=bell]').isVisible(), 'the bell shows on a phone');
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-list-375.png', fullPage: true });
   }, { viewport: PHONE });
 });
@@ -220,7 +220,7 @@ test('an extension requested on the case page is approved on /dept/extensions an
       assert.match(await card.innerText(), new RegExp(`延长 ${days} 个工作日`));
       assert.equal(await card.locator('[data-test=case-ext-approve]').count(), 0);
     }
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-ext-case-1366.png', fullPage: true });
     // Not the approver's page.
     await page.goto(base + '/dept/extensions');
@@ -237,7 +237,7 @@ test('an extension requested on the case page is approved on /dept/extensions an
     assert.match(await row1.innerText(), /张\S* ?610929\*+001X/);
     assert.match(await row1.locator('[data-test=ext-due]').innerText(), /2026年10月10日/);
     assert.match(await row1.locator('[data-test=ext-new-due]').innerText(), /2026年10月14日/);
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-ext-list-1366.png', fullPage: true });
 
     // Refusing needs a reason.
@@ -290,7 +290,7 @@ test('an extension requested on the case page is approved on /dept/extensions an
     await page.goto(base + '/dept/extensions');
     await page.locator('[data-test=ext-row]', { hasText: k3.case_no }).waitFor();
     await noSideScroll(page, 'extensions page');
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-ext-list-375.png', fullPage: true });
   }, { viewport: PHONE });
 });
@@ -340,7 +340,7 @@ test('告知承诺核查: a false commitment revokes the decision after a warnin
     await row.waitFor();
     assert.equal((await row.locator('[data-test=check-applicant]').innerText()).trim(), '张*');
     assert.match(await row.locator('[data-test=check-due]').innerText(), /^\d{4}年\d+月\d+日/);
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-checks-1366.png', fullPage: true });
 
     await row.locator('[data-test=check-record]').click();
@@ -356,7 +356,7 @@ test('告知承诺核查: a false commitment revokes the decision after a warnin
     const box = page.locator('.ot-revoke-confirm');
     await box.waitFor();
     assert.match(await box.innerText(), new RegExp(`撤销办件 ${k.case_no} 已作出的许可决定`));
-    await page.waitForTimeout(300);
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-checks-confirm-1366.png' });
     await box.getByRole('button', { name: '取消' }).click();
     await box.waitFor({ state: 'hidden' });
@@ -394,7 +394,7 @@ test('the checks page, the clerk\'s window in the top bar and the applicant\'s p
     assert.equal((await tag.innerText()).trim(), `${me.user.window_number} ${me.user.window_name}`);
     const menu = await page.locator('[data-test=side-menu] .el-menu-item:visible').allInnerTexts();
     assert.equal(menu.filter((m) => m.trim() === '消息通知').length, 1);
-    await page.waitForTimeout(300); // let the tags finish fading in
+    await settled(page);
     await page.screenshot({ path: '/tmp/e2e-inbox-clerk-1366.png' });
   });
   await withPage(browser, 'inbox-apply', async (page) => {
