@@ -23,6 +23,7 @@ int cmd_jobs(int argc, char **argv);      /* jobs run-once */
 int cmd_config(int argc, char **argv);    /* config show */
 int cmd_documents(int argc, char **argv); /* documents failed | retry */
 int cmd_outbox(int argc, char **argv);    /* outbox status | resend */
+int cmd_indicators(int argc, char **argv); /* indicators facts */
 int cmd_routes(int argc, char **argv);    /* routes */
 int cmd_migrate_data(int argc, char **argv); /* migrate-data */
 

@@ -39,6 +39,7 @@ static const struct command {
 	{ "routes", cmd_routes, "列出全部 HTTP 接口及其访问规则" },
 	{ "jobs", cmd_jobs, "立即执行一遍后台任务：jobs run-once（期限预警、文书、短信）" },
 	{ "documents", cmd_documents, "生成失败的文书：documents failed | documents retry ID|--all" },
+	{ "indicators", cmd_indicators, "改革指标：indicators facts（直接导入事项清单后写入指标要素）" },
 	{ "outbox", cmd_outbox, "发件箱（短信、好差评上报）：outbox status | outbox resend ID" },
 	{ "version", cmd_version, "显示版本" },
 	{ "help", cmd_help, "显示本帮助" },

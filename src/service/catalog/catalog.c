@@ -202,6 +202,8 @@ catalog_item_insert_published(struct ctx *c, int64_t dept_id,
 	    "WHERE id = ?", "ii", vid, *item_id);
 	if (rc == 0)
 		rc = catalog_search_put(c->db, *item_id, canon, dept_name, e);
+	if (rc == 0)
+		rc = catalog_facts_put(c->db, vid, canon, e);
 	if (rc != 0)
 		goto out;
 	catalog_idtxt(idb, *item_id);

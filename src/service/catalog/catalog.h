@@ -202,6 +202,22 @@ int catalog_item_insert_published(struct ctx *c, int64_t dept_id,
     const char *dept_name, const json_t *canon, bool *created,
     int64_t *item_id, struct err *e);
 
+/* The indicators' facts of published versions (item_version_facts,
+ * service/catalog/facts.c). No role check: these write only what published
+ * versions already say, a derived row per version.
+ * catalog_facts_put: inside the publishing transaction, the facts of the
+ * just-published version vid from its (checked, canonical) elements.
+ * catalog_facts_fill: in its own transaction, the facts of every published
+ * version without them (a catalogue loaded straight into the database);
+ * *written rows written, *skipped versions whose elements do not parse.
+ * Idempotent. catalog_facts_missing: published versions minus fact rows,
+ * from two index counts (> 0: catalog_facts_fill has work). */
+int catalog_facts_put(struct db *db, int64_t vid, const json_t *elements,
+    struct err *e);
+int catalog_facts_fill(struct db *db, int64_t *written, int64_t *skipped,
+    struct err *e);
+int catalog_facts_missing(struct db *db, int64_t *missing, struct err *e);
+
 /* Demo loader (service/catalog_demo.c): published items of
  * data/catalog/items.json, stationing, windows, window items and the
  * demo staff assignments. Idempotent. */

@@ -464,7 +464,9 @@ catalog_reviews_list(struct ctx *c, const char *cursor, int limit,
 	return 0;
 }
 
-/* Publishes the version vid (already checked) of item t->item_id. */
+/* Publishes the version vid (already checked) of item t->item_id, with its
+ * search text and its indicator facts (facts.c), in the caller's
+ * transaction. */
 int
 catalog_publish_version(struct db *db, struct write_tx *t, int64_t vid,
     const json_t *canon, struct err *e)
@@ -491,6 +493,8 @@ catalog_publish_version(struct db *db, struct write_tx *t, int64_t vid,
 		    "current_version_id = ? WHERE id = ?", "ii", vid, t->item_id);
 	if (rc == 0)
 		rc = catalog_search_put(db, t->item_id, canon, t->dept_name, e);
+	if (rc == 0)
+		rc = catalog_facts_put(db, vid, canon, e);
 	return rc;
 }
 

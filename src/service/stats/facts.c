@@ -1,6 +1,7 @@
-/* facts.c - the facts of every published item version (item_version_facts),
- * read once from the version's elements, and the version of each item in
- * force at a date: what the indicators at any past date are computed from.
+/* facts.c - the facts of every published item version (item_version_facts,
+ * written by the catalogue when it publishes, service/catalog/facts.c),
+ * and the version of each item in force at a date: what the indicators at
+ * any past date are computed from.
  *
  * A province catalogue has tens of thousands of versions, whose elements
  * (kilobytes each) sit in item_versions: looking there for versions without
@@ -22,148 +23,32 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/log.h"
 #include "core/calendar.h"
+#include "service/catalog/catalog.h"
 #include "store/db.h"
 
-struct pending {
-	int64_t version_id, item_id, dept_id, published_at;
-	struct indicator_fact f;
-};
-
-struct sync {
-	struct pending *p;
-	size_t n;
-};
-
-#define FACT_COLS "(version_id, item_id, dept_id, type, published_at, " \
-	"statutory_days, promised_days, visits, case_kind, window_authorised, " \
-	"online, full_online, online_level, n_materials, n_required, steps, " \
-	"fee_charged)"
-#define FACT_NCOLS 17
-#define FACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-/* Rows per INSERT when many versions come at once (a catalogue imported or
- * generated): one statement instead of 64 round trips. */
-#define FACT_BATCH 64
-
-static char batch_sql[sizeof("INSERT INTO item_version_facts " FACT_COLS
-    " VALUES  ON CONFLICT (version_id) DO NOTHING") +
-    FACT_BATCH * (sizeof(FACT_ROW) + 2)];
-static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
-
-static void
-batch_sql_build(void)
-{
-	size_t n = 0;
-
-	n += (size_t)snprintf(batch_sql + n, sizeof(batch_sql) - n,
-	    "INSERT INTO item_version_facts " FACT_COLS " VALUES ");
-	for (int i = 0; i < FACT_BATCH; i++)
-		n += (size_t)snprintf(batch_sql + n, sizeof(batch_sql) - n,
-		    "%s" FACT_ROW, i > 0 ? ", " : "");
-	snprintf(batch_sql + n, sizeof(batch_sql) - n,
-	    " ON CONFLICT (version_id) DO NOTHING");
-}
-
-static void
-bind_fact(struct db_stmt *st, int k, const struct pending *p)
-{
-	const struct indicator_fact *f = &p->f;
-
-	db_bind_int(st, k + 1, p->version_id);
-	db_bind_int(st, k + 2, p->item_id);
-	db_bind_int(st, k + 3, p->dept_id);
-	db_bind_text(st, k + 4, f->type);
-	db_bind_int(st, k + 5, p->published_at);
-	db_bind_int(st, k + 6, f->statutory_days);
-	db_bind_int(st, k + 7, f->promised_days);
-	db_bind_int(st, k + 8, f->visits);
-	db_bind_int(st, k + 9, f->case_kind);
-	db_bind_int(st, k + 10, f->window_authorised);
-	db_bind_int(st, k + 11, f->online);
-	db_bind_int(st, k + 12, f->full_online);
-	db_bind_int(st, k + 13, f->online_level);
-	db_bind_int(st, k + 14, f->n_materials);
-	db_bind_int(st, k + 15, f->n_required);
-	db_bind_int(st, k + 16, f->steps);
-	db_bind_int(st, k + 17, f->fee_charged);
-}
-
-static int
-sync_tx(struct db *db, void *arg, struct err *e)
-{
-	static const char one_sql[] = "INSERT INTO item_version_facts "
-	    FACT_COLS " VALUES " FACT_ROW " ON CONFLICT (version_id) DO NOTHING";
-	struct sync *s = arg;
-	size_t i = 0;
-
-	pthread_once(&batch_once, batch_sql_build);
-	while (i < s->n) {
-		size_t k = s->n - i >= FACT_BATCH ? FACT_BATCH : 1;
-		struct db_stmt *st = db_prepare(db, k > 1 ? batch_sql : one_sql,
-		    e);
-		int rc;
-
-		if (st == NULL)
-			return -(int)e->code;
-		for (size_t j = 0; j < k; j++)
-			bind_fact(st, (int)j * FACT_NCOLS, &s->p[i + j]);
-		rc = db_step(st, e);
-		db_finish(st);
-		if (rc < 0)
-			return rc;
-		i += k;
-	}
-	return 0;
-}
-
-/* Facts of published versions that have none yet. */
+/* The fallback for versions published without facts (a catalogue loaded
+ * straight into the database without `onetrip indicators facts`): two
+ * index counts tell whether any is missing, and only then are the
+ * missing ones read and written (catalog_facts_fill), on this request.
+ * Kept rather than a job at start, so that an answer never leaves out a
+ * published item whatever way its version arrived; the import step makes
+ * it never run. */
 static int
 facts_sync(struct ctx *c, struct err *e)
 {
-	struct sync s = { NULL, 0 };
-	size_t cap = 0;
-	struct db_stmt *st;
-	json_error_t je;
-	struct err pe;
+	int64_t missing, written, skipped;
 	int rc;
 
-	st = db_query(c->db, e, "SELECT v.id, v.item_id, i.dept_id, "
-	    "v.published_at, v.elements FROM item_versions v "
-	    "JOIN items i ON i.id = v.item_id "
-	    "LEFT JOIN item_version_facts f ON f.version_id = v.id "
-	    "WHERE v.published_at IS NOT NULL AND f.version_id IS NULL "
-	    "AND v.status IN ('published', 'superseded')", NULL);
-	if (st == NULL)
-		return -(int)e->code;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		json_t *el = json_loads(db_col_text(st, 4), 0, &je);
-		struct pending *p;
-
-		if (s.n == cap) {
-			cap = cap ? cap * 2 : 64;
-			s.p = realloc(s.p, cap * sizeof(*s.p));
-			if (s.p == NULL) {
-				json_decref(el);
-				db_finish(st);
-				return err_internal(e, "out of memory");
-			}
-		}
-		p = &s.p[s.n];
-		p->version_id = db_col_int(st, 0);
-		p->item_id = db_col_int(st, 1);
-		p->dept_id = db_col_int(st, 2);
-		p->published_at = db_col_int(st, 3);
-		if (indicator_fact_from_json(el, &p->f, &pe) == 0)
-			s.n++;
-		json_decref(el);
-	}
-	db_finish(st);
-	if (rc < 0) {
-		free(s.p);
+	rc = catalog_facts_missing(c->db, &missing, e);
+	if (rc != 0 || missing <= 0)
 		return rc;
-	}
-	rc = s.n > 0 ? db_tx(c->db, sync_tx, &s, e) : 0;
-	free(s.p);
+	rc = catalog_facts_fill(c->db, &written, &skipped, e);
+	if (rc == 0 && written > 0)
+		log_warn("indicators: wrote the facts of %lld published "
+		    "versions on this request (run `onetrip indicators facts` "
+		    "after loading a catalogue)", (long long)written);
 	return rc;
 }
 
