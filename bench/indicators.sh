@@ -2,10 +2,12 @@
 # The reform's scoreboard at province size, on SQLite and on PostgreSQL:
 # fills each database with bench/gen-cases (CASES cases with their tallies,
 # then ITEMS more published catalogue items with their version history),
-# then asks each indicator request ROUNDS times in turn as the hall
+# writes the new versions' indicator facts as an import's last step
+# (`onetrip indicators facts`, timed on its own: the import's cost), then
+# asks each indicator request ROUNDS times in turn as the hall
 # administrator and prints, per request, the first answer's time (the
-# facts of new item versions are read once, then), the median and the
-# slowest of the others, the server's CPU time per request and the size.
+# first after the import), the median and the slowest of the others, the
+# server's CPU time per request and the size.
 #   bench/indicators.sh [cases] [items] [rounds] [sqlite|postgresql ...]
 #   bench/indicators.sh quick      (100,000 cases, 20,000 items, 5 rounds)
 # With IND_DB_URL and IND_VAR set (bench/lookup.sh does, INDICATORS=items),
@@ -62,6 +64,10 @@ for DBNAME in $DBS; do
 		"$GEN" --db "$URL" --cases "$CASES" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
 	fi
 	"$GEN" --db "$URL" --items "$ITEMS" --end "$BENCH_DAY" | sed "s/^/$DBNAME: /"
+	t0=$(date +%s.%N)
+	facts=$("$BIN" indicators facts --db "$URL")
+	t1=$(date +%s.%N)
+	echo "$DBNAME: facts for $(echo "$facts" | sed -n 's/^已为 \([0-9]*\) .*/\1/p') versions written in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}') s (onetrip indicators facts, wall time)"
 	echo "$DBNAME: $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM items WHERE status = 'published'") published items, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM item_versions") item versions, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_day") case_tally_day rows, $("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM case_tally_item") case_tally_item rows"
 	if [ -n "${IND_DB_URL:-}" ]; then
 		# The database is filled already: start the server only.

@@ -51,8 +51,21 @@ server_start() {
 	return 1
 }
 
+# SIGTERM, then SIGKILL when the server has not stopped after 60 s (a
+# background job busy with millions of cases may keep it running).
 server_stop() {
-	[ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+	[ -n "${SERVER_PID:-}" ] || return 0
+	kill -TERM "$SERVER_PID" 2>/dev/null || return 0
+	for _ in $(seq 1 600); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		echo "server $SERVER_PID still running 60 s after SIGTERM: SIGKILL" >&2
+		kill -KILL "$SERVER_PID" 2>/dev/null
+	fi
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=
 }
 
 # api_token URL LOGIN -> prints a bearer token (a few attempts; fails when

@@ -468,10 +468,18 @@ fail:
 
 /* ---- gap planner ----------------------------------------------------- */
 
+/* A candidate while planning: what orders it, without its text (written
+ * only for the candidates chosen, describe()). */
+struct candidate {
+	size_t fact;
+	int effort;
+	double gain;
+};
+
 static int
-cmp_change(const void *a, const void *b)
+cmp_candidate(const void *a, const void *b)
 {
-	const struct indicator_change *x = a, *y = b;
+	const struct candidate *x = a, *y = b;
 
 	if (x->effort != y->effort)
 		return x->effort < y->effort ? -1 : 1;
@@ -480,50 +488,42 @@ cmp_change(const void *a, const void *b)
 	return x->fact < y->fact ? -1 : x->fact > y->fact;
 }
 
-/* The change that makes f meet indicator id; false if none is proposed. */
+/* The promised days that would make f meet time_reduction. */
+static int
+promised_target(const struct indicator_fact *f, const struct indicator_opts *o)
+{
+	return (int)floor(f->statutory_days *
+	    (1.0 - o->targets[IND_TIME_REDUCTION] / 100.0) + EPS);
+}
+
+/* The change that makes f meet indicator id, its effort and gain in c;
+ * false if none is proposed. */
 static bool
 propose(const struct indicator_fact *f, enum indicator_id id,
-    const struct indicator_opts *o, struct indicator_change *c)
+    const struct indicator_opts *o, struct candidate *c)
 {
 	int p, lv;
 
-	memset(c, 0, sizeof(*c));
 	c->gain = 1;
 	switch (id) {
 	case IND_TIME_REDUCTION:
-		p = (int)floor(f->statutory_days * (1.0 - o->targets[id] / 100.0) +
-		    EPS);
+		p = promised_target(f, o);
 		if (p >= f->promised_days)
 			return false;
 		c->effort = 1;
 		c->gain = o->formula == INDICATOR_TIME_SUM ?
 		    (double)(f->promised_days - p) :
 		    (double)(f->promised_days - p) / f->statutory_days;
-		snprintf(c->what, sizeof(c->what),
-		    "承诺时限由 %d 个工作日压缩至 %d 个工作日（法定 %d）",
-		    f->promised_days, p, f->statutory_days);
 		return true;
 	case IND_MAX_ONE_TRIP:
 		c->effort = f->visits - 1;
-		snprintf(c->what, sizeof(c->what),
-		    "到办事现场次数由 %d 次减至 1 次", f->visits);
 		return true;
 	case IND_INSTANT:
-		if (f->case_kind == 1) {
-			c->effort = 1;
-			snprintf(c->what, sizeof(c->what), "授予窗口审批决定权");
-		} else {
-			c->effort = 1 + !f->window_authorised +
-			    (f->promised_days > 1);
-			snprintf(c->what, sizeof(c->what),
-			    "承诺件（%d 个工作日）改为即办件%s", f->promised_days,
-			    f->window_authorised ? "" : "，并授予窗口审批决定权");
-		}
+		c->effort = f->case_kind == 1 ? 1 : 1 + !f->window_authorised +
+		    (f->promised_days > 1);
 		return true;
 	case IND_ONLINE:
 		c->effort = 1;
-		snprintf(c->what, sizeof(c->what),
-		    "网上办理深度提升至Ⅱ级以上（开通互联网收件或预审）");
 		return true;
 	case IND_FULL_ONLINE:
 		lv = f->online_level >= 1 && f->online_level <= 4 ?
@@ -531,13 +531,50 @@ propose(const struct indicator_fact *f, enum indicator_id id,
 		c->effort = (4 - lv) + (f->visits > 0 ? 1 : 0);
 		if (c->effort == 0)
 			c->effort = 1; /* depth codes 4 and 5 missing */
-		snprintf(c->what, sizeof(c->what),
-		    "网办深度由%s级提升至Ⅳ级（互联网受理和办理）%s",
-		    lv == 1 ? "Ⅰ" : lv == 2 ? "Ⅱ" : lv == 3 ? "Ⅲ" : "Ⅳ",
-		    f->visits > 0 ? "，到现场次数减为 0" : "");
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* The proposed change, in Chinese, into what (propose() said there is one). */
+static void
+describe(const struct indicator_fact *f, enum indicator_id id,
+    const struct indicator_opts *o, char *what, size_t size)
+{
+	int lv;
+
+	switch (id) {
+	case IND_TIME_REDUCTION:
+		snprintf(what, size, "承诺时限由 %d 个工作日压缩至 %d 个工作日"
+		    "（法定 %d）", f->promised_days, promised_target(f, o),
+		    f->statutory_days);
+		break;
+	case IND_MAX_ONE_TRIP:
+		snprintf(what, size, "到办事现场次数由 %d 次减至 1 次",
+		    f->visits);
+		break;
+	case IND_INSTANT:
+		if (f->case_kind == 1)
+			snprintf(what, size, "授予窗口审批决定权");
+		else
+			snprintf(what, size, "承诺件（%d 个工作日）改为即办件%s",
+			    f->promised_days, f->window_authorised ? "" :
+			    "，并授予窗口审批决定权");
+		break;
+	case IND_ONLINE:
+		snprintf(what, size,
+		    "网上办理深度提升至Ⅱ级以上（开通互联网收件或预审）");
+		break;
+	case IND_FULL_ONLINE:
+		lv = f->online_level >= 1 && f->online_level <= 4 ?
+		    f->online_level : 1;
+		snprintf(what, size, "网办深度由%s级提升至Ⅳ级（互联网受理和办理）%s",
+		    lv == 1 ? "Ⅰ" : lv == 2 ? "Ⅱ" : lv == 3 ? "Ⅲ" : "Ⅳ",
+		    f->visits > 0 ? "，到现场次数减为 0" : "");
+		break;
+	default:
+		what[0] = '\0';
 	}
 }
 
@@ -547,7 +584,7 @@ indicators_plan_gap(const struct indicator_fact *f, size_t n,
     struct indicator_change *out, size_t max, size_t *n_out, double *needed,
     bool *reachable)
 {
-	struct indicator_change *cand;
+	struct candidate *cand;
 	struct indicator_set s;
 	double gap, got = 0;
 	size_t nc = 0, i;
@@ -567,7 +604,7 @@ indicators_plan_gap(const struct indicator_fact *f, size_t n,
 		gap = ceil(o->targets[id] / 100.0 * s.v[id].denominator - EPS) -
 		    s.v[id].numerator;
 	*needed = gap;
-	cand = calloc(n > 0 ? n : 1, sizeof(*cand));
+	cand = malloc((n > 0 ? n : 1) * sizeof(*cand));
 	if (cand == NULL) {
 		*reachable = false;
 		return;
@@ -585,11 +622,18 @@ indicators_plan_gap(const struct indicator_fact *f, size_t n,
 	if (id == IND_TIME_REDUCTION) /* the biggest gain first */
 		for (i = 0; i < nc; i++)
 			cand[i].effort = 1;
-	qsort(cand, nc, sizeof(*cand), cmp_change);
+	qsort(cand, nc, sizeof(*cand), cmp_candidate);
 	for (i = 0; i < nc && got + EPS < gap; i++) {
 		got += cand[i].gain;
-		if (*n_out < max)
-			out[(*n_out)++] = cand[i];
+		if (*n_out < max) {
+			struct indicator_change *c = &out[(*n_out)++];
+
+			c->fact = cand[i].fact;
+			c->effort = cand[i].effort;
+			c->gain = cand[i].gain;
+			describe(&f[cand[i].fact], id, o, c->what,
+			    sizeof(c->what));
+		}
 	}
 	*reachable = got + EPS >= gap;
 	free(cand);

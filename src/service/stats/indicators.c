@@ -405,15 +405,84 @@ out:
 	return rc;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* {id: {name, basic_code}} of the items ids[0..n-1] (sorted) only: the
+ * planner names a few hundred items of tens of thousands. */
+static int
+item_names_of(struct ctx *c, const int64_t *ids, size_t n, json_t **out,
+    struct err *e)
+{
+	struct db_stmt *st;
+	char key[24];
+	int rc;
+
+	*out = json_object();
+	st = db_query(c->db, e, "SELECT id, name, basic_code FROM items", NULL);
+	if (st == NULL) {
+		json_decref(*out);
+		*out = NULL;
+		return -(int)e->code;
+	}
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+
+		if (bsearch(&id, ids, n, sizeof(*ids), cmp_id) == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%lld", (long long)id);
+		json_object_set_new(*out, key, json_pack("{s:s s:s}", "name",
+		    db_col_text(st, 1), "basic_code", db_col_text(st, 2)));
+	}
+	db_finish(st);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+struct gap_plan {
+	struct indicator_change ch[GAP_MAX];
+	size_t n;
+	double needed;
+	bool reachable;
+};
+
+/* The items the plans name, sorted (*ids malloc'd). */
+static int
+plan_item_ids(const struct gap_plan *p, const struct indicator_fact *f,
+    int64_t **ids, size_t *n)
+{
+	size_t k = 0;
+
+	*ids = malloc((IND__COUNT * GAP_MAX) * sizeof(**ids));
+	if (*ids == NULL)
+		return -1;
+	for (int i = 0; i < IND__COUNT; i++)
+		for (size_t j = 0; j < p[i].n; j++)
+			(*ids)[k++] = f[p[i].ch[j].fact].item_id;
+	qsort(*ids, k, sizeof(**ids), cmp_id);
+	*n = k;
+	return 0;
+}
+
 int
 reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e)
 {
 	struct indicator_opts o;
 	struct indicator_fact *f = NULL;
-	struct indicator_change *ch = NULL;
+	struct gap_plan *plan = NULL;
 	struct indicator_set s;
 	json_t *names = NULL, *depts = NULL, *list;
-	size_t n, nc;
+	int64_t *ids = NULL;
+	size_t n, nids;
 	int rc;
 
 	*out = NULL;
@@ -429,27 +498,33 @@ reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e)
 	if (stats_opts(-1, &o, e) != 0)
 		return -(int)e->code;
 	rc = facts_at(c, clock_now(), &f, &n, e);
-	if (rc == 0)
-		rc = item_names(c, &names, e);
-	if (rc == 0)
-		rc = stats_dept_names(c, &depts, e);
-	ch = calloc(GAP_MAX, sizeof(*ch));
-	if (rc == 0 && ch == NULL)
+	plan = calloc(IND__COUNT, sizeof(*plan));
+	if (rc == 0 && plan == NULL)
 		rc = err_internal(e, "out of memory");
 	if (rc != 0)
 		goto out;
 	indicators_compute_facts(f, n, dept_id, &o, &s);
+	for (int k = 0; k < IND__COUNT; k++)
+		indicators_plan_gap(f, n, dept_id, (enum indicator_id)k, &o,
+		    plan[k].ch, GAP_MAX, &plan[k].n, &plan[k].needed,
+		    &plan[k].reachable);
+	if (plan_item_ids(plan, f, &ids, &nids) != 0) {
+		rc = err_internal(e, "out of memory");
+		goto out;
+	}
+	rc = item_names_of(c, ids, nids, &names, e);
+	if (rc == 0)
+		rc = stats_dept_names(c, &depts, e);
+	if (rc != 0)
+		goto out;
 	list = json_array();
 	for (int k = 0; k < IND__COUNT; k++) {
+		const struct gap_plan *p = &plan[k];
 		json_t *g, *items;
-		double needed;
-		bool reachable;
 
-		indicators_plan_gap(f, n, dept_id, (enum indicator_id)k, &o, ch,
-		    GAP_MAX, &nc, &needed, &reachable);
 		items = json_array();
-		for (size_t i = 0; i < nc; i++) {
-			const struct indicator_fact *x = &f[ch[i].fact];
+		for (size_t i = 0; i < p->n; i++) {
+			const struct indicator_fact *x = &f[p->ch[i].fact];
 			const json_t *it = item_of(names, x->item_id);
 
 			json_array_append_new(items, json_pack("{s:I s:O? s:I "
@@ -457,21 +532,22 @@ reform_gap(struct ctx *c, int64_t dept_id, json_t **out, struct err *e)
 			    "name", json_object_get(it, "name"),
 			    "dept_id", (json_int_t)x->dept_id,
 			    "dept_name", dept_name(depts, x->dept_id),
-			    "change", ch[i].what, "effort", ch[i].effort,
-			    "gain", round2(ch[i].gain)));
+			    "change", p->ch[i].what, "effort", p->ch[i].effort,
+			    "gain", round2(p->ch[i].gain)));
 		}
 		g = json_pack("{s:s s:s s:f s:f s:b s:f s:b s:I s:o}",
 		    "key", s.v[k].key, "label", s.v[k].label,
 		    "percent", round2(s.v[k].percent), "target", s.v[k].target,
-		    "met", s.v[k].met, "needed", round2(needed),
-		    "reachable", reachable, "count", (json_int_t)nc,
+		    "met", s.v[k].met, "needed", round2(p->needed),
+		    "reachable", p->reachable, "count", (json_int_t)p->n,
 		    "changes", items);
 		json_array_append_new(list, g);
 	}
 	*out = json_pack("{s:I s:i s:o}", "dept_id", (json_int_t)dept_id,
 	    "items_in_scope", s.items_in_scope, "indicators", list);
 out:
-	free(ch);
+	free(ids);
+	free(plan);
 	free(f);
 	json_decref(names);
 	json_decref(depts);
