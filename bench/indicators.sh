@@ -7,7 +7,7 @@
 # asks each indicator request ROUNDS times in turn as the hall
 # administrator and prints, per request, the first answer's time (the
 # first after the import), the median and the slowest of the others, the
-# server's CPU time per request and the size.
+# server's CPU time per request, the size and the first answer's CPU time.
 #   bench/indicators.sh [cases] [items] [rounds] [sqlite|postgresql ...]
 #   bench/indicators.sh quick      (100,000 cases, 20,000 items, 5 rounds)
 # With IND_DB_URL and IND_VAR set (bench/lookup.sh does, INDICATORS=items),
@@ -87,7 +87,8 @@ for DBNAME in $DBS; do
 	echo "$PATHS" | while read -r path; do
 		: > "$WORK/times"
 		first=
-		c0=$(cpu_ticks)
+		cf=$(cpu_ticks)
+		c0=$cf
 		for i in $(seq 0 "$ROUNDS"); do
 			out=$(curl -s -o "$WORK/body" -w '%{http_code} %{time_total}' \
 				-H "Authorization: Bearer $tok" "$SERVER_URL$path")
@@ -99,18 +100,19 @@ for DBNAME in $DBS; do
 			if [ "$i" -eq 0 ]; then
 				first=${out#* }
 				c0=$(cpu_ticks)
+				cf=$((c0 - cf))
 			else
 				echo "${out#* }" >> "$WORK/times"
 			fi
 		done
 		c1=$(cpu_ticks)
 		sort -n "$WORK/times" | awk -v db="$DBNAME" -v p="$path" \
-			-v first="$first" -v cpu="$((c1 - c0))" -v hz="$hz" \
+			-v first="$first" -v cpu="$((c1 - c0))" -v hz="$hz" -v fcpu="$cf" \
 			-v n="$ROUNDS" -v size="$(wc -c < "$WORK/body")" '
 			{a[NR] = $1}
-			END {printf "%-11s %-52s first %7.1f ms  median %7.1f ms  max %7.1f ms  server CPU %6.1f ms/req  %7d bytes\n",
+			END {printf "%-11s %-52s first %7.1f ms  median %7.1f ms  max %7.1f ms  server CPU %6.1f ms/req  %7d bytes  first: server CPU %6.1f ms\n",
 				db, p, first * 1000, a[int((NR + 1) / 2)] * 1000, a[NR] * 1000,
-				cpu * 1000 / hz / n, size}'
+				cpu * 1000 / hz / n, size, fcpu * 1000 / hz}'
 	done
 	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop

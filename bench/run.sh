@@ -65,7 +65,8 @@ for (const [file, conns, target] of [['lookup1', 1, 5], ['lookup4', 4, 10]]) {
 	}
 }
 // bench/indicators.sh: every scoreboard answer in under one second, the
-// first one after the new items (when their facts are built) included.
+// first one after the new items (imported, their facts written by
+// `onetrip indicators facts`) included.
 for (const l of read('indicators')) {
 	const m = /^(sqlite|postgresql)\s+(\/api\/\S+)\s+first\s+([\d.]+) ms\s+median\s+([\d.]+) ms\s+max\s+([\d.]+) ms/.exec(l);
 	if (!m) continue;
