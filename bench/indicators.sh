@@ -3,7 +3,8 @@
 # fills each database with bench/gen-cases (CASES cases with their tallies,
 # then ITEMS more published catalogue items with their version history),
 # writes the new versions' indicator facts as an import's last step
-# (`onetrip indicators facts`, timed on its own: the import's cost), then
+# (`onetrip indicators facts`, timed on its own: the import's cost), starts
+# the server and waits for its start-up job to load the facts (timed), then
 # asks each indicator request ROUNDS times in turn as the hall
 # administrator and prints, per request, the first answer's time (the
 # first after the import), the median and the slowest of the others, the
@@ -82,6 +83,14 @@ for DBNAME in $DBS; do
 	else
 		server_start "$URL" "$VARDIR" "$BENCH_NOW"
 	fi
+	# The server's start-up job loads the facts (indicator_facts); the
+	# first request is asked once it has, and its time is printed.
+	t0=$(date +%s.%N)
+	for _ in $(seq 1 1200); do
+		grep -q 'indicators: facts of [0-9]* versions loaded' "$VARDIR/serve.log" && break
+		sleep 0.1
+	done
+	echo "$DBNAME: start-up job: $(sed -n 's/.*indicators: \(facts of [0-9]* versions loaded in [0-9]* ms\).*/\1/p' "$VARDIR/serve.log" | head -1), waited $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}') s after the server answered"
 	tok=$(api_token "$SERVER_URL" hall)
 	hz=$(getconf CLK_TCK)
 	echo "$PATHS" | while read -r path; do

@@ -43,6 +43,7 @@
 #include "store/db.h"
 
 static const struct job *const all_jobs[] = {
+	&job_indicator_facts,
 	&job_deadline_sweeper,
 	&job_document_renderer,
 	&job_outbox,
@@ -178,13 +179,13 @@ job_thread(void *arg)
 		struct timespec ts;
 
 		for (size_t i = 0; i < N_JOBS && !J.stop; i++) {
-			bool held;
+			bool own = all_jobs[i]->every_server, held;
 
-			if (now < (J.held[i] ? next[i] : retry_at[i]))
+			if (now < (J.held[i] || own ? next[i] : retry_at[i]))
 				continue;
 			held = J.held[i];
 			pthread_mutex_unlock(&J.mu);
-			held = lease_take(app, all_jobs[i], J.holder,
+			held = own || lease_take(app, all_jobs[i], J.holder,
 			    J.lease_ms, held);
 			if (held && mono_ms() >= next[i]) {
 				run_job(app, all_jobs[i], &e);
@@ -193,10 +194,11 @@ job_thread(void *arg)
 			now = mono_ms();
 			retry_at[i] = now + retry;
 			pthread_mutex_lock(&J.mu);
-			J.held[i] = held;
+			J.held[i] = held && !own; /* no lease to renew */
 		}
 		for (size_t i = 0; i < N_JOBS; i++) {
-			double t = J.held[i] ? next[i] : retry_at[i];
+			double t = J.held[i] || all_jobs[i]->every_server ?
+			    next[i] : retry_at[i];
 
 			if (t < wake)
 				wake = t;

@@ -1,8 +1,9 @@
 /* jobs.h - background work of `onetrip serve` (jobs/jobs.c).
  *
  * One thread runs the registered jobs, each at its own interval: the
- * deadline sweeper (warnings, supplement time-outs), the document renderer,
- * the outbox deliverer. With several servers on one PostgreSQL database each
+ * indicators' facts (first, so that the scoreboard is ready soon after a
+ * start), the deadline sweeper (warnings, supplement time-outs), the
+ * document renderer, the outbox deliverer, the rating sweeper. With several servers on one PostgreSQL database each
  * job runs on the server holding its lease (job_leases, jobs.c), the work
  * inside takes transaction-scoped advisory locks (db_tx_lock) and claims,
  * and every effect is idempotent (unique keys), so a job run twice never
@@ -20,6 +21,9 @@ struct job {
 	int interval_ms;
 	/* Does one round of work with a system actor; returns 0 or -ERR_*. */
 	int (*run)(struct ctx *c, struct err *e);
+	/* Runs on every server, without a lease: its work is the process's
+	 * own (a cache), and what it writes is idempotent. */
+	bool every_server;
 };
 
 /* Starts the job thread. */
@@ -34,5 +38,6 @@ extern const struct job job_deadline_sweeper;  /* jobs/sweeper.c */
 extern const struct job job_document_renderer; /* jobs/renderer.c */
 extern const struct job job_outbox;            /* jobs/outbox.c */
 extern const struct job job_rating_sweeper;    /* jobs/rating.c */
+extern const struct job job_indicator_facts;   /* jobs/indicators.c */
 
 #endif

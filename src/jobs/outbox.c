@@ -245,4 +245,4 @@ outbox_run(struct ctx *c, struct err *e)
 	return 0;
 }
 
-const struct job job_outbox = { "outbox", 2000, outbox_run };
+const struct job job_outbox = { "outbox", 2000, outbox_run, false };

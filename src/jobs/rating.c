@@ -23,5 +23,5 @@ rating_sweeper_run(struct ctx *c, struct err *e)
 }
 
 const struct job job_rating_sweeper = {
-	"rating_sweeper", 30000, rating_sweeper_run
+	"rating_sweeper", 30000, rating_sweeper_run, false
 };

@@ -108,4 +108,4 @@ out:
 	return rc;
 }
 
-const struct job job_document_renderer = { "document_renderer", 500, run };
+const struct job job_document_renderer = { "document_renderer", 500, run, false };

@@ -57,5 +57,5 @@ sweeper_run(struct ctx *c, struct err *e)
 }
 
 const struct job job_deadline_sweeper = {
-	"deadline_sweeper", 30000, sweeper_run
+	"deadline_sweeper", 30000, sweeper_run, false
 };

@@ -2,8 +2,9 @@
 // on every database in ONETRIP_DBS: written in the transaction that
 // publishes the version, before any indicator request; written by
 // `onetrip indicators facts` for versions loaded straight into the database
-// (a province importing its catalogue), once; and, as a fallback, by the
-// first indicator request that finds published versions without them.
+// (a province importing its catalogue), once; by the job indicator_facts
+// when a server starts; and, as a fallback, by the first indicator request
+// that finds published versions without them.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
@@ -71,7 +72,8 @@ for (const db of dbKinds()) {
 			`visits || '|' || promised_days FROM item_version_facts WHERE version_id = ${vid}`);
 
 		before(async () => {
-			srv = await startServer({ db });
+			// No jobs: what writes the facts here is the test's own step.
+			srv = await startServer({ db, args: ['--no-jobs'] });
 			hall = new Client(srv.url);
 			scjg = new Client(srv.url);
 			await hall.login(DEMO.hall, DEMO.password);
@@ -146,6 +148,23 @@ for (const db of dbKinds()) {
 			assert.equal(await missing(), 0);
 			assert.notEqual(await factsOf(c.vid), '');
 			assert.match(srv.logTail(200), /wrote the facts of 1 published versions/);
+		});
+
+		test('a server starting with jobs writes and loads them before any request', async () => {
+			const d = await importItem();
+			assert.equal(await missing(), 1);
+			const other = await startServer({ db, share: srv });
+			try {
+				const deadline = Date.now() + 30000;
+				while (!/indicators: facts of \d+ versions loaded/.test(other.logTail(400)) && Date.now() < deadline)
+					await new Promise((r) => setTimeout(r, 100));
+				assert.match(other.logTail(400), /indicators: facts of \d+ versions loaded in \d+ ms/);
+				assert.equal(await missing(), 0);
+				assert.notEqual(await factsOf(d.vid), '');
+				assert.doesNotMatch(other.logTail(400), /GET \/api\/indicators/);
+			} finally {
+				assert.equal(await other.stop(), 0);
+			}
 		});
 	});
 }

@@ -28,13 +28,13 @@
 #include "service/catalog/catalog.h"
 #include "store/db.h"
 
-/* The fallback for versions published without facts (a catalogue loaded
- * straight into the database without `onetrip indicators facts`): two
- * index counts tell whether any is missing, and only then are the
- * missing ones read and written (catalog_facts_fill), on this request.
- * Kept rather than a job at start, so that an answer never leaves out a
- * published item whatever way its version arrived; the import step makes
- * it never run. */
+/* Versions published without facts (a catalogue loaded straight into the
+ * database without `onetrip indicators facts`): two index counts tell
+ * whether any is missing, and only then are the missing ones read and
+ * written (catalog_facts_fill). The job indicator_facts (jobs/indicators.c)
+ * does it at start and within 30 s of any change of the catalogue, so a
+ * request does it only when it comes first; it stays in the request path
+ * so that an answer never leaves out a published item. */
 static int
 facts_sync(struct ctx *c, struct err *e)
 {
@@ -47,7 +47,7 @@ facts_sync(struct ctx *c, struct err *e)
 	rc = catalog_facts_fill(c->db, &written, &skipped, e);
 	if (rc == 0 && written > 0)
 		log_warn("indicators: wrote the facts of %lld published "
-		    "versions on this request (run `onetrip indicators facts` "
+		    "versions that had none (run `onetrip indicators facts` "
 		    "after loading a catalogue)", (long long)written);
 	return rc;
 }
@@ -116,8 +116,9 @@ rows_copy(const struct fact_rows *from, struct fact_rows *to)
 
 static int facts_read(struct ctx *c, struct fact_rows *out, struct err *e);
 
-int
-stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e)
+static int
+facts_load(struct ctx *c, struct fact_rows *out, bool *reloaded,
+    struct err *e)
 {
 	struct stamp now;
 	struct fact_rows keep;
@@ -125,6 +126,7 @@ stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	*reloaded = false;
 	rc = read_stamp(c, &now, e);
 	if (rc != 0)
 		return rc;
@@ -154,7 +156,33 @@ stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e)
 	snap.db = c->db;
 	snap.have = true;
 	pthread_mutex_unlock(&snap_lock);
+	*reloaded = true;
 	return 0;
+}
+
+int
+stats_facts_load(struct ctx *c, struct fact_rows *out, struct err *e)
+{
+	bool reloaded;
+
+	return facts_load(c, out, &reloaded, e);
+}
+
+int
+reform_facts_refresh(struct ctx *c, size_t *loaded, struct err *e)
+{
+	struct fact_rows rows;
+	bool reloaded;
+	int rc;
+
+	*loaded = 0;
+	if (c->actor->kind != ACTOR_SYSTEM)
+		return err_set(e, ERR_FORBIDDEN, NULL, "只有系统任务可以刷新指标要素");
+	rc = facts_load(c, &rows, &reloaded, e);
+	if (rc == 0 && reloaded)
+		*loaded = rows.n;
+	fact_rows_free(&rows);
+	return rc;
 }
 
 static int

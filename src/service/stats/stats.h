@@ -47,6 +47,13 @@ int reform_indicator_items_at(struct ctx *c, const char *key, int met,
 int reform_trend(struct ctx *c, const char *from, const char *to,
     int64_t dept_id, json_t **out, struct err *e);
 
+/* The background job's part (system actor only): the facts snapshot the
+ * indicator requests read, loaded again when the catalogue changed (and
+ * the facts of published versions without them written first,
+ * service/stats/facts.c), so that the first request after a start or an
+ * import finds it ready. *loaded: versions read, 0 when nothing changed. */
+int reform_facts_refresh(struct ctx *c, size_t *loaded, struct err *e);
+
 /* The gap planner: for each indicator below its target, the smallest set
  * of item changes that closes the gap, each with its department. Staff of
  * a department see their department's part; the hall, the supervisors
