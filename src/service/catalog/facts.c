@@ -8,9 +8,11 @@
  * database another way (a province importing its catalogue straight into
  * the tables, a database from before the facts were written at
  * publication) get theirs from catalog_facts_fill: `onetrip indicators
- * facts` runs it as the import's last step, and the indicators run it as a
- * fallback when they find published versions without facts
- * (service/stats/facts.c), so an answer is never missing an item. */
+ * facts` runs it as the import's last step, the server's job
+ * indicator_facts at start and after changes of the catalogue, and an
+ * indicator request that comes first when it finds published versions
+ * without facts (service/stats/facts.c), so an answer never misses an
+ * item. */
 #include "service/catalog/catalog_internal.h"
 
 #include <pthread.h>
