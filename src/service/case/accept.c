@@ -290,7 +290,7 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 	}
 	rc = case_plan_run(&p, e);
 	if (rc == 0)
-		rc = case_json_by_id(c, id, out, e);
+		rc = case_plan_json(&p, out, e);
 out:
 	json_decref(list);
 	case_plan_release(&p);
@@ -332,7 +332,7 @@ case_reject(struct ctx *c, int64_t id, const char *reason, int64_t version,
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)
-		rc = case_json_by_id(c, id, out, e);
+		rc = case_plan_json(&p, out, e);
 	case_plan_release(&p);
 	item_facts_put(f);
 	case_row_release(&r);
@@ -378,7 +378,7 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)
-		rc = case_json_by_id(c, id, out, e);
+		rc = case_plan_json(&p, out, e);
 	json_decref(list);
 	case_plan_release(&p);
 	item_facts_put(f);

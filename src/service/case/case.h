@@ -116,6 +116,27 @@ int case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
     int64_t case_id, struct deadline_status *st, bool *started,
     struct err *e);
 
+/* The values of a case row its deadline is computed from. */
+struct case_clock {
+	const char *accepted_day;  /* NULL: not accepted, the clock not started */
+	int64_t budget_days, extension_days;
+	const char *state;
+	int64_t closed_at;         /* 0: open */
+	bool overdue;              /* overdue_day is set */
+};
+/* A deadline as stored in the case row. */
+struct case_due {
+	bool stored;               /* false: not accepted, nothing written */
+	char due_day[11];          /* "" when NULL */
+	int remaining_days;
+	char warn_level[8];
+};
+/* Inside db_tx: case_deadline_refresh() for a transaction that already
+ * knows the row's clock values k (it has just written them): the row is
+ * not read again. written (may be NULL) gets what was stored. */
+int case_deadline_refresh_known(struct ctx *c, int64_t case_id,
+    const struct case_clock *k, struct case_due *written, struct err *e);
+
 
 /* cases.h - cases (办件) through one window (service/cases_*.c).
  *

@@ -205,6 +205,18 @@ struct case_plan {
 	const char *credit_note;
 	int64_t version;             /* expected */
 	json_t *audit;               /* owned summary extras, may be NULL */
+	/* Set by the run: the row's values the plan does not choose, as its
+	 * transaction left them (returned by the guarded UPDATE, then the
+	 * deadline refresh). after_known: the plan wrote the whole row
+	 * (no suspension, resumption, hook or bundle step besides), so
+	 * case_plan_json() answers without reading it again. */
+	bool after_known;
+	struct {
+		int64_t applicant_id, updated_at, version;
+		int extension_days, trips, remaining_days;
+		bool has_remaining, overdue;
+		char due_day[11], overdue_day[11], warn_level[8];
+	} after;
 };
 
 /* ---- apply.c: inserting a submitted case ---- */
@@ -330,6 +342,9 @@ int case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 int case_tally_close(struct case_plan *p, struct db *db, struct err *e);
 /* Runs the plan in one transaction. */
 int case_plan_run(struct case_plan *p, struct err *e);
+/* After case_plan_run(): the case JSON as the actor sees it now, built
+ * from the plan's row when it knows it whole (after_known), else read. */
+int case_plan_json(struct case_plan *p, json_t **out, struct err *e);
 /* The version check before anything else. */
 int case_version_check(const struct case_row *r, int64_t version,
     struct err *e);

@@ -308,20 +308,88 @@ load_suspensions(struct ctx *c, int64_t case_id, int32_t accepted,
 	return rc < 0 ? rc : 0;
 }
 
+/* Recomputes the deadline of case_id from the clock values k of its row
+ * (as this transaction sees them) and its suspensions, and stores it;
+ * written (may be NULL) gets what was stored. */
+static int
+deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
+    const struct case_clock *k, struct deadline_status *st, bool *started,
+    struct case_due *written, struct err *e)
+{
+	struct suspension susp[DEADLINE_MAX_SUSPENSIONS];
+	struct deadline_status ds;
+	const struct workflow_state *ws;
+	char due[11];
+	int32_t accepted, today;
+	size_t n = 0;
+	int rc;
+
+	if (k->accepted_day == NULL || parse_day(k->accepted_day,
+	    &accepted) != 0)
+		return 0; /* not accepted: the clock has not started */
+	if (k->closed_at == 0) {
+		today = deadlines_today();
+	} else {
+		char ds_[11];
+
+		clock_date(k->closed_at, ds_);
+		if (parse_day(ds_, &today) != 0)
+			today = deadlines_today();
+	}
+	if (k->budget_days < 0 || k->budget_days > DEADLINE_MAX_BUDGET ||
+	    k->extension_days < 0 ||
+	    k->extension_days > DEADLINE_MAX_EXTENSION)
+		return err_set(e, ERR_UNPROCESSABLE, "bad_budget",
+		    "办件的承诺时限数据无效");
+
+	rc = load_suspensions(c, case_id, accepted, susp, &n, e);
+	if (rc != 0)
+		return rc;
+	rc = deadline_status(cal, accepted, (int)k->budget_days, susp, n,
+	    (int)k->extension_days, today, &ds, e);
+	if (rc != 0)
+		return rc;
+	/* Waiting for the applicant (or a special procedure) is never
+	 * overdue, even if the ledger has no open suspension. */
+	ws = workflow_find_state(workflow_default(), k->state);
+	if (ws != NULL && ws->clock == WORKFLOW_CLOCK_STOPPED)
+		ds.level = DEADLINE_LEVEL_PAUSED;
+	/* An extension granted after the due day does not clear the overdue
+	 * record (行政许可法 §42; docs/rules.md). */
+	else if (k->overdue)
+		ds.level = DEADLINE_LEVEL_RED;
+	due[0] = '\0';
+	if (ds.due_day != CALENDAR_NO_DAY)
+		calendar_day_format(ds.due_day, due);
+	rc = db_exec(c->db, e, "UPDATE cases SET due_day = ?, "
+	    "remaining_days = ?, warn_level = ? WHERE id = ?", "sIsi",
+	    due[0] != '\0' ? due : NULL, ds.remaining,
+	    deadline_level_name(ds.level), case_id);
+	if (rc != 0)
+		return rc;
+	if (written != NULL) {
+		snprintf(written->due_day, sizeof(written->due_day), "%s",
+		    due);
+		written->remaining_days = ds.remaining;
+		snprintf(written->warn_level, sizeof(written->warn_level),
+		    "%s", deadline_level_name(ds.level));
+		written->stored = true;
+	}
+	if (st != NULL)
+		*st = ds;
+	if (started != NULL)
+		*started = true;
+	return 0;
+}
+
 int
 case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
     int64_t case_id, struct deadline_status *st, bool *started,
     struct err *e)
 {
-	struct suspension susp[DEADLINE_MAX_SUSPENSIONS];
-	struct deadline_status ds;
-	const struct workflow_state *ws;
-	char state[WORKFLOW_CODE_BYTES], due[11];
-	int32_t accepted, today;
-	int64_t budget, ext;
+	char state[WORKFLOW_CODE_BYTES], accepted[11];
+	struct case_clock k;
 	struct db_stmt *s;
-	bool overdue;
-	size_t n = 0;
 	int rc;
 
 	if (started != NULL)
@@ -342,58 +410,33 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 			    "办件不存在");
 		return rc;
 	}
-	if (db_col_is_null(s, 0) || parse_day(db_col_text(s, 0),
-	    &accepted) != 0) {
-		db_finish(s);
-		return 0; /* not accepted: the clock has not started */
-	}
-	budget = db_col_int(s, 1);
-	ext = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2);
+	memset(&k, 0, sizeof(k));
+	snprintf(accepted, sizeof(accepted), "%s", db_col_text(s, 0));
+	k.accepted_day = db_col_is_null(s, 0) ? NULL : accepted;
+	k.budget_days = db_col_int(s, 1);
+	k.extension_days = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2);
 	snprintf(state, sizeof(state), "%s", db_col_text(s, 3));
-	overdue = !db_col_is_null(s, 5);
-	if (db_col_is_null(s, 4)) {
-		today = deadlines_today();
-	} else {
-		char ds_[11];
-
-		clock_date(db_col_int(s, 4), ds_);
-		if (parse_day(ds_, &today) != 0)
-			today = deadlines_today();
-	}
+	k.state = state;
+	k.closed_at = db_col_is_null(s, 4) ? 0 : db_col_int(s, 4);
+	k.overdue = !db_col_is_null(s, 5);
 	db_finish(s);
-	if (budget < 0 || budget > DEADLINE_MAX_BUDGET || ext < 0 ||
-	    ext > DEADLINE_MAX_EXTENSION)
-		return err_set(e, ERR_UNPROCESSABLE, "bad_budget",
-		    "办件的承诺时限数据无效");
+	return deadline_store(c, cal, case_id, &k, st, started, NULL, e);
+}
 
-	rc = load_suspensions(c, case_id, accepted, susp, &n, e);
+int
+case_deadline_refresh_known(struct ctx *c, int64_t case_id,
+    const struct case_clock *k, struct case_due *written, struct err *e)
+{
+	const struct calendar *cal;
+	int rc;
+
+	if (!db_in_tx(c->db))
+		return err_internal(e, "case_deadline_refresh outside a "
+		    "transaction");
+	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
-	rc = deadline_status(cal, accepted, (int)budget, susp, n, (int)ext,
-	    today, &ds, e);
-	if (rc != 0)
-		return rc;
-	/* Waiting for the applicant (or a special procedure) is never
-	 * overdue, even if the ledger has no open suspension. */
-	ws = workflow_find_state(workflow_default(), state);
-	if (ws != NULL && ws->clock == WORKFLOW_CLOCK_STOPPED)
-		ds.level = DEADLINE_LEVEL_PAUSED;
-	/* An extension granted after the due day does not clear the overdue
-	 * record (行政许可法 §42; docs/rules.md). */
-	else if (overdue)
-		ds.level = DEADLINE_LEVEL_RED;
-	rc = db_exec(c->db, e, "UPDATE cases SET due_day = ?, "
-	    "remaining_days = ?, warn_level = ? WHERE id = ?", "sIsi",
-	    ds.due_day == CALENDAR_NO_DAY ? NULL :
-	    calendar_day_format(ds.due_day, due), ds.remaining,
-	    deadline_level_name(ds.level), case_id);
-	if (rc != 0)
-		return rc;
-	if (st != NULL)
-		*st = ds;
-	if (started != NULL)
-		*started = true;
-	return 0;
+	return deadline_store(c, cal, case_id, k, NULL, NULL, written, e);
 }
 
 int

@@ -567,6 +567,57 @@ case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 	return rc;
 }
 
+/* The guarded UPDATE's RETURNING row: the values the plan does not set
+ * (other writers change them without a new version). */
+static void
+plan_after_read(struct case_plan *p, struct db_stmt *s, int64_t now)
+{
+	memset(&p->after, 0, sizeof(p->after));
+	p->after.applicant_id = db_col_int(s, 0);
+	p->after.extension_days = (int)db_col_int(s, 1);
+	p->after.overdue = !db_col_is_null(s, 2);
+	snprintf(p->after.overdue_day, sizeof(p->after.overdue_day), "%s",
+	    db_col_text(s, 2));
+	snprintf(p->after.due_day, sizeof(p->after.due_day), "%s",
+	    db_col_text(s, 3));
+	p->after.has_remaining = !db_col_is_null(s, 4);
+	p->after.remaining_days = (int)db_col_int(s, 4);
+	snprintf(p->after.warn_level, sizeof(p->after.warn_level), "%s",
+	    db_col_text(s, 5));
+	p->after.trips = (int)db_col_int(s, 6);
+	p->after.version = db_col_int(s, 7);
+	p->after.updated_at = now;
+}
+
+/* The deadline from the values this transaction has just written: the
+ * plan's and the UPDATE's RETURNING row. */
+static int
+plan_deadline_refresh(struct case_plan *p, struct err *e)
+{
+	struct case_clock k;
+	struct case_due due;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	memset(&due, 0, sizeof(due));
+	k.accepted_day = p->accepted_day;
+	k.budget_days = p->budget_days < 0 ? 0 : p->budget_days;
+	k.extension_days = p->after.extension_days;
+	k.state = p->state;
+	k.closed_at = p->closed_at;
+	k.overdue = p->after.overdue;
+	rc = case_deadline_refresh_known(p->c, p->row->id, &k, &due, e);
+	if (rc != 0 || !due.stored)
+		return rc;
+	snprintf(p->after.due_day, sizeof(p->after.due_day), "%s",
+	    due.due_day);
+	p->after.has_remaining = true;
+	p->after.remaining_days = due.remaining_days;
+	snprintf(p->after.warn_level, sizeof(p->after.warn_level), "%s",
+	    due.warn_level);
+	return 0;
+}
+
 static int
 plan_tx(struct db *db, void *arg, struct err *e)
 {
@@ -577,10 +628,13 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	const char *role = a->role_used[0] != '\0' ? a->role_used :
 	    user_primary_role(a->kind, a->roles);
 	char idbuf[24];
+	struct db_stmt *s;
 	json_t *sum, *docs;
+	bool hooked = false;
 	int rc;
 
 	p->skipped = false;
+	p->after_known = false;
 	if (p->pre != NULL) {
 		rc = p->pre(p, db, e);
 		if (rc > 0) {
@@ -591,7 +645,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 	/* 1. the case row, guarded by the version the actor saw */
-	rc = db_exec(db, e, "UPDATE cases SET state = ?, acceptance_mode = ?, "
+	s = db_query(db, e, "UPDATE cases SET state = ?, acceptance_mode = ?, "
 	    "accepted_at = NULLIF(CAST(? AS BIGINT), 0), accepted_day = ?, "
 	    "accepted_by = NULLIF(CAST(? AS BIGINT), 0), "
 	    "budget_days = NULLIF(CAST(? AS INTEGER), -1), "
@@ -602,17 +656,25 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	    "decided_at = NULLIF(CAST(? AS BIGINT), 0), "
 	    "closed_at = NULLIF(CAST(? AS BIGINT), 0), check_status = ?, "
 	    "flagged = ?, suspend_kind = ?, trips = trips + ?, updated_at = ?, "
-	    "version = version + 1 WHERE id = ? AND version = ?",
+	    "version = version + 1 WHERE id = ? AND version = ? "
+	    "RETURNING applicant_id, extension_days, overdue_day, due_day, "
+	    "remaining_days, warn_level, trips, version",
 	    "ssisiIiisisssiisIsIiii",
 	    p->state, p->mode, p->accepted_at, p->accepted_day, p->accepted_by,
 	    p->budget_days, p->window_id, p->handler_id, p->supplement_due,
 	    p->supplement_requested_at, p->commitment_text, p->decision,
 	    p->decision_reason, p->decided_at, p->closed_at, p->check_status,
 	    p->flagged, p->suspend_kind, p->add_trips, now, id, p->version);
-	if (rc != 0)
-		return rc;
-	if (db_last_changes(db) != 1)
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		plan_after_read(p, s, now);
+	db_finish(s);
+	if (rc == DB_DONE)
 		return err_set(e, ERR_CONFLICT, "stale_version", CASE_STALE_MSG);
+	if (rc != DB_ROW)
+		return rc;
 
 	/* 2. materials */
 	for (int i = 0; i < p->n_mats; i++) {
@@ -693,7 +755,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 	if (p->refresh && p->resume == NULL && p->suspend == NULL) {
-		rc = case_deadline_refresh(c, id, e);
+		rc = plan_deadline_refresh(p, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -768,11 +830,17 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		    workflow_default(), p->state);
 
 		if (st != NULL && (st->terminal ||
-		    strcmp(p->state, "certify") == 0))
+		    strcmp(p->state, "certify") == 0)) {
+			hooked = true;
 			rc = case_bundle_hook_call(c, p->row->bundle_id, id, e);
+		}
 	}
 	if (rc == 0 && p->post != NULL)
 		rc = p->post(p, db, e);
+	/* Nothing but the plan wrote the case row: its answer needs no
+	 * second read. */
+	p->after_known = rc == 0 && p->pre == NULL && p->post == NULL &&
+	    p->resume == NULL && p->suspend == NULL && !hooked;
 	return rc;
 }
 
@@ -786,4 +854,53 @@ case_plan_run(struct case_plan *p, struct err *e)
 		    "did not fit (at most %d and %d)", p->n_docs, p->n_events,
 		    CASE_MAX_DOCS, CASE_MAX_EVENTS);
 	return db_tx(p->c->db, plan_tx, p, e);
+}
+
+int
+case_plan_json(struct case_plan *p, json_t **out, struct err *e)
+{
+	const struct case_row *r = p->row;
+	struct case_row n;
+
+	if (!p->after_known)
+		return case_json_by_id(p->c, r->id, out, e);
+	/* The loaded row with what the plan wrote over it; the heap
+	 * strings are borrowed (n is not released). */
+	n = *r;
+	snprintf(n.state, sizeof(n.state), "%s", p->state);
+	snprintf(n.mode, sizeof(n.mode), "%s", p->mode != NULL ? p->mode : "");
+	n.accepted_at = p->accepted_at;
+	snprintf(n.accepted_day, sizeof(n.accepted_day), "%s",
+	    p->accepted_day != NULL ? p->accepted_day : "");
+	n.accepted_by = p->accepted_by;
+	n.budget_days = p->budget_days < 0 ? -1 : p->budget_days;
+	n.window_id = p->window_id;
+	n.handler_id = p->handler_id;
+	snprintf(n.supplement_due, sizeof(n.supplement_due), "%s",
+	    p->supplement_due != NULL ? p->supplement_due : "");
+	n.supplement_requested_at = p->supplement_requested_at;
+	n.commitment_text = (char *)p->commitment_text;
+	snprintf(n.decision, sizeof(n.decision), "%s",
+	    p->decision != NULL ? p->decision : "");
+	n.decision_reason = (char *)p->decision_reason;
+	n.decided_at = p->decided_at;
+	n.closed_at = p->closed_at;
+	snprintf(n.check_status, sizeof(n.check_status), "%s",
+	    p->check_status != NULL ? p->check_status : "");
+	n.flagged = p->flagged;
+	snprintf(n.suspend_kind, sizeof(n.suspend_kind), "%s",
+	    p->suspend_kind != NULL ? p->suspend_kind : "");
+	n.applicant_id = p->after.applicant_id;
+	n.extension_days = p->after.extension_days;
+	snprintf(n.overdue_day, sizeof(n.overdue_day), "%s",
+	    p->after.overdue_day);
+	snprintf(n.due_day, sizeof(n.due_day), "%s", p->after.due_day);
+	n.has_remaining = p->after.has_remaining;
+	n.remaining_days = p->after.remaining_days;
+	snprintf(n.warn_level, sizeof(n.warn_level), "%s",
+	    p->after.warn_level);
+	n.trips = p->after.trips;
+	n.updated_at = p->after.updated_at;
+	n.version = p->after.version;
+	return case_json(p->c, &n, p->facts, out, e);
 }

@@ -28,7 +28,7 @@ finish(struct case_plan *p, struct case_row *r, const struct item_facts *f,
 	if (rc == 0)
 		rc = case_plan_run(p, e);
 	if (rc == 0)
-		rc = case_json_by_id(p->c, r->id, out, e);
+		rc = case_plan_json(p, out, e);
 	case_plan_release(p);
 	item_facts_put(f);
 	case_row_release(r);
