@@ -465,6 +465,19 @@ int main(int argc, char **argv)
 		upload_materials(&setup, &applicants[i], materials, i);
 	close(setup.fd);
 
+	/* LIVES_READY=FILE: the logins (a password hash each) and uploads
+	 * done, say so by creating FILE and wait until it is removed, so
+	 * that the caller's CPU figures count the lives only. */
+	const char *ready = getenv("LIVES_READY");
+	if (ready != NULL && ready[0] != '\0') {
+		FILE *f = fopen(ready, "w");
+		if (f == NULL)
+			die("LIVES_READY: cannot create %s", ready);
+		fclose(f);
+		while (access(ready, F_OK) == 0)
+			usleep(5000);
+	}
+
 	struct client *cls = calloc((size_t)clients, sizeof *cls);
 	if (!cls)
 		die("out of memory");

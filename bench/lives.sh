@@ -73,9 +73,15 @@ for DBNAME in $DBS; do
 		fi
 	done
 	for flow in window instant dept; do
+		# The CPU counted from the end of the clients' logins and
+		# uploads (lives waits on the file) to the end of the lives.
+		LIVES_READY="$WORK/ready" "$LIVES" "$SERVER_URL" $flow "$CLIENTS" "$SECS" > "$WORK/run.json" &
+		LPID=$!
+		while [ ! -e "$WORK/ready" ] && kill -0 $LPID 2>/dev/null; do sleep 0.05; done
 		cpu0=$(proc_cpu "$SERVER_PID"); pg0=0; pg1=0
 		[ "$DBNAME" = postgresql ] && pg0=$(pg_cpu "$PGDIR")
-		"$LIVES" "$SERVER_URL" $flow "$CLIENTS" "$SECS" > "$WORK/run.json"
+		rm -f "$WORK/ready"
+		wait $LPID
 		cpu1=$(proc_cpu "$SERVER_PID")
 		[ "$DBNAME" = postgresql ] && pg1=$(pg_cpu "$PGDIR")
 		node -e '
