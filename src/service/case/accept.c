@@ -288,6 +288,7 @@ case_accept(struct ctx *c, int64_t id, const struct case_accept_in *in,
 		    "送达须与当场办结一同提交");
 		goto out;
 	}
+	p.answer = true;
 	rc = case_plan_run(&p, e);
 	if (rc == 0)
 		rc = case_plan_json(&p, out, e);
@@ -329,6 +330,7 @@ case_reject(struct ctx *c, int64_t id, const char *reason, int64_t version,
 			p.window_id = c->actor->window_id;
 		case_plan_doc(&p, DOC_REJECT_NOTICE, json_pack("{s:s}",
 		    "reason", reason));
+		p.answer = true;
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)
@@ -375,6 +377,7 @@ case_request_supplement(struct ctx *c, int64_t id, const json_t *items,
 		case_plan_doc(&p, DOC_SUPPLEMENT_NOTICE, json_pack("{s:O, s:s, "
 		    "s:s}", "materials", list, "reason", note != NULL ? note :
 		    "", "supplement_due", sdue));
+		p.answer = true;
 		rc = case_plan_run(&p, e);
 	}
 	if (rc == 0)

@@ -125,6 +125,9 @@ struct case_tell_vars {
 
 /* Everything one change writes, executed by case_plan_run() in one
  * transaction. Starts as a copy of the row's mutable fields. */
+/* Room for the names of the materials a case awaits (case_mats_json()). */
+#define CASE_AWAITED_NAMES_BYTES 800
+
 struct case_plan {
 	struct ctx *c;
 	const struct case_row *row;
@@ -210,6 +213,7 @@ struct case_plan {
 	 * deadline refresh). after_known: the plan wrote the whole row
 	 * (no suspension, resumption, hook or bundle step besides), so
 	 * case_plan_json() answers without reading it again. */
+	bool answer;                 /* case_plan_json() follows the run */
 	bool after_known;
 	struct {
 		int64_t applicant_id, updated_at, version;
@@ -217,6 +221,11 @@ struct case_plan {
 		bool has_remaining, overdue;
 		char due_day[11], overdue_day[11], warn_level[8];
 	} after;
+	/* With after_known: the whole row (heap strings borrowed) and its
+	 * materials, read inside the transaction (case_mats_json()). */
+	struct case_row after_row;
+	json_t *after_mats;          /* owned */
+	char after_names[CASE_AWAITED_NAMES_BYTES];
 };
 
 /* ---- apply.c: inserting a submitted case ---- */
@@ -300,6 +309,16 @@ int case_mats_load(struct ctx *c, int64_t id, struct case_mat *m, int *n,
 /* The case JSON as the actor sees it (new reference). */
 int case_json(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, json_t **out, struct err *e);
+/* The materials of case r as its JSON lists them (*out, new reference),
+ * and in names the names of those the applicant is awaited to give
+ * ("" for none). */
+int case_mats_json(struct ctx *c, const struct case_row *r, json_t **out,
+    char *names, size_t names_cap, struct err *e);
+/* case_json() from materials already read by case_mats_json() (mats is
+ * stolen). */
+int case_json_with(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, json_t *mats, const char *names,
+    json_t **out, struct err *e);
 /* Load + access + JSON of case id. */
 int case_json_by_id(struct ctx *c, int64_t id, json_t **out, struct err *e);
 /* Sets o's "due_provisional" (true while a year from accepted_day to
@@ -342,8 +361,9 @@ int case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 int case_tally_close(struct case_plan *p, struct db *db, struct err *e);
 /* Runs the plan in one transaction. */
 int case_plan_run(struct case_plan *p, struct err *e);
-/* After case_plan_run(): the case JSON as the actor sees it now, built
- * from the plan's row when it knows it whole (after_known), else read. */
+/* After case_plan_run() of a plan with answer set: the case JSON as the
+ * actor sees it now, built from the plan's row and the materials read in
+ * its transaction when it knows the row whole (after_known), else read. */
 int case_plan_json(struct case_plan *p, json_t **out, struct err *e);
 /* The version check before anything else. */
 int case_version_check(const struct case_row *r, int64_t version,

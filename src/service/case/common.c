@@ -654,24 +654,22 @@ actions_json(const struct actor *who, const struct case_row *r,
 	return a;
 }
 
+static int json_build(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, unsigned roles, json_t *mats,
+    const char *names, json_t **out, struct err *e);
+
 int
-case_json(struct ctx *c, const struct case_row *r,
-    const struct item_facts *f, json_t **out, struct err *e)
+case_mats_json(struct ctx *c, const struct case_row *r, json_t **out,
+    char *names, size_t names_cap, struct err *e)
 {
-	char masked[32], names[800], awaiting[1100];
 	struct db_stmt *s;
-	json_t *o, *mats, *form;
-	json_error_t je;
-	unsigned roles = 0;
+	json_t *mats;
 	size_t alen = 0;
 	int rc;
 
 	*out = NULL;
-	rc = case_access(c, r, f, &roles, e);
-	if (rc != 0)
-		return rc;
+	names[0] = '\0';
 	mats = json_array();
-	names[0] = awaiting[0] = '\0';
 	s = db_query(c->db, e, "SELECT m.idx, m.name, m.necessity, m.status, "
 	    "m.sha256, m.content_type, m.reused_from, m.problem FROM "
 	    "case_materials m WHERE m.case_id = ? ORDER BY m.idx", "i", r->id);
@@ -699,11 +697,11 @@ case_json(struct ctx *c, const struct case_row *r,
 			if (strcmp(st, "rongque") == 0)
 				want = true;
 		}
-		if (want && alen + 4 * LIMIT_NAME_CHARS + 8 < sizeof(names)) {
-			int w = snprintf(names + alen, sizeof(names) - alen,
+		if (want && alen + 4 * LIMIT_NAME_CHARS + 8 < names_cap) {
+			int w = snprintf(names + alen, names_cap - alen,
 			    "%s%s", alen > 0 ? "、" : "", db_col_text(s, 1));
 
-			if (w > 0 && (size_t)w < sizeof(names) - alen)
+			if (w > 0 && (size_t)w < names_cap - alen)
 				alen += (size_t)w;
 		}
 	}
@@ -712,7 +710,58 @@ case_json(struct ctx *c, const struct case_row *r,
 		json_decref(mats);
 		return rc;
 	}
-	if (alen > 0) {
+	*out = mats;
+	return 0;
+}
+
+int
+case_json(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, json_t **out, struct err *e)
+{
+	char names[CASE_AWAITED_NAMES_BYTES];
+	json_t *mats = NULL;
+	unsigned roles = 0;
+	int rc;
+
+	*out = NULL;
+	rc = case_access(c, r, f, &roles, e);
+	if (rc == 0)
+		rc = case_mats_json(c, r, &mats, names, sizeof(names), e);
+	if (rc != 0)
+		return rc;
+	return json_build(c, r, f, roles, mats, names, out, e);
+}
+
+int
+case_json_with(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, json_t *mats, const char *names,
+    json_t **out, struct err *e)
+{
+	unsigned roles = 0;
+	int rc;
+
+	*out = NULL;
+	rc = case_access(c, r, f, &roles, e);
+	if (rc != 0) {
+		json_decref(mats);
+		return rc;
+	}
+	return json_build(c, r, f, roles, mats, names, out, e);
+}
+
+/* The case JSON from the row, the materials (stolen) and the names of
+ * those awaited, for an actor with roles in the case. */
+static int
+json_build(struct ctx *c, const struct case_row *r,
+    const struct item_facts *f, unsigned roles, json_t *mats,
+    const char *names, json_t **out, struct err *e)
+{
+	char masked[32], awaiting[1100];
+	json_t *o, *form;
+	json_error_t je;
+
+	awaiting[0] = '\0';
+	if (names[0] != '\0') {
 		if (strcmp(r->state, "supplement") == 0 ||
 		    strcmp(r->state, "suspended") == 0)
 			snprintf(awaiting, sizeof(awaiting), "请按补正材料通知书"

@@ -433,8 +433,11 @@ case_plan_release(struct case_plan *p)
 	for (int i = 0; i < p->n_docs; i++)
 		json_decref(p->docs[i].content);
 	json_decref(p->audit);
+	json_decref(p->after_mats);
 	p->n_events = p->n_docs = 0;
 	p->audit = NULL;
+	p->after_mats = NULL;
+	p->after_known = false;
 }
 
 /* A refused acceptance-stage step by the department's back office on an
@@ -567,6 +570,51 @@ case_event_write(struct db *db, struct ctx *c, int64_t case_id,
 	return rc;
 }
 
+/* The loaded row with what the plan wrote over it; the heap strings are
+ * borrowed (the row is not released). */
+static void
+plan_after_row(const struct case_plan *p, struct case_row *out)
+{
+	struct case_row n = *p->row;
+
+	snprintf(n.state, sizeof(n.state), "%s", p->state);
+	snprintf(n.mode, sizeof(n.mode), "%s", p->mode != NULL ? p->mode : "");
+	n.accepted_at = p->accepted_at;
+	snprintf(n.accepted_day, sizeof(n.accepted_day), "%s",
+	    p->accepted_day != NULL ? p->accepted_day : "");
+	n.accepted_by = p->accepted_by;
+	n.budget_days = p->budget_days < 0 ? -1 : p->budget_days;
+	n.window_id = p->window_id;
+	n.handler_id = p->handler_id;
+	snprintf(n.supplement_due, sizeof(n.supplement_due), "%s",
+	    p->supplement_due != NULL ? p->supplement_due : "");
+	n.supplement_requested_at = p->supplement_requested_at;
+	n.commitment_text = (char *)p->commitment_text;
+	snprintf(n.decision, sizeof(n.decision), "%s",
+	    p->decision != NULL ? p->decision : "");
+	n.decision_reason = (char *)p->decision_reason;
+	n.decided_at = p->decided_at;
+	n.closed_at = p->closed_at;
+	snprintf(n.check_status, sizeof(n.check_status), "%s",
+	    p->check_status != NULL ? p->check_status : "");
+	n.flagged = p->flagged;
+	snprintf(n.suspend_kind, sizeof(n.suspend_kind), "%s",
+	    p->suspend_kind != NULL ? p->suspend_kind : "");
+	n.applicant_id = p->after.applicant_id;
+	n.extension_days = p->after.extension_days;
+	snprintf(n.overdue_day, sizeof(n.overdue_day), "%s",
+	    p->after.overdue_day);
+	snprintf(n.due_day, sizeof(n.due_day), "%s", p->after.due_day);
+	n.has_remaining = p->after.has_remaining;
+	n.remaining_days = p->after.remaining_days;
+	snprintf(n.warn_level, sizeof(n.warn_level), "%s",
+	    p->after.warn_level);
+	n.trips = p->after.trips;
+	n.updated_at = p->after.updated_at;
+	n.version = p->after.version;
+	*out = n;
+}
+
 /* The guarded UPDATE's RETURNING row: the values the plan does not set
  * (other writers change them without a new version). */
 static void
@@ -635,6 +683,8 @@ plan_tx(struct db *db, void *arg, struct err *e)
 
 	p->skipped = false;
 	p->after_known = false;
+	json_decref(p->after_mats);
+	p->after_mats = NULL;
 	if (p->pre != NULL) {
 		rc = p->pre(p, db, e);
 		if (rc > 0) {
@@ -841,6 +891,15 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	 * second read. */
 	p->after_known = rc == 0 && p->pre == NULL && p->post == NULL &&
 	    p->resume == NULL && p->suspend == NULL && !hooked;
+	if (p->after_known && p->answer) {
+		/* The answer's materials, read on this connection, whose
+		 * pages the transaction has just touched. */
+		plan_after_row(p, &p->after_row);
+		rc = case_mats_json(c, &p->after_row, &p->after_mats,
+		    p->after_names, sizeof(p->after_names), e);
+		if (rc != 0)
+			p->after_known = false;
+	}
 	return rc;
 }
 
@@ -859,48 +918,11 @@ case_plan_run(struct case_plan *p, struct err *e)
 int
 case_plan_json(struct case_plan *p, json_t **out, struct err *e)
 {
-	const struct case_row *r = p->row;
-	struct case_row n;
+	json_t *mats = p->after_mats;
 
-	if (!p->after_known)
-		return case_json_by_id(p->c, r->id, out, e);
-	/* The loaded row with what the plan wrote over it; the heap
-	 * strings are borrowed (n is not released). */
-	n = *r;
-	snprintf(n.state, sizeof(n.state), "%s", p->state);
-	snprintf(n.mode, sizeof(n.mode), "%s", p->mode != NULL ? p->mode : "");
-	n.accepted_at = p->accepted_at;
-	snprintf(n.accepted_day, sizeof(n.accepted_day), "%s",
-	    p->accepted_day != NULL ? p->accepted_day : "");
-	n.accepted_by = p->accepted_by;
-	n.budget_days = p->budget_days < 0 ? -1 : p->budget_days;
-	n.window_id = p->window_id;
-	n.handler_id = p->handler_id;
-	snprintf(n.supplement_due, sizeof(n.supplement_due), "%s",
-	    p->supplement_due != NULL ? p->supplement_due : "");
-	n.supplement_requested_at = p->supplement_requested_at;
-	n.commitment_text = (char *)p->commitment_text;
-	snprintf(n.decision, sizeof(n.decision), "%s",
-	    p->decision != NULL ? p->decision : "");
-	n.decision_reason = (char *)p->decision_reason;
-	n.decided_at = p->decided_at;
-	n.closed_at = p->closed_at;
-	snprintf(n.check_status, sizeof(n.check_status), "%s",
-	    p->check_status != NULL ? p->check_status : "");
-	n.flagged = p->flagged;
-	snprintf(n.suspend_kind, sizeof(n.suspend_kind), "%s",
-	    p->suspend_kind != NULL ? p->suspend_kind : "");
-	n.applicant_id = p->after.applicant_id;
-	n.extension_days = p->after.extension_days;
-	snprintf(n.overdue_day, sizeof(n.overdue_day), "%s",
-	    p->after.overdue_day);
-	snprintf(n.due_day, sizeof(n.due_day), "%s", p->after.due_day);
-	n.has_remaining = p->after.has_remaining;
-	n.remaining_days = p->after.remaining_days;
-	snprintf(n.warn_level, sizeof(n.warn_level), "%s",
-	    p->after.warn_level);
-	n.trips = p->after.trips;
-	n.updated_at = p->after.updated_at;
-	n.version = p->after.version;
-	return case_json(p->c, &n, p->facts, out, e);
+	if (!p->after_known || mats == NULL)
+		return case_json_by_id(p->c, p->row->id, out, e);
+	p->after_mats = NULL;
+	return case_json_with(p->c, &p->after_row, p->facts, mats,
+	    p->after_names, out, e);
 }

@@ -25,6 +25,7 @@ static int
 finish(struct case_plan *p, struct case_row *r, const struct item_facts *f,
     int rc, json_t **out, struct err *e)
 {
+	p->answer = true;
 	if (rc == 0)
 		rc = case_plan_run(p, e);
 	if (rc == 0)
