@@ -1,13 +1,16 @@
 #include "docs/pdf.h"
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include "docs/layout.h"
 #include "docs/pdfw.h"
 #include "docs/qr.h"
 #include "docs/sm2.h"
@@ -68,52 +71,6 @@ draw_gray(struct render *r, double g)
 		cairo_set_source_rgb(r->cr, g, g, g);
 }
 
-/* A layout line with its baseline starting at (x, y). */
-static void
-draw_line(struct render *r, double x, double y, PangoLayoutLine *line)
-{
-	const char *text;
-	int x_off = 0;
-
-	if (r->w == NULL) {
-		cairo_move_to(r->cr, x, y);
-		pango_cairo_show_layout_line(r->cr, line);
-		return;
-	}
-	text = pango_layout_get_text(line->layout);
-	for (GSList *l = line->runs; l != NULL; l = l->next) {
-		PangoGlyphItem *run = l->data;
-
-		if (pdfw_glyphs(r->w, x + (double)x_off / PANGO_SCALE, y, run,
-		    text) != 0)
-			r->unsupported = true;
-		x_off += pango_glyph_string_get_width(run->glyphs);
-	}
-}
-
-/* A whole layout with its top left corner at (x, y). */
-static void
-draw_layout(struct render *r, double x, double y, PangoLayout *l)
-{
-	PangoLayoutIter *it;
-
-	if (r->w == NULL) {
-		cairo_move_to(r->cr, x, y);
-		pango_cairo_show_layout(r->cr, l);
-		return;
-	}
-	it = pango_layout_get_iter(l);
-	do {
-		PangoRectangle logical;
-
-		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		draw_line(r, x + (double)logical.x / PANGO_SCALE,
-		    y + (double)pango_layout_iter_get_baseline(it) /
-		    PANGO_SCALE, pango_layout_iter_get_line_readonly(it));
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-}
-
 static void
 draw_rect(struct render *r, double x, double y, double w, double h,
     bool fill, double lw)
@@ -153,47 +110,66 @@ draw_qr(struct render *r, const char *text, double x, double y, double size)
 	return rc > 0 ? 0 : rc;
 }
 
-static PangoLayout *
-layout_new(struct render *r, const char *text, double pt, double width)
+/* Line i of a block with its baseline starting at (x, y). */
+static void
+draw_line(struct render *r, const struct lay_text *t, uint32_t i, double x,
+    double y)
 {
-	PangoLayout *l = pango_layout_new(r->pc);
-	PangoFontDescription *fd = pango_font_description_from_string(PDF_FONT);
+	const struct lay *l = t->lay;
+	const struct lay_line *ln = &LAY_LINES(l)[i];
 
-	pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (r->w == NULL) {
+		cairo_move_to(r->cr, x, y);
+		pango_cairo_show_layout_line(r->cr,
+		    pango_layout_get_line_readonly(t->pl, (int)i));
+		return;
 	}
-	pango_layout_set_text(l, text != NULL ? text : "", -1);
-	return l;
+	for (uint32_t k = ln->run0; k < ln->run0 + ln->nruns; k++) {
+		const struct lay_run *run = &LAY_RUNS(l)[k];
+
+		if (pdfw_run(r->w, x + (double)run->x / PANGO_SCALE,
+		    y - (double)run->y_offset / PANGO_SCALE, run->face,
+		    run->size, LAY_GLYPHS(l) + run->g0, (int)run->n,
+		    LAY_TEXT(l)) != 0)
+			r->unsupported = true;
+	}
 }
 
-static double
-layout_width(PangoLayout *l)
+/* A whole block with its top left corner at (x, y). */
+static void
+draw_text(struct render *r, double x, double y, const struct lay_text *t)
 {
-	PangoRectangle logical;
+	const struct lay *l = t->lay;
 
-	pango_layout_get_extents(l, NULL, &logical);
-	return (double)logical.width / PANGO_SCALE;
+	if (r->w == NULL) {
+		cairo_move_to(r->cr, x, y);
+		pango_cairo_show_layout(r->cr, t->pl);
+		return;
+	}
+	for (uint32_t i = 0; i < l->nlines; i++) {
+		const struct lay_line *ln = &LAY_LINES(l)[i];
+
+		draw_line(r, t, i, x + (double)ln->x / PANGO_SCALE,
+		    y + (double)ln->baseline / PANGO_SCALE);
+	}
 }
 
 static void
 footer(struct render *r)
 {
+	const struct lay_params p = { .pt = 9 };
 	char text[64];
-	PangoLayout *l;
+	struct lay_text t;
 
 	/* The writer adds the footers once the page count is known. */
 	if (!drawing(r) || (r->w != NULL && r->pages == 0))
 		return;
 	snprintf(text, sizeof(text), "第 %d 页  共 %d 页", r->page, r->pages);
-	l = layout_new(r, text, 9, 0);
+	lay_text_new(r->pc, r->w != NULL, &t, text, &p);
 	draw_gray(r, 0.25);
-	draw_layout(r, (PAGE_W - layout_width(l)) / 2, FOOTER_Y, l);
+	draw_text(r, (PAGE_W - lay_text_width(&t)) / 2, FOOTER_Y, &t);
 	draw_gray(r, 0);
-	g_object_unref(l);
+	lay_text_free(&t);
 }
 
 static int
@@ -217,16 +193,14 @@ static int
 text_block(struct render *r, const char *text, double pt, double pitch,
     PangoAlignment align, double indent, bool justify)
 {
-	PangoLayout *l = layout_new(r, text, pt, TEXT_W);
-	PangoLayoutIter *it;
+	const struct lay_params p = { .pt = pt, .width = TEXT_W,
+	    .align = align, .indent = indent, .justify = justify };
+	struct lay_text t;
 	int rc = 0;
 
-	pango_layout_set_alignment(l, align);
-	pango_layout_set_indent(l, (int)(indent * PANGO_SCALE));
-	pango_layout_set_justify(l, justify);
-	it = pango_layout_get_iter(l);
-	do {
-		PangoRectangle logical;
+	lay_text_new(r->pc, r->w != NULL, &t, text, &p);
+	for (uint32_t i = 0; i < t.lay->nlines; i++) {
+		const struct lay_line *ln = &LAY_LINES(t.lay)[i];
 		double base, h;
 
 		if (r->y + pitch > BOTTOM) {
@@ -234,18 +208,14 @@ text_block(struct render *r, const char *text, double pt, double pitch,
 			if (rc != 0)
 				break;
 		}
-		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		base = (double)(pango_layout_iter_get_baseline(it) -
-		    logical.y) / PANGO_SCALE;
-		h = (double)logical.height / PANGO_SCALE;
+		base = (double)(ln->baseline - ln->y) / PANGO_SCALE;
+		h = (double)ln->height / PANGO_SCALE;
 		if (drawing(r))
-			draw_line(r, LEFT + (double)logical.x / PANGO_SCALE,
-			    r->y + (pitch - h) / 2 + base,
-			    pango_layout_iter_get_line_readonly(it));
+			draw_line(r, &t, i, LEFT + (double)ln->x / PANGO_SCALE,
+			    r->y + (pitch - h) / 2 + base);
 		r->y += pitch;
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-	g_object_unref(l);
+	}
+	lay_text_free(&t);
 	return rc;
 }
 
@@ -253,19 +223,19 @@ static void
 table_row(struct render *r, const char *const *cells, const double *colw,
     size_t ncols, bool header, double *height)
 {
-	PangoLayout *ls[PDF_MAX_COLS];
+	struct lay_text ts[PDF_MAX_COLS];
 	double h = 0, x = LEFT;
 
 	for (size_t c = 0; c < ncols; c++) {
-		int lh;
+		const struct lay_params p = { .pt = TABLE_PT,
+		    .width = colw[c] - 2 * CELL_PAD, .spacing = 3,
+		    .align = header ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT };
+		double lh;
 
-		ls[c] = layout_new(r, cells[c], TABLE_PT, colw[c] - 2 * CELL_PAD);
-		pango_layout_set_spacing(ls[c], 3 * PANGO_SCALE);
-		if (header)
-			pango_layout_set_alignment(ls[c], PANGO_ALIGN_CENTER);
-		pango_layout_get_size(ls[c], NULL, &lh);
-		if ((double)lh / PANGO_SCALE + 2 * CELL_PAD > h)
-			h = (double)lh / PANGO_SCALE + 2 * CELL_PAD;
+		lay_text_new(r->pc, r->w != NULL, &ts[c], cells[c], &p);
+		lh = (double)ts[c].lay->height / PANGO_SCALE;
+		if (lh + 2 * CELL_PAD > h)
+			h = lh + 2 * CELL_PAD;
 	}
 	if (height != NULL && *height < 0) {
 		/* Measuring only. */
@@ -280,14 +250,14 @@ table_row(struct render *r, const char *const *cells, const double *colw,
 		}
 		for (size_t c = 0; c < ncols; c++) {
 			draw_rect(r, x, r->y, colw[c], h, false, 0.6);
-			draw_layout(r, x + CELL_PAD, r->y + CELL_PAD, ls[c]);
+			draw_text(r, x + CELL_PAD, r->y + CELL_PAD, &ts[c]);
 			x += colw[c];
 		}
 	}
 	r->y += h;
 out:
 	for (size_t c = 0; c < ncols; c++)
-		g_object_unref(ls[c]);
+		lay_text_free(&ts[c]);
 }
 
 static int
@@ -363,7 +333,8 @@ signature(struct render *r)
 {
 	const struct pdf_doc *d = r->d;
 	char date[64];
-	PangoLayout *ln, *ld;
+	const struct lay_params body = { .pt = BODY_PT };
+	struct lay_text tn, td;
 	double need, wn, wd, hd, right, date_x, name_x, centre, cy, y_date;
 	int rc = 0;
 
@@ -380,16 +351,11 @@ signature(struct render *r)
 	}
 	if (d->n_co_seals > 0)
 		co_seals_draw(r);
-	ln = layout_new(r, d->dept_name, BODY_PT, 0);
-	ld = layout_new(r, date, BODY_PT, 0);
-	wn = layout_width(ln);
-	wd = layout_width(ld);
-	{
-		int h;
-
-		pango_layout_get_size(ld, NULL, &h);
-		hd = (double)h / PANGO_SCALE;
-	}
+	lay_text_new(r->pc, r->w != NULL, &tn, d->dept_name, &body);
+	lay_text_new(r->pc, r->w != NULL, &td, date, &body);
+	wn = lay_text_width(&tn);
+	wd = lay_text_width(&td);
+	hd = (double)td.lay->height / PANGO_SCALE;
 	right = LEFT + TEXT_W - 4 * BODY_PT;
 	date_x = right - wd;
 	centre = date_x + wd / 2;
@@ -399,8 +365,8 @@ signature(struct render *r)
 	cy = r->y + SEAL_D / 2;
 	y_date = cy + SEAL_D * 0.27 - hd / 2;
 	if (drawing(r)) {
-		draw_layout(r, name_x, y_date - BODY_PITCH, ln);
-		draw_layout(r, date_x, y_date, ld);
+		draw_text(r, name_x, y_date - BODY_PITCH, &tn);
+		draw_text(r, date_x, y_date, &td);
 		if (d->sealed)
 			draw_seal(r, centre, cy, SEAL_D,
 			    d->seal_text != NULL ? d->seal_text : d->dept_name,
@@ -408,35 +374,37 @@ signature(struct render *r)
 	}
 	if (d->verify_url != NULL && drawing(r)) {
 		double uw = name_x - LEFT - 24;
-		PangoLayout *lu = layout_new(r, d->verify_url, 6.5,
-		    uw < 160 ? 160 : uw);
-		PangoLayout *lc = layout_new(r, "扫描二维码核验文书", 8, 0);
+		const struct lay_params pu = { .pt = 6.5,
+		    .width = uw < 160 ? 160 : uw, .wrap_char = true };
+		const struct lay_params pc = { .pt = 8 };
+		struct lay_text tu, tc;
 		double qy = r->y + 14;
 
-		pango_layout_set_wrap(lu, PANGO_WRAP_CHAR);
-		draw_layout(r, LEFT, r->y, lc);
+		lay_text_new(r->pc, r->w != NULL, &tu, d->verify_url, &pu);
+		lay_text_new(r->pc, r->w != NULL, &tc, "扫描二维码核验文书", &pc);
+		draw_text(r, LEFT, r->y, &tc);
 		/* The quiet zone sits left of the margin. */
 		rc = draw_qr(r, d->verify_url, LEFT - QR_SIZE * 0.06, qy,
 		    QR_SIZE);
 		/* The second code stands beside the first, left of the seal. */
 		if (rc == 0 && d->link_url != NULL) {
 			double lx = LEFT + QR_SIZE * 1.25;
-			PangoLayout *lk = layout_new(r, d->link_caption != NULL ?
-			    d->link_caption : "", 8, 0);
+			struct lay_text tk;
 
-			draw_layout(r, lx + QR_SIZE * 0.06, r->y, lk);
-			g_object_unref(lk);
+			lay_text_new(r->pc, r->w != NULL, &tk, d->link_caption, &pc);
+			draw_text(r, lx + QR_SIZE * 0.06, r->y, &tk);
+			lay_text_free(&tk);
 			rc = draw_qr(r, d->link_url, lx, qy, QR_SIZE);
 		}
 		draw_gray(r, 0.2);
-		draw_layout(r, LEFT, qy + QR_SIZE + 1, lu);
+		draw_text(r, LEFT, qy + QR_SIZE + 1, &tu);
 		draw_gray(r, 0);
-		g_object_unref(lu);
-		g_object_unref(lc);
+		lay_text_free(&tu);
+		lay_text_free(&tc);
 	}
 	r->y += need;
-	g_object_unref(ln);
-	g_object_unref(ld);
+	lay_text_free(&tn);
+	lay_text_free(&td);
 	return rc;
 }
 
@@ -849,6 +817,8 @@ docs_fonts_release(void)
 
 	pango_cairo_font_map_set_default(NULL);
 	pdfw_thread_release();
+	/* The cached layouts point at the writer's faces. */
+	pdf_layout_cache_clear();
 	pdfw_caches_release();
 	sm2_cache_release();
 	cairo_debug_reset_static_data();

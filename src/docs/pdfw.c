@@ -592,15 +592,6 @@ struct font {
 	unsigned msize;
 };
 
-/* A pango font (a face at a size) and its subset. */
-struct pfont {
-	PangoFont *pf;
-	int fi;
-	double size;
-};
-
-#define MAX_PFONTS 32
-
 struct seal_use {
 	const struct seal *s;
 	struct piece own; /* when the cache was full */
@@ -618,8 +609,6 @@ struct pdfw {
 	int npages, cur, cap;
 	struct font fonts[MAX_FONTS];
 	int nfonts;
-	struct pfont pfonts[MAX_PFONTS];
-	int npfonts;
 	struct seal_use su[MAX_SEALS];
 	int nsu;
 	int cur_font;
@@ -658,8 +647,6 @@ pdfw_free(struct pdfw *w)
 		free(ft->mk);
 		free(ft->mv);
 	}
-	for (int i = 0; i < w->npfonts; i++)
-		g_object_unref(w->pfonts[i].pf);
 	for (int i = 0; i < w->nsu; i++)
 		free(w->su[i].own.z);
 	free(w);
@@ -736,25 +723,14 @@ pdfw_rect(struct pdfw *w, double x, double y, double wd, double ht,
 	buf_puts(b, fill ? "re f\n" : "re S\n");
 }
 
-/* The pango font's entry, with its face's subset; NULL when the face
- * cannot be embedded by this writer. */
-static const struct pfont *
-font_of(struct pdfw *w, PangoFont *pf, int *rc)
+const struct pdfw_face *
+pdfw_face_of(PangoFont *pf, double *size)
 {
-	struct pfont *p;
-	struct font *ft;
-	hb_font_t *hbf;
 	PangoFontDescription *fd;
+	hb_font_t *hbf;
 	struct face *f;
-	int fi = -1;
 
-	*rc = 0;
-	for (int i = 0; i < w->npfonts; i++)
-		if (w->pfonts[i].pf == pf)
-			return &w->pfonts[i];
-	*rc = -ERR_UNSUPPORTED_TYPE;
-	if (w->npfonts == MAX_PFONTS)
-		return NULL;
+	*size = 0;
 	hbf = pango_font_get_hb_font(pf);
 	if (hbf == NULL)
 		return NULL;
@@ -764,45 +740,41 @@ font_of(struct pdfw *w, PangoFont *pf, int *rc)
 	    pango_font_description_get_family(fd) != NULL ?
 	    pango_font_description_get_family(fd) : "Font");
 	pthread_mutex_unlock(&cache_mu);
-	if (f == NULL) {
-		pango_font_description_free(fd);
-		return NULL;
-	}
+	*size = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
+	pango_font_description_free(fd);
+	return (const struct pdfw_face *)f;
+}
+
+/* The index of the document's subset of face f, made when first used; -1
+ * when the document has too many faces. */
+static int
+font_index(struct pdfw *w, struct face *f)
+{
+	struct font *ft;
+
 	for (int i = 0; i < w->nfonts; i++)
 		if (w->fonts[i].f == f)
-			fi = i;
-	if (fi < 0) {
-		if (w->nfonts == MAX_FONTS) {
-			pango_font_description_free(fd);
-			return NULL;
-		}
-		ft = &w->fonts[w->nfonts];
-		memset(ft, 0, sizeof(*ft));
-		ft->f = f;
-		ft->msize = 512;
-		ft->mk = calloc(ft->msize, sizeof(*ft->mk));
-		ft->mv = calloc(ft->msize, sizeof(*ft->mv));
-		ft->cap = 256;
-		ft->old = malloc(ft->cap * sizeof(*ft->old));
-		ft->uni = calloc(ft->cap, sizeof(*ft->uni));
-		ft->n = 1;
-		fi = w->nfonts++;
-		if (ft->mk == NULL || ft->mv == NULL || ft->old == NULL ||
-		    ft->uni == NULL) {
-			pango_font_description_free(fd);
-			*rc = -ERR_INTERNAL;
-			w->failed = true;
-			return NULL;
-		}
-		ft->old[0] = 0;
+			return i;
+	if (w->nfonts == MAX_FONTS)
+		return -1;
+	ft = &w->fonts[w->nfonts];
+	memset(ft, 0, sizeof(*ft));
+	ft->f = f;
+	ft->msize = 512;
+	ft->mk = calloc(ft->msize, sizeof(*ft->mk));
+	ft->mv = calloc(ft->msize, sizeof(*ft->mv));
+	ft->cap = 256;
+	ft->old = malloc(ft->cap * sizeof(*ft->old));
+	ft->uni = calloc(ft->cap, sizeof(*ft->uni));
+	ft->n = 1;
+	w->nfonts++;
+	if (ft->mk == NULL || ft->mv == NULL || ft->old == NULL ||
+	    ft->uni == NULL) {
+		w->failed = true;
+		return -1;
 	}
-	p = &w->pfonts[w->npfonts++];
-	p->pf = g_object_ref(pf);
-	p->fi = fi;
-	p->size = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
-	pango_font_description_free(fd);
-	*rc = 0;
-	return p;
+	ft->old[0] = 0;
+	return w->nfonts - 1;
 }
 
 static unsigned
@@ -909,27 +881,23 @@ glyph_id(struct font *ft, unsigned gid)
 }
 
 int
-pdfw_glyphs(struct pdfw *w, double x, double y, PangoGlyphItem *run,
-    const char *text)
+pdfw_run(struct pdfw *w, double x, double y, const struct pdfw_face *face,
+    double size, const struct pdfw_glyph *gs, int n, const char *text)
 {
-	PangoItem *item = run->item;
-	PangoGlyphString *gs = run->glyphs;
 	struct buf *b = cur(w);
-	const struct pfont *pfo;
 	struct font *ft;
-	double size, pen = 0, upem, box[64][2];
-	int fi, open = 0, rc, nbox = 0;
+	double pen = 0, upem, box[64][2];
+	int fi, open = 0, nbox = 0;
 
-	pfo = font_of(w, item->analysis.font, &rc);
-	if (pfo == NULL)
-		return rc;
-	fi = pfo->fi;
+	if (face == NULL)
+		return -ERR_UNSUPPORTED_TYPE;
+	fi = font_index(w, (struct face *)face);
+	if (fi < 0)
+		return -ERR_UNSUPPORTED_TYPE;
 	ft = &w->fonts[fi];
 	upem = ft->f->upem;
-	size = pfo->size;
 	if (!(size > 0))
 		return 0;
-	y -= (double)run->y_offset / PANGO_SCALE;
 	buf_puts(b, "BT\n");
 	if (w->cur_font != fi || w->cur_size != size) {
 		buf_puts(b, "/F");
@@ -940,11 +908,11 @@ pdfw_glyphs(struct pdfw *w, double x, double y, PangoGlyphItem *run,
 		w->cur_font = fi;
 		w->cur_size = size;
 	}
-	for (int i = 0; i < gs->num_glyphs; i++) {
-		PangoGlyphInfo *g = &gs->glyphs[i];
-		double gx = x + pen + (double)g->geometry.x_offset / PANGO_SCALE;
-		double gy = y + (double)g->geometry.y_offset / PANGO_SCALE;
-		double adv = (double)g->geometry.width / PANGO_SCALE;
+	for (int i = 0; i < n; i++) {
+		const struct pdfw_glyph *g = &gs[i];
+		double gx = x + pen + (double)g->x_offset / PANGO_SCALE;
+		double gy = y + (double)g->y_offset / PANGO_SCALE;
+		double adv = (double)g->width / PANGO_SCALE;
 		unsigned id;
 
 		pen += adv;
@@ -963,18 +931,9 @@ pdfw_glyphs(struct pdfw *w, double x, double y, PangoGlyphItem *run,
 		id = glyph_id(ft, g->glyph);
 		if (id == 0)
 			continue;
-		if (ft->uni[id] == NULL) {
-			int start = item->offset + gs->log_clusters[i];
-			int end = item->offset + item->length;
-
-			for (int k = 0; k < gs->num_glyphs; k++)
-				if (gs->log_clusters[k] > gs->log_clusters[i] &&
-				    item->offset + gs->log_clusters[k] < end)
-					end = item->offset +
-					    gs->log_clusters[k];
-			ft->uni[id] = g_strndup(text + start,
-			    (gsize)(end - start));
-		}
+		if (ft->uni[id] == NULL)
+			ft->uni[id] = g_strndup(text + g->start,
+			    (gsize)(g->end - g->start));
 		/* A text matrix per glyph: flips y back, puts the glyph where
 		 * pango put it; "Tj" of one glyph. Runs of glyphs with their
 		 * natural advances share one matrix. */
@@ -989,14 +948,14 @@ pdfw_glyphs(struct pdfw *w, double x, double y, PangoGlyphItem *run,
 				open = 1;
 			}
 			hex4(b, id);
-			if (i + 1 < gs->num_glyphs) {
-				double next = (double)gs->glyphs[i + 1].geometry
-				    .x_offset / PANGO_SCALE;
+			if (i + 1 < n) {
+				double next = (double)gs[i + 1].x_offset /
+				    PANGO_SCALE;
 				double d = adv - nat + next -
-				    (double)g->geometry.x_offset / PANGO_SCALE;
+				    (double)g->x_offset / PANGO_SCALE;
 
-				if (gs->glyphs[i + 1].geometry.y_offset != 0 ||
-				    g->geometry.y_offset != 0) {
+				if (gs[i + 1].y_offset != 0 ||
+				    g->y_offset != 0) {
 					buf_puts(b, ">] TJ\n");
 					open = 0;
 				} else if (fabs(d) > 0.005) {

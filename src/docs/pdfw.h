@@ -19,12 +19,13 @@
  * Coordinates are in points with y growing downwards from the page's top,
  * as in pdf.c. Not thread-bound: one struct pdfw per document; the caches
  * behind it are shared under a lock. A font without TrueType outlines
- * (glyf) makes pdfw_glyphs() return -ERR_UNSUPPORTED_TYPE: the caller then
+ * (glyf) makes pdfw_run() return -ERR_UNSUPPORTED_TYPE: the caller then
  * renders with cairo. */
 #ifndef ONETRIP_DOCS_PDFW_H
 #define ONETRIP_DOCS_PDFW_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <pango/pango.h>
 
@@ -50,10 +51,24 @@ void pdfw_gray(struct pdfw *w, double g);
 /* A rectangle: filled, or stroked with line width lw. */
 void pdfw_rect(struct pdfw *w, double x, double y, double wd, double ht,
     bool fill, double lw);
-/* A run of pango glyphs with its baseline starting at (x, y); text is the
- * layout's text (for the ToUnicode map). */
-int pdfw_glyphs(struct pdfw *w, double x, double y, PangoGlyphItem *run,
-    const char *text);
+/* A face the writer embeds (opaque; lives as long as the process-wide
+ * caches). */
+struct pdfw_face;
+/* The face of a pango font and the font's size in points (*size); NULL
+ * when the writer cannot embed the face (no TrueType outlines). */
+const struct pdfw_face *pdfw_face_of(PangoFont *pf, double *size);
+/* One glyph as pango placed it (pango units), with the bytes of the text
+ * it shows (start, end: for the ToUnicode map). */
+struct pdfw_glyph {
+	uint32_t glyph;
+	int32_t width, x_offset, y_offset;
+	uint32_t start, end;
+};
+/* A run of n glyphs of one face and size with its baseline starting at
+ * (x, y); text is the laid-out text the glyphs' start and end refer to.
+ * -ERR_UNSUPPORTED_TYPE when face is NULL. */
+int pdfw_run(struct pdfw *w, double x, double y, const struct pdfw_face *face,
+    double size, const struct pdfw_glyph *g, int n, const char *text);
 /* The seal picture (stamp.h) centred on (cx, cy). */
 void pdfw_seal(struct pdfw *w, double cx, double cy, double diameter,
     const char *arc_text, const char *caption);

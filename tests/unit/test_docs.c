@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "docs/csv.h"
+#include "docs/layout.h"
 #include "docs/pdf.h"
 #include "docs/qr.h"
 #include "docs/stamp.h"
@@ -294,6 +295,96 @@ static bool
 contains(const struct buf *b, const char *needle)
 {
 	return memmem(b->data, b->len, needle, strlen(needle)) != NULL;
+}
+
+/* Text drawn from the layout cache gives the same bytes as text laid out
+ * anew, for the document that filled the cache and for the next one, whose
+ * number, addressee, first paragraph and link differ (the text that is not
+ * cached); the next one opens in a PDF reader with all its text. */
+static void
+cached_layout_gives_the_same_document(void **state)
+{
+	static const char *const paras2[] = {
+		"你（单位）于二〇二六年十二月一日提出的食品经营许可（变更）申请，"
+		"经审查，申请材料齐全、符合法定形式，决定予以受理。",
+		"本机关将自受理之日起二十个工作日内作出行政许可决定（依法需要听证、"
+		"检验、检测、鉴定和专家评审的时间不计算在内）。已收取的申请材料如下：",
+		"如对本通知有异议，可自收到本通知之日起六十日内向白河县人民政府申请"
+		"行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
+	};
+	struct pdf_doc d;
+	struct pdf_table t;
+	struct buf a, b, c;
+	struct err e;
+	unsigned long hits, warm;
+	char path[128], cmd[512], text[8192];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	sample_doc(&d, &t);
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	buf_init(&c, 0);
+	pdf_layout_cache_clear();
+	/* Laid out anew; seen a second time (cached); drawn from the cache. */
+	assert_int_equal(pdf_render(&d, &a, &e), 0);
+	assert_int_equal(pdf_render(&d, &b, &e), 0);
+	hits = pdf_layout_cache_hits();
+	assert_int_equal(pdf_render(&d, &c, &e), 0);
+	assert_true(pdf_layout_cache_hits() > hits + 10);
+	assert_int_equal(a.len, c.len);
+	assert_memory_equal(a.data, c.data, a.len);
+	assert_int_equal(b.len, c.len);
+	assert_memory_equal(b.data, c.data, b.len);
+
+	/* The next document, with the cache warm and then cold. */
+	d.doc_no = "白审受字〔2026〕第0002号";
+	d.addressee = "白河县汉江商贸有限公司";
+	d.paragraphs = paras2;
+	d.verify_url = "http://127.0.0.1:8080/v/ACC-2026-0002?s=77aa01fe";
+	buf_reset(&a);
+	buf_reset(&b);
+	hits = pdf_layout_cache_hits();
+	assert_int_equal(pdf_render(&d, &a, &e), 0);
+	warm = pdf_layout_cache_hits() - hits;
+	assert_true(warm > 10);
+	/* Cold, only the cells repeated within the document come from the
+	 * cache. */
+	pdf_layout_cache_clear();
+	hits = pdf_layout_cache_hits();
+	assert_int_equal(pdf_render(&d, &b, &e), 0);
+	assert_true(pdf_layout_cache_hits() - hits < warm);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+
+	snprintf(path, sizeof(path), "%s/cached.pdf", tmpdir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(a.data, 1, a.len, f), a.len);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "pdftoppm -r 30 -png -f 1 -l 1 '%s' "
+	    "'%s/cached' && test -s '%s/cached-1.png'", path, tmpdir, tmpdir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "pdftotext '%s' - | tr -d ' \\n'", path);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	assert_int_equal(pclose(f), 0);
+	assert_non_null(strstr(text, "受理通知书"));
+	assert_non_null(strstr(text, "白审受字〔2026〕第0002号"));
+	assert_non_null(strstr(text, "白河县汉江商贸有限公司："));
+	assert_non_null(strstr(text, "十二月一日提出的食品经营许可（变更）申请"));
+	assert_non_null(strstr(text, "已收取的申请材料如下"));
+	assert_non_null(strstr(text, "营业执照复印件"));
+	assert_non_null(strstr(text, "白河县市场监督管理局"));
+	assert_non_null(strstr(text, "二〇二六年十一月二十八日"));
+	assert_non_null(strstr(text, "ACC-2026-0002"));
+	assert_non_null(strstr(text, "第1页共1页"));
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&c);
 }
 
 static void
@@ -656,6 +747,7 @@ main(void)
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
 		cmocka_unit_test(pdf_is_deterministic_text_pdf),
+		cmocka_unit_test(cached_layout_gives_the_same_document),
 		cmocka_unit_test(pdf_long_document_spans_pages),
 		cmocka_unit_test(pdf_refuses_bad_descriptions),
 		cmocka_unit_test(xlsx_writes_a_zip_workbook),
