@@ -46,6 +46,8 @@
 #define PEOPLE 300000
 #define FIRMS 50000
 #define HALL_TZ (8 * 3600)
+/* A case's id is year * CASE_ID_YEAR + n (service/case/numbers.c). */
+#define CASE_ID_YEAR 10000000000LL
 
 static sqlite3 *lite;
 static PGconn *pg;
@@ -531,6 +533,7 @@ firm(int i, char code[19], char *name, size_t namesz)
 /* ---- the cases ---- */
 
 struct casegen {
+	int64_t id; /* year * 10^10 + n, as service/case/numbers.c gives */
 	char case_no[96];
 	int64_t item_id, version_id, dept_id, window_id;
 	char kind; /* 'P' or 'E' */
@@ -638,7 +641,7 @@ life(struct casegen *g, const struct item *it, int64_t cday, int64_t t,
 }
 
 /* SQLite: one prepared INSERT. PostgreSQL: COPY text rows. */
-#define CASE_COLS "case_no, item_id, item_version_id, dept_id, window_id, " \
+#define CASE_COLS "id, case_no, item_id, item_version_id, dept_id, window_id, " \
 	"applicant_kind, applicant_name, applicant_idno, applicant_mobile, " \
 	"channel, state, acceptance_mode, accepted_at, accepted_day, " \
 	"budget_days, due_day, remaining_days, warn_level, decision, " \
@@ -659,7 +662,7 @@ put_sqlite(const struct casegen *g)
 	sqlite3_bind_null(ins, k++))
 #define I(v) sqlite3_bind_int64(ins, k++, (v))
 #define IN(v, has) ((has) ? I(v) : sqlite3_bind_null(ins, k++))
-	T(g->case_no); I(g->item_id); I(g->version_id); I(g->dept_id);
+	I(g->id); T(g->case_no); I(g->item_id); I(g->version_id); I(g->dept_id);
 	IN(g->window_id, g->window_id > 0);
 	sqlite3_bind_text(ins, k++, g->kind == 'E' ? "E" : "P", 1,
 	    SQLITE_STATIC);
@@ -713,10 +716,11 @@ put_pg(const struct casegen *g)
 #define S(v) ((v) != NULL && (v)[0] != '\0' ? (v) : "\\N")
 #define N(buf, v, has) (snprintf(buf, sizeof(buf), "%" PRId64, \
 	(int64_t)(v)), (has) ? buf : "\\N")
-	copy_add("%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%s\t%c\t%s\t%s\t"
+	copy_add("%" PRId64 "\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64
+	    "\t%s\t%c\t%s\t%s\t"
 	    "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%" PRId64
-	    "\t%" PRId64 "\t%s\t%d\n", g->case_no, g->item_id, g->version_id,
-	    g->dept_id, N(win, g->window_id, g->window_id > 0), g->kind,
+	    "\t%" PRId64 "\t%s\t%d\n", g->id, g->case_no, g->item_id,
+	    g->version_id, g->dept_id, N(win, g->window_id, g->window_id > 0), g->kind,
 	    g->name, g->idno, g->mobile, g->channel, g->state, S(g->mode),
 	    N(a, g->accepted_at, g->accepted_at > 0), S(g->accepted_day),
 	    N(bud, g->budget, g->has_budget), S(g->due_day),
@@ -904,7 +908,7 @@ main(int argc, char **argv)
 {
 	const char *url = NULL, *end_s = "2026-09-29";
 	long n = 1000000, done = 0;
-	int64_t end, first, now = (int64_t)time(NULL);
+	int64_t end, first, n0, now = (int64_t)time(NULL);
 	double wsum = 0, total_w = 0;
 	struct rows idx;
 	struct timespec t0, t1;
@@ -969,18 +973,41 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (sample > 0) {
-		/* N cases spread over the table: "case_no<TAB>idno" lines. */
-		int64_t max = query_int("SELECT MAX(id) FROM cases");
+		/* N cases spread over the table: "case_no<TAB>idno" lines.
+		 * The ids of a year are one range (year * 10^10 + n): a
+		 * random point in the sum of the ranges, then the first id
+		 * from it. */
+		struct rows y = query("SELECT MIN(id), MAX(id) FROM cases "
+		    "GROUP BY id / %lld ORDER BY 1", (long long)CASE_ID_YEAR);
 		struct rows r;
+		uint64_t span = 0;
 
-		for (int i = 0; i < sample && max > 0; i++) {
+		for (int k = 0; k < y.n; k++)
+			span += (uint64_t)(strtoll(y.v[k * 2 + 1], NULL, 10) -
+			    strtoll(y.v[k * 2], NULL, 10) + 1);
+		for (int i = 0; i < sample && span > 0; i++) {
+			uint64_t at = rnd() % span;
+			int64_t from = 0;
+
+			for (int k = 0; k < y.n; k++) {
+				int64_t lo = strtoll(y.v[k * 2], NULL, 10);
+				uint64_t len = (uint64_t)(strtoll(y.v[k * 2 +
+				    1], NULL, 10) - lo + 1);
+
+				if (at < len) {
+					from = lo + (int64_t)at;
+					break;
+				}
+				at -= len;
+			}
 			r = query("SELECT case_no, applicant_idno FROM cases "
 			    "WHERE id >= %" PRId64 " ORDER BY id LIMIT 1",
-			    1 + (int64_t)(rnd() % (uint64_t)max));
+			    from);
 			if (r.n > 0)
 				printf("%s\t%s\n", r.v[0], r.v[1]);
 			rows_free(&r);
 		}
+		rows_free(&y);
 		return 0;
 	}
 	if (add > 0) {
@@ -998,6 +1025,7 @@ main(int argc, char **argv)
 	if (query_int("SELECT COUNT(*) FROM cases") > 10000)
 		die("the database already has generated cases");
 	taken = query("SELECT case_no FROM cases ORDER BY case_no");
+	n0 = query_int("SELECT COALESCE(MAX(id % 10000000000), 0) FROM cases");
 	qsort(taken.v, (size_t)taken.n, sizeof(char *), cmp_str);
 	exec_sql("BEGIN");
 	setup_catalogue(now);
@@ -1022,7 +1050,7 @@ main(int argc, char **argv)
 	if (lite != NULL) {
 		if (sqlite3_prepare_v2(lite, "INSERT INTO cases (" CASE_COLS
 		    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) !=
+		    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) !=
 		    SQLITE_OK)
 			die("%s", sqlite3_errmsg(lite));
 	} else {
@@ -1058,6 +1086,8 @@ main(int argc, char **argv)
 				int a;
 
 				memset(&g, 0, sizeof(g));
+				g.id = strtol(ymd, NULL, 10) * CASE_ID_YEAR +
+				    n0 + done + 1;
 				do {
 					const char *key = g.case_no;
 
@@ -1120,6 +1150,17 @@ main(int argc, char **argv)
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			die("COPY: %s", PQerrorMessage(pg));
 		PQclear(r);
+	}
+	/* Their numbers, as case_number_take registers them; PostgreSQL's
+	 * sequence goes on after the last n. */
+	exec_sql("INSERT INTO case_numbers (case_no, case_id) SELECT case_no, "
+	    "id FROM cases WHERE id %% %lld > %" PRId64, (long long)CASE_ID_YEAR,
+	    n0);
+	if (pg != NULL) {
+		struct rows r = query("SELECT setval('cases_id_seq', %" PRId64
+		    ")", n0 + (int64_t)done);
+
+		rows_free(&r);
 	}
 	exec_sql("COMMIT");
 	exec_sql("BEGIN");

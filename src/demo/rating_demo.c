@@ -53,16 +53,19 @@ case_fn(struct db *db, void *arg, struct err *e)
 	struct db_stmt *s;
 	int rc;
 
-	s = db_query(db, e, "INSERT INTO cases (case_no, item_id, "
+	rc = case_number_take(db, t->day, t->case_no, NULL, &t->id, e);
+	if (rc != 0)
+		return rc;
+	s = db_query(db, e, "INSERT INTO cases (id, case_no, item_id, "
 	    "item_version_id, dept_id, window_id, applicant_kind, "
 	    "applicant_name, applicant_idno, channel, state, acceptance_mode, "
 	    "accepted_at, accepted_day, accepted_by, budget_days, due_day, "
 	    "decision, decided_at, handler_id, trips, form, created_at, "
-	    "updated_at, closed_at) VALUES (?, ?, ?, ?, NULLIF(?, 0), 'P', ?, "
-	    "?, ?, 'done', 'normal', ?, ?, NULLIF(?, 0), 0, ?, 'approved', ?, "
-	    "NULLIF(?, 0), ?, '{\"demo\":true}', ?, ?, ?) RETURNING id",
-	    "siiiisssisisiiIiii", t->case_no, t->it->id, t->it->version_id,
-	    t->it->dept_id, t->window ? t->it->window_id : 0, t->name, t->idno,
+	    "updated_at, closed_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), 'P', "
+	    "?, ?, ?, 'done', 'normal', ?, ?, NULLIF(?, 0), 0, ?, 'approved', "
+	    "?, NULLIF(?, 0), ?, '{\"demo\":true}', ?, ?, ?) RETURNING id",
+	    "isiiiisssisisiiIiii", t->id, t->case_no, t->it->id,
+	    t->it->version_id, t->it->dept_id, t->window ? t->it->window_id : 0, t->name, t->idno,
 	    t->window ? "window" : "online", t->at, t->day, t->it->staff_id,
 	    t->day, t->at + 3600, t->it->staff_id, t->window ? 1 : 0, t->at,
 	    t->at + 3600, t->at + 3600);

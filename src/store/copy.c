@@ -11,9 +11,10 @@
  * hashes the stored text, verifies on the target. The whole copy is one
  * transaction on each side: the source is read under BEGIN IMMEDIATE (a
  * county server still running waits, and the copy is one instant of it);
- * the target gets all rows or none. Identity sequences continue after the
- * highest id, or after SQLite's AUTOINCREMENT counter when that is higher
- * (ids of deleted rows are never given again). */
+ * the target gets all rows or none. Identity sequences (and the sequence
+ * of case ids) continue after the highest id, or after SQLite's
+ * AUTOINCREMENT counter when that is higher (ids of deleted rows are never
+ * given again). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,8 +307,10 @@ out:
 	return rc;
 }
 
-/* Identity columns continue after the highest id copied, or after the
- * source's AUTOINCREMENT counter when it is higher. */
+/* Identity columns (and the sequence of cases) continue after the highest
+ * id copied, or after the source's AUTOINCREMENT counter when it is
+ * higher. Both are taken below 10^10: a case's id carries its year above
+ * (Y * 10^10 + n, service/case/numbers.c) and the sequence gives n. */
 static int
 set_sequences(struct copy *cp, struct err *e)
 {
@@ -318,7 +321,8 @@ set_sequences(struct copy *cp, struct err *e)
 
 	cols = db_query_json(cp->to, e, "SELECT table_name AS t, column_name "
 	    "AS c FROM information_schema.columns WHERE table_schema = "
-	    "current_schema() AND is_identity = 'YES'", "");
+	    "current_schema() AND pg_get_serial_sequence(format('%I', "
+	    "table_name), column_name) IS NOT NULL", "");
 	if (cols == NULL)
 		return err_rc(e);
 	json_array_foreach(cols, i, v) {
@@ -330,14 +334,15 @@ set_sequences(struct copy *cp, struct err *e)
 		if (t == NULL || c == NULL || !name_ok(t) || !name_ok(c))
 			continue;
 		buf_init(&sql, 0);
-		buf_appendf(&sql, "SELECT COALESCE(MAX(\"%s\"), 0) FROM \"%s\"",
-		    c, t);
+		buf_appendf(&sql, "SELECT COALESCE(MAX(\"%s\" %% "
+		    "10000000000), 0) FROM \"%s\"", c, t);
 		rc = db_query_int(cp->to, e, &top, sql.data, "");
 		buf_release(&sql);
 		if (rc < 0)
 			break;
-		rc = db_query_int(cp->from, e, &seq, "SELECT COALESCE(MAX(seq), "
-		    "0) FROM sqlite_sequence WHERE name = ?", "s", t);
+		rc = db_query_int(cp->from, e, &seq, "SELECT COALESCE(MAX(seq "
+		    "% 10000000000), 0) FROM sqlite_sequence WHERE name = ?",
+		    "s", t);
 		if (rc < 0)
 			break;
 		if (seq > top)

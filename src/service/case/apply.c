@@ -91,18 +91,23 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	if (rc != 0)
 		return rc;
 
-	/* 2. the case, with its short query code */
+	/* 2. the case, with its short query code and its id (the year's) */
 	case_query_code_new(t->query_code);
-	s = db_query(db, e, "INSERT INTO cases (case_no, query_code, item_id, "
+	rc = case_number_take(db, t->day, t->case_no, t->query_code, &t->id, e);
+	if (rc != 0)
+		return rc;
+	s = db_query(db, e, "INSERT INTO cases (id, case_no, query_code, "
+	    "item_id, "
 	    "item_version_id, dept_id, window_id, applicant_id, applicant_kind, "
 	    "applicant_name, applicant_idno, applicant_mobile, channel, state, "
 	    "trips, form, created_by, created_at, updated_at, bundle_id, "
 	    "pledge_text, pledged_at) VALUES "
-	    "(?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
+	    "(?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
 	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, "
 	    "?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
 	    "NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-	    "ssiiiiisssssIsiiiisi", t->case_no, t->query_code, f->item_id,
+	    "issiiiiisssssIsiiiisi", t->id, t->case_no, t->query_code,
+	    f->item_id,
 	    f->version_id,
 	    f->dept_id, t->window_id, t->applicant_id,
 	    t->kind == 'E' ? "E" : "P", t->name, t->idno,

@@ -23,8 +23,8 @@ notify_user(struct ctx *c, int64_t user_id, int64_t case_id,
 	if (user_id <= 0)
 		return 0;
 	return db_exec(c->db, e, "INSERT INTO notifications (user_id, case_id, "
-	    "kind, title, body, created_at) VALUES (?, NULLIF(?, 0), ?, ?, ?, "
-	    "?)", "iisssi", user_id, case_id, kind, title,
+	    "kind, title, body, created_at) VALUES (?, "
+	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?)", "iisssi", user_id, case_id, kind, title,
 	    body != NULL ? body : "", clock_now());
 }
 

@@ -200,8 +200,8 @@ sched_fn(struct db *db, void *arg, struct err *e)
 	clock_date(clock_now(), today);
 	rc = db_query_int(db, e, &t->id, "INSERT INTO project_events "
 	    "(project_id, kind, lead_dept_id, case_id, day, place, note, "
-	    "paused_day, created_by, created_at) VALUES (?, ?, ?, NULLIF(?, 0), "
-	    "?, ?, ?, ?, ?, ?) RETURNING id", "isiissssii", t->project,
+	    "paused_day, created_by, created_at) VALUES (?, ?, ?, "
+	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?) RETURNING id", "isiissssii", t->project,
 	    project_event_kind_name(t->kind), t->lead, t->case_id, t->day,
 	    t->place, t->note != NULL ? t->note : "", today,
 	    t->c->actor->user_id, clock_now());
