@@ -217,6 +217,15 @@ day_str(int64_t d, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+static int64_t
+day_year(int64_t d)
+{
+	char ymd[11];
+
+	day_str(d, ymd);
+	return strtol(ymd, NULL, 10);
+}
+
 static int
 weekday(int64_t d) /* 0 Monday .. 6 Sunday */
 {
@@ -898,9 +907,12 @@ case_indexes(void)
 	if (lite != NULL)
 		return query("SELECT name, sql FROM sqlite_master WHERE "
 		    "type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL");
-	return query("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE "
-	    "i.tablename = 'cases' AND NOT EXISTS (SELECT 1 FROM "
-	    "pg_constraint c WHERE c.conname = i.indexname)");
+	/* cases is partitioned (migration 141): the definition says
+	 * "ON ONLY", which would build the parent's index alone. */
+	return query("SELECT i.indexname, replace(i.indexdef, ' ON ONLY ', "
+	    "' ON ') FROM pg_indexes i WHERE i.tablename = 'cases' AND NOT "
+	    "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = "
+	    "i.indexname)");
 }
 
 int
@@ -1045,6 +1057,14 @@ main(int argc, char **argv)
 
 	idx = case_indexes();
 	exec_sql("BEGIN");
+	/* A year's partition, as the hall would have added it
+	 * (docs/archive.md), for every year generated. */
+	for (int64_t y = day_year(first); pg != NULL && y <= day_year(end - 1);
+	    y++) {
+		struct rows r = query("SELECT cases_add_year(%" PRId64 ")", y);
+
+		rows_free(&r);
+	}
 	for (int i = 0; i < idx.n; i++)
 		exec_sql("DROP INDEX %s", idx.v[i * 2]);
 	if (lite != NULL) {
@@ -1086,8 +1106,8 @@ main(int argc, char **argv)
 				int a;
 
 				memset(&g, 0, sizeof(g));
-				g.id = strtol(ymd, NULL, 10) * CASE_ID_YEAR +
-				    n0 + done + 1;
+				g.id = day_year(d) * CASE_ID_YEAR + n0 + done +
+				    1;
 				do {
 					const char *key = g.case_no;
 

@@ -363,7 +363,9 @@ set_sequences(struct copy *cp, struct err *e)
 /* Makes every foreign key of the target deferred (deferrable = true) or
  * as the migrations made it again (false), inside the copy's transaction:
  * rows of tables that refer to each other are then checked at the end,
- * when all are in. */
+ * when all are in. A key to a partitioned table (cases) is altered once:
+ * PostgreSQL keeps one derived constraint per partition and alters those
+ * with it. */
 static int
 fks_deferrable(struct copy *cp, bool deferrable, struct err *e)
 {
@@ -375,7 +377,8 @@ fks_deferrable(struct copy *cp, bool deferrable, struct err *e)
 	s = db_query(cp->to, e, "SELECT a.relname, k.conname FROM "
 	    "pg_constraint k JOIN pg_class a ON a.oid = k.conrelid JOIN "
 	    "pg_namespace n ON n.oid = a.relnamespace WHERE k.contype = 'f' "
-	    "AND n.nspname = current_schema() ORDER BY 1, 2", "");
+	    "AND k.conparentid = 0 AND n.nspname = current_schema() "
+	    "ORDER BY 1, 2", "");
 	if (s == NULL)
 		return err_rc(e);
 	while ((rc = db_step(s, e)) == DB_ROW) {

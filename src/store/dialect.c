@@ -23,6 +23,12 @@
  *       `rowid IN (sub-select)` once per outer row and looks the ids up by
  *       key, which is the same plan.
  *
+ *   {{YEAR_ID table}}  one parameter, a year Y: the next id of table in
+ *       that year, Y * 10^10 + n (cases, partitioned by year on PostgreSQL:
+ *       migration 141). PostgreSQL takes n from the sequence <table>_id_seq,
+ *       so that any number of writers get distinct ids; SQLite, a single
+ *       writer, takes the year's highest id plus one.
+ *
  *   {{DB_EPOCH_MS}}  no parameter: the database server's clock in
  *       milliseconds since the epoch (one clock for every onetrip server of
  *       a database, whatever their --now: the job leases use it).
@@ -98,6 +104,25 @@ text_search(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
 }
 
 static int
+year_id(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
+    int nargs, int param)
+{
+	const char *t = args[0];
+
+	if (nargs != 1 || !ident_ok(t) || strchr(t, '.') != NULL)
+		return -1;
+	if (kind == DB_POSTGRES) {
+		buf_appendf(b, "(CAST(? AS BIGINT) * 10000000000 + "
+		    "nextval('%s_id_seq'))", t);
+		return 0;
+	}
+	buf_appendf(b, "(SELECT COALESCE(MAX(id), ?%d * 10000000000) + 1 FROM "
+	    "%s WHERE id >= ?%d * 10000000000 AND id < (?%d + 1) * "
+	    "10000000000)", param, t, param, param);
+	return 0;
+}
+
+static int
 join_each(struct buf *b, enum db_kind kind, char args[][TOKEN_ARG_MAX],
     int nargs)
 {
@@ -150,6 +175,10 @@ db_dialect_expand(enum db_kind kind, const char *sql)
 		param = count_params(sql, (size_t)(open - sql)) + added + 1;
 		if (strcmp(name, "TEXT_SEARCH") == 0) {
 			if (text_search(&b, kind, args, nargs, param) != 0)
+				goto bad;
+			added++;
+		} else if (strcmp(name, "YEAR_ID") == 0) {
+			if (year_id(&b, kind, args, nargs, param) != 0)
 				goto bad;
 			added++;
 		} else if (strcmp(name, "JOIN_EACH") == 0) {

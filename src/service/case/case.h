@@ -321,13 +321,11 @@ int case_step_of(const char *state);
 
 /* ---- case ids (service/case/numbers.c) ---- */
 
-/* A case's id carries the year of its day: Y * CASE_ID_YEAR + n. */
-#define CASE_ID_YEAR 10000000000LL
-#define CASE_ID_YEAR_SQL "10000000000"
 /* Registers a new case's number and query code (NULL for none) in
- * case_numbers and gives the case its id (day "YYYY-MM-DD", the day of the
- * number), in the transaction that then inserts the case with that id. A
- * number or code already given fails on the database's unique key. */
+ * case_numbers and gives the case its id, Y * 10^10 + n with Y the year of
+ * day ("YYYY-MM-DD", the day of the number), in the transaction that then
+ * inserts the case with that id. A number or code already given fails on
+ * the database's unique key. */
 int case_number_take(struct db *db, const char *day, const char *case_no,
     const char *query_code, int64_t *id, struct err *e);
 

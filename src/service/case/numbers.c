@@ -4,10 +4,9 @@
  * A case created on a day of year Y gets id = Y * 10^10 + n. On
  * PostgreSQL `cases` is partitioned by range of id, one partition per year,
  * so the id alone says where the row lives and a year can be detached for
- * the archive (docs/archive.md). n comes from the sequence cases_id_seq on
- * PostgreSQL (any number of writers); SQLite, a single writer, takes the
- * year's highest id plus one. Either way ids grow with time, so the keysets
- * that end on id (inboxes, "newest first" lists) keep their order. */
+ * the archive (docs/archive.md). n is given by {{YEAR_ID}} (store/dialect.c).
+ * Ids grow with time, so the keysets that end on id (inboxes, "newest
+ * first" lists) keep their order. */
 #include "service/case/case.h"
 
 #include <stdlib.h>
@@ -23,18 +22,9 @@ case_number_take(struct db *db, const char *day, const char *case_no,
 
 	if (year < 1000 || year > 9999)
 		return err_internal(e, "case id: bad day %s", day);
-	if (db_kind(db) == DB_POSTGRES)
-		rc = db_query_int(db, e, id, "INSERT INTO case_numbers "
-		    "(case_no, query_code, case_id) VALUES (?, ?, "
-		    "? * " CASE_ID_YEAR_SQL " + nextval('cases_id_seq')) "
-		    "RETURNING case_id", "ssi", case_no, query_code, year);
-	else
-		rc = db_query_int(db, e, id, "INSERT INTO case_numbers "
-		    "(case_no, query_code, case_id) VALUES (?, ?, "
-		    "(SELECT COALESCE(MAX(id), ? * " CASE_ID_YEAR_SQL ") + 1 "
-		    "FROM cases WHERE id >= ? * " CASE_ID_YEAR_SQL " AND "
-		    "id < (? + 1) * " CASE_ID_YEAR_SQL ")) RETURNING case_id",
-		    "ssiii", case_no, query_code, year, year, year);
+	rc = db_query_int(db, e, id, "INSERT INTO case_numbers (case_no, "
+	    "query_code, case_id) VALUES (?, ?, {{YEAR_ID cases}}) RETURNING "
+	    "case_id", "ssi", case_no, query_code, year);
 	if (rc < 0)
 		return rc;
 	return rc == DB_ROW ? 0 : err_internal(e, "case_numbers: no id");

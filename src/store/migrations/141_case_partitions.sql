@@ -13,14 +13,35 @@
 -- plain indexes.
 --
 -- Partitions: cases_legacy for the ids given before this rule (below
--- 2020 * 10^10), cases_y2020 ... cases_y2040, and cases_default for
--- anything outside them. The table is rebuilt whatever its columns,
+-- 2020 * 10^10), one per year made by cases_add_year(Y) (here 2024 ...
+-- 2030; docs/archive.md says when to add the next), and cases_default for
+-- anything outside them. Few partitions on purpose: the inboxes and the
+-- look-ups by number or ID number do not filter on the year, so every
+-- partition costs each of them planning and one index descent; empty
+-- years far ahead would be paid on every request. The table is rebuilt whatever its columns,
 -- indexes and constraints are by now: indexes (partial ones too) are
 -- re-created as they were, unique ones without UNIQUE, on the partitioned
 -- table (and so on each partition); its own foreign keys and the foreign
 -- keys of the other tables to it are dropped and added again.
 
 -- @postgresql
+CREATE FUNCTION cases_add_year(y int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	part text := 'cases_y' || y;
+BEGIN
+	IF y < 2020 OR y > 9999 THEN
+		RAISE EXCEPTION 'cases_add_year: year % out of range', y;
+	END IF;
+	IF to_regclass(part) IS NULL THEN
+		EXECUTE format('CREATE TABLE %I PARTITION OF cases FOR VALUES '
+		    'FROM (%s) TO (%s)', part, y * 10000000000::bigint,
+		    (y + 1) * 10000000000::bigint);
+	END IF;
+	RETURN part;
+END
+$$;
+
 DO $$
 DECLARE
 	r record;
@@ -74,10 +95,8 @@ BEGIN
 	ALTER TABLE cases ADD CONSTRAINT cases_pkey PRIMARY KEY (id);
 	CREATE TABLE cases_legacy PARTITION OF cases
 	    FOR VALUES FROM (MINVALUE) TO (20200000000000);
-	FOR y IN 2020..2040 LOOP
-		EXECUTE format('CREATE TABLE %I PARTITION OF cases FOR VALUES '
-		    'FROM (%s) TO (%s)', 'cases_y' || y, y * 10000000000::bigint,
-		    (y + 1) * 10000000000::bigint);
+	FOR y IN 2024..2030 LOOP
+		PERFORM cases_add_year(y);
 	END LOOP;
 	CREATE TABLE cases_default PARTITION OF cases DEFAULT;
 	EXECUTE format('INSERT INTO cases (%s) SELECT %s FROM '
