@@ -47,7 +47,8 @@ bad:
 	"JOIN departments d ON d.id = x.dept_id " \
 	"LEFT JOIN users ru ON ru.id = x.requested_by " \
 	"LEFT JOIN users du ON du.id = x.decided_by " \
-	"WHERE (? = 0 OR x.dept_id = ?) AND (? = 0 OR x.case_id = ?) " \
+	"WHERE (? = 0 OR x.dept_id = ?) AND (CAST(? AS BIGINT) = 0 OR " \
+	"x.case_id = ?) " \
 	"AND (CAST(? AS TEXT) = 'all' OR x.status = ?) "
 
 /* Adds the derived members to one row and drops the raw ID number. */

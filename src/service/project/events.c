@@ -171,8 +171,9 @@ involved_cases(struct sched_tx *t, struct db *db, json_t **rows,
 {
 	*rows = db_query_json(db, e, "SELECT k.id FROM cases k JOIN "
 	    "project_stage_apps a ON a.bundle_case_id = k.bundle_id WHERE "
-	    "a.project_id = ? AND k.closed_at IS NULL AND (? = 0 OR k.id = ?) "
-	    "ORDER BY k.id", "iii", t->project, t->case_id, t->case_id);
+	    "a.project_id = ? AND k.closed_at IS NULL AND (CAST(? AS BIGINT) "
+	    "= 0 OR k.id = ?) ORDER BY k.id", "iii", t->project, t->case_id,
+	    t->case_id);
 	return *rows == NULL ? err_rc(e) : 0;
 }
 

@@ -435,7 +435,7 @@ supervise_ticket_list(struct ctx *c, const struct supervise_ticket_q *q,
 	    "AND (CAST(? AS TEXT) IS NULL OR t.source = ?) "
 	    "AND (? = 0 OR EXISTS (SELECT 1 FROM sv_ticket_depts y WHERE "
 	    "y.ticket_id = t.id AND y.dept_id = ?)) "
-	    "AND (? = 0 OR t.case_id = ?) "
+	    "AND (CAST(? AS BIGINT) = 0 OR t.case_id = ?) "
 	    "AND (? = 0 OR (t.status IN ('open', 'answered') AND "
 	    "t.promised_day < ?)) AND (? = 0 OR t.level > 0) "
 	    "AND (CAST(? AS TEXT) IS NULL OR (t.ref_type = ? AND t.ref_id = ?)) "
