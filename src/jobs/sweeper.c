@@ -5,7 +5,8 @@
  * overdue notices), the project pass (project_sweep(): stalled or overdue
  * approvals of construction projects raise tickets for the steward), the
  * quarterly ledger's watch (reform_ledger_sweep(): reminders before the
- * 23rd, late flags and tickets after), and reports what it did. A stopping
+ * 23rd, late flags and tickets after), makes sure next year's partition
+ * of cases exists (case_partitions_ensure()), and reports what it did. A stopping
  * server (ctx_stopping()) skips the passes not yet begun. */
 #include "jobs/jobs.h"
 
@@ -45,6 +46,9 @@ sweeper_run(struct ctx *c, struct err *e)
 		rc = reform_ledger_sweep(c, &flagged, e);
 		acted += flagged;
 	}
+	if (rc == 0 && !ctx_stopping(c))
+		/* This year's and next year's partitions of cases. */
+		rc = case_partitions_ensure(c, e);
 	if (rc != 0)
 		return rc;
 	if (acted > 0 || failed > 0)

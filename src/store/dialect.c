@@ -29,6 +29,11 @@
  *       so that any number of writers get distinct ids; SQLite, a single
  *       writer, takes the year's highest id plus one.
  *
+ *   {{YEAR_PARTITION table}}  one parameter, a year Y: makes sure table
+ *       has its partition for year Y and gives its name. PostgreSQL calls
+ *       <table>_add_year(Y) (cases: migration 141), which creates it if
+ *       missing; SQLite keeps one table and only gives Y back.
+ *
  *   {{DB_EPOCH_MS}}  no parameter: the database server's clock in
  *       milliseconds since the epoch (one clock for every onetrip server of
  *       a database, whatever their --now: the job leases use it).
@@ -180,6 +185,16 @@ db_dialect_expand(enum db_kind kind, const char *sql)
 		} else if (strcmp(name, "YEAR_ID") == 0) {
 			if (year_id(&b, kind, args, nargs, param) != 0)
 				goto bad;
+			added++;
+		} else if (strcmp(name, "YEAR_PARTITION") == 0) {
+			if (nargs != 1 || !ident_ok(args[0]) ||
+			    strchr(args[0], '.') != NULL)
+				goto bad;
+			if (kind == DB_POSTGRES)
+				buf_appendf(&b, "%s_add_year(CAST(? AS INTEGER))",
+				    args[0]);
+			else
+				buf_puts(&b, "CAST(? AS TEXT)");
 			added++;
 		} else if (strcmp(name, "JOIN_EACH") == 0) {
 			if (join_each(&b, kind, args, nargs) != 0)

@@ -211,6 +211,34 @@ for (const db of dbKinds()) {
 	});
 }
 
+// A new year never finds its cases without a partition: the sweeper makes
+// this year's and next year's (case_partitions_ensure), so that no case
+// lands in cases_default, where its year could no longer get one.
+describe('the next year\'s partition of cases (postgresql)', () => {
+	let srv;
+	after(async () => { await srv?.stop(); });
+
+	test('a server in December 2031 adds the partitions of 2031 and 2032 by itself', { skip: !dbKinds().includes('postgresql') }, async () => {
+		srv = await startServer({ db: 'postgresql', now: '2030-06-02T10:00:00+08:00' });
+		const exists = async (y) => (await psql(srv.dbUrl, `SELECT to_regclass('cases_y${y}') IS NOT NULL`)) === 't';
+		assert.equal(await exists(2030), true);
+		await srv.restart({ now: '2031-12-20T10:00:00+08:00' });
+		const deadline = Date.now() + 60000;
+		while (!(await exists(2032)) && Date.now() < deadline)
+			await new Promise((r) => setTimeout(r, 250));
+		assert.equal(await exists(2031), true, 'this year\'s partition');
+		assert.equal(await exists(2032), true, 'next year\'s partition, made ahead of its first case');
+		assert.equal(await exists(2033), false);
+		// A case of the new year goes to its own partition, not the default.
+		const person = new Client(srv.url);
+		await person.login(DEMO.person, DEMO.password);
+		const cs = await apply(person);
+		assert.equal(Math.floor(cs.id / YEAR), 2031);
+		assert.equal(await psql(srv.dbUrl, `SELECT tableoid::regclass FROM cases WHERE id = ${cs.id}`), 'cases_y2031');
+		assert.equal(Number(await psql(srv.dbUrl, 'SELECT count(*) FROM cases_default')), 0);
+	});
+});
+
 // Turns the partitioned cases of a database back into the table it was
 // before migration 141 (ids given by the identity, UNIQUE case_no and
 // query_code, the 18 foreign keys) and forgets migrations 140-142.

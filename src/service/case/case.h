@@ -328,6 +328,10 @@ int case_step_of(const char *state);
  * the database's unique key. */
 int case_number_take(struct db *db, const char *day, const char *case_no,
     const char *query_code, int64_t *id, struct err *e);
+/* The system actor only: makes sure the partitions of cases for this year
+ * and the next exist (PostgreSQL; nothing on SQLite). Run by the sweeper,
+ * so that a new year never finds its cases without a partition. */
+int case_partitions_ensure(struct ctx *c, struct err *e);
 
 /* ---- pure helpers (service/case/rules.c) ---- */
 

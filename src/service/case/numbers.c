@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 
+#include "base/clock.h"
+
 #include "store/db.h"
 
 int
@@ -28,4 +30,27 @@ case_number_take(struct db *db, const char *day, const char *case_no,
 	if (rc < 0)
 		return rc;
 	return rc == DB_ROW ? 0 : err_internal(e, "case_numbers: no id");
+}
+
+int
+case_partitions_ensure(struct ctx *c, struct err *e)
+{
+	char today[11];
+	int64_t year;
+	int rc;
+
+	if (c->actor->kind != ACTOR_SYSTEM)
+		return err_set(e, ERR_FORBIDDEN, NULL, "无权执行此操作");
+	clock_date(clock_now(), today);
+	year = strtol(today, NULL, 10);
+	/* This year's and next year's: a year's partition is made while no
+	 * case of that year exists, since PostgreSQL refuses to create it once
+	 * rows of the year sit in cases_default. */
+	for (int64_t y = year; y <= year + 1; y++) {
+		rc = db_exec(c->db, e, "SELECT {{YEAR_PARTITION cases}}", "i",
+		    y);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
