@@ -5,11 +5,13 @@
 #include "service/case/case_internal.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "service/account/account.h"
+#include "base/buf.h"
 #include "base/cursor.h"
 #include "base/idno.h"
 #include "store/db.h"
@@ -322,8 +324,8 @@ out:
  * and, for cases waiting at any window that accepts their item, one range
  * per item of the window (so that no branch ever sorts; all of those in
  * one query, store/dialect.c's JOIN_EACH). Each branch yields
- * at most limit + 1 keys; the keys are merged, and only the page's cases
- * are then read. */
+ * at most limit + 1 keys, all branches in one statement; the keys are
+ * merged, and only the page's cases are then read. */
 
 enum branch_kind { BR_WINDOW, BR_DEPT };
 
@@ -375,34 +377,102 @@ keys_collect(struct db_stmt *s, struct keys *k, struct err *e)
 	return rc < 0 ? rc : 0;
 }
 
+/* The range each kind of branch reads, and the window's submitted cases
+ * (one range per item of the window, store/dialect.c's JOIN_EACH). */
+#define BRANCH_WINDOW_SQL "SELECT c.inbox_rank, c.id FROM cases c " \
+	"WHERE c.window_id = ? AND c.state = ? AND " \
+	"(c.inbox_rank, c.id) > (?, ?) AND (? = '' OR c.warn_level = ?) " \
+	"AND (? = 0 OR c.item_id = ?) ORDER BY c.inbox_rank, c.id LIMIT ?"
+#define BRANCH_DEPT_SQL "SELECT c.inbox_rank, c.id FROM cases c " \
+	"WHERE c.dept_id = ? AND c.state = ? AND " \
+	"(c.inbox_rank, c.id) > (?, ?) AND (? = 0 OR " \
+	"(c.channel = 'online' AND c.window_id IS NULL AND (? < 2 OR " \
+	"c.item_id NOT IN (SELECT i.id FROM items i JOIN departments " \
+	"d ON d.id = i.dept_id WHERE i.stationed = 1 AND " \
+	"d.stationing_mode <> 'none')))) AND " \
+	"(? = '' OR c.warn_level = ?) AND (? = 0 OR c.item_id = ?) " \
+	"ORDER BY c.inbox_rank, c.id LIMIT ?"
+#define BRANCH_SUBMITTED_SQL "SELECT k.inbox_rank, k.id FROM window_items " \
+	"w {{JOIN_EACH k cases}} (SELECT c.id FROM cases c WHERE " \
+	"c.state = 'submitted' AND c.item_id = w.item_id AND " \
+	"(c.inbox_rank, c.id) > (?, ?) AND (c.window_id IS NULL OR " \
+	"c.window_id = ?) AND (? = '' OR c.warn_level = ?) ORDER BY " \
+	"c.inbox_rank, c.id LIMIT ?){{END_EACH k}} WHERE w.window_id = ? " \
+	"AND (? = 0 OR w.item_id = ?)"
+
+/* Binds the next parameters of s from the type letters of fmt (i: int64_t,
+ * I: int, s: text); *at is the last index bound so far. */
 static int
-run_branch(struct ctx *c, const struct branch *b, const char *warn,
-    int64_t item_id, const char *rank, int64_t after, int limit,
-    struct keys *k, struct err *e)
+bind_next(struct db_stmt *s, int *at, const char *fmt, ...)
+{
+	va_list ap;
+	int rc = 0;
+
+	va_start(ap, fmt);
+	for (; *fmt != '\0' && rc == 0; fmt++) {
+		++*at;
+		if (*fmt == 'i')
+			rc = db_bind_int(s, *at, va_arg(ap, int64_t));
+		else if (*fmt == 'I')
+			rc = db_bind_int(s, *at, va_arg(ap, int));
+		else
+			rc = db_bind_text(s, *at, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	return rc;
+}
+
+/* The keys of every branch, each its own ordered range of at most limit
+ * rows, in one statement: one round trip to the database for the whole
+ * queue (on PostgreSQL the seven branches of a window clerk's "all" used
+ * to be seven). */
+static int
+inbox_keys(struct ctx *c, const struct branch *br, size_t nb,
+    bool submitted, const char *warn, int64_t item_id, const char *rank,
+    int64_t after, int limit, struct keys *k, struct err *e)
 {
 	const struct actor *a = c->actor;
 	struct db_stmt *s;
+	struct buf sql;
+	size_t i;
+	int at = 0, rc = 0;
 
-	if (b->kind == BR_WINDOW)
-		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
-		    "WHERE c.window_id = ? AND c.state = ? AND "
-		    "(c.inbox_rank, c.id) > (?, ?) AND (? = '' OR "
-		    "c.warn_level = ?) AND (? = 0 OR c.item_id = ?) "
-		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "ississiiI",
-		    a->window_id, b->state, rank, after, warn, warn, item_id,
-		    item_id, limit);
-	else
-		s = db_query(c->db, e, "SELECT c.inbox_rank, c.id FROM cases c "
-		    "WHERE c.dept_id = ? AND c.state = ? AND "
-		    "(c.inbox_rank, c.id) > (?, ?) AND (? = 0 OR "
-		    "(c.channel = 'online' AND c.window_id IS NULL AND (? < 2 OR "
-		    "c.item_id NOT IN (SELECT i.id FROM items i JOIN departments "
-		    "d ON d.id = i.dept_id WHERE i.stationed = 1 AND "
-		    "d.stationing_mode <> 'none')))) AND "
-		    "(? = '' OR c.warn_level = ?) AND (? = 0 OR c.item_id = ?) "
-		    "ORDER BY c.inbox_rank, c.id LIMIT ?", "issiIIssiiI",
-		    a->dept_id, b->state, rank, after, b->dept_only,
-		    b->dept_only, warn, warn, item_id, item_id, limit);
+	if (nb == 0 && !submitted)
+		return 0;
+	buf_init(&sql, 16384);
+	for (i = 0; i < nb; i++)
+		buf_appendf(&sql, "%sSELECT inbox_rank, id FROM (%s) b%zu",
+		    i > 0 ? " UNION ALL " : "", br[i].kind == BR_WINDOW ?
+		    BRANCH_WINDOW_SQL : BRANCH_DEPT_SQL, i);
+	if (submitted)
+		buf_appendf(&sql, "%sSELECT inbox_rank, id FROM (%s) bs",
+		    nb > 0 ? " UNION ALL " : "", BRANCH_SUBMITTED_SQL);
+	if (buf_putc(&sql, '\0') != 0) {
+		buf_release(&sql);
+		return err_internal(e, "out of memory");
+	}
+	s = db_prepare(c->db, sql.data, e);
+	buf_release(&sql);
+	if (s == NULL)
+		return -(int)e->code;
+	for (i = 0; i < nb && rc == 0; i++)
+		if (br[i].kind == BR_WINDOW)
+			rc = bind_next(s, &at, "ississiiI", a->window_id,
+			    br[i].state, rank, after, warn, warn, item_id,
+			    item_id, limit);
+		else
+			rc = bind_next(s, &at, "issiIIssiiI", a->dept_id,
+			    br[i].state, rank, after, br[i].dept_only,
+			    br[i].dept_only, warn, warn, item_id, item_id,
+			    limit);
+	if (rc == 0 && submitted)
+		rc = bind_next(s, &at, "siissIiii", rank, after,
+		    a->window_id, warn, warn, limit, a->window_id, item_id,
+		    item_id);
+	if (rc != 0) {
+		db_finish(s);
+		return err_internal(e, "inbox: binding the branches failed");
+	}
 	return keys_collect(s, k, e);
 }
 
@@ -535,22 +605,8 @@ case_inbox(struct ctx *c, const struct case_inbox_q *q, json_t **out,
 	}
 #undef ADD
 	limit = page_limit(q->limit);
-	for (size_t i = 0; i < nb && rc == 0; i++)
-		rc = run_branch(c, &br[i], warn, q->item_id, rank, after,
-		    limit + 1, &k, e);
-	if (rc == 0 && submitted)
-		/* The same range for each item of the window, in one round
-		 * trip (store/dialect.c, JOIN_EACH). */
-		rc = keys_collect(db_query(c->db, e, "SELECT k.inbox_rank, "
-		    "k.id FROM window_items w {{JOIN_EACH k cases}} (SELECT "
-		    "c.id FROM cases c WHERE c.state = 'submitted' AND "
-		    "c.item_id = w.item_id AND (c.inbox_rank, c.id) > (?, ?) "
-		    "AND (c.window_id IS NULL OR c.window_id = ?) AND (? = '' "
-		    "OR c.warn_level = ?) ORDER BY c.inbox_rank, c.id LIMIT ?)"
-		    "{{END_EACH k}} WHERE w.window_id = ? AND (? = 0 OR "
-		    "w.item_id = ?)", "siissIiii", rank, after, a->window_id,
-		    warn, warn, limit + 1, a->window_id, q->item_id,
-		    q->item_id), &k, e);
+	rc = inbox_keys(c, br, nb, submitted, warn, q->item_id, rank, after,
+	    limit + 1, &k, e);
 	if (rc != 0)
 		goto out;
 	/* Merge: sort the keys, drop duplicates, read the page's cases
