@@ -33,7 +33,8 @@ gen_build
 # department) now and at a past date, their monthly trend since the notice,
 # the gap planner; the case-based counterparts over the whole period and
 # one quarter, the monthly case volume with open/overdue/stalled counts,
-# the items whose cases needed more trips than declared.
+# the items whose cases needed more trips than declared; the leader's
+# dashboard and its drill-downs to the cases behind a number.
 PATHS="/api/indicators
 /api/indicators?as_of=2025-06-30
 /api/indicators/trend
@@ -41,7 +42,13 @@ PATHS="/api/indicators
 /api/indicators/cases
 /api/indicators/cases?from=2026-04-01&to=2026-06-30
 /api/indicators/volume
-/api/indicators/discrepancies"
+/api/indicators/discrepancies
+/api/indicators/board
+/api/indicators/case-list?key=closed
+/api/indicators/case-list?key=over_one_trip
+/api/indicators/case-list?key=online&from=2026-07-01&to=2026-09-29
+/api/indicators/case-list?key=overdue
+/api/indicators/case-list?key=stalled"
 
 cpu_ticks() { # utime + stime of the server, in clock ticks
 	awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"

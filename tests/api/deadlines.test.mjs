@@ -248,6 +248,40 @@ for (const db of dbKinds()) {
 			assertError(await hall.get('/api/warnings?level=purple'), 400);
 		});
 
+		test('the deadline pass looks at a case once a day, and again the same day after the calendar moves it', async (t) => {
+			if (!haveCases || !itemId) return t.skip('case API or a 5-day item not available');
+			const k = await newCase();
+			assert.equal(k.due_day, '2026-10-10');
+			const row = () => sql(srv, `SELECT swept_day || '|' || warn_level || '|' || remaining_days FROM cases WHERE id = ${k.id}`);
+			await runJobs(srv, '2026-10-08');
+			assert.equal(await row(), '2026-10-08|green|2');
+			// Looked at today: a second round the same day leaves the row
+			// alone (the stored figure, spoilt here, stays), the next day's
+			// round computes it again.
+			await sql(srv, `UPDATE cases SET remaining_days = 99 WHERE id = ${k.id}`);
+			await runJobs(srv, '2026-10-08');
+			assert.equal(await row(), '2026-10-08|green|99');
+			await runJobs(srv, '2026-10-09');
+			assert.equal(await row(), '2026-10-09|yellow|1');
+			// The hall makes Sunday 10-04 a working day: due 10-09, and the case is
+			// looked at again in the next round of the same day.
+			const k2 = await newCase();
+			await runJobs(srv, '2026-10-08');
+			assert.equal(await sql(srv, `SELECT swept_day || '|' || warn_level FROM cases WHERE id = ${k2.id}`), '2026-10-08|green');
+			let r = await hall.put('/api/calendar/2026-10-04', { kind: 'work', name: '临时调整' });
+			assert.equal(r.status, 200, r.text);
+			try {
+				assert.equal(await sql(srv, `SELECT swept_day || '|' || due_day FROM cases WHERE id = ${k2.id}`), '|2026-10-09');
+				await runJobs(srv, '2026-10-08');
+				r = await admin.get(`/api/warnings?dept_id=${deptId}`);
+				assert.equal(r.status, 200, r.text);
+				assert.deepEqual(r.json.items.filter((w) => w.case_id === k2.id).map((w) => w.level), ['yellow']);
+			} finally {
+				r = await hall.put('/api/calendar/2026-10-04', { kind: 'normal' });
+				assert.equal(r.status, 200, r.text);
+			}
+		});
+
 		test('waiting for a supplement is never overdue; the time-out closes the case', async (t) => {
 			if (!haveCases || !itemId) return t.skip('case API or a 5-day item not available');
 			const k = await newCase({ accept: false });

@@ -227,6 +227,9 @@ for (const db of dbKinds()) {
 			assert.ok(closed.items.length > 0 && closed.items.length < 200, 'the demo has closed cases in November');
 			assert.ok(closed.items.every((x) => x.closed_at > Date.parse('2026-10-31T16:00:00Z') / 1000 &&
 				x.closed_at <= Date.parse('2026-11-30T16:00:00Z') / 1000));
+			// The latest closed first (a supervisor looks at what just happened).
+			const at = closed.items.map((x) => x.closed_at);
+			assert.deepEqual(at, [...at].sort((a, b) => b - a), 'latest closed first');
 			const le1 = (await ducha.get(`/api/indicators/case-list?key=le_one_trip&${P}`)).json;
 			const over = (await ducha.get(`/api/indicators/case-list?key=over_one_trip&${P}`)).json;
 			assert.ok(le1.items.every((x) => x.trips <= 1 && x.case_no && x.item && x.dept));

@@ -61,8 +61,8 @@ case_calendar_recompute_open(struct ctx *c, const struct calendar *cal,
 			struct err ce;
 
 			err_clear(&ce);
-			rc = case_deadline_refresh_with(c, cal, ids[i], NULL,
-			    NULL, &ce);
+			rc = case_deadline_refresh_with(c, cal, ids[i], "",
+			    NULL, NULL, &ce);
 			if (rc == -ERR_INVALID || rc == -ERR_UNPROCESSABLE) {
 				/* A case with a broken ledger keeps its old
 				 * deadline; the sweeper logs it too. */

@@ -111,10 +111,12 @@ void case_calendar_cache_reset(void);
 
 /* Inside db_tx: case_deadline_refresh() with a given calendar. Fills st (may
  * be NULL) with the new status; *started (may be NULL) is false when the
- * case is not accepted yet (nothing computed, nothing written). */
+ * case is not accepted yet (nothing computed, nothing written). swept is
+ * stored as the case's swept_day: today's date from the deadline pass, ""
+ * from anything else (the pass then looks at the case again). */
 int case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
-    int64_t case_id, struct deadline_status *st, bool *started,
-    struct err *e);
+    int64_t case_id, const char *swept, struct deadline_status *st,
+    bool *started, struct err *e);
 
 /* The values of a case row its deadline is computed from. */
 struct case_clock {

@@ -313,8 +313,8 @@ load_suspensions(struct ctx *c, int64_t case_id, int32_t accepted,
  * written (may be NULL) gets what was stored. */
 static int
 deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
-    const struct case_clock *k, struct deadline_status *st, bool *started,
-    struct case_due *written, struct err *e)
+    const struct case_clock *k, const char *swept, struct deadline_status *st,
+    bool *started, struct case_due *written, struct err *e)
 {
 	struct suspension susp[DEADLINE_MAX_SUSPENSIONS];
 	struct deadline_status ds;
@@ -362,9 +362,9 @@ deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
 	if (ds.due_day != CALENDAR_NO_DAY)
 		calendar_day_format(ds.due_day, due);
 	rc = db_exec(c->db, e, "UPDATE cases SET due_day = ?, "
-	    "remaining_days = ?, warn_level = ? WHERE id = ?", "sIsi",
-	    due[0] != '\0' ? due : NULL, ds.remaining,
-	    deadline_level_name(ds.level), case_id);
+	    "remaining_days = ?, warn_level = ?, swept_day = ? WHERE id = ?",
+	    "sIssi", due[0] != '\0' ? due : NULL, ds.remaining,
+	    deadline_level_name(ds.level), swept, case_id);
 	if (rc != 0)
 		return rc;
 	if (written != NULL) {
@@ -384,8 +384,8 @@ deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
 
 int
 case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
-    int64_t case_id, struct deadline_status *st, bool *started,
-    struct err *e)
+    int64_t case_id, const char *swept, struct deadline_status *st,
+    bool *started, struct err *e)
 {
 	char state[WORKFLOW_CODE_BYTES], accepted[11];
 	struct case_clock k;
@@ -420,7 +420,8 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 	k.closed_at = db_col_is_null(s, 4) ? 0 : db_col_int(s, 4);
 	k.overdue = !db_col_is_null(s, 5);
 	db_finish(s);
-	return deadline_store(c, cal, case_id, &k, st, started, NULL, e);
+	return deadline_store(c, cal, case_id, &k, swept, st, started, NULL,
+	    e);
 }
 
 int
@@ -436,7 +437,7 @@ case_deadline_refresh_known(struct ctx *c, int64_t case_id,
 	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
-	return deadline_store(c, cal, case_id, k, NULL, NULL, written, e);
+	return deadline_store(c, cal, case_id, k, "", NULL, NULL, written, e);
 }
 
 int
@@ -448,7 +449,7 @@ case_deadline_refresh(struct ctx *c, int64_t case_id, struct err *e)
 	rc = case_calendar_current(c, &cal, e);
 	if (rc != 0)
 		return rc;
-	return case_deadline_refresh_with(c, cal, case_id, NULL, NULL, e);
+	return case_deadline_refresh_with(c, cal, case_id, "", NULL, NULL, e);
 }
 
 /* ---- suspensions ---- */

@@ -3,7 +3,9 @@
  *
  * Every round, each case in its own transaction (one bad row never stops
  * the others; failures are logged and counted):
- *   1. open accepted cases: refresh due day, remaining days and level;
+ *   1. open accepted cases not looked at today (swept_day: once a day,
+ *      and again after the case or the calendar changed): refresh due
+ *      day, remaining days and level;
  *      a case reaching yellow (<= 20% of its time or <= 1 working day
  *      left) or red (overdue) claims the warning row (case_id, level)
  *      with ON CONFLICT DO NOTHING and, only when it inserted it, notifies
@@ -125,6 +127,7 @@ struct one_tx {
 	int64_t id;
 	int timeout_days;
 	int acted; /* warnings raised, cases closed or flagged */
+	const char *today; /* the deadline pass: stored as swept_day */
 };
 
 static int
@@ -147,7 +150,8 @@ deadline_fn(struct db *db, void *arg, struct err *e)
 		rc = load_case(db, t->id, &ci, e);
 	if (rc != 0 || ci.closed)
 		return rc;
-	rc = case_deadline_refresh_with(t->c, cal, t->id, &st, &started, e);
+	rc = case_deadline_refresh_with(t->c, cal, t->id, t->today, &st,
+	    &started, e);
 	if (rc != 0 || !started)
 		return rc;
 	if (st.level == DEADLINE_LEVEL_YELLOW)
@@ -522,9 +526,13 @@ pass_query(struct ctx *c, enum pass p, int64_t after, const char *today,
 {
 	switch (p) {
 	case PASS_DEADLINE:
+		/* Once a day per case: a case or calendar change sets
+		 * swept_day to '' (deadline_store), so it is looked at again
+		 * in the next round (its warning, if any, raised then). */
 		return db_query(c->db, e, "SELECT id FROM cases WHERE "
-		    "accepted_day IS NOT NULL AND closed_at IS NULL AND id > ? "
-		    "ORDER BY id LIMIT ?", "iI", after, SWEEP_BATCH);
+		    "accepted_day IS NOT NULL AND closed_at IS NULL AND "
+		    "swept_day <> ? AND id > ? ORDER BY id LIMIT ?", "siI", today,
+		    after, SWEEP_BATCH);
 	case PASS_TIMEOUT:
 		return db_query(c->db, e, "SELECT k.id FROM cases k WHERE "
 		    "k.closed_at IS NULL AND k.id > ? AND (k.state = "
@@ -550,9 +558,10 @@ pass_query(struct ctx *c, enum pass p, int64_t after, const char *today,
 
 /* Deadline pass: its own transaction per case (it changes no state). */
 static int
-deadline_one(struct ctx *c, int64_t id, int *acted, struct err *e)
+deadline_one(struct ctx *c, int64_t id, const char *today, int *acted,
+    struct err *e)
 {
-	struct one_tx t = { c, id, 0, 0 };
+	struct one_tx t = { c, id, 0, 0, today };
 	int rc;
 
 	rc = db_tx(c->db, deadline_fn, &t, e);
@@ -596,7 +605,7 @@ sweep_pass(struct ctx *c, enum pass p, int timeout_days, int *acted,
 			err_clear(&ce);
 			switch (p) {
 			case PASS_DEADLINE:
-				rc = deadline_one(c, ids[i], &one, &ce);
+				rc = deadline_one(c, ids[i], today, &one, &ce);
 				break;
 			case PASS_TIMEOUT:
 				rc = timeout_one(c, ids[i], timeout_days, &one,

@@ -303,9 +303,11 @@ reform_case_list(struct ctx *c, const char *key, const char *from,
 	    "c.warn_level, c.due_day, c.created_at, c.closed_at, c.updated_at "
 	    "FROM cases c JOIN items i ON i.id = c.item_id JOIN departments d "
 	    "ON d.id = c.dept_id WHERE %s AND %s AND (? = 0 OR c.dept_id = ?) "
-	    "ORDER BY c.id DESC LIMIT 200", case_keys[k].closed ?
+	    "ORDER BY %s LIMIT 200", case_keys[k].closed ?
 	    "c.closed_at > ? AND c.closed_at <= ?" : "c.closed_at IS NULL AND "
-	    "? >= 0 AND ? >= 0", case_keys[k].where);
+	    "? >= 0 AND ? >= 0", case_keys[k].where, case_keys[k].closed ?
+	    /* the latest closed first, read backwards along cases_closed */
+	    "c.closed_at DESC, c.id DESC" : "c.id DESC");
 	if (strcmp(case_keys[k].key, "stalled") == 0)
 		rows = db_query_json(c->db, e, sql, "iiiii", t0 - 86400, t1,
 		    clock_now() - 10 * 86400, dept_id, dept_id);
