@@ -323,6 +323,36 @@ for (const db of dbKinds()) {
 			assert.equal(cs.state, 'done');
 		});
 
+		test('every step answers the case as it is stored', async () => {
+			// The answers are built from the rows each step wrote; what a
+			// later read of the case shows must be the same.
+			const item = await findItem(person, '建设项目环境影响登记表备案');
+			const g = ok(await person.get(`/api/guide/items/${item.id}`));
+			let cs = ok(await person.post('/api/cases', {
+				item_id: item.id, form: {}, materials: await materialsFor(person, g.elements.materials.length),
+			}), 201);
+			assert.deepEqual(ok(await person.get(`/api/cases/${cs.id}`)), cs, 'online application');
+			for (const [action, body] of [['accept', { mode: 'normal' }], ['approve', { reason: '准予备案' }]]) {
+				cs = ok(await act(window01, cs, action, body));
+				assert.deepEqual(ok(await window01.get(`/api/cases/${cs.id}`)), cs, action);
+			}
+			cs = ok(await window01.post(`/api/cases/${cs.id}/deliver`, { method: 'window', version: cs.version }));
+			assert.deepEqual(ok(await window01.get(`/api/cases/${cs.id}`)), cs, 'deliver');
+			assert.equal(cs.state, 'done');
+
+			const walkin = ok(await scjgClerk.post('/api/cases/walkin', {
+				item_id: (await findItem(scjgClerk, '个体工商户设立登记')).id,
+				applicant: { kind: 'person', idno: DEMO.person, name: '张明', mobile: '13991500001' },
+				// the 申请书 and the premises given, the ID card from the
+				// 电子证照库, the optional power of attorney not
+				materials: await materialsFor(scjgClerk, 3, [1]),
+			}), 201);
+			assert.deepEqual(walkin.materials.map((m) => [m.status, m.reused_from, !!m.sha256]), [
+				['provided', null, true], ['provided', 'licence_lib', false],
+				['provided', null, true], ['missing', null, false]]);
+			assert.deepEqual(ok(await scjgClerk.get(`/api/cases/${walkin.id}`)), walkin, 'walk-in registration');
+		});
+
 		test('即办件: accepted, approved and delivered at the window the same day', async () => {
 			const item = await findItem(scjgClerk, '个体工商户设立登记');
 			assert.equal(item.case_kind, 1);

@@ -64,6 +64,45 @@ application_document(struct apply_tx *t, int64_t now, struct err *e)
 	return rc;
 }
 
+/* Material i of an application as it is stored (and answered). */
+struct apply_mat {
+	const char *necessity, *status, *sha256, *content_type, *reused_from;
+};
+
+static void
+apply_mat(const struct apply_tx *t, int i, struct apply_mat *m)
+{
+	const struct item_facts *f = t->f;
+	int nec = f->materials[i].necessity;
+	const char *att = case_material_attached(f, i, t->channel);
+
+	m->necessity = nec == NEC_REQUIRED ? "required" : nec == NEC_RONGQUE ?
+	    "rongque" : "optional";
+	m->status = t->given[i] || att != NULL ? "provided" : "missing";
+	m->sha256 = t->given[i] ? t->sha[i] : NULL;
+	m->content_type = t->given[i] ? t->ctype[i] : NULL;
+	m->reused_from = t->given[i] ? (t->cert[i] ? "certificate" : NULL) :
+	    att;
+}
+
+/* The materials of the case just inserted, as case_mats_json() would
+ * read them back (none is awaited of a submitted case). */
+static json_t *
+apply_mats_json(const struct apply_tx *t)
+{
+	json_t *mats = json_array();
+
+	for (int i = 0; i < t->f->n_materials; i++) {
+		struct apply_mat m;
+
+		apply_mat(t, i, &m);
+		json_array_append_new(mats, case_mat_json(i,
+		    t->f->materials[i].name, m.necessity, m.status, m.sha256,
+		    m.content_type, m.reused_from, NULL));
+	}
+	return mats;
+}
+
 int
 case_apply_insert(struct db *db, void *arg, struct err *e)
 {
@@ -71,8 +110,9 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	const struct item_facts *f = t->f;
 	const struct actor *a = t->c->actor;
 	bool walkin = strcmp(t->channel, "window") == 0 && t->bundle_id == 0;
-	char key[64], idbuf[24];
+	char key[64], idbuf[24], item[256] = "", mobile[32] = "";
 	int64_t now = clock_now(), n = 0;
+	bool wants_sms = true;
 	struct db_stmt *s;
 	json_t *sum;
 	int rc;
@@ -105,7 +145,8 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	    "(?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
 	    "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, "
 	    "?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
-	    "NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+	    "NULLIF(CAST(? AS BIGINT), 0)) RETURNING " CASE_ROW_COLUMNS ", "
+	    CASE_TOLD_COLUMNS,
 	    "issiiiiisssssIsiiiisi", t->id, t->case_no, t->query_code,
 	    f->item_id,
 	    f->version_id,
@@ -117,29 +158,36 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
-	if (rc == DB_ROW)
+	if (rc == DB_ROW) {
 		t->id = db_col_int(s, 0);
+		snprintf(mobile, sizeof(mobile), "%s",
+		    db_col_text(s, CASE_ROW_NCOLS));
+		snprintf(item, sizeof(item), "%s",
+		    db_col_text(s, CASE_ROW_NCOLS + 1));
+		wants_sms = db_col_int(s, CASE_ROW_NCOLS + 2) != 0;
+		/* The answer is the row as written (a retried transaction
+		 * reads it again). */
+		if (t->answer) {
+			case_row_release(&t->row);
+			rc = case_row_read(s, &t->row, e);
+			if (rc == 0)
+				rc = DB_ROW;
+		}
+	}
 	db_finish(s);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_internal(e, "INSERT cases: no id");
 
 	/* 3. its materials, one row per material of the item version */
 	for (int i = 0; i < f->n_materials; i++) {
-		int nec = f->materials[i].necessity;
-		const char *att = case_material_attached(f, i, t->channel);
-		bool have = t->given[i] || att != NULL;
+		struct apply_mat m;
 
+		apply_mat(t, i, &m);
 		rc = db_exec(db, e, "INSERT INTO case_materials (case_id, idx, "
 		    "name, necessity, status, sha256, content_type, "
 		    "reused_from, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    "iIssssssi", t->id, i, f->materials[i].name,
-		    nec == NEC_REQUIRED ? "required" : nec == NEC_RONGQUE ?
-		    "rongque" : "optional",
-		    have ? "provided" : "missing",
-		    t->given[i] ? t->sha[i] : NULL,
-		    t->given[i] ? t->ctype[i] : NULL,
-		    t->given[i] ? (t->cert[i] ? "certificate" : NULL) : att,
-		    now);
+		    "iIssssssi", t->id, i, f->materials[i].name, m.necessity,
+		    m.status, m.sha256, m.content_type, m.reused_from, now);
 		if (rc != 0)
 			return rc;
 	}
@@ -177,8 +225,20 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	json_decref(sum);
 	/* The applicant learns the number and query code (a 一件事 tells
 	 * of the whole bundle instead). */
-	if (rc == 0 && t->bundle_id == 0)
-		rc = case_tell(t->c, t->id, "case_submitted", NULL, e);
+	if (rc == 0 && t->bundle_id == 0) {
+		struct case_told k;
+
+		memset(&k, 0, sizeof(k));
+		k.case_no = t->case_no;
+		k.query_code = t->query_code;
+		k.item = item;
+		k.mobile = mobile;
+		k.due_day = "";
+		k.supplement_due = "";
+		k.applicant_id = t->applicant_id;
+		k.wants_sms = wants_sms;
+		rc = case_tell_known(t->c, t->id, &k, "case_submitted", NULL, e);
+	}
 	return rc;
 }
 
@@ -465,10 +525,14 @@ create_case(struct ctx *c, int64_t item_id, bool walkin, char kind,
 	t.cert = cert;
 	t.given = given;
 	case_today(t.day);
+	t.answer = true;
 	rc = db_tx(c->db, case_apply_insert, &t, e);
-	if (rc != 0)
-		goto out;
-	rc = case_json_by_id(c, t.id, out, e);
+	/* The answer from the row the INSERT returned and the materials it
+	 * wrote: nothing is read again. */
+	if (rc == 0)
+		rc = case_json_with(c, &t.row, f, apply_mats_json(&t), "", out,
+		    e);
+	case_row_release(&t.row);
 out:
 	free(form_text);
 	item_facts_put(f);

@@ -220,6 +220,9 @@ struct case_plan {
 		int extension_days, trips, remaining_days;
 		bool has_remaining, overdue;
 		char due_day[11], overdue_day[11], warn_level[8];
+		/* CASE_TOLD_COLUMNS, for the applicant's message */
+		bool told, wants_sms;
+		char mobile[32], item[256];
 	} after;
 	/* With after_known: the whole row (heap strings borrowed) and its
 	 * materials, read inside the transaction (case_mats_json()). */
@@ -245,6 +248,8 @@ struct apply_tx {
 	const bool *given;
 	char day[11];
 	int64_t bundle_id;         /* a child of a 一件事: no trip of its own */
+	bool answer;               /* keep the row written, for the answer */
+	struct case_row row;       /* with answer: the row (case_row_release) */
 	int64_t id;
 	char case_no[CASE_NO_MAX];
 	char query_code[CASE_QUERY_CODE_LEN + 1];
@@ -285,6 +290,24 @@ int case_bundle_hook_call(struct ctx *c, int64_t bundle_id, int64_t case_id,
 int item_facts_get(struct ctx *c, int64_t version_id,
     const struct item_facts **out, struct err *e);
 void item_facts_put(const struct item_facts *f);
+/* The columns of a case row as case_row_read() takes them; the
+ * department's name by subquery, so that the INSERT of a case can return
+ * the row it wrote. */
+#define CASE_ROW_COLUMNS "id, case_no, item_id, item_version_id, dept_id, " \
+	"window_id, applicant_id, applicant_kind, applicant_name, " \
+	"applicant_idno, channel, state, acceptance_mode, accepted_at, " \
+	"accepted_day, accepted_by, budget_days, extension_days, due_day, " \
+	"remaining_days, warn_level, decision, decided_at, handler_id, trips, " \
+	"supplement_due, supplement_requested_at, flagged, check_status, " \
+	"suspend_kind, created_at, updated_at, closed_at, version, form, " \
+	"commitment_text, decision_reason, (SELECT d.name FROM departments d " \
+	"WHERE d.id = cases.dept_id), query_code, bundle_id, overdue_day, " \
+	"pledge_text, pledged_at, created_by"
+#define CASE_ROW_NCOLS 44
+struct db_stmt;
+/* The case row from the current row of s (CASE_ROW_COLUMNS first);
+ * release it with case_row_release(). */
+int case_row_read(struct db_stmt *s, struct case_row *r, struct err *e);
 /* Loads the case row; ERR_NOT_FOUND "办件不存在". */
 int case_row_load(struct ctx *c, int64_t id, struct case_row *r,
     struct err *e);
@@ -314,6 +337,11 @@ int case_json(struct ctx *c, const struct case_row *r,
  * ("" for none). */
 int case_mats_json(struct ctx *c, const struct case_row *r, json_t **out,
     char *names, size_t names_cap, struct err *e);
+/* One material as the case JSON lists it (new reference; NULL or ""
+ * for a value not set). */
+json_t *case_mat_json(int idx, const char *name, const char *necessity,
+    const char *status, const char *sha256, const char *content_type,
+    const char *reused_from, const char *problem);
 /* case_json() from materials already read by case_mats_json() (mats is
  * stolen). */
 int case_json_with(struct ctx *c, const struct case_row *r,
@@ -395,6 +423,24 @@ int case_plan_flaws(struct case_plan *p, const json_t *items, bool required,
 void case_today(char out[11]);
 
 /* ---- messages.c: what the applicant is told ---- */
+/* What a message says of its case (case_tell_known()). */
+struct case_told {
+	const char *case_no, *query_code, *item, *mobile;
+	const char *due_day, *supplement_due;   /* "" for none */
+	int64_t applicant_id;                   /* 0: no account */
+	bool wants_sms;                         /* the account takes SMS */
+};
+/* The columns of a case a message needs beyond the row (the mobile, the
+ * item's name, the account's SMS choice), in that order: returned by the
+ * statement that writes the case, so that telling the applicant does not
+ * read it again. */
+#define CASE_TOLD_COLUMNS "applicant_mobile, (SELECT i.name FROM items i " \
+	"WHERE i.id = cases.item_id), COALESCE((SELECT u.notify_sms FROM " \
+	"users u WHERE u.id = cases.applicant_id), 1)"
+/* case_tell() with the case as its caller has just written it. */
+int case_tell_known(struct ctx *c, int64_t case_id,
+    const struct case_told *k, const char *kind,
+    const struct case_tell_vars *v, struct err *e);
 /* Inside db_tx: the applicant's message of this kind about the case,
  * in-app (an account) and SMS (the case's mobile, unless the account
  * switched SMS off), from the hall's template. v may be NULL. */

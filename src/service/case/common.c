@@ -183,37 +183,9 @@ dup_or_null(struct db_stmt *s, int col)
 #define COPY(dst, col) snprintf((dst), sizeof(dst), "%s", db_col_text(s, (col)))
 
 int
-case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
+case_row_read(struct db_stmt *s, struct case_row *r, struct err *e)
 {
-	struct db_stmt *s;
-	int rc;
-
 	memset(r, 0, sizeof(*r));
-	s = db_query(c->db, e, "SELECT c.id, c.case_no, c.item_id, "
-	    "c.item_version_id, c.dept_id, c.window_id, c.applicant_id, "
-	    "c.applicant_kind, c.applicant_name, c.applicant_idno, c.channel, "
-	    "c.state, c.acceptance_mode, c.accepted_at, c.accepted_day, "
-	    "c.accepted_by, c.budget_days, c.extension_days, c.due_day, "
-	    "c.remaining_days, c.warn_level, c.decision, c.decided_at, "
-	    "c.handler_id, c.trips, c.supplement_due, "
-	    "c.supplement_requested_at, c.flagged, c.check_status, "
-	    "c.suspend_kind, c.created_at, c.updated_at, c.closed_at, "
-	    "c.version, c.form, c.commitment_text, c.decision_reason, d.name, "
-	    "c.query_code, c.bundle_id, c.overdue_day, c.pledge_text, "
-	    "c.pledged_at, c.created_by FROM cases c JOIN departments d "
-	    "ON d.id = c.dept_id "
-	    "WHERE c.id = ?", "i", id);
-	if (s == NULL)
-		return err_rc(e);
-	rc = db_step(s, e);
-	if (rc == DB_DONE) {
-		db_finish(s);
-		return err_set(e, ERR_NOT_FOUND, "case_not_found", "办件不存在");
-	}
-	if (rc != DB_ROW) {
-		db_finish(s);
-		return rc;
-	}
 	r->id = db_col_int(s, 0);
 	COPY(r->case_no, 1);
 	r->item_id = db_col_int(s, 2);
@@ -259,12 +231,33 @@ case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
 	r->pledge_text = dup_or_null(s, 41);
 	r->pledged_at = db_col_int(s, 42);
 	r->created_by = db_col_int(s, 43);
-	db_finish(s);
 	if (r->form == NULL) {
 		case_row_release(r);
 		return err_internal(e, "out of memory");
 	}
 	return 0;
+}
+
+int
+case_row_load(struct ctx *c, int64_t id, struct case_row *r, struct err *e)
+{
+	struct db_stmt *s;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	s = db_query(c->db, e, "SELECT " CASE_ROW_COLUMNS " FROM cases "
+	    "WHERE id = ?", "i", id);
+	if (s == NULL)
+		return err_rc(e);
+	rc = db_step(s, e);
+	if (rc == DB_DONE) {
+		db_finish(s);
+		return err_set(e, ERR_NOT_FOUND, "case_not_found", "办件不存在");
+	}
+	if (rc == DB_ROW)
+		rc = case_row_read(s, r, e);
+	db_finish(s);
+	return rc;
 }
 
 #undef COPY
@@ -654,6 +647,18 @@ actions_json(const struct actor *who, const struct case_row *r,
 	return a;
 }
 
+json_t *
+case_mat_json(int idx, const char *name, const char *necessity,
+    const char *status, const char *sha256, const char *content_type,
+    const char *reused_from, const char *problem)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "index",
+	    (json_int_t)idx, "name", name, "necessity", necessity, "status",
+	    status, "sha256", str_or_null(sha256), "content_type",
+	    str_or_null(content_type), "reused_from", str_or_null(reused_from),
+	    "problem", str_or_null(problem));
+}
+
 static int json_build(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, unsigned roles, json_t *mats,
     const char *names, json_t **out, struct err *e);
@@ -681,13 +686,9 @@ case_mats_json(struct ctx *c, const struct case_row *r, json_t **out,
 		const char *st = db_col_text(s, 3);
 		bool want = false;
 
-		json_array_append_new(mats, json_pack("{s:I, s:s, s:s, s:s, "
-		    "s:o, s:o, s:o, s:o}", "index", (json_int_t)db_col_int(s, 0),
-		    "name", db_col_text(s, 1), "necessity", db_col_text(s, 2),
-		    "status", st, "sha256", str_or_null(db_col_text(s, 4)),
-		    "content_type", str_or_null(db_col_text(s, 5)),
-		    "reused_from", str_or_null(db_col_text(s, 6)),
-		    "problem", str_or_null(db_col_text(s, 7))));
+		json_array_append_new(mats, case_mat_json((int)db_col_int(s, 0),
+		    db_col_text(s, 1), db_col_text(s, 2), st, db_col_text(s, 4),
+		    db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7)));
 		if (r->closed_at == 0) {
 			if (strcmp(st, "flawed") == 0 &&
 			    (strcmp(r->state, "supplement") == 0 ||

@@ -302,70 +302,89 @@ int
 case_tell(struct ctx *c, int64_t case_id, const char *kind,
     const struct case_tell_vars *in, struct err *e)
 {
-	const struct case_msg_kind *k = kind_find(kind);
-	struct case_tell_vars v;
-	struct tmpl t;
+	struct case_told k;
 	struct db_stmt *s;
 	char no[64] = "", code[16] = "", item[256] = "", mobile[32] = "";
-	char due[11] = "", sdue[11] = "", title[512], body[2048], sms[512];
-	int64_t applicant = 0, wants_sms = 1;
+	char due[11] = "", sdue[11] = "";
 	int rc;
 
-	if (k == NULL)
-		return err_internal(e, "case_tell: unknown kind %s", kind);
 	if (!db_in_tx(c->db))
 		return err_internal(e, "case_tell outside a transaction");
-	s = db_query(c->db, e, "SELECT c.case_no, COALESCE(c.query_code, ''), "
-	    "i.name, COALESCE(c.applicant_id, 0), c.applicant_mobile, "
-	    "COALESCE(c.due_day, ''), COALESCE(c.supplement_due, ''), "
-	    "COALESCE(u.notify_sms, 1) FROM cases c JOIN items i ON i.id = "
-	    "c.item_id LEFT JOIN users u ON u.id = c.applicant_id WHERE "
-	    "c.id = ?", "i", case_id);
+	s = db_query(c->db, e, "SELECT case_no, COALESCE(query_code, ''), "
+	    "COALESCE(applicant_id, 0), COALESCE(due_day, ''), "
+	    "COALESCE(supplement_due, ''), " CASE_TOLD_COLUMNS " FROM cases "
+	    "WHERE id = ?", "i", case_id);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
+	memset(&k, 0, sizeof(k));
 	if (rc == DB_ROW) {
 		snprintf(no, sizeof(no), "%s", db_col_text(s, 0));
 		snprintf(code, sizeof(code), "%s", db_col_text(s, 1));
-		snprintf(item, sizeof(item), "%s", db_col_text(s, 2));
-		applicant = db_col_int(s, 3);
-		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 4));
-		snprintf(due, sizeof(due), "%s", db_col_text(s, 5));
-		snprintf(sdue, sizeof(sdue), "%s", db_col_text(s, 6));
-		wants_sms = db_col_int(s, 7);
+		k.applicant_id = db_col_int(s, 2);
+		snprintf(due, sizeof(due), "%s", db_col_text(s, 3));
+		snprintf(sdue, sizeof(sdue), "%s", db_col_text(s, 4));
+		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 5));
+		snprintf(item, sizeof(item), "%s", db_col_text(s, 6));
+		k.wants_sms = db_col_int(s, 7) != 0;
 	}
 	db_finish(s);
 	if (rc < 0)
 		return rc;
 	if (rc != DB_ROW)
 		return err_internal(e, "case_tell: no case %" PRId64, case_id);
-	rc = tmpl_load(c, k, &t, NULL, e);
+	k.case_no = no;
+	k.query_code = code;
+	k.item = item;
+	k.mobile = mobile;
+	k.due_day = due;
+	k.supplement_due = sdue;
+	return case_tell_known(c, case_id, &k, kind, in, e);
+}
+
+int
+case_tell_known(struct ctx *c, int64_t case_id, const struct case_told *k,
+    const char *kind, const struct case_tell_vars *in, struct err *e)
+{
+	const struct case_msg_kind *mk = kind_find(kind);
+	struct case_tell_vars v;
+	struct tmpl t;
+	char title[512], body[2048], sms[512];
+	int rc;
+
+	if (mk == NULL)
+		return err_internal(e, "case_tell: unknown kind %s", kind);
+	if (!db_in_tx(c->db))
+		return err_internal(e, "case_tell outside a transaction");
+	rc = tmpl_load(c, mk, &t, NULL, e);
 	if (rc != 0)
 		return rc;
 	memset(&v, 0, sizeof(v));
 	if (in != NULL)
 		v = *in;
-	v.item = item;
-	v.case_no = no;
+	v.item = k->item;
+	v.case_no = k->case_no;
 	/* Older cases have no query code: the number stands in. */
-	v.code = code[0] != '\0' ? code : no;
+	v.code = k->query_code[0] != '\0' ? k->query_code : k->case_no;
 	if (v.due == NULL)
-		v.due = due[0] != '\0' ? due : "（以受理通知书为准）";
+		v.due = k->due_day[0] != '\0' ? k->due_day :
+		    "（以受理通知书为准）";
 	if (v.supplement_due == NULL)
-		v.supplement_due = sdue[0] != '\0' ? sdue :
-		    "（以补正通知书为准）";
+		v.supplement_due = k->supplement_due[0] != '\0' ?
+		    k->supplement_due : "（以补正通知书为准）";
 	render(t.title, &v, title, sizeof(title));
 	render(t.body, &v, body, sizeof(body));
 	render(t.sms, &v, sms, sizeof(sms));
 	fit_chars(sms, SMS_TEXT_CHARS);
-	if (applicant > 0) {
-		rc = notify_user(c, applicant, case_id, kind, title, body, e);
+	if (k->applicant_id > 0) {
+		rc = notify_user(c, k->applicant_id, case_id, kind, title, body,
+		    e);
 		if (rc != 0)
 			return rc;
 	}
-	if (sms[0] == '\0' || (applicant > 0 && wants_sms == 0))
+	if (sms[0] == '\0' || (k->applicant_id > 0 && !k->wants_sms))
 		return 0;
-	return notify_sms(c, mobile, case_id, kind, sms, e);
+	return notify_sms(c, k->mobile, case_id, kind, sms, e);
 }
 
 /* ---- the plan's choice ---- */
@@ -457,6 +476,23 @@ case_plan_tell(struct case_plan *p, struct err *e)
 		snprintf(list, sizeof(list), "因%s启动特别程序", note != NULL ?
 		    note : "");
 		v.reason = list;
+	}
+	/* The case as the plan's UPDATE returned it, unless a suspension
+	 * or resumption has changed its deadline since. */
+	if (p->after.told && p->resume == NULL && p->suspend == NULL) {
+		struct case_told k;
+
+		memset(&k, 0, sizeof(k));
+		k.case_no = p->row->case_no;
+		k.query_code = p->row->query_code;
+		k.item = p->after.item;
+		k.mobile = p->after.mobile;
+		k.applicant_id = p->after.applicant_id;
+		k.due_day = p->after.due_day;
+		k.supplement_due = p->supplement_due != NULL ?
+		    p->supplement_due : "";
+		k.wants_sms = p->after.wants_sms;
+		return case_tell_known(p->c, p->row->id, &k, kind, &v, e);
 	}
 	return case_tell(p->c, p->row->id, kind, &v, e);
 }

@@ -635,6 +635,12 @@ plan_after_read(struct case_plan *p, struct db_stmt *s, int64_t now)
 	p->after.trips = (int)db_col_int(s, 6);
 	p->after.version = db_col_int(s, 7);
 	p->after.updated_at = now;
+	snprintf(p->after.mobile, sizeof(p->after.mobile), "%s",
+	    db_col_text(s, 8));
+	snprintf(p->after.item, sizeof(p->after.item), "%s",
+	    db_col_text(s, 9));
+	p->after.wants_sms = db_col_int(s, 10) != 0;
+	p->after.told = true;
 }
 
 /* The deadline from the values this transaction has just written: the
@@ -708,7 +714,7 @@ plan_tx(struct db *db, void *arg, struct err *e)
 	    "flagged = ?, suspend_kind = ?, trips = trips + ?, updated_at = ?, "
 	    "version = version + 1 WHERE id = ? AND version = ? "
 	    "RETURNING applicant_id, extension_days, overdue_day, due_day, "
-	    "remaining_days, warn_level, trips, version",
+	    "remaining_days, warn_level, trips, version, " CASE_TOLD_COLUMNS,
 	    "ssisiIiisisssiisIsIiii",
 	    p->state, p->mode, p->accepted_at, p->accepted_day, p->accepted_by,
 	    p->budget_days, p->window_id, p->handler_id, p->supplement_due,
