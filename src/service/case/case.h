@@ -125,6 +125,7 @@ struct case_clock {
 	const char *state;
 	int64_t closed_at;         /* 0: open */
 	bool overdue;              /* overdue_day is set */
+	bool unsuspended;          /* certainly without suspensions: none read */
 };
 /* A deadline as stored in the case row. */
 struct case_due {

@@ -342,9 +342,11 @@ deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
 		return err_set(e, ERR_UNPROCESSABLE, "bad_budget",
 		    "办件的承诺时限数据无效");
 
-	rc = load_suspensions(c, case_id, accepted, susp, &n, e);
-	if (rc != 0)
-		return rc;
+	if (!k->unsuspended) {
+		rc = load_suspensions(c, case_id, accepted, susp, &n, e);
+		if (rc != 0)
+			return rc;
+	}
 	rc = deadline_status(cal, accepted, (int)k->budget_days, susp, n,
 	    (int)k->extension_days, today, &ds, e);
 	if (rc != 0)

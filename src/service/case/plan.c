@@ -660,6 +660,9 @@ plan_deadline_refresh(struct case_plan *p, struct err *e)
 	k.state = p->state;
 	k.closed_at = p->closed_at;
 	k.overdue = p->after.overdue;
+	/* Accepted by this change: a suspension is a step after the
+	 * acceptance (from review or decide), so there is none to read. */
+	k.unsuspended = p->row->accepted_day[0] == '\0';
 	rc = case_deadline_refresh_known(p->c, p->row->id, &k, &due, e);
 	if (rc != 0 || !due.stored)
 		return rc;
