@@ -283,6 +283,8 @@ BEGIN
 	DROP FUNCTION archive_cases_year(int);
 	DROP FUNCTION archive_rows(text, text, text, int);
 	DROP FUNCTION cases_add_year(int);
+	DROP TRIGGER audit_log_head ON audit_log;
+	DROP FUNCTION audit_log_head();
 	DELETE FROM schema_migrations WHERE version >= '140';
 END
 $$`;

@@ -26,7 +26,11 @@
  * number above every committed head's (and its own) that is c modulo the
  * number of chains. With one chain they are consecutive, as before. Each
  * chain has its own key_from and anchor; chain 1's anchor text is the one
- * above, chain c's is "onetrip-audit-anchor;" c ":" from ";" prev_hash. */
+ * above, chain c's is "onetrip-audit-anchor;" c ":" from ";" prev_hash.
+ *
+ * An append is two statements: the UPDATE that claims the number (and
+ * returns the head's hash) and the INSERT of the record, whose trigger
+ * (migration 144) sets the head's hash to the record's. */
 #include "service/platform/platform.h"
 
 #include <stdatomic.h>
@@ -335,10 +339,8 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 	    prev, hash, chain);
 	if (rc < 0)
 		goto out;
-	rc = db_exec(c->db, e, "UPDATE audit_head SET hash = ? WHERE id = ?",
-	    "si", hash, chain);
-	if (rc < 0)
-		goto out;
+	/* The head took the record's hash in the same statement (the
+	 * trigger audit_log_head, migration 144). */
 	rc = 0;
 out:
 	free(sum);
