@@ -196,9 +196,16 @@ for (const db of dbKinds()) {
 			assert.equal(b.events.filter((e) => e.action === 'complete').length, 1, 'completed exactly once');
 
 			// one delivery of every result
+			const tally = async () => ok(await hall.get('/api/indicators/cases')).materials;
+			const t0 = await tally();
 			assertError(await ent.post(`/api/bundle-cases/${b.id}/deliver`, { version: b.version }), 403);
 			b = ok(await win.post(`/api/bundle-cases/${b.id}/deliver`, { method: 'window', version: b.version }));
 			assert.equal(b.state, 'delivered');
+			// the scoreboard counts every closed case of the bundle, and
+			// the bundle once
+			const t1 = await tally();
+			assert.equal(t1.bundle_cases - t0.bundle_cases, b.children.length);
+			assert.equal(t1.bundles - t0.bundles, 1);
 			assert.equal(b.trips, 1);
 			for (const ch of b.children) {
 				assert.equal(ch.case.state, 'done', ch.key);

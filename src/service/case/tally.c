@@ -26,32 +26,28 @@ struct tally {
 /* What one closure adds, from the case as it closes (or as it closed). */
 struct closure {
 	int64_t id, dept_id, item_id, created_at, closed_at;
+	int64_t bundle_id;        /* 0: no bundle (set when the case is made) */
 	int trips, statutory_days;
 	const char *day;          /* the closing day YYYY-MM-DD */
 	const char *decision, *channel, *accepted_day, *due_day, *overdue_day;
 };
 
 /* Whether this case is the first of its bundle to close (no other case of
- * the bundle closed before it); 0 = no bundle. */
+ * the bundle closed before it); true without a bundle. */
 static int
-bundle_first(struct db *db, const struct closure *k, int64_t *bundle_id,
-    bool *first, struct err *e)
+bundle_first(struct db *db, const struct closure *k, bool *first,
+    struct err *e)
 {
 	int64_t n = 0;
 	int rc;
 
-	*bundle_id = 0;
 	*first = true;
-	rc = db_query_int(db, e, bundle_id, "SELECT COALESCE(bundle_id, 0) "
-	    "FROM cases WHERE id = ?", "i", k->id);
-	if (rc < 0)
-		return rc;
-	if (*bundle_id == 0)
+	if (k->bundle_id == 0)
 		return 0;
 	rc = db_query_int(db, e, &n, "SELECT COUNT(*) FROM cases WHERE "
 	    "bundle_id = ? AND id <> ? AND closed_at IS NOT NULL AND "
 	    "(closed_at < ? OR (closed_at = ? AND id < ?))", "iiiii",
-	    *bundle_id, k->id, k->closed_at, k->closed_at, k->id);
+	    k->bundle_id, k->id, k->closed_at, k->closed_at, k->id);
 	if (rc < 0)
 		return rc;
 	*first = n == 0;
@@ -85,7 +81,6 @@ tally_add(struct ctx *c, struct db *db, const struct closure *k,
 {
 	const struct calendar *cal = NULL;
 	struct tally t;
-	int64_t bundle_id;
 	char created[11], month[8];
 	const char *today = k->day;
 	int32_t a, b;
@@ -94,12 +89,12 @@ tally_add(struct ctx *c, struct db *db, const struct closure *k,
 
 	memset(&t, 0, sizeof(t));
 	clock_date(k->created_at, created);
-	rc = bundle_first(db, k, &bundle_id, &first, e);
+	rc = bundle_first(db, k, &first, e);
 	if (rc == 0)
 		rc = materials_count(db, k->id, &t, e);
 	if (rc != 0)
 		return rc;
-	if (bundle_id != 0) {
+	if (k->bundle_id != 0) {
 		t.bundle_cases = 1;
 		t.bundles = first;
 	}
@@ -180,6 +175,7 @@ case_tally_close(struct case_plan *p, struct db *db, struct err *e)
 	k.id = r->id;
 	k.dept_id = r->dept_id;
 	k.item_id = r->item_id;
+	k.bundle_id = r->bundle_id;
 	k.created_at = r->created_at;
 	k.closed_at = INT64_MAX;      /* every other closed case is earlier */
 	k.trips = r->trips + p->add_trips;
@@ -216,6 +212,7 @@ rebuild_fn(struct db *db, void *arg, struct err *e)
 	if (rc != 0)
 		return rc;
 	rows = db_query_json(db, e, "SELECT id, dept_id, item_id, "
+	    "COALESCE(bundle_id, 0) AS bundle_id, "
 	    "item_version_id, created_at, closed_at, trips, "
 	    "COALESCE(decision, '') AS decision, channel, "
 	    "COALESCE(accepted_day, '') AS accepted_day, "
@@ -238,6 +235,7 @@ rebuild_fn(struct db *db, void *arg, struct err *e)
 		k.id = JI("id");
 		k.dept_id = JI("dept_id");
 		k.item_id = JI("item_id");
+		k.bundle_id = JI("bundle_id");
 		k.created_at = JI("created_at");
 		k.closed_at = JI("closed_at");
 		k.trips = (int)JI("trips");
