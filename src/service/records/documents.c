@@ -4,6 +4,7 @@
 #include "service/records/documents_internal.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,25 +90,57 @@ document_has(json_t *o, const char *k)
 	    !(json_is_string(v) && json_string_value(v)[0] == '\0');
 }
 
+/* The county's department list (name -> full_name), read once from the
+ * embedded file: it never changes while the program runs, and parsing it
+ * for every document cost more than laying out a paragraph. */
+struct organ {
+	char *name, *full_name;
+};
+
+static struct organ *organs;
+static size_t norgans;
+static pthread_once_t organs_once = PTHREAD_ONCE_INIT;
+
+static void
+organs_load(void)
+{
+	const struct embedded_file *f = embedded_find(DOC_DEPARTMENTS_FILE);
+	json_t *root = NULL, *list, *d;
+	size_t i;
+
+	if (f != NULL)
+		root = json_loadb(f->data, f->len, 0, NULL);
+	list = json_object_get(root, "departments");
+	organs = calloc(json_array_size(list) + 1, sizeof(*organs));
+	if (organs != NULL)
+		json_array_foreach(list, i, d) {
+			struct organ *o = &organs[norgans];
+
+			if (!document_has(d, "full_name"))
+				continue;
+			o->name = strdup(document_str(d, "name"));
+			o->full_name = strdup(document_str(d, "full_name"));
+			if (o->name == NULL || o->full_name == NULL) {
+				free(o->name);
+				free(o->full_name);
+				continue;
+			}
+			norgans++;
+		}
+	json_decref(root);
+}
+
 /* The organ's official name: full_name from the county's department list
  * when known, else "白河县" + the short form "县…", else the name. */
 void
 document_organ_name(const char *name, char *out, size_t outsz)
 {
-	const struct embedded_file *f = embedded_find(DOC_DEPARTMENTS_FILE);
-	json_t *root = NULL, *d;
-	size_t i;
-
-	if (f != NULL)
-		root = json_loadb(f->data, f->len, 0, NULL);
-	json_array_foreach(json_object_get(root, "departments"), i, d) {
-		if (strcmp(document_str(d, "name"), name) == 0 && document_has(d, "full_name")) {
-			snprintf(out, outsz, "%s", document_str(d, "full_name"));
-			json_decref(root);
+	pthread_once(&organs_once, organs_load);
+	for (size_t i = 0; i < norgans; i++)
+		if (strcmp(organs[i].name, name) == 0) {
+			snprintf(out, outsz, "%s", organs[i].full_name);
 			return;
 		}
-	}
-	json_decref(root);
 	if (strncmp(name, "县", strlen("县")) == 0)
 		snprintf(out, outsz, "白河%s", name);
 	else

@@ -90,7 +90,7 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	struct job *t = arg;
 	const char *sm3 = t->sg.sm3, *sig = t->sg.sig;
 	char idbuf[24];
-	int64_t usage = 0, seal_id = 0, id = t->id;
+	int64_t usage = 0, id = t->id;
 	int64_t dept = document_num(t->row, "dept_id");
 	json_t *sum;
 	int rc;
@@ -107,15 +107,13 @@ ready_fn(struct db *db, void *arg, struct err *e)
 	    document_str(t->row, "doc_no"), &t->sg, &usage, e);
 	if (rc != 0)
 		return rc;
-	rc = db_query_int(db, e, &seal_id, "SELECT seal_id FROM seal_usage "
-	    "WHERE id = ?", "i", usage);
-	if (rc < 0)
-		return rc;
+	/* The seal that signed (t->sg.seal_id): seal_sign_record() checked
+	 * it is still the department's active one. */
 	rc = db_exec(db, e, "UPDATE documents SET status = 'ready', "
 	    "sha256 = ?, size = ?, sm3 = ?, signature = ?, seal_id = ?, "
 	    "seal_usage_id = ?, error = '', ready_at = ? WHERE id = ? AND "
 	    "status = 'rendering'", "sissiiii", t->sha, (int64_t)t->pdf.len,
-	    sm3, sig, seal_id, usage, clock_now(), id);
+	    sm3, sig, t->sg.seal_id, usage, clock_now(), id);
 	if (rc != 0)
 		return rc;
 	if (db_last_changes(db) != 1)
@@ -209,11 +207,15 @@ job_prepare(struct job *j)
 	snprintf(j->fname, sizeof(j->fname), "%s-%s.pdf",
 	    document_kind_label(document_str(j->row, "kind")),
 	    document_str(j->row, "doc_no"));
-	el = json_loads(document_str(j->row, "elements"), 0, NULL);
-	snprintf(j->cert, sizeof(j->cert), "%s",
-	    document_str(el, "result_name")[0] != '\0' ?
-	    document_str(el, "result_name") : document_str(j->row, "item_name"));
-	json_decref(el);
+	if (strcmp(document_str(j->row, "kind"), DOC_CERTIFICATE) == 0) {
+		/* The certificate's name, for its register row. */
+		el = json_loads(document_str(j->row, "elements"), 0, NULL);
+		snprintf(j->cert, sizeof(j->cert), "%s",
+		    document_str(el, "result_name")[0] != '\0' ?
+		    document_str(el, "result_name") :
+		    document_str(j->row, "item_name"));
+		json_decref(el);
+	}
 	return 1;
 }
 
