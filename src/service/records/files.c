@@ -120,8 +120,20 @@ write_atomic(const char *var, const char *sha256, const void *data,
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/files/%.2s", var, sha256) >=
 	    sizeof(dir))
 		return err_internal(e, "files: path too long");
-	/* The folders, made when missing (one stat once they all exist). */
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sha256) >=
+	    sizeof(path))
+		return err_internal(e, "files: path too long");
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == (uint64_t)len)
+		return 0;
+	rnd = randombytes_random();
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%08" PRIx32, dir,
+	    sha256, rnd) >= sizeof(tmp))
+		return err_internal(e, "files: path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0 && errno == ENOENT) {
+		/* The folders, made when missing (looked at only then: a
+		 * system call less per file). */
 		char files[PATH_BYTES];
 
 		if ((size_t)snprintf(files, sizeof(files), "%s/files", var) >=
@@ -134,18 +146,8 @@ write_atomic(const char *var, const char *sha256, const void *data,
 			rc = ensure_dir(dir, e);
 		if (rc != 0)
 			return rc;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sha256) >=
-	    sizeof(path))
-		return err_internal(e, "files: path too long");
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size == (uint64_t)len)
-		return 0;
-	rnd = randombytes_random();
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%08" PRIx32, dir,
-	    sha256, rnd) >= sizeof(tmp))
-		return err_internal(e, "files: path too long");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return err_internal(e, "create %s: %s", tmp, strerror(errno));
 	while (off < len) {
