@@ -8,8 +8,9 @@
 #   2. RUNS rounds, A then B: the database and its folder copied afresh,
 #      served with its jobs until nothing is pending; the server's CPU
 #      (utime + stime from /proc) per document sealed, and the wall time.
-#      Each run keeps its files until the end. PERF=1: `perf record -g -a` during each drain into $PERF_DIR
-#      (report with --pid of the server, printed).
+#      Each run keeps its files until the end. PERF=1: `perf record -g -a`
+#      during each drain into $PERF_DIR (report with --comm, the name of
+#      the binary, or --tid; the server's pid is printed).
 #   AB_DIR: where the databases and files go (default /tmp; /dev/shm keeps
 #   the file system's own variance out of the comparison).
 #   bench/docs-ab.sh BIN_A BIN_B [runs] [secs] [clients]
@@ -27,6 +28,7 @@ lives_build
 machine_line
 TCK=$(getconf CLK_TCK)
 
+# shellcheck disable=SC2034 # server_start (lib.sh) runs $BIN
 BIN=$BIN_A
 mkdir -p "$WORK/base"
 server_start "sqlite:$WORK/base/onetrip.db" "$WORK/base" "$BENCH_NOW" --no-jobs
