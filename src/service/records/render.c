@@ -349,10 +349,18 @@ documents_render_shard(struct ctx *c, int max, int shard, int shards,
 	if (shards < 1 || shard < 0 || shard >= shards)
 		return err_internal(e, "documents: shard %d of %d", shard,
 		    shards);
-	ids = db_query_json(c->db, e, "SELECT id FROM documents WHERE "
-	    "status = 'pending' AND next_try_at <= ? AND id % ? = ? "
-	    "ORDER BY id LIMIT ?", "iiiI", now, (int64_t)shards,
-	    (int64_t)shard, max);
+	/* The oldest due documents of this shard: the new ones (next_try_at
+	 * 0) read in id order from the index (status, next_try_at, id), the
+	 * few due retries sorted apart. One query ordering every pending row
+	 * by id sorted the whole backlog for each batch. */
+	ids = db_query_json(c->db, e, "SELECT id FROM (SELECT id FROM "
+	    "documents WHERE status = 'pending' AND next_try_at = 0 AND "
+	    "id % ? = ? ORDER BY id LIMIT ?) AS fresh UNION ALL SELECT id "
+	    "FROM (SELECT id FROM documents WHERE status = 'pending' AND "
+	    "next_try_at > 0 AND next_try_at <= ? AND id % ? = ? ORDER BY id "
+	    "LIMIT ?) AS retried ORDER BY id LIMIT ?", "iiIiiiII",
+	    (int64_t)shards, (int64_t)shard, max, now, (int64_t)shards,
+	    (int64_t)shard, max, max);
 	if (ids == NULL)
 		return err_rc(e);
 	/* Claimed in one transaction, rendered and written one by one, the
