@@ -543,36 +543,32 @@ db_last_changes(struct db *db)
 	return c != NULL ? c->changes : 0;
 }
 
-/* Binds the arguments described by types; the number of letters must match
- * the number of placeholders. */
+/* Binds the arguments described by types to the placeholders first,
+ * first + 1, ...; the caller has checked that they exist. */
 static int
-bind_args(struct db_stmt *s, struct err *e, const char *types, va_list ap)
+bind_from(struct db_stmt *s, struct err *e, int first, const char *types,
+    va_list ap)
 {
 	const char *sv;
 	int i, rc = 0;
 
-	if (types == NULL)
-		types = "";
-	if ((int)strlen(types) != s->nparams)
-		return err_internal(e, "db: %zu arguments for %d placeholders: %s",
-		    strlen(types), s->nparams, s->sql);
 	for (i = 0; types[i] != '\0' && rc == 0; i++) {
 		switch (types[i]) {
 		case 'i':
-			rc = db_bind_int(s, i + 1, va_arg(ap, int64_t));
+			rc = db_bind_int(s, first + i, va_arg(ap, int64_t));
 			break;
 		case 'I':
-			rc = db_bind_int(s, i + 1, va_arg(ap, int));
+			rc = db_bind_int(s, first + i, va_arg(ap, int));
 			break;
 		case 's':
 			sv = va_arg(ap, const char *);
-			rc = db_bind_text(s, i + 1, sv);
+			rc = db_bind_text(s, first + i, sv);
 			break;
 		case 'd':
-			rc = db_bind_double(s, i + 1, va_arg(ap, double));
+			rc = db_bind_double(s, first + i, va_arg(ap, double));
 			break;
 		case 'n':
-			rc = db_bind_null(s, i + 1);
+			rc = db_bind_null(s, first + i);
 			break;
 		default:
 			return err_internal(e, "db: bad type letter '%c' for: %s",
@@ -580,9 +576,40 @@ bind_args(struct db_stmt *s, struct err *e, const char *types, va_list ap)
 		}
 	}
 	if (rc != 0)
-		return err_internal(e, "db: binding argument %d failed: %s", i,
-		    s->sql);
+		return err_internal(e, "db: binding argument %d failed: %s",
+		    first + i - 1, s->sql);
 	return 0;
+}
+
+/* Binds the arguments described by types; the number of letters must match
+ * the number of placeholders. */
+static int
+bind_args(struct db_stmt *s, struct err *e, const char *types, va_list ap)
+{
+	if (types == NULL)
+		types = "";
+	if ((int)strlen(types) != s->nparams)
+		return err_internal(e, "db: %zu arguments for %d placeholders: %s",
+		    strlen(types), s->nparams, s->sql);
+	return bind_from(s, e, 1, types, ap);
+}
+
+int
+db_bind_next(struct db_stmt *s, int *at, struct err *e, const char *types,
+    ...)
+{
+	va_list ap;
+	int rc;
+
+	if (*at + (int)strlen(types) > s->nparams)
+		return err_internal(e, "db: %zu arguments after %d for %d "
+		    "placeholders: %s", strlen(types), *at, s->nparams, s->sql);
+	va_start(ap, types);
+	rc = bind_from(s, e, *at + 1, types, ap);
+	va_end(ap);
+	if (rc == 0)
+		*at += (int)strlen(types);
+	return rc;
 }
 
 static int

@@ -59,6 +59,11 @@ int db_bind_text(struct db_stmt *s, int idx, const char *v);
 int db_bind_textn(struct db_stmt *s, int idx, const char *v, size_t len);
 int db_bind_double(struct db_stmt *s, int idx, double v);
 int db_bind_null(struct db_stmt *s, int idx);
+/* Binds the next parameters after *at (0 before the first) from the type
+ * letters of db_exec() and advances *at: a statement assembled from parts
+ * binds each part's arguments in turn. */
+int db_bind_next(struct db_stmt *s, int *at, struct err *e, const char *types,
+    ...);
 /* Executes on the first call; returns DB_ROW with a row ready, DB_DONE when
  * there are no (more) rows, or a negative error (e filled: a unique or
  * foreign-key violation is ERR_CONFLICT, busy/serialization after the driver's

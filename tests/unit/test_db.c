@@ -126,6 +126,34 @@ open_refuses_bad_urls(void **state)
 	assert_non_null(strstr(e.msg, "u:***@127.0.0.1:1"));
 }
 
+/* A statement assembled from parts binds each part's arguments in turn;
+ * more arguments than placeholders is an error, never a write past them. */
+static void
+parts_bind_in_turn(void **state)
+{
+	struct fixture *fx = *state;
+	struct db_stmt *s;
+	struct err e;
+	int at = 0;
+
+	err_clear(&e);
+	s = db_prepare(fx->db, "SELECT CAST(? AS BIGINT) + CAST(? AS BIGINT), "
+	    "CAST(? AS TEXT) || CAST(? AS TEXT)", &e);
+	assert_non_null(s);
+	assert_int_equal(db_bind_next(s, &at, &e, "iI", (int64_t)40, 2), 0);
+	assert_int_equal(at, 2);
+	assert_int_equal(db_bind_next(s, &at, &e, "ss", "ab", "cd"), 0);
+	assert_int_equal(at, 4);
+	assert_int_equal(db_bind_next(s, &at, &e, "i", (int64_t)1),
+	    -ERR_INTERNAL);
+	assert_int_equal(at, 4);
+	assert_int_equal(db_step(s, &e), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 42);
+	assert_string_equal(db_col_text(s, 1), "abcd");
+	assert_int_equal(db_step(s, &e), DB_DONE);
+	db_finish(s);
+}
+
 static void
 url_safe_hides_the_password(void **state)
 {
@@ -1095,6 +1123,7 @@ year_id_gives_ids_in_the_year(void **state)
 
 #define DB_TESTS \
 	cmocka_unit_test(url_safe_hides_the_password), \
+	cmocka_unit_test(parts_bind_in_turn), \
 	cmocka_unit_test(migrations_apply_once), \
 	cmocka_unit_test(crud_through_every_wrapper), \
 	cmocka_unit_test(bad_calls_are_internal_errors), \

@@ -5,7 +5,6 @@
 #include "service/case/case_internal.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,28 +399,6 @@ keys_collect(struct db_stmt *s, struct keys *k, struct err *e)
 	"c.inbox_rank, c.id LIMIT ?){{END_EACH k}} WHERE w.window_id = ? " \
 	"AND (? = 0 OR w.item_id = ?)"
 
-/* Binds the next parameters of s from the type letters of fmt (i: int64_t,
- * I: int, s: text); *at is the last index bound so far. */
-static int
-bind_next(struct db_stmt *s, int *at, const char *fmt, ...)
-{
-	va_list ap;
-	int rc = 0;
-
-	va_start(ap, fmt);
-	for (; *fmt != '\0' && rc == 0; fmt++) {
-		++*at;
-		if (*fmt == 'i')
-			rc = db_bind_int(s, *at, va_arg(ap, int64_t));
-		else if (*fmt == 'I')
-			rc = db_bind_int(s, *at, va_arg(ap, int));
-		else
-			rc = db_bind_text(s, *at, va_arg(ap, const char *));
-	}
-	va_end(ap);
-	return rc;
-}
-
 /* The keys of every branch, each its own ordered range of at most limit
  * rows, in one statement: one round trip to the database for the whole
  * queue (on PostgreSQL the seven branches of a window clerk's "all" used
@@ -457,21 +434,21 @@ inbox_keys(struct ctx *c, const struct branch *br, size_t nb,
 		return -(int)e->code;
 	for (i = 0; i < nb && rc == 0; i++)
 		if (br[i].kind == BR_WINDOW)
-			rc = bind_next(s, &at, "ississiiI", a->window_id,
-			    br[i].state, rank, after, warn, warn, item_id,
-			    item_id, limit);
+			rc = db_bind_next(s, &at, e, "ississiiI",
+			    a->window_id, br[i].state, rank, after, warn, warn,
+			    item_id, item_id, limit);
 		else
-			rc = bind_next(s, &at, "issiIIssiiI", a->dept_id,
-			    br[i].state, rank, after, br[i].dept_only,
-			    br[i].dept_only, warn, warn, item_id, item_id,
-			    limit);
+			rc = db_bind_next(s, &at, e, "issiIIssiiI",
+			    a->dept_id, br[i].state, rank, after,
+			    br[i].dept_only, br[i].dept_only, warn, warn,
+			    item_id, item_id, limit);
 	if (rc == 0 && submitted)
-		rc = bind_next(s, &at, "siissIiii", rank, after,
+		rc = db_bind_next(s, &at, e, "siissIiii", rank, after,
 		    a->window_id, warn, warn, limit, a->window_id, item_id,
 		    item_id);
 	if (rc != 0) {
 		db_finish(s);
-		return err_internal(e, "inbox: binding the branches failed");
+		return rc;
 	}
 	return keys_collect(s, k, e);
 }
