@@ -167,13 +167,18 @@ test('the item page keeps 在线办理 on the screen (390)', async () => {
           window.scrollTo(0, document.body.scrollHeight);
         });
       }
-      const box = await btn.boundingBox();
-      assert.ok(box && box.y >= 0 && box.y + box.height <= PHONE390.height, `${where}: 在线办理 is off the screen`);
-      assert.equal(await btn.evaluate((el) => {
+      // Uncovered once the page has settled (a loading mask or an entering
+      // transition may lie over it for a moment after the title shows).
+      const uncovered = await page.waitForFunction(() => {
+        const el = document.querySelector('[data-test=apply-online]');
+        if (!el) return false;
         const r = el.getBoundingClientRect();
         const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
         return el.contains(hit);
-      }), true, `${where}: 在线办理 is covered`);
+      }, null, { timeout: 5000 }).then(() => true, () => false);
+      assert.equal(uncovered, true, `${where}: 在线办理 is covered`);
+      const box = await btn.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= PHONE390.height, `${where}: 在线办理 is off the screen`);
     }
     await page.screenshot({ path: '/tmp/e2e-phone-item-390.png' });
     await btn.click();
