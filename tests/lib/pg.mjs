@@ -144,7 +144,10 @@ export async function createDatabase(url, name) {
 	return u.toString();
 }
 
-export async function startPostgres() {
+// Options: copyOf, the data folder of a stopped cluster (made by
+// makeClusterImage) to start a copy of instead of running initdb: a copy
+// takes a fifth of a second, initdb and loading the demo several seconds.
+export async function startPostgres({ copyOf } = {}) {
 	hookProcess();
 	const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-pg-'));
 	const c = {
@@ -158,7 +161,9 @@ export async function startPostgres() {
 			chownSync(dir, uid, gid);
 		}
 		c.watchdog = startWatchdog(c);
-		await initdb(c);
+		// cp -a keeps the postgres user's ownership and the 0700 mode.
+		if (copyOf) await run('cp', ['-a', copyOf, c.data]);
+		else await initdb(c);
 		// Another process may take the port between probe and start.
 		for (let attempt = 1; ; attempt++) {
 			c.port = await freePort();
@@ -185,6 +190,49 @@ export async function startPostgres() {
 		dir,
 		async stop() { stopSync(c); },
 	};
+}
+
+// Makes dir/data, a stopped cluster for startPostgres({copyOf}): initdb,
+// started on a free port, fill(adminUrl) run against it, then stopped
+// cleanly. dir must exist and be empty; it is removed if this fails.
+export async function makeClusterImage(dir, fill) {
+	hookProcess();
+	const c = {
+		dir, data: path.join(dir, 'data'), log: path.join(dir, 'postgres.log'),
+		port: 0, started: false, stopped: false, watchdog: null,
+	};
+	live.add(c);
+	try {
+		if (IS_ROOT) {
+			const { uid, gid } = pgIds();
+			chownSync(dir, uid, gid);
+		}
+		c.watchdog = startWatchdog(c);
+		await initdb(c);
+		for (let attempt = 1; ; attempt++) {
+			c.port = await freePort();
+			try {
+				c.started = true;
+				await pgStart(c);
+				break;
+			} catch (e) {
+				if (attempt >= 3) throw e;
+			}
+		}
+		await fill(`postgresql://onetrip@127.0.0.1:${c.port}/postgres`);
+		const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-m', 'fast', '-w', 'stop']);
+		await run(cmd, args, { cwd: c.dir });
+	} catch (e) {
+		let tail = '';
+		try { tail = execFileSync('tail', ['-n', '30', c.log], { encoding: 'utf8' }); } catch { /* none */ }
+		stopSync(c);
+		e.message = `makeClusterImage failed: ${e.message}\n${tail}`;
+		throw e;
+	}
+	// Stopped cleanly: the folder is the caller's now.
+	c.stopped = true;
+	live.delete(c);
+	try { process.kill(c.watchdog.pid, 'SIGKILL'); } catch { /* gone */ }
 }
 
 // True when a cluster folder still exists (for tests of the clean-up).

@@ -8,17 +8,19 @@
 //
 // SQLite servers get a file in their own temporary var folder; PostgreSQL
 // servers share one throwaway cluster per test process, each with a fresh
-// database. The server's stderr goes to <varDir>/server.log; its tail is
+// database (both copied from a demo image made once, see demoImage). The server's stderr goes to <varDir>/server.log; its tail is
 // printed when start-up fails.
 import { execFile, spawn } from 'node:child_process';
 import {
-	cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+	chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, startPostgres } from './pg.mjs';
+import {
+	createDatabase, makeClusterImage, psql, startPostgres,
+} from './pg.mjs';
 
 const TESTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const START_TIMEOUT_MS = 60000;
@@ -48,11 +50,21 @@ process.on('exit', () => {
 	}
 });
 
-async function newPgDatabase() {
-	if (cluster === null) cluster = startPostgres();
+// A fresh database in this process's cluster, a copy of the demo's when
+// demo is true (the cluster is started from the PostgreSQL demo image).
+async function newPgDatabase(demo) {
+	if (cluster === null) {
+		cluster = pgDemoImage().then((image) =>
+			startPostgres({ copyOf: path.join(image, 'cluster', 'data') }));
+	}
 	const pg = await cluster;
 	dbCounter += 1;
-	return createDatabase(pg.url, `onetrip_t${dbCounter}`);
+	const name = `onetrip_t${dbCounter}`;
+	if (!demo) return createDatabase(pg.url, name);
+	await psql(pg.url, `CREATE DATABASE ${name} TEMPLATE onetrip_demo`);
+	const u = new URL(pg.url);
+	u.pathname = '/' + name;
+	return u.toString();
 }
 
 function childEnv() {
@@ -139,11 +151,11 @@ function spawnServe(args, logFile) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// The demo on SQLite is built once per binary and day and copied into each
-// server's var folder: the same data `onetrip demo` writes (database, files,
-// keys), without paying for it in every test file. Test files run in
-// parallel processes, so the first to need the image builds it under a lock
-// folder and the others wait for the finished folder to appear.
+// The demo is built once per binary, day and database kind and copied for
+// each server: the same data `onetrip demo` writes (database, files, keys),
+// without paying for it in every test file. Test files run in parallel
+// processes, so the first to need an image builds it under a lock folder
+// and the others wait for the finished folder to appear.
 function removeOldImages() {
 	const dayAgo = Date.now() - 24 * 3600 * 1000;
 	for (const name of readdirSync(tmpdir())) {
@@ -155,13 +167,14 @@ function removeOldImages() {
 	}
 }
 
-async function sqliteDemoImage() {
+// The folder of image `kind`, made by build(workFolder) the first time.
+async function demoImage(kind, build) {
 	const bin = binPath();
 	const st = statSync(bin);
 	const key = createHash('sha256')
 		.update(`${bin}|${st.size}|${st.mtimeMs}|${new Date().toISOString().slice(0, 10)}`)
 		.digest('hex').slice(0, 16);
-	const image = path.join(tmpdir(), `onetrip-demo-${key}`);
+	const image = path.join(tmpdir(), `onetrip-demo-${kind}-${key}`);
 	const lock = `${image}.lock`;
 	const deadline = Date.now() + 3 * 60000;
 	while (!existsSync(image)) {
@@ -180,7 +193,7 @@ async function sqliteDemoImage() {
 			removeOldImages();
 			const work = mkdtempSync(`${image}.build-`);
 			try {
-				await runCli(['demo', '--db', `sqlite:${path.join(work, 'onetrip.db')}`, '--var', work]);
+				await build(work);
 				renameSync(work, image);
 			} catch (e) {
 				rmSync(work, { recursive: true, force: true });
@@ -194,6 +207,29 @@ async function sqliteDemoImage() {
 		await sleep(200);
 	}
 	return image;
+}
+
+// SQLite: the var folder with onetrip.db in it.
+function sqliteDemoImage() {
+	return demoImage('sqlite', (work) =>
+		runCli(['demo', '--db', `sqlite:${path.join(work, 'onetrip.db')}`, '--var', work]));
+}
+
+// PostgreSQL: data/, a stopped cluster whose database onetrip_demo holds the
+// demo, and var/, its files and keys. A test process starts a copy of the
+// cluster, and each server gets a database made from onetrip_demo as a
+// template and a copy of var/.
+function pgDemoImage() {
+	return demoImage('pg', async (work) => {
+		const cluster = path.join(work, 'cluster');
+		chmodSync(work, 0o755); // the postgres user passes through to its cluster
+		mkdirSync(cluster);
+		mkdirSync(path.join(work, 'var'));
+		await makeClusterImage(cluster, async (admin) => {
+			const url = await createDatabase(admin, 'onetrip_demo');
+			await runCli(['demo', '--db', url, '--var', path.join(work, 'var')]);
+		});
+	});
 }
 
 async function waitHealthy(url, child, logFile) {
@@ -228,12 +264,13 @@ export async function startServer({ db = 'sqlite', demo = true, now, args = [], 
 	let dbUrl;
 	if (share) dbUrl = share.dbUrl;
 	else if (db === 'sqlite') dbUrl = `sqlite:${path.join(varDir, 'onetrip.db')}`;
-	else if (db === 'postgresql') dbUrl = await newPgDatabase();
+	else if (db === 'postgresql') dbUrl = await newPgDatabase(demo);
 	else throw new Error(`startServer: unknown db ${db}`);
 
 	if (!share) {
 		if (demo && db === 'sqlite') cpSync(await sqliteDemoImage(), varDir, { recursive: true });
-		else await runCli([demo ? 'demo' : 'init', '--db', dbUrl, '--var', varDir]);
+		else if (demo) cpSync(path.join(await pgDemoImage(), 'var'), varDir, { recursive: true });
+		else await runCli(['init', '--db', dbUrl, '--var', varDir]);
 	}
 	const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, '--var', varDir,
 		'--static', path.resolve(TESTS_DIR, '../web/dist')];
