@@ -21,10 +21,23 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+/* The statements that open and end the writer's transactions, prepared
+ * once per connection (sq_control): with sqlite3_exec() each one was parsed
+ * and compiled again, four times per write transaction. */
+enum sq_control { SQ_BEGIN, SQ_SAVEPOINT, SQ_RELEASE, SQ_COMMIT, SQ_CONTROLS };
+
+static const char *const sq_control_sql[SQ_CONTROLS] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_SAVEPOINT] = "SAVEPOINT onetrip_tx",
+	[SQ_RELEASE] = "RELEASE onetrip_tx",
+	[SQ_COMMIT] = "COMMIT",
+};
+
 struct sq_conn {
 	struct db_conn base;
 	sqlite3 *h;
 	bool writing;        /* holds db->write_mu */
+	sqlite3_stmt *control[SQ_CONTROLS]; /* prepared on first use */
 };
 
 struct sq_stmt {
@@ -187,7 +200,10 @@ static void
 sq_conn_close(struct db_conn *base)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
+	int i;
 
+	for (i = 0; i < SQ_CONTROLS; i++)
+		sqlite3_finalize(c->control[i]);
 	if (sqlite3_close(c->h) != SQLITE_OK) {
 		log_warn("sqlite: closing with statements still open");
 		sqlite3_close_v2(c->h);
@@ -316,6 +332,26 @@ sq_simple(struct db_conn *base, const char *sql, struct err *e)
 	return 0;
 }
 
+/* Runs one of the transaction statements, as sq_simple() would. */
+static int
+sq_control(struct db_conn *base, enum sq_control which, struct err *e)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	const char *sql = sq_control_sql[which];
+	int rc;
+
+	if (c->control[which] == NULL) {
+		rc = sqlite3_prepare_v3(c->h, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->control[which], NULL);
+		if (rc != SQLITE_OK)
+			return sq_error(base, c->h, rc, "prepare", sql, e);
+	}
+	rc = sqlite3_step(c->control[which]);
+	rc = rc == SQLITE_DONE ? 0 : sq_error(base, c->h, rc, "exec", sql, e);
+	(void)sqlite3_reset(c->control[which]);
+	return rc;
+}
+
 /*
  * Writers and transaction batching.
  *
@@ -416,7 +452,7 @@ batch_commit_locked(struct db *db, struct sq_batch_member **list,
 	db->batch_members = NULL;
 	db->batch_n = 0;
 	db->batch_open = false;
-	rc = sq_simple(&w->base, "COMMIT", e);
+	rc = sq_control(&w->base, SQ_COMMIT, e);
 	if (rc != 0 && !sqlite3_get_autocommit(w->h) &&
 	    sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
 		log_error("sqlite: rollback failed: %s", sqlite3_errmsg(w->h));
@@ -698,7 +734,7 @@ sq_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
 	c->writing = true;
 	c->base.retryable = false;
 	if (!db->batch_open) {
-		rc = sq_simple(&c->base, "BEGIN IMMEDIATE", e);
+		rc = sq_control(&c->base, SQ_BEGIN, e);
 		if (rc != 0) {
 			own->retryable = c->base.retryable;
 			writer_release(c);
@@ -711,7 +747,7 @@ sq_begin(struct db_conn *own, struct db_conn **tx, struct err *e)
 		db->batch_open = true;
 		db->batch_started_ns = mono_ns();
 	}
-	rc = sq_simple(&c->base, "SAVEPOINT onetrip_tx", e);
+	rc = sq_control(&c->base, SQ_SAVEPOINT, e);
 	if (rc != 0) {
 		if (sqlite3_get_autocommit(c->h))
 			batch_lost(db);
@@ -736,7 +772,7 @@ sq_commit(struct db_conn *tx, struct db_conn *own, struct err *e)
 
 	if (!db->batch_open) {
 		/* synchronous=FULL: one durable COMMIT per transaction. */
-		rc = sq_simple(tx, "COMMIT", e);
+		rc = sq_control(tx, SQ_COMMIT, e);
 		if (rc != 0) {
 			/* A failed COMMIT may leave the transaction open. */
 			own->retryable = tx->retryable;
@@ -746,7 +782,7 @@ sq_commit(struct db_conn *tx, struct db_conn *own, struct err *e)
 		writer_release((struct sq_conn *)tx);
 		return 0;
 	}
-	rc = sq_simple(tx, "RELEASE onetrip_tx", e);
+	rc = sq_control(tx, SQ_RELEASE, e);
 	if (rc != 0) {
 		own->retryable = tx->retryable;
 		sq_rollback(tx, own);
