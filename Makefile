@@ -102,19 +102,26 @@ run: bin/onetrip web
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
-# Test files run TEST_JOBS at a time (each has its own servers, databases
-# and ports). A test that hangs fails after TEST_TIMEOUT ms instead of
-# stalling the run.
+# Test files run several at a time (each has its own servers, databases
+# and ports): browser files one per core (Chromium keeps a core busy), API
+# files one more, as they spend much of their time waiting on fsync and
+# PostgreSQL. TEST_JOBS=N runs N at a time in both. A test that hangs fails
+# after TEST_TIMEOUT ms instead of stalling the run.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-TEST_JOBS ?= $(NPROC)
+ifeq ($(origin TEST_JOBS),undefined)
+TEST_JOBS := $(NPROC)
+API_JOBS := $(shell echo $$(($(NPROC) + 1)))
+else
+API_JOBS := $(TEST_JOBS)
+endif
 TEST_TIMEOUT ?= 600000
-NODE_TEST = node --test --test-timeout=$(TEST_TIMEOUT) --test-concurrency=$(TEST_JOBS)
+NODE_TEST = node --test --test-timeout=$(TEST_TIMEOUT)
 
 api: bin/onetrip-san tests/node_modules/.stamp
-	cd tests && ONETRIP_BIN=../bin/onetrip-san ONETRIP_DBS="$${ONETRIP_DBS:-sqlite postgresql}" $(NODE_TEST) api/
+	cd tests && ONETRIP_BIN=../bin/onetrip-san ONETRIP_DBS="$${ONETRIP_DBS:-sqlite postgresql}" $(NODE_TEST) --test-concurrency=$(API_JOBS) api/
 
 e2e: bin/onetrip web tests/node_modules/.stamp
-	cd tests && ONETRIP_BIN=../bin/onetrip $(NODE_TEST) e2e/
+	cd tests && ONETRIP_BIN=../bin/onetrip $(NODE_TEST) --test-concurrency=$(TEST_JOBS) e2e/
 
 # Vitest unit tests of the front end's own logic (web/test/)
 webtest: web/node_modules/.stamp
