@@ -110,7 +110,7 @@ run_job(struct app *app, const struct job *j, struct err *e)
 	system_ctx(app, &a, &c);
 	err_clear(e);
 	rc = j->run(&c, e);
-	if (rc != 0)
+	if (rc < 0)
 		log_warn("job %s: %s", j->name, e->msg);
 	return rc;
 }
@@ -188,8 +188,10 @@ job_thread(void *arg)
 			held = own || lease_take(app, all_jobs[i], J.holder,
 			    J.lease_ms, held);
 			if (held && mono_ms() >= next[i]) {
-				run_job(app, all_jobs[i], &e);
-				next[i] = mono_ms() + all_jobs[i]->interval_ms;
+				int rc = run_job(app, all_jobs[i], &e);
+
+				next[i] = mono_ms() + (rc == JOB_AGAIN ? 0 :
+				    all_jobs[i]->interval_ms);
 			}
 			now = mono_ms();
 			retry_at[i] = now + retry;
@@ -335,7 +337,7 @@ jobs_run_once(struct app *app, struct err *e)
 	for (size_t i = 0; i < N_JOBS; i++) {
 		struct err je;
 
-		if (run_job(app, all_jobs[i], &je) != 0 && rc == 0) {
+		if (run_job(app, all_jobs[i], &je) < 0 && rc == 0) {
 			*e = je;
 			rc = -(int)(je.code != ERR_NONE ? je.code :
 			    ERR_INTERNAL);

@@ -16,10 +16,16 @@
 
 struct app;
 
+/* A job's run() left work undone: the job thread runs it again as soon
+ * as the other due jobs have had their turn, not after its interval. */
+#define JOB_AGAIN 1
+
 struct job {
 	const char *name;
 	int interval_ms;
-	/* Does one round of work with a system actor; returns 0 or -ERR_*. */
+	/* Does one round of work with a system actor; returns 0, JOB_AGAIN
+	 * when it stopped with work left (a backlog worked off in slices),
+	 * or -ERR_*. */
 	int (*run)(struct ctx *c, struct err *e);
 	/* Runs on every server, without a lease: its work is the process's
 	 * own (a cache), and what it writes is idempotent. */

@@ -23,6 +23,7 @@ struct share {
 	int shard, shards;
 	double until;
 	int done, rc;
+	bool more; /* the slice ended with the share not done */
 	struct err e;
 };
 
@@ -38,6 +39,7 @@ drain(struct share *s)
 		s->done += done;
 	} while (s->rc == 0 && done == RENDER_BATCH &&
 	    clock_mono_ms() < s->until && !ctx_stopping(&s->c));
+	s->more = s->rc == 0 && done == RENDER_BATCH;
 }
 
 static void *
@@ -68,6 +70,7 @@ run(struct ctx *c, struct err *e)
 	pthread_t t[RENDER_THREADS_MAX];
 	double t0 = clock_mono_ms();
 	int done = 0, total, n, started = 1, rc;
+	bool more = false;
 
 	rc = documents_render_pending(c, RENDER_BATCH, &done, e);
 	total = done;
@@ -97,6 +100,7 @@ run(struct ctx *c, struct err *e)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < started; i++) {
 		total += sh[i].done;
+		more = more || sh[i].more;
 		if (rc == 0 && sh[i].rc != 0) {
 			rc = sh[i].rc;
 			*e = sh[i].e;
@@ -105,7 +109,9 @@ run(struct ctx *c, struct err *e)
 out:
 	if (total > 0)
 		log_debug("renderer: %d document(s) ready", total);
-	return rc;
+	/* A backlog left at the end of the slice: the next one starts as
+	 * soon as the other jobs have run (no interval's pause). */
+	return rc == 0 && more && !ctx_stopping(c) ? JOB_AGAIN : rc;
 }
 
 const struct job job_document_renderer = { "document_renderer", 500, run, false };
