@@ -61,6 +61,23 @@ slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* What a QR reader (zbarimg, Debian's zbar-tools) reads from the codes in
+ * the picture at path, one text a line. */
+static void
+qr_read(const char *path, char *out, size_t n)
+{
+	char cmd[256];
+	FILE *f;
+	size_t got;
+
+	snprintf(cmd, sizeof(cmd), "zbarimg --raw -q '%s' 2>/dev/null", path);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	got = fread(out, 1, n - 1, f);
+	out[got] = '\0';
+	assert_int_equal(pclose(f), 0);
+}
+
 /* --- SM3 / SM2 --------------------------------------------------------- */
 
 static void
@@ -186,8 +203,11 @@ static void
 qr_encodes_a_url(void **state)
 {
 	const char *url = "https://zwfw.baihe.gov.cn/v/DOC-2026-000123?c=9f3a";
+	const char *longer = "https://zwfw.baihe.gov.cn/verify/"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	    "?from=%E7%99%BD%E6%B2%B3%E5%8E%BF&kind=licence&n=00000000001234";
 	unsigned char *m = NULL, *m2 = NULL;
-	char path[128];
+	char path[128], read[1024];
 	int w, w2;
 	struct err e;
 	size_t len;
@@ -226,6 +246,19 @@ qr_encodes_a_url(void **state)
 	png = slurp(path, &len);
 	assert_memory_equal(png, "\x89PNG", 4);
 	free(png);
+	/* A reader reads the text back: the code is drawn with one fixed
+	 * mask, which the reader learns from the code itself. So does a code
+	 * large enough to carry its version information (version 7 and up). */
+	qr_read(path, read, sizeof(read));
+	assert_string_equal(read, "https://zwfw.baihe.gov.cn/v/DOC-2026-000123"
+	    "?c=9f3a\n");
+	assert_int_equal(qr_matrix(longer, &m, &w, &e), 0);
+	free(m);
+	assert_true(w >= 45);
+	assert_int_equal(qr_write_png(path, longer, 3, &e), 0);
+	qr_read(path, read, sizeof(read));
+	assert_int_equal(strlen(read), strlen(longer) + 1);
+	assert_memory_equal(read, longer, strlen(longer));
 }
 
 static void
@@ -382,6 +415,15 @@ cached_layout_gives_the_same_document(void **state)
 	assert_non_null(strstr(text, "二〇二六年十一月二十八日"));
 	assert_non_null(strstr(text, "ACC-2026-0002"));
 	assert_non_null(strstr(text, "第1页共1页"));
+	/* The verification QR code on the page reads as the link. */
+	snprintf(cmd, sizeof(cmd), "pdftoppm -r 150 -png -f 1 -l 1 '%s' "
+	    "'%s/cached150' && test -s '%s/cached150-1.png'", path, tmpdir,
+	    tmpdir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/cached150-1.png", tmpdir);
+	qr_read(path, text, sizeof(text));
+	assert_non_null(strstr(text, "http://127.0.0.1:8080/v/ACC-2026-0002?"
+	    "s=77aa01fe\n"));
 	buf_release(&a);
 	buf_release(&b);
 	buf_release(&c);
