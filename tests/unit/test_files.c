@@ -732,6 +732,78 @@ every_kind_renders(void **state)
 	}
 }
 
+/* The text of a document of the current case in a PDF reader. */
+static char *
+rendered_text(struct fixture *f, int64_t id)
+{
+	char *sha = doc_text(f, id, "sha256"), *text, path[256], cmd[400];
+	void *data = NULL;
+	size_t len = 0;
+	struct err e;
+	FILE *out;
+
+	assert_int_equal(file_read(&f->c, sha, &data, &len, &e), 0);
+	snprintf(path, sizeof(path), "%s/%" PRId64 ".pdf", f->dir, id);
+	out = fopen(path, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(data, 1, len, out), len);
+	fclose(out);
+	free(data);
+	free(sha);
+	snprintf(cmd, sizeof(cmd), "pdftotext '%s' - | tr -d ' \\n'", path);
+	text = run_out(cmd);
+	assert_non_null(text);
+	return text;
+}
+
+/* A decision and a certificate name the result of the case's item version
+ * (the name is kept per elements text): after the case moves to a version
+ * with another name, the next ones carry the new name. */
+static void
+documents_name_the_result_of_their_version(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a, c1, b, c2;
+	struct err e;
+	char *text;
+	int done = 0;
+
+	f->c.actor = &f->sys;
+	assert_int_equal(seal_create(&f->c, f->dept, "周海涛", NULL, &e), 0);
+	f->c.actor = &f->clerk;
+	a = enqueue(f, DOC_APPROVAL, json_object());
+	c1 = enqueue(f, DOC_CERTIFICATE, json_object());
+	f->c.actor = &f->sys;
+	assert_int_equal(documents_render_pending(&f->c, 20, &done, &e), 0);
+	assert_int_equal(done, 2);
+	assert_int_equal(insert_id(f, "INSERT INTO item_versions (item_id, "
+	    "version_no, status, elements, created_at) VALUES (1, 2, "
+	    "'published', '{\"result_name\":\"小餐饮经营许可证\","
+	    "\"promised_days\":5}', 0) RETURNING id"), 2);
+	assert_int_equal(db_exec(f->db, &e, "UPDATE cases SET "
+	    "item_version_id = 2 WHERE id = ?", "I", f->case_id), 0);
+	f->c.actor = &f->clerk;
+	b = enqueue(f, DOC_APPROVAL, json_object());
+	c2 = enqueue(f, DOC_CERTIFICATE, json_object());
+	f->c.actor = &f->sys;
+	assert_int_equal(documents_render_pending(&f->c, 20, &done, &e), 0);
+	assert_int_equal(done, 2);
+	f->c.actor = &f->clerk;
+	text = rendered_text(f, a);
+	assert_non_null(strstr(text, "颁发《食品经营许可证》"));
+	free(text);
+	text = rendered_text(f, c1);
+	assert_non_null(strstr(text, "食品经营许可证"));
+	assert_null(strstr(text, "小餐饮经营许可证"));
+	free(text);
+	text = rendered_text(f, b);
+	assert_non_null(strstr(text, "颁发《小餐饮经营许可证》"));
+	free(text);
+	text = rendered_text(f, c2);
+	assert_non_null(strstr(text, "小餐饮经营许可证"));
+	free(text);
+}
+
 /* Shards: two threads (or servers) sharing a backlog each render their own
  * documents, and between them all of them. */
 static void
@@ -810,6 +882,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(every_kind_renders, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    documents_name_the_result_of_their_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(render_shards_split_the_backlog,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(render_speed, setup, teardown),

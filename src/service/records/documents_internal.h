@@ -55,6 +55,9 @@ int document_build_text(struct ctx *c, json_t *row, struct document_text *t,
     struct err *e);
 bool document_code_normalise(const char *in, char out[DOC_CODE_LEN + 1]);
 bool document_has(json_t *o, const char *k);
+/* The result's name (the caller frees it) and the promised days of the
+ * item version whose elements row holds (text.c). */
+char *document_item_terms(json_t *row, int64_t *promised_days);
 const struct kind_info *document_kind_find(const char *kind);
 json_t *document_load_row(struct ctx *c, int64_t id, struct err *e);
 void document_mask_name(const char *name, bool person, char *out, size_t outsz);

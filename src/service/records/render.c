@@ -158,8 +158,7 @@ job_prepare(struct job *j)
 {
 	struct ctx *c = j->c;
 	struct err e;
-	json_t *el;
-	int64_t one = 0;
+	int64_t one = 0, days;
 	int rc;
 
 	err_clear(&e);
@@ -209,12 +208,11 @@ job_prepare(struct job *j)
 	    document_str(j->row, "doc_no"));
 	if (strcmp(document_str(j->row, "kind"), DOC_CERTIFICATE) == 0) {
 		/* The certificate's name, for its register row. */
-		el = json_loads(document_str(j->row, "elements"), 0, NULL);
-		snprintf(j->cert, sizeof(j->cert), "%s",
-		    document_str(el, "result_name")[0] != '\0' ?
-		    document_str(el, "result_name") :
-		    document_str(j->row, "item_name"));
-		json_decref(el);
+		char *name = document_item_terms(j->row, &days);
+
+		snprintf(j->cert, sizeof(j->cert), "%s", name[0] != '\0' ?
+		    name : document_str(j->row, "item_name"));
+		free(name);
 	}
 	return 1;
 }

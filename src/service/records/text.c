@@ -6,14 +6,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/idno.h"
+#include "base/ttlcache.h"
 #include "core/calendar.h"
 #include "core/form.h"
 #include "service/platform/platform.h"
 #include "store/db.h"
+
+/* --- what a document takes from its item --- */
+
+/* The result's name and the promised days, from the item version's
+ * elements (1-3 kB of JSON, whose parsing cost more than a tenth of a
+ * document's text and layout): kept per elements text, by its digest, so
+ * that an edited version is read afresh. A name too long for the slot is
+ * read from the elements each time. */
+struct item_terms {
+	int64_t promised_days;
+	char result_name[1016];
+};
+
+static struct ttl_cache item_terms_cache = TTL_CACHE_INIT("item_terms", 64,
+    sizeof(struct item_terms), 3600);
+
+char *
+document_item_terms(json_t *row, int64_t *promised_days)
+{
+	const char *text = document_str(row, "elements");
+	unsigned char key[16];
+	struct item_terms v;
+	uint64_t gen;
+	json_t *el;
+	char *name;
+	size_t n;
+
+	crypto_generichash(key, sizeof(key), (const unsigned char *)text,
+	    strlen(text), NULL, 0);
+	if (ttl_cache_get(&item_terms_cache, key, sizeof(key), &v)) {
+		*promised_days = v.promised_days;
+		return xstrdup(v.result_name);
+	}
+	gen = ttl_cache_generation(&item_terms_cache);
+	el = json_loads(text, 0, NULL);
+	name = xstrdup(document_str(el, "result_name"));
+	*promised_days = document_num(el, "promised_days");
+	json_decref(el);
+	n = strlen(name);
+	if (n < sizeof(v.result_name)) {
+		memset(&v, 0, sizeof(v));
+		v.promised_days = *promised_days;
+		memcpy(v.result_name, name, n);
+		ttl_cache_put(&item_terms_cache, key, sizeof(key), &v, gen);
+	}
+	return name;
+}
 
 /* --- the text of each kind --- */
 
@@ -301,15 +351,16 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 {
 	const char *kind = document_str(row, "kind");
 	const struct kind_info *ki = document_kind_find(kind);
-	json_t *content = NULL, *el = NULL;
+	json_t *content = NULL;
 	bool person = strcmp(document_str(row, "applicant_kind"), "E") != 0;
 	bool licence = strcmp(document_str(row, "item_type"), "01") == 0;
 	const char *you = person ? "你" : "你单位";
 	const char *item = document_str(row, "item_name"), *case_no = document_str(row, "case_no");
 	char applied[32], accepted[32], due[32], sdue[32], dday[11];
 	char idmask[64];
-	const char *reason, *result_name, *due_src, *sdue_src;
-	int64_t budget;
+	const char *reason, *due_src, *sdue_src;
+	char *result_name;
+	int64_t budget, promised;
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
@@ -321,11 +372,7 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		json_decref(content);
 		content = json_object();
 	}
-	el = json_loads(document_str(row, "elements"), 0, NULL);
-	if (!json_is_object(el)) {
-		json_decref(el);
-		el = json_object();
-	}
+	result_name = document_item_terms(row, &promised);
 	document_organ_name(document_str(row, "dept_name"), t->organ, sizeof(t->organ));
 	clock_date(document_num(row, "applied_at"), dday);
 	day_text(dday, applied, sizeof(applied));
@@ -339,10 +386,9 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 	day_text(sdue_src, sdue, sizeof(sdue));
 	reason = document_has(content, "reason") ? document_str(content, "reason") :
 	    document_str(row, "decision_reason");
-	result_name = document_str(el, "result_name");
 	budget = document_has(content, "promised_days") ? document_num(content, "promised_days") :
 	    document_has(row, "budget_days") ? document_num(row, "budget_days") :
-	    document_num(el, "promised_days");
+	    promised;
 
 	t->title = xprintf("%s", kind == NULL ? "" : ki->label);
 	t->addressee = xprintf("%s", document_str(row, "applicant_name"));
@@ -464,10 +510,15 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 			    "自受理之日（%s）起计算。", budget, accepted));
 		para(t, xprintf("特此通知。"));
 	} else if (strcmp(kind, DOC_COMMITMENT) == 0) {
+		/* The conditions, for this kind only. */
+		json_t *el = json_loads(document_str(row, "elements"), 0,
+		    NULL);
+
 		para(t, xprintf("%s申请的%s（申请编号：%s）按照告知承诺制办理。"
 		    "本机关现将有关事项告知如下：", you, item, case_no));
 		para(t, xprintf("一、办理条件：%s", document_has(el, "conditions") ?
 		    document_str(el, "conditions") : "符合法律、法规规定的条件。"));
+		json_decref(el);
 		para(t, xprintf("二、%s承诺：%s", you, document_has(content, "commitment") ?
 		    document_str(content, "commitment") : document_has(row, "commitment_text") ?
 		    document_str(row, "commitment_text") : "所填写的信息和提交的材料真实、"
@@ -614,7 +665,7 @@ document_build_text(struct ctx *c, json_t *row, struct document_text *t, struct 
 		    document_num(row, "id"), kind, DOC_MAX_PARAS, DOC_MAX_ROWS);
 out:
 	json_decref(content);
-	json_decref(el);
+	free(result_name);
 	return rc;
 }
 
