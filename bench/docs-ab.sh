@@ -10,7 +10,10 @@
 #      (utime + stime from /proc) per document sealed, and the wall time.
 #      Each run keeps its files until the end. PERF=1: `perf record -g -a`
 #      during each drain into $PERF_DIR (report with --comm, the name of
-#      the binary, or --tid; the server's pid is printed).
+#      the binary, or --tid; the server's pid is printed). THREADS=1: the
+#      state of each of the server's threads sampled during the first
+#      THREADS_SECS (8) seconds of each drain (bench/threadstates.py): are
+#      the renderer's threads running, or waiting on a lock or a sync?
 #   AB_DIR: where the databases and files go (default /tmp; /dev/shm keeps
 #   the file system's own variance out of the comparison).
 #   bench/docs-ab.sh BIN_A BIN_B [runs] [secs] [clients]
@@ -53,6 +56,11 @@ drain() {
 		PERF_PID=$!
 		echo "$2: server pid $SERVER_PID"
 	fi
+	if [ "${THREADS:-0}" = 1 ]; then
+		python3 "$ROOT/bench/threadstates.py" "$SERVER_PID" \
+			"${THREADS_SECS:-8}" >"$WORK/threads-$2.txt" &
+		THREADS_PID=$!
+	fi
 	c0=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
 	t0=$(date +%s.%N)
 	left=$N0
@@ -67,6 +75,11 @@ drain() {
 		wait "$PERF_PID" || true
 	fi
 	server_stop
+	if [ "${THREADS:-0}" = 1 ]; then
+		wait "$THREADS_PID" || true
+		echo "$2: thread states"
+		cat "$WORK/threads-$2.txt"
+	fi
 	ready=$("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM documents WHERE status = 'ready'")
 	awk -v l="$2" -v n="$ready" -v c="$((c1 - c0))" -v hz="$TCK" -v t="$(echo "$t1 - $t0" | bc)" \
 		'BEGIN { printf "%s: %d documents ready in %.1f s, %.2f ms server CPU per document\n", l, n, t, c * 1000 / hz / n }'
