@@ -21,10 +21,10 @@
 /* --- what a document takes from its item --- */
 
 /* The result's name and the promised days, from the item version's
- * elements (1-3 kB of JSON, whose parsing cost more than a tenth of a
- * document's text and layout): kept per elements text, by its digest, so
- * that an edited version is read afresh. A name too long for the slot is
- * read from the elements each time. */
+ * elements (1-3 kB of JSON, ~50 us to parse: 3-5 % of a sealed document,
+ * a certificate parsed them twice): kept per elements text, by its
+ * digest, so that an edited version is read afresh. A name too long for
+ * the slot is read from the elements each time. */
 struct item_terms {
 	int64_t promised_days;
 	char result_name[1016];
