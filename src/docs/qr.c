@@ -8,27 +8,11 @@
 
 #define QR_QUIET 2
 
-/* The mask every code is drawn with. libqrencode's QRcode_encodeString()
- * scores all eight masks for each code (ISO 18004's penalty rules), 90 % of
- * its time for a verification link and 7 % of a sealed document's; any of
- * the eight gives a code every reader decodes (the reader takes the mask
- * from the code's format information), so the codes use one. */
-#define QR_MASK 2
-
-/* libqrencode's own steps, exported by the library (its test suite calls
- * them) but not declared in qrencode.h: the split of a string into
- * segments that QRcode_encodeString() does, and the encoding with a given
- * mask (-1: score all eight). */
-extern int Split_splitStringToQRinput(const char *string, QRinput *input,
-    QRencodeMode hint, int casesensitive);
-extern QRcode *QRcode_encodeMask(QRinput *input, int mask);
-
 int
 qr_matrix(const char *text, unsigned char **modules, int *width,
     struct err *e)
 {
-	QRinput *in;
-	QRcode *q = NULL;
+	QRcode *q;
 	size_t n;
 
 	*modules = NULL;
@@ -36,14 +20,7 @@ qr_matrix(const char *text, unsigned char **modules, int *width,
 	if (text == NULL || text[0] == '\0' || strlen(text) > QR_TEXT_MAX)
 		return err_set(e, ERR_INVALID, "bad_qr_text",
 		    "二维码内容为空或过长");
-	/* QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1), with
-	 * QR_MASK instead of the best of eight. */
-	in = QRinput_new2(0, QR_ECLEVEL_M);
-	if (in != NULL && Split_splitStringToQRinput(text, in, QR_MODE_8,
-	    1) == 0)
-		q = QRcode_encodeMask(in, QR_MASK);
-	if (in != NULL)
-		QRinput_free(in);
+	q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (q == NULL)
 		return err_internal(e, "qrencode: %s", strerror(errno));
 	n = (size_t)q->width * (size_t)q->width;
