@@ -376,8 +376,13 @@ sq_control(struct db_conn *base, enum sq_control which, struct err *e)
 #define BATCH_MAX 32
 #define BATCH_MAX_NS 5000000LL
 
+/* A transaction waiting for its batch's commit. Each waits on its own
+ * condition, so that a batch's outcome wakes only its members, and neither
+ * a sync's end nor another batch's wakes them for nothing (with one shared
+ * condition every waiting thread woke for each, and went back to sleep). */
 struct sq_batch_member {
 	struct sq_batch_member *next;
+	pthread_cond_t cv;   /* signalled under db->sync_mu when done */
 	bool done;
 	int rc;
 	struct err err;
@@ -423,8 +428,9 @@ batch_publish(struct db *db, struct sq_batch_member *list, int rc,
 		if (rc != 0)
 			m->err = *e;
 		m->done = true;
+		/* m cannot return (and end its cv) before sync_mu is free. */
+		pthread_cond_signal(&m->cv);
 	}
-	pthread_cond_broadcast(&db->sync_cv);
 	pthread_mutex_unlock(&db->sync_mu);
 }
 
@@ -433,8 +439,9 @@ batch_wait(struct db *db, struct sq_batch_member *m, struct err *e)
 {
 	pthread_mutex_lock(&db->sync_mu);
 	while (!m->done)
-		pthread_cond_wait(&db->sync_cv, &db->sync_mu);
+		pthread_cond_wait(&m->cv, &db->sync_mu);
 	pthread_mutex_unlock(&db->sync_mu);
+	pthread_cond_destroy(&m->cv);
 	if (m->rc != 0 && e != NULL)
 		*e = m->err;
 	return m->rc;
@@ -789,6 +796,7 @@ sq_commit(struct db_conn *tx, struct db_conn *own, struct err *e)
 		return rc;
 	}
 	memset(&self, 0, sizeof(self));
+	pthread_cond_init(&self.cv, NULL);
 	self.next = db->batch_members;
 	db->batch_members = &self;
 	db->batch_n++;
