@@ -13,7 +13,8 @@
  * the outcome (retry with growing back-off, dead letter after
  * outbox.max_attempts). A crash between delivery and mark redelivers the
  * same key after the lease. A stopping server (ctx_stopping()) delivers no
- * further message of its batch: the rest go out when their lease ends. */
+ * further message of its batch and gives the rest back (outbox_release):
+ * the next server to run sends them at once, not after the lease. */
 #include "jobs/jobs.h"
 
 #include <errno.h>
@@ -207,7 +208,7 @@ outbox_run(struct ctx *c, struct err *e)
 	struct outbox_msg m[OUTBOX_BATCH];
 	char why[OUTBOX_ERR_MAX];
 	const char *var;
-	size_t n = 0;
+	size_t n = 0, i;
 	int rc, failed = 0, lease;
 
 	var = c->cfg != NULL && c->cfg->var_dir != NULL ? c->cfg->var_dir :
@@ -217,7 +218,7 @@ outbox_run(struct ctx *c, struct err *e)
 	rc = outbox_claim(c, NULL, lease, m, OUTBOX_BATCH, &n, e);
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < n && !ctx_stopping(c); i++) {
+	for (i = 0; i < n && !ctx_stopping(c); i++) {
 		struct err me;
 		bool dead = false;
 		int d;
@@ -237,6 +238,14 @@ outbox_run(struct ctx *c, struct err *e)
 			    "%d)%s: %s", m[i].kind, m[i].id, m[i].attempts,
 			    dead ? ", dead letter" : "", why);
 		}
+	}
+	if (i < n) {
+		struct err re;
+
+		err_clear(&re);
+		if (outbox_release(c, m + i, n - i, &re) != 0)
+			log_warn("outbox: %zu message(s) not given back, sent "
+			    "after their lease: %s", n - i, re.msg);
 	}
 	outbox_msgs_free(m, n);
 	if (failed > 0)

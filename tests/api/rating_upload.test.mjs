@@ -10,8 +10,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startServer, dbKinds, Client, binPath } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
+import { sqlRunner } from '../lib/sql.mjs';
 
 const NOW = '2026-09-29T09:00:00+08:00';
 const LATER = '2026-09-29T12:00:00+08:00';
@@ -34,11 +38,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The receiver: first attempt of a key fails in turn by 500, a dropped
 // connection and silence; records matching `poison` always get 500; in `slow` mode
-// it takes the record and answers after 3 s (the kill window).
+// it takes the record and answers after 3 s (the kill window); in `hold` mode
+// it never answers.
 function startReceiver() {
 	const rx = {
-		attempts: new Map(), stored: new Map(), poison: null, slow: false,
-		failures: { http500: 0, dropped: 0, timeout: 0 }, onRecord: null, seq: 0,
+		attempts: new Map(), stored: new Map(), poison: null, slow: false, hold: false,
+		failures: { http500: 0, dropped: 0, timeout: 0 }, onRecord: null, onHold: null, seq: 0,
 	};
 	rx.server = http.createServer((req, res) => {
 		let body = '';
@@ -51,6 +56,8 @@ function startReceiver() {
 			try { rec = JSON.parse(body); } catch { res.writeHead(400); res.end(); return; }
 			if (!key || rec.idemKey !== key) { res.writeHead(400); res.end(); return; }
 			if (rx.poison && rx.poison(rec)) { res.writeHead(500); res.end('refused'); return; }
+			// hold: taken, never answered (the client times out).
+			if (rx.hold) { if (rx.onHold) rx.onHold(key); return; }
 			if (n === 1 && !rx.slow) {
 				const how = rx.seq++ % 3;
 				if (how === 0) { rx.failures.http500++; res.writeHead(500); res.end('oops'); return; }
@@ -177,6 +184,57 @@ for (const db of dbKinds()) {
 			}
 			// The bad rating's loop step went up too.
 			assert.ok([...rx.stored.values()].some((x) => x.recordType === 'rectification' && x.step === 'verify'));
+		});
+
+		test('a server stopping in the middle of a batch gives back what it did not try: sent at once by the next', async () => {
+			const work = mkdtempSync(path.join(tmpdir(), 'onetrip-outbox-'));
+			const sql = sqlRunner(srv.dbUrl, work);
+			try {
+				// Two records refused until they are dead letters, then made due
+				// together by one statement: the next round claims both in one batch.
+				rx.poison = () => true;
+				const keys = [];
+				for (const level of [5, 3]) keys.push(`610929-rating-${(await ratedCase(level)).id}`);
+				const rows = () => sql.query(`SELECT idem_key, attempts, next_attempt_at, dead_at, delivered_at FROM outbox WHERE idem_key IN ('${keys[0]}', '${keys[1]}') ORDER BY id`);
+				await waitUntil(async () => rows().every((m) => m.dead_at !== null), 60000, 'both records dead');
+				rx.poison = null;
+				rx.hold = true;
+				const held = new Promise((resolve) => { rx.onHold = resolve; });
+				sql.exec(`UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = 0 WHERE idem_key IN ('${keys[0]}', '${keys[1]}');`);
+				const first = await Promise.race([held, sleep(30000).then(() => {
+					throw new Error(`no delivery began within 30 s\n${srv.logTail(30)}`);
+				})]);
+				assert.equal(first, keys[0]);
+				// SIGTERM while the first is in flight: it times out and is marked;
+				// the second, never tried, is given back.
+				srv.process.kill('SIGTERM');
+				await new Promise((resolve) => {
+					if (srv.process.exitCode !== null) resolve();
+					else srv.process.once('exit', resolve);
+				});
+				assert.equal(srv.process.exitCode, 0, srv.logTail(30));
+				const [a, b] = rows();
+				assert.equal(a.attempts, 1, JSON.stringify(a));
+				assert.equal(b.attempts, 0, `the untried record counts no attempt: ${JSON.stringify(b)}`);
+				assert.equal(b.delivered_at, null);
+				assert.ok(Number(b.next_attempt_at) <= Number(a.next_attempt_at),
+					`due at once, not after the claim's lease: ${JSON.stringify([a, b])}`);
+				// The next server sends both; the receiver keeps each once.
+				rx.hold = false;
+				rx.onHold = null;
+				// Half an hour on (still before LATER), with new clients on the new address.
+				await srv.restart({ now: '2026-09-29T09:30:00+08:00' });
+				clerk = new Client(srv.url);
+				person = new Client(srv.url);
+				await clerk.login(DEMO.scjg_clerk, DEMO.password);
+				await person.login(DEMO.person, DEMO.password);
+				await waitUntil(async () => rows().every((m) => m.delivered_at !== null), 30000, 'both records delivered');
+				for (const k of keys) assert.ok(rx.stored.has(k), k);
+			} finally {
+				rx.poison = null;
+				rx.hold = false;
+				rmSync(work, { recursive: true, force: true });
+			}
 		});
 
 		test('kill -9 during a delivery: the record is delivered again with the same key, kept once', async () => {

@@ -89,9 +89,10 @@ claim_fn(struct db *db, void *arg, struct err *e)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->n; i++) {
+		t->m[i].lease_end = t->now + t->lease_s;
 		rc = db_exec(db, e, "UPDATE outbox SET attempts = ?, "
 		    "next_attempt_at = ? WHERE id = ?", "Iii", t->m[i].attempts,
-		    t->now + t->lease_s, t->m[i].id);
+		    t->m[i].lease_end, t->m[i].id);
 		if (rc != 0)
 			return rc;
 	}
@@ -166,6 +167,42 @@ outbox_mark(struct ctx *c, const struct outbox_msg *m, const char *error,
 	if (dead != NULL)
 		*dead = rc == 0 && t.dead;
 	return rc;
+}
+
+struct release_tx {
+	const struct outbox_msg *m;
+	size_t n;
+	int64_t now;
+};
+
+static int
+release_fn(struct db *db, void *arg, struct err *e)
+{
+	struct release_tx *t = arg;
+	int rc;
+
+	for (size_t i = 0; i < t->n; i++) {
+		/* Still this claim's: not delivered, and the lease unchanged. */
+		rc = db_exec(db, e, "UPDATE outbox SET attempts = ?, "
+		    "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL "
+		    "AND dead_at IS NULL AND next_attempt_at = ?", "Iiii",
+		    t->m[i].attempts - 1, t->now, t->m[i].id,
+		    t->m[i].lease_end);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+outbox_release(struct ctx *c, const struct outbox_msg *m, size_t n,
+    struct err *e)
+{
+	struct release_tx t = { m, n, clock_now() };
+
+	if (n == 0)
+		return 0;
+	return db_tx(c->db, release_fn, &t, e);
 }
 
 static bool

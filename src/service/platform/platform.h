@@ -407,7 +407,8 @@ int notify_mark_all_read(struct ctx *c, int64_t *count, struct err *e);
  * doubling, at most 6 h), or dead (dead letter) after outbox.max_attempts
  * failures. Delivery is at least once; every upload carries its idempotency
  * key, so the receiver keeps each record once. A crash between the
- * delivery and the mark redelivers after the lease. */
+ * delivery and the mark redelivers after the lease; a stop gives back
+ * what it had claimed but not tried (outbox_release). */
 
 #define OUTBOX_BATCH_MAX 100
 #define OUTBOX_BACKOFF_MAX_S (6 * 3600)
@@ -416,6 +417,7 @@ struct outbox_msg {
 	int64_t id;
 	char kind[16];
 	int attempts;       /* including this one */
+	int64_t lease_end;  /* the claim's next_attempt_at */
 	char *recipient;    /* owned */
 	char *payload;      /* owned, JSON text */
 	char *idem_key;     /* owned, "" when none */
@@ -438,6 +440,12 @@ void outbox_msgs_free(struct outbox_msg *m, size_t n);
  * outbox.max_attempts attempts. *dead (may be NULL) says which. */
 int outbox_mark(struct ctx *c, const struct outbox_msg *m, const char *error,
     bool *dead, struct err *e);
+
+/* Its own transaction: gives back the claim of m[0..n), messages claimed
+ * but not attempted (a stopping server): due at once, the attempt not
+ * counted. A message whose lease has passed to another claim is left. */
+int outbox_release(struct ctx *c, const struct outbox_msg *m, size_t n,
+    struct err *e);
 
 /* Seconds to wait after the attempts-th failed attempt. */
 int64_t outbox_backoff(int attempts);
