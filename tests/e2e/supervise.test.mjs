@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, binPath, Client } from '../lib/server.mjs';
 import { DEMO } from '../lib/demo.mjs';
-import { launchBrowser, withPage, loginAs } from './helpers.mjs';
+import { launchBrowser, withPage, loginAs, settled } from './helpers.mjs';
 
 const NOW = '2026-11-02T10:00:00+08:00';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -151,6 +151,8 @@ test('a notice is issued, answered, sent back, answered again and accepted', asy
     await page.goto(base + '/supervise/notices');
     const item = page.locator('.el-collapse-item', { hasText: title });
     await item.locator('.el-collapse-item__header').click();
+    // The item opens with a transition: a click during it may be lost.
+    await settled(page);
     await item.locator('[data-test=notice-answer]').click();
     await field(dialog(page), 'notice-act-text').fill(text);
     await dialog(page).locator('[data-test=notice-act-save]').click();
@@ -161,6 +163,7 @@ test('a notice is issued, answered, sent back, answered again and accepted', asy
     await page.goto(base + '/supervise/notices');
     const item = page.locator('.el-collapse-item', { hasText: title });
     await item.locator('.el-collapse-item__header').click();
+    await settled(page);
     await item.locator(accept ? '[data-test=notice-accept]' : '[data-test=notice-return]').click();
     await field(dialog(page), 'notice-act-text').fill(accept ? '通过' : '缺少授权文件');
     await dialog(page).locator('[data-test=notice-act-save]').click();
