@@ -144,50 +144,64 @@ export async function createDatabase(url, name) {
 	return u.toString();
 }
 
-// Options: copyOf, the data folder of a stopped cluster (made by
-// makeClusterImage) to start a copy of instead of running initdb: a copy
-// takes a fifth of a second, initdb and loading the demo several seconds.
-export async function startPostgres({ copyOf } = {}) {
-	hookProcess();
-	const dir = mkdtempSync(path.join(tmpdir(), 'onetrip-pg-'));
+function newCluster(dir) {
 	const c = {
 		dir, data: path.join(dir, 'data'), log: path.join(dir, 'postgres.log'),
 		port: 0, started: false, stopped: false, watchdog: null,
 	};
 	live.add(c);
+	return c;
+}
+
+// Makes c's data folder (a copy of copyOf, or initdb) and starts the
+// cluster on a free port.
+async function createAndStart(c, copyOf) {
+	if (IS_ROOT) {
+		const { uid, gid } = pgIds();
+		chownSync(c.dir, uid, gid);
+	}
+	c.watchdog = startWatchdog(c);
+	// cp -a keeps the postgres user's ownership and the 0700 mode.
+	if (copyOf) await run('cp', ['-a', copyOf, c.data]);
+	else await initdb(c);
+	// Another process may take the port between probe and start.
+	for (let attempt = 1; ; attempt++) {
+		c.port = await freePort();
+		try {
+			c.started = true;
+			await pgStart(c);
+			break;
+		} catch (e) {
+			if (attempt >= 3) throw e;
+		}
+	}
+}
+
+// Removes c and returns e with what and the tail of the cluster's log.
+function failed(c, what, e) {
+	let tail = '';
+	try { tail = execFileSync('tail', ['-n', '30', c.log], { encoding: 'utf8' }); } catch { /* none */ }
+	stopSync(c);
+	e.message = `${what} failed: ${e.message}\n${tail}`;
+	return e;
+}
+
+// Options: copyOf, the data folder of a stopped cluster (made by
+// makeClusterImage) to start a copy of instead of running initdb: a copy
+// takes a fifth of a second, initdb and loading the demo several seconds.
+export async function startPostgres({ copyOf } = {}) {
+	hookProcess();
+	const c = newCluster(mkdtempSync(path.join(tmpdir(), 'onetrip-pg-')));
 	try {
-		if (IS_ROOT) {
-			const { uid, gid } = pgIds();
-			chownSync(dir, uid, gid);
-		}
-		c.watchdog = startWatchdog(c);
-		// cp -a keeps the postgres user's ownership and the 0700 mode.
-		if (copyOf) await run('cp', ['-a', copyOf, c.data]);
-		else await initdb(c);
-		// Another process may take the port between probe and start.
-		for (let attempt = 1; ; attempt++) {
-			c.port = await freePort();
-			try {
-				c.started = true;
-				await pgStart(c);
-				break;
-			} catch (e) {
-				if (attempt >= 3) throw e;
-			}
-		}
-		const admin = `postgresql://onetrip@127.0.0.1:${c.port}/postgres`;
-		await psql(admin, 'CREATE DATABASE onetrip');
+		await createAndStart(c, copyOf);
+		await psql(`postgresql://onetrip@127.0.0.1:${c.port}/postgres`, 'CREATE DATABASE onetrip');
 	} catch (e) {
-		let tail = '';
-		try { tail = execFileSync('tail', ['-n', '30', c.log], { encoding: 'utf8' }); } catch { /* none */ }
-		stopSync(c);
-		e.message = `startPostgres failed: ${e.message}\n${tail}`;
-		throw e;
+		throw failed(c, 'startPostgres', e);
 	}
 	return {
 		url: `postgresql://onetrip@127.0.0.1:${c.port}/onetrip`,
 		port: c.port,
-		dir,
+		dir: c.dir,
 		async stop() { stopSync(c); },
 	};
 }
@@ -197,37 +211,14 @@ export async function startPostgres({ copyOf } = {}) {
 // cleanly. dir must exist and be empty; it is removed if this fails.
 export async function makeClusterImage(dir, fill) {
 	hookProcess();
-	const c = {
-		dir, data: path.join(dir, 'data'), log: path.join(dir, 'postgres.log'),
-		port: 0, started: false, stopped: false, watchdog: null,
-	};
-	live.add(c);
+	const c = newCluster(dir);
 	try {
-		if (IS_ROOT) {
-			const { uid, gid } = pgIds();
-			chownSync(dir, uid, gid);
-		}
-		c.watchdog = startWatchdog(c);
-		await initdb(c);
-		for (let attempt = 1; ; attempt++) {
-			c.port = await freePort();
-			try {
-				c.started = true;
-				await pgStart(c);
-				break;
-			} catch (e) {
-				if (attempt >= 3) throw e;
-			}
-		}
+		await createAndStart(c);
 		await fill(`postgresql://onetrip@127.0.0.1:${c.port}/postgres`);
 		const [cmd, args] = asPg('pg_ctl', ['-D', c.data, '-m', 'fast', '-w', 'stop']);
 		await run(cmd, args, { cwd: c.dir });
 	} catch (e) {
-		let tail = '';
-		try { tail = execFileSync('tail', ['-n', '30', c.log], { encoding: 'utf8' }); } catch { /* none */ }
-		stopSync(c);
-		e.message = `makeClusterImage failed: ${e.message}\n${tail}`;
-		throw e;
+		throw failed(c, 'makeClusterImage', e);
 	}
 	// Stopped cleanly: the folder is the caller's now.
 	c.stopped = true;
