@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -18,6 +21,7 @@
 #include "docs/qr.h"
 #include "docs/stamp.h"
 #include "docs/sm2.h"
+#include "docs/sm2p256.h"
 #include "docs/sm3.h"
 #include "docs/xlsx.h"
 
@@ -195,6 +199,178 @@ sm2_keygen_refuses_to_overwrite(void **state)
 	/* Signing with a missing key file. */
 	assert_int_equal(sm2_sign("/nonexistent-dir/k.pem", "x", 1, &pub, &e),
 	    -ERR_NOT_FOUND);
+}
+
+/* --- SM2 arithmetic of docs/sm2p256.c against OpenSSL ------------------ */
+
+static const char SM2_P_HEX[] =
+    "FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF";
+
+static void
+bn_to32(const BIGNUM *a, unsigned char out[32])
+{
+	assert_int_equal(BN_bn2binpad(a, out, 32), 32);
+}
+
+/* Checks sum, difference, product and inverse of a and b (any 256-bit
+ * numbers) mod p against BIGNUM. */
+static void
+field_check(const BIGNUM *a, const BIGNUM *b, const BIGNUM *p, BN_CTX *ctx)
+{
+	unsigned char ab[32], bb[32], got[32], want[32];
+	BIGNUM *ar = BN_new(), *br = BN_new(), *w = BN_new();
+
+	assert_non_null(w);
+	bn_to32(a, ab);
+	bn_to32(b, bb);
+	assert_int_equal(BN_nnmod(ar, a, p, ctx), 1);
+	assert_int_equal(BN_nnmod(br, b, p, ctx), 1);
+
+	sm2p256_field_mul(ab, bb, got);
+	assert_int_equal(BN_mod_mul(w, ar, br, p, ctx), 1);
+	bn_to32(w, want);
+	assert_memory_equal(got, want, 32);
+
+	sm2p256_field_add(ab, bb, got);
+	assert_int_equal(BN_mod_add(w, ar, br, p, ctx), 1);
+	bn_to32(w, want);
+	assert_memory_equal(got, want, 32);
+
+	sm2p256_field_sub(ab, bb, got);
+	assert_int_equal(BN_mod_sub(w, ar, br, p, ctx), 1);
+	bn_to32(w, want);
+	assert_memory_equal(got, want, 32);
+
+	sm2p256_field_inv(ab, got);
+	if (BN_is_zero(ar))
+		BN_zero(w);
+	else
+		assert_non_null(BN_mod_inverse(w, ar, p, ctx));
+	bn_to32(w, want);
+	assert_memory_equal(got, want, 32);
+	BN_free(ar);
+	BN_free(br);
+	BN_free(w);
+}
+
+static void
+sm2p256_field_matches_bignum(void **state)
+{
+	BN_CTX *ctx = BN_CTX_new();
+	BIGNUM *p = NULL, *v[12], *r = BN_new();
+	size_t nv = 0;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(BN_hex2bn(&p, SM2_P_HEX), 64);
+	/* Every pair of 0, 1, 2, 3, p - 1, p, p + 1, p + 2^32 - 1, 2^256 - 1
+	 * and 2^256 mod p. */
+	for (int i = 0; i < 12; i++)
+		assert_non_null(v[i] = BN_new());
+	BN_zero(v[nv++]);
+	BN_one(v[nv++]);
+	BN_set_word(v[nv++], 2);
+	BN_set_word(v[nv++], 3);
+	BN_copy(v[nv], p);
+	BN_sub_word(v[nv++], 1);
+	BN_copy(v[nv++], p);
+	BN_copy(v[nv], p);
+	BN_add_word(v[nv++], 1);
+	BN_copy(v[nv], p);
+	BN_add_word(v[nv++], 0xffffffffu);
+	BN_set_bit(v[nv], 256);
+	BN_sub_word(v[nv++], 1);                   /* 2^256 - 1 */
+	BN_set_bit(v[nv], 256);
+	BN_sub(v[nv], v[nv], p);                   /* 2^256 mod p */
+	nv++;
+	for (size_t i = 0; i < nv; i++)
+		for (size_t j = 0; j < nv; j++)
+			field_check(v[i], v[j], p, ctx);
+	/* Random numbers over all of [0, 2^256), and random ones in
+	 * [p, 2^256) that the field must reduce first. */
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(BN_rand(v[0], 256, BN_RAND_TOP_ANY,
+		    BN_RAND_BOTTOM_ANY), 1);
+		assert_int_equal(BN_rand(r, 256, BN_RAND_TOP_ANY,
+		    BN_RAND_BOTTOM_ANY), 1);
+		field_check(v[0], r, p, ctx);
+		assert_int_equal(BN_rand_range(r, v[nv - 1]), 1);
+		BN_add(r, r, p);
+		field_check(r, v[0], p, ctx);
+		field_check(v[0], r, p, ctx);
+	}
+	for (int i = 0; i < 12; i++)
+		BN_free(v[i]);
+	BN_free(r);
+	BN_free(p);
+	BN_CTX_free(ctx);
+}
+
+/* k·G of the fixed-base table against OpenSSL's EC_POINT_mul. */
+static void
+base_mul_check(const EC_GROUP *group, const BIGNUM *k, BN_CTX *ctx)
+{
+	unsigned char kb[32], x[32], y[32], wx[32], wy[32];
+	EC_POINT *pt = EC_POINT_new(group);
+	BIGNUM *bx = BN_new(), *by = BN_new();
+
+	assert_non_null(by);
+	bn_to32(k, kb);
+	sm2p256_base_mul(kb, x, y);
+	assert_int_equal(EC_POINT_mul(group, pt, k, NULL, NULL, ctx), 1);
+	assert_int_equal(EC_POINT_get_affine_coordinates(group, pt, bx, by,
+	    ctx), 1);
+	bn_to32(bx, wx);
+	bn_to32(by, wy);
+	assert_memory_equal(x, wx, 32);
+	assert_memory_equal(y, wy, 32);
+	EC_POINT_free(pt);
+	BN_free(bx);
+	BN_free(by);
+}
+
+static void
+sm2p256_base_mul_matches_openssl(void **state)
+{
+	static const unsigned long small[] = {1, 2, 3, 15, 16, 17, 255, 256};
+	EC_GROUP *group = EC_GROUP_new_by_curve_name(NID_sm2);
+	BN_CTX *ctx = BN_CTX_new();
+	BIGNUM *k = BN_new();
+	const BIGNUM *n;
+
+	(void)state;
+	assert_non_null(group);
+	assert_non_null(k);
+	n = EC_GROUP_get0_order(group);
+	for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
+		BN_set_word(k, small[i]);
+		base_mul_check(group, k, ctx);
+	}
+	/* One digit set in each place: every table row alone. */
+	for (int i = 0; i < 64; i++) {
+		BN_zero(k);
+		BN_set_bit(k, 4 * i);
+		base_mul_check(group, k, ctx);
+		if (i < 63) {
+			BN_set_word(k, 15);
+			BN_lshift(k, k, 4 * i);
+			base_mul_check(group, k, ctx);
+		}
+	}
+	for (unsigned long d = 1; d <= 2; d++) {
+		BN_copy(k, n);
+		BN_sub_word(k, d);
+		base_mul_check(group, k, ctx);
+	}
+	for (int i = 0; i < 200; i++) {
+		do
+			assert_int_equal(BN_rand_range(k, n), 1);
+		while (BN_is_zero(k));
+		base_mul_check(group, k, ctx);
+	}
+	BN_free(k);
+	BN_CTX_free(ctx);
+	EC_GROUP_free(group);
 }
 
 /* --- QR and seal ------------------------------------------------------- */
@@ -785,6 +961,8 @@ main(void)
 		cmocka_unit_test(hex_decode_rejects_bad_input),
 		cmocka_unit_test(sm2_sign_verify_round_trip_and_tamper),
 		cmocka_unit_test(sm2_keygen_refuses_to_overwrite),
+		cmocka_unit_test(sm2p256_field_matches_bignum),
+		cmocka_unit_test(sm2p256_base_mul_matches_openssl),
 		cmocka_unit_test(qr_encodes_a_url),
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
