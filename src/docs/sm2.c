@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "docs/sm2p256.h"
 #include "docs/sm3.h"
 
 /* Drains the OpenSSL error queue into one line for the log. */
@@ -186,23 +187,17 @@ out:
 	return rc;
 }
 
-/* Sets up an SM3 digest-sign or digest-verify with the default SM2 ID. */
+/* Sets up an SM3 digest-verify with the default SM2 ID. */
 static EVP_MD_CTX *
-md_ctx_for(EVP_PKEY *pkey, int signing)
+verify_ctx_for(EVP_PKEY *pkey)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
-	int ok;
 
 	if (md == NULL)
 		return NULL;
-	if (signing)
-		ok = EVP_DigestSignInit_ex(md, &pctx, "SM3", NULL, NULL, pkey,
-		    NULL);
-	else
-		ok = EVP_DigestVerifyInit_ex(md, &pctx, "SM3", NULL, NULL,
-		    pkey, NULL);
-	if (ok != 1 || EVP_PKEY_CTX_set1_id(pctx, SM2_DEFAULT_ID,
+	if (EVP_DigestVerifyInit_ex(md, &pctx, "SM3", NULL, NULL, pkey,
+	    NULL) != 1 || EVP_PKEY_CTX_set1_id(pctx, SM2_DEFAULT_ID,
 	    strlen(SM2_DEFAULT_ID)) <= 0) {
 		EVP_MD_CTX_free(md);
 		return NULL;
@@ -210,15 +205,21 @@ md_ctx_for(EVP_PKEY *pkey, int signing)
 	return md;
 }
 
-/* Signing keys once read, by path, while the file is the same (device,
- * inode, size and modification time): parsing the PEM cost more than the
- * signature itself. */
+/* Signing keys once read and prepared, by path, while the file is the same
+ * (device, inode, size and modification time): parsing the PEM cost more
+ * than the signature itself. A key in use by a signature outlives its
+ * replacement in the cache (refs, under key_cache_mu). */
 #define KEY_CACHE_MAX 256
+
+struct signing_key {
+	struct sm2p256_key *key;
+	unsigned refs;
+};
 
 static struct key_entry {
 	char *path;
 	struct stat st;
-	EVP_PKEY *pkey;
+	struct signing_key *signer;
 } key_cache[KEY_CACHE_MAX];
 static size_t key_cache_n;
 static pthread_mutex_t key_cache_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -232,8 +233,53 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+/* Drops one reference; key_cache_mu held. */
+static void
+signer_unref_locked(struct signing_key *s)
+{
+	if (s != NULL && --s->refs == 0) {
+		sm2p256_key_free(s->key);
+		free(s);
+	}
+}
+
+static void
+signer_release(struct signing_key *s)
+{
+	pthread_mutex_lock(&key_cache_mu);
+	signer_unref_locked(s);
+	pthread_mutex_unlock(&key_cache_mu);
+}
+
+/* Reads and prepares the key at key_path (one reference for the caller). */
 static int
-signing_key(const char *key_path, EVP_PKEY **out, struct err *e)
+signer_load(const char *key_path, struct signing_key **out, struct err *e)
+{
+	EVP_PKEY *pkey = NULL;
+	char ebuf[256];
+	int rc;
+
+	*out = NULL;
+	rc = load_private(key_path, &pkey, e);
+	if (rc != 0)
+		return rc;
+	*out = calloc(1, sizeof(**out));
+	if (*out == NULL) {
+		rc = err_internal(e, "out of memory");
+	} else if (sm2p256_key_new(pkey, &(*out)->key) != 0) {
+		rc = err_internal(e, "%s: sm2 key: %s", key_path,
+		    ssl_errstr(ebuf, sizeof(ebuf)));
+		free(*out);
+		*out = NULL;
+	} else {
+		(*out)->refs = 1;
+	}
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+static int
+signing_key(const char *key_path, struct signing_key **out, struct err *e)
 {
 	struct stat st;
 	struct key_entry *k = NULL;
@@ -241,21 +287,21 @@ signing_key(const char *key_path, EVP_PKEY **out, struct err *e)
 
 	*out = NULL;
 	if (stat(key_path, &st) != 0)
-		return load_private(key_path, out, e);
+		return signer_load(key_path, out, e);
 	pthread_mutex_lock(&key_cache_mu);
 	for (size_t i = 0; i < key_cache_n; i++)
 		if (strcmp(key_cache[i].path, key_path) == 0) {
 			k = &key_cache[i];
 			break;
 		}
-	if (k != NULL && same_file(&k->st, &st) &&
-	    EVP_PKEY_up_ref(k->pkey) == 1) {
-		*out = k->pkey;
+	if (k != NULL && k->signer != NULL && same_file(&k->st, &st)) {
+		*out = k->signer;
+		(*out)->refs++;
 		pthread_mutex_unlock(&key_cache_mu);
 		return 0;
 	}
 	pthread_mutex_unlock(&key_cache_mu);
-	rc = load_private(key_path, out, e);
+	rc = signer_load(key_path, out, e);
 	if (rc != 0)
 		return rc;
 	pthread_mutex_lock(&key_cache_mu);
@@ -265,12 +311,13 @@ signing_key(const char *key_path, EVP_PKEY **out, struct err *e)
 		if (p != NULL) {
 			k = &key_cache[key_cache_n++];
 			k->path = p;
-			k->pkey = NULL;
+			k->signer = NULL;
 		}
 	}
-	if (k != NULL && EVP_PKEY_up_ref(*out) == 1) {
-		EVP_PKEY_free(k->pkey);
-		k->pkey = *out;
+	if (k != NULL) {
+		signer_unref_locked(k->signer);
+		k->signer = *out;
+		k->signer->refs++;
 		k->st = st;
 	}
 	pthread_mutex_unlock(&key_cache_mu);
@@ -283,29 +330,29 @@ sm2_cache_release(void)
 	pthread_mutex_lock(&key_cache_mu);
 	for (size_t i = 0; i < key_cache_n; i++) {
 		free(key_cache[i].path);
-		EVP_PKEY_free(key_cache[i].pkey);
+		signer_unref_locked(key_cache[i].signer);
 	}
 	key_cache_n = 0;
 	pthread_mutex_unlock(&key_cache_mu);
 }
 
+/* The signature is made by docs/sm2p256.c (k·G without OpenSSL 3.0's
+ * generic ladder); sm2_verify() checks it with OpenSSL. */
 int
 sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
     struct err *e)
 {
-	EVP_PKEY *pkey = NULL;
-	EVP_MD_CTX *md = NULL;
-	unsigned char sig[128];
-	size_t siglen = sizeof(sig);
+	struct signing_key *signer = NULL;
+	unsigned char sig[SM2P256_SIG_DER_MAX];
+	size_t siglen = 0;
 	char ebuf[256];
 	int rc;
 
 	*sig_hex = NULL;
-	rc = signing_key(key_path, &pkey, e);
+	rc = signing_key(key_path, &signer, e);
 	if (rc != 0)
 		return rc;
-	md = md_ctx_for(pkey, 1);
-	if (md == NULL || EVP_DigestSign(md, sig, &siglen, data, len) != 1) {
+	if (sm2p256_sign(signer->key, data, len, sig, &siglen) != 0) {
 		rc = err_internal(e, "sm2 sign: %s",
 		    ssl_errstr(ebuf, sizeof(ebuf)));
 		goto out;
@@ -317,8 +364,7 @@ sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
 	}
 	hex_encode(sig, siglen, *sig_hex);
 out:
-	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(pkey);
+	signer_release(signer);
 	return rc;
 }
 
@@ -372,7 +418,7 @@ sm2_verify(const char *public_pem, const void *data, size_t len,
 		    "印章公钥无效");
 		goto out;
 	}
-	md = md_ctx_for(pkey, 0);
+	md = verify_ctx_for(pkey);
 	if (md == NULL) {
 		rc = err_internal(e, "sm2 verify init: %s",
 		    ssl_errstr(ebuf, sizeof(ebuf)));

@@ -12,6 +12,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
+#include <openssl/rand.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -371,6 +372,59 @@ sm2p256_base_mul_matches_openssl(void **state)
 	BN_free(k);
 	BN_CTX_free(ctx);
 	EC_GROUP_free(group);
+}
+
+/* Signatures of sm2_sign() over random messages, the lengths around SM3's
+ * 64-byte blocks and a 53 kB document, checked by OpenSSL (sm2_verify). */
+static void
+sm2_signatures_verify_with_openssl(void **state)
+{
+	static const size_t lens[] = {0, 1, 55, 56, 64, 65, 53000};
+	char key[128], *pub = NULL, *sig = NULL, *sig2 = NULL;
+	unsigned char *msg = malloc(53000);
+	struct err e;
+
+	(void)state;
+	assert_non_null(msg);
+	snprintf(key, sizeof(key), "%s/seal-many.pem", tmpdir);
+	assert_int_equal(sm2_keygen(key, &pub, &e), 0);
+	for (int i = 0; i < 500; i++) {
+		size_t len;
+		unsigned int bit;
+
+		if (i < 140)
+			len = lens[i % 7];
+		else {
+			assert_int_equal(RAND_bytes((unsigned char *)&len,
+			    sizeof(len)), 1);
+			len %= 2000;
+		}
+		assert_int_equal(RAND_bytes(msg, 53000), 1);
+		assert_int_equal(sm2_sign(key, msg, len, &sig, &e), 0);
+		assert_true(strlen(sig) <= SM2_SIG_HEX_MAX);
+		assert_int_equal(sm2_verify(pub, msg, len, sig, &e), 0);
+		if (len > 0) {
+			assert_int_equal(RAND_bytes((unsigned char *)&bit,
+			    sizeof(bit)), 1);
+			bit %= 8 * len;
+			msg[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+			assert_int_equal(sm2_verify(pub, msg, len, sig, &e),
+			    -ERR_UNPROCESSABLE);
+			msg[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		}
+		if (i % 50 == 0) {
+			/* A fresh nonce each time: the same message, another
+			 * signature, both valid. */
+			assert_int_equal(sm2_sign(key, msg, len, &sig2, &e), 0);
+			assert_string_not_equal(sig, sig2);
+			assert_int_equal(sm2_verify(pub, msg, len, sig2, &e),
+			    0);
+			free(sig2);
+		}
+		free(sig);
+	}
+	free(msg);
+	free(pub);
 }
 
 /* --- QR and seal ------------------------------------------------------- */
@@ -963,6 +1017,7 @@ main(void)
 		cmocka_unit_test(sm2_keygen_refuses_to_overwrite),
 		cmocka_unit_test(sm2p256_field_matches_bignum),
 		cmocka_unit_test(sm2p256_base_mul_matches_openssl),
+		cmocka_unit_test(sm2_signatures_verify_with_openssl),
 		cmocka_unit_test(qr_encodes_a_url),
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
