@@ -12,11 +12,13 @@
  * of j·16^i·G; the GB/T 32918.2 signature with the mod-n steps in OpenSSL
  * BIGNUMs, as OpenSSL's own SM2 code does them.
  *
- * Constant time: whatever touches k or d runs the same instructions and
- * memory addresses for every value: no branch on a secret, carries and
+ * Constant time: the field and point code runs the same instructions and
+ * memory addresses for every k: no branch on a secret, carries and
  * conditional subtractions by masks, every table entry of a row read and
  * the wanted one kept by a mask, the special cases of the sum (nothing
- * added yet, digit 0) chosen by masks after computing both sides.
+ * added yet, digit 0) chosen by masks after computing both sides. The
+ * mod-n steps with k and d use BN_FLG_CONSTTIME, like OpenSSL's own SM2
+ * signing.
  *
  * Checked against OpenSSL in tests/unit/test_docs.c: k·G against
  * EC_POINT_mul on NID_sm2, the field operations against BN_mod_*, and
@@ -95,7 +97,7 @@ fe_reduce_once(fe out, const uint64_t t[4], uint64_t top)
 {
 	uint64_t d[4], borrow = 0, keep;
 
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++) {
 		u128 v = (u128)t[i] - P[i] - borrow;
 
@@ -104,7 +106,7 @@ fe_reduce_once(fe out, const uint64_t t[4], uint64_t top)
 	}
 	/* t < p exactly when the subtraction borrowed past the top limb. */
 	keep = 0 - (borrow & (top ^ 1));
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++)
 		out[i] = (t[i] & keep) | (d[i] & ~keep);
 }
@@ -114,7 +116,7 @@ fe_add(fe out, const fe a, const fe b)
 {
 	uint64_t t[4], carry = 0;
 
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++) {
 		u128 v = (u128)a[i] + b[i] + carry;
 
@@ -129,7 +131,7 @@ fe_sub(fe out, const fe a, const fe b)
 {
 	uint64_t t[4], borrow = 0, mask, carry = 0;
 
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++) {
 		u128 v = (u128)a[i] - b[i] - borrow;
 
@@ -137,7 +139,7 @@ fe_sub(fe out, const fe a, const fe b)
 		borrow = (uint64_t)(v >> 64) & 1;
 	}
 	mask = 0 - borrow;  /* a < b: add p back */
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++) {
 		u128 v = (u128)t[i] + (P[i] & mask) + carry;
 
@@ -154,12 +156,12 @@ fe_mul(fe out, const fe a, const fe b)
 {
 	uint64_t t[6] = {0};
 
-	#pragma GCC unroll 4
+#pragma GCC unroll 4
 	for (int i = 0; i < 4; i++) {
 		uint64_t c = 0, m;
 		u128 acc;
 
-		#pragma GCC unroll 4
+#pragma GCC unroll 4
 		for (int j = 0; j < 4; j++) {
 			acc = (u128)a[j] * b[i] + t[j] + c;
 			t[j] = (uint64_t)acc;
@@ -171,7 +173,7 @@ fe_mul(fe out, const fe a, const fe b)
 		m = t[0];
 		acc = (u128)m * P[0] + t[0];
 		c = (uint64_t)(acc >> 64);
-		#pragma GCC unroll 4
+#pragma GCC unroll 4
 		for (int j = 1; j < 4; j++) {
 			acc = (u128)m * P[j] + t[j] + c;
 			t[j - 1] = (uint64_t)acc;
