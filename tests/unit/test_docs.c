@@ -4,6 +4,7 @@
  * /tmp/onetrip-seal.png for a look by eye. */
 #include "unit.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -200,6 +201,77 @@ sm2_keygen_refuses_to_overwrite(void **state)
 	/* Signing with a missing key file. */
 	assert_int_equal(sm2_sign("/nonexistent-dir/k.pem", "x", 1, &pub, &e),
 	    -ERR_NOT_FOUND);
+}
+
+/* Threads signing while the key file is replaced: each signature is made
+ * with the old key or the new one, whole (the prepared key a signature
+ * holds outlives its replacement in the cache; ASan sees a use after
+ * free), and once replaced, the new key signs. */
+struct rotation {
+	const char *key, *pub_old, *pub_new;
+	int signed_old, signed_new, bad;
+};
+
+static void *
+sign_during_rotation(void *arg)
+{
+	struct rotation *r = arg;
+	static const char doc[] = "证照：白审证字〔2026〕第0007号";
+	struct err e;
+	char *sig;
+
+	for (int i = 0; i < 150; i++) {
+		if (sm2_sign(r->key, doc, strlen(doc), &sig, &e) != 0) {
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		if (sm2_verify(r->pub_old, doc, strlen(doc), sig, &e) == 0)
+			__atomic_add_fetch(&r->signed_old, 1, __ATOMIC_RELAXED);
+		else if (sm2_verify(r->pub_new, doc, strlen(doc), sig, &e) == 0)
+			__atomic_add_fetch(&r->signed_new, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELAXED);
+		free(sig);
+	}
+	return NULL;
+}
+
+static void
+sm2_sign_follows_a_replaced_key_file(void **state)
+{
+	char key[128], next[128], *pub_old = NULL, *pub_new = NULL, *sig;
+	struct rotation r = {0};
+	pthread_t th[2];
+	struct err e;
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s/seal-rot.pem", tmpdir);
+	snprintf(next, sizeof(next), "%s/seal-rot-next.pem", tmpdir);
+	assert_int_equal(sm2_keygen(key, &pub_old, &e), 0);
+	assert_int_equal(sm2_keygen(next, &pub_new, &e), 0);
+	r.key = key;
+	r.pub_old = pub_old;
+	r.pub_new = pub_new;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL,
+		    sign_during_rotation, &r), 0);
+	/* Replaced once both threads are well under way. */
+	while (__atomic_load_n(&r.signed_old, __ATOMIC_RELAXED) < 60 &&
+	    __atomic_load_n(&r.bad, __ATOMIC_RELAXED) == 0)
+		usleep(1000);
+	assert_int_equal(rename(next, key), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.signed_old + r.signed_new, 300);
+	assert_true(r.signed_new > 0);
+	assert_int_equal(sm2_sign(key, "x", 1, &sig, &e), 0);
+	assert_int_equal(sm2_verify(pub_new, "x", 1, sig, &e), 0);
+	assert_int_equal(sm2_verify(pub_old, "x", 1, sig, &e),
+	    -ERR_UNPROCESSABLE);
+	free(sig);
+	free(pub_old);
+	free(pub_new);
 }
 
 /* --- SM2 arithmetic of docs/sm2p256.c against OpenSSL ------------------ */
@@ -1018,6 +1090,7 @@ main(void)
 		cmocka_unit_test(sm2p256_field_matches_bignum),
 		cmocka_unit_test(sm2p256_base_mul_matches_openssl),
 		cmocka_unit_test(sm2_signatures_verify_with_openssl),
+		cmocka_unit_test(sm2_sign_follows_a_replaced_key_file),
 		cmocka_unit_test(qr_encodes_a_url),
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
