@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "docs/sm3.h"
 
 #define SM2_DEFAULT_ID "1234567812345678"
 #define SM2_SIG_HEX_MAX 150  /* DER of two 256-bit integers: at most 72 bytes */
@@ -28,6 +29,15 @@ int sm2_keygen(const char *key_path, char **public_pem, struct err *e);
  * may be had with sm2_public_pem() to cross-check the stored one. */
 int sm2_sign(const char *key_path, const void *data, size_t len,
     char **sig_hex, struct err *e);
+
+/* The same signature in two steps, for callers that compute many digests
+ * at once (sm3_many): Z of the key at key_path (what is digested before
+ * the data), then the signature of e = SM3(Z || data). */
+int sm2_key_z(const char *key_path, unsigned char z[SM3_DIGEST_LEN],
+    struct err *e);
+int sm2_sign_digest(const char *key_path,
+    const unsigned char digest[SM3_DIGEST_LEN], char **sig_hex,
+    struct err *e);
 
 /* Frees the keys sm2_sign() keeps once read (at exit, for leak
  * checkers). */

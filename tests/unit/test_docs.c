@@ -253,6 +253,56 @@ sm2_sign_verify_round_trip_and_tamper(void **state)
 	free(sig);
 }
 
+/* The two-step signature (Z, then SM3(Z || data) computed by the caller,
+ * several documents at once) is the same SM2 signature: OpenSSL's
+ * verifier accepts it over the data, and rejects it over changed data or
+ * under another key's Z. */
+static void
+sm2_signs_a_digest_made_with_its_z(void **state)
+{
+	char key[128], key2[128], *pub = NULL, *pub2 = NULL, *sig = NULL;
+	unsigned char z[SM3_DIGEST_LEN], z2[SM3_DIGEST_LEN];
+	char docs[6][64];
+	struct sm3_msg m[6];
+	struct err e;
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s/seal-z1.pem", tmpdir);
+	snprintf(key2, sizeof(key2), "%s/seal-z2.pem", tmpdir);
+	assert_int_equal(sm2_keygen(key, &pub, &e), 0);
+	assert_int_equal(sm2_keygen(key2, &pub2, &e), 0);
+	assert_int_equal(sm2_key_z(key, z, &e), 0);
+	assert_int_equal(sm2_key_z(key2, z2, &e), 0);
+	assert_memory_not_equal(z, z2, sizeof(z));
+	for (int i = 0; i < 6; i++) {
+		snprintf(docs[i], sizeof(docs[i]), "准予许可决定书 第%04d号", i);
+		m[i] = (struct sm3_msg){ .prefix = i < 5 ? z : z2,
+		    .prefix_len = sizeof(z), .data = docs[i],
+		    .len = strlen(docs[i]) };
+	}
+	assert_int_equal(sm3_many(m, 6), 0);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(sm2_sign_digest(i < 5 ? key : key2,
+		    m[i].digest, &sig, &e), 0);
+		assert_int_equal(sm2_verify(i < 5 ? pub : pub2, docs[i],
+		    strlen(docs[i]), sig, &e), 0);
+		assert_int_equal(sm2_verify(i < 5 ? pub2 : pub, docs[i],
+		    strlen(docs[i]), sig, &e), -ERR_UNPROCESSABLE);
+		docs[i][0] ^= 1;
+		assert_int_equal(sm2_verify(i < 5 ? pub : pub2, docs[i],
+		    strlen(docs[i]), sig, &e), -ERR_UNPROCESSABLE);
+		free(sig);
+	}
+	/* Signed under the wrong Z: not a signature of this key. */
+	assert_int_equal(sm2_sign_digest(key2, m[0].digest, &sig, &e), 0);
+	docs[0][0] ^= 1;
+	assert_int_equal(sm2_verify(pub2, docs[0], strlen(docs[0]), sig, &e),
+	    -ERR_UNPROCESSABLE);
+	free(sig);
+	free(pub);
+	free(pub2);
+}
+
 static void
 sm2_keygen_refuses_to_overwrite(void **state)
 {
@@ -1165,6 +1215,7 @@ main(void)
 		cmocka_unit_test(sm3_many_matches_one_by_one),
 		cmocka_unit_test(hex_decode_rejects_bad_input),
 		cmocka_unit_test(sm2_sign_verify_round_trip_and_tamper),
+		cmocka_unit_test(sm2_signs_a_digest_made_with_its_z),
 		cmocka_unit_test(sm2_keygen_refuses_to_overwrite),
 		cmocka_unit_test(sm2p256_field_matches_bignum),
 		cmocka_unit_test(sm2p256_base_mul_matches_openssl),

@@ -161,6 +161,19 @@ struct seal_sig {
 };
 int seal_sign_prepare(struct ctx *c, int64_t dept_id, const void *data,
     size_t len, struct seal_sig *out, struct err *e);
+/* seal_sign_prepare() for several documents at once (their digests are
+ * computed together, sm3_many): each item gets its own result, rc 0 or
+ * the error in e. */
+struct seal_sign_item {
+	int64_t dept_id;
+	const void *data;
+	size_t len;
+	struct seal_sig sg; /* out */
+	int rc;             /* out */
+	struct err e;       /* out, when rc != 0 */
+};
+void seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items,
+    size_t n);
 int seal_sign_record(struct ctx *c, int64_t dept_id, const char *kind,
     const char *ref, const struct seal_sig *sg, int64_t *usage_id,
     struct err *e);

@@ -151,7 +151,7 @@ job_fail(struct job *j, struct err *e)
 }
 
 /* Renders one claimed document and writes its file (not yet synced).
- * Returns 1 when it is ready to be made ready, 0 when it was put back or
+ * Returns 1 when it is ready to be signed, 0 when it was put back or
  * failed (already recorded). */
 static int
 job_prepare(struct job *j)
@@ -191,14 +191,6 @@ job_prepare(struct job *j)
 		rc = err_internal(&e, "renderer made no PDF");
 	if (rc >= 0)
 		rc = file_write_unsynced(c, j->pdf.data, j->pdf.len, j->sha, &e);
-	if (rc >= 0)
-		rc = seal_sign_prepare(c, document_num(j->row, "dept_id"),
-		    j->pdf.data, j->pdf.len, &j->sg, &e);
-	if (rc == -ERR_UNPROCESSABLE && strcmp(e.key, "no_seal") == 0) {
-		release(c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S, false,
-		    false);
-		return 0;
-	}
 	if (rc < 0) {
 		job_fail(j, &e);
 		return 0;
@@ -215,6 +207,54 @@ job_prepare(struct job *j)
 		free(name);
 	}
 	return 1;
+}
+
+/* Signs the rendered documents jobs[0..n) together (their digests are
+ * computed at once) and keeps those signed at the front. Returns how many
+ * were signed; the others are put back or failed (recorded). */
+static int
+jobs_sign(struct job *jobs, int n)
+{
+	struct seal_sign_item *it = calloc((size_t)n + 1, sizeof(*it));
+	int kept = 0;
+
+	if (it == NULL) {
+		struct err e;
+
+		err_internal(&e, "out of memory");
+		for (int k = 0; k < n; k++)
+			job_fail(&jobs[k], &e);
+		return 0;
+	}
+	for (int k = 0; k < n; k++)
+		it[k] = (struct seal_sign_item){ .dept_id =
+		    document_num(jobs[k].row, "dept_id"),
+		    .data = jobs[k].pdf.data, .len = jobs[k].pdf.len };
+	if (n > 0)
+		seal_sign_prepare_many(jobs[0].c, it, (size_t)n);
+	for (int k = 0; k < n; k++) {
+		struct job *j = &jobs[k];
+
+		if (it[k].rc == -ERR_UNPROCESSABLE &&
+		    strcmp(it[k].e.key, "no_seal") == 0)
+			release(j->c, j->id, MSG_NO_SEAL, DOC_NO_SEAL_RETRY_S,
+			    false, false);
+		else if (it[k].rc != 0)
+			job_fail(j, &it[k].e);
+		else {
+			j->sg = it[k].sg;
+			if (kept != k) {
+				struct job t = jobs[kept];
+
+				jobs[kept] = *j;
+				*j = t;
+			}
+			kept++;
+			continue;
+		}
+	}
+	free(it);
+	return kept;
 }
 
 static void job_ready_log(const struct job *j);
@@ -322,7 +362,7 @@ documents_render_shard(struct ctx *c, int max, int shard, int shards,
 	struct job *jobs;
 	struct err se;
 	bool ok = true;
-	int rc, nj = 0;
+	int rc, nj = 0, signed_n;
 
 	if (done != NULL)
 		*done = 0;
@@ -393,14 +433,16 @@ documents_render_shard(struct ctx *c, int max, int shard, int shards,
 			buf_release(&j->pdf);
 		}
 	}
-	if (nj > 0 && file_sync(c, &se) != 0) {
-		for (int k = 0; k < nj; k++)
+	/* Unsigned ones stay behind the signed, for their release below. */
+	signed_n = jobs_sign(jobs, nj);
+	if (signed_n > 0 && file_sync(c, &se) != 0) {
+		for (int k = 0; k < signed_n; k++)
 			job_fail(&jobs[k], &se);
 		ok = false;
 	}
-	for (int k = 0; ok && k < nj; k += READY_BATCH) {
-		struct batch_tx bt = { jobs + k, nj - k < READY_BATCH ?
-		    nj - k : READY_BATCH };
+	for (int k = 0; ok && k < signed_n; k += READY_BATCH) {
+		struct batch_tx bt = { jobs + k, signed_n - k < READY_BATCH ?
+		    signed_n - k : READY_BATCH };
 		struct err be;
 
 		err_clear(&be);

@@ -354,38 +354,105 @@ active_seal(struct ctx *c, int64_t dept_id, int64_t *seal_id,
 	return 0;
 }
 
+/* One document's checks and key before its digests: the department's
+ * active seal, the key's file and Z. */
+static int
+sign_begin(struct ctx *c, struct seal_sign_item *it, char path[PATH_BYTES],
+    unsigned char z[SM3_DIGEST_LEN])
+{
+	char key_file[PATH_BYTES];
+	int rc;
+
+	memset(&it->sg, 0, sizeof(it->sg));
+	rc = may_sign(c, &it->e);
+	if (rc != 0)
+		return rc;
+	if (it->len > SEAL_DATA_MAX)
+		return err_set(&it->e, ERR_TOO_LARGE, NULL, "待签章文件过大");
+	rc = active_seal(c, it->dept_id, &it->sg.seal_id, key_file, &it->e);
+	if (rc == 0)
+		rc = key_path(c, key_file, path, &it->e);
+	if (rc != 0)
+		return rc;
+	rc = sm2_key_z(path, z, &it->e);
+	if (rc == -ERR_NOT_FOUND)
+		rc = err_internal(&it->e, "seal %" PRId64 ": key file %s "
+		    "missing", it->sg.seal_id, path);
+	return rc;
+}
+
+void
+seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items, size_t n)
+{
+	struct signing {
+		char path[PATH_BYTES];
+		unsigned char z[SM3_DIGEST_LEN];
+	} *sg = calloc(n + 1, sizeof(*sg));
+	struct sm3_msg *m = calloc(2 * n + 1, sizeof(*m));
+	size_t nm = 0;
+	char *sig_hex;
+
+	for (size_t i = 0; i < n; i++)
+		err_clear(&items[i].e);
+	if (sg == NULL || m == NULL) {
+		for (size_t i = 0; i < n; i++)
+			items[i].rc = err_internal(&items[i].e,
+			    "out of memory");
+		goto out;
+	}
+	/* Each document's two digests, all computed together: its own
+	 * (for the ledger) and SM3(Z || data), what SM2 signs. */
+	for (size_t i = 0; i < n; i++) {
+		items[i].rc = sign_begin(c, &items[i], sg[i].path, sg[i].z);
+		if (items[i].rc != 0)
+			continue;
+		m[nm++] = (struct sm3_msg){ .data = items[i].data,
+		    .len = items[i].len };
+		m[nm++] = (struct sm3_msg){ .prefix = sg[i].z,
+		    .prefix_len = SM3_DIGEST_LEN, .data = items[i].data,
+		    .len = items[i].len };
+	}
+	if (sm3_many(m, nm) != 0) {
+		for (size_t i = 0; i < n; i++)
+			if (items[i].rc == 0)
+				items[i].rc = err_internal(&items[i].e,
+				    "sm3 unavailable");
+		goto out;
+	}
+	nm = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct seal_sign_item *it = &items[i];
+
+		if (it->rc != 0)
+			continue;
+		hex_encode(m[nm].digest, SM3_DIGEST_LEN, it->sg.sm3);
+		it->rc = sm2_sign_digest(sg[i].path, m[nm + 1].digest,
+		    &sig_hex, &it->e);
+		nm += 2;
+		if (it->rc != 0) {
+			it->sg.sm3[0] = '\0';
+			continue;
+		}
+		snprintf(it->sg.sig, sizeof(it->sg.sig), "%s", sig_hex);
+		free(sig_hex);
+	}
+out:
+	free(sg);
+	free(m);
+}
+
 int
 seal_sign_prepare(struct ctx *c, int64_t dept_id, const void *data,
     size_t len, struct seal_sig *out, struct err *e)
 {
-	char key_file[PATH_BYTES], path[PATH_BYTES];
-	char *sig_hex = NULL;
-	int rc;
+	struct seal_sign_item it = { .dept_id = dept_id, .data = data,
+	    .len = len };
 
-	memset(out, 0, sizeof(*out));
-	rc = may_sign(c, e);
-	if (rc != 0)
-		return rc;
-	if (len > SEAL_DATA_MAX)
-		return err_set(e, ERR_TOO_LARGE, NULL, "待签章文件过大");
-	rc = active_seal(c, dept_id, &out->seal_id, key_file, e);
-	if (rc == 0)
-		rc = key_path(c, key_file, path, e);
-	if (rc != 0)
-		return rc;
-	if (sm3_hex(data, len, out->sm3) != 0)
-		return err_internal(e, "sm3 unavailable");
-	rc = sm2_sign(path, data, len, &sig_hex, e);
-	if (rc != 0) {
-		if (rc == -ERR_NOT_FOUND)
-			rc = err_internal(e, "seal %" PRId64 ": key file %s "
-			    "missing", out->seal_id, path);
-		out->sm3[0] = '\0';
-		return rc;
-	}
-	snprintf(out->sig, sizeof(out->sig), "%s", sig_hex);
-	free(sig_hex);
-	return 0;
+	seal_sign_prepare_many(c, &it, 1);
+	*out = it.sg;
+	if (it.rc != 0)
+		*e = it.e;
+	return it.rc;
 }
 
 int
