@@ -13,7 +13,6 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/pem.h>
 
 #include "docs/sm2p256.h"
@@ -337,34 +336,47 @@ sm2_cache_release(void)
 	pthread_mutex_unlock(&key_cache_mu);
 }
 
-/* The signature is made by docs/sm2p256.c (k·G without OpenSSL 3.0's
- * generic ladder); sm2_verify() checks it with OpenSSL. */
+/* The signature of e = SM3(Z || M) by docs/sm2p256.c (k·G without
+ * OpenSSL 3.0's generic ladder), as hex; sm2_verify() checks it with
+ * OpenSSL. */
+static int
+sign_e(const struct signing_key *signer, const unsigned char e[SM3_DIGEST_LEN],
+    char **sig_hex, struct err *err)
+{
+	unsigned char sig[SM2P256_SIG_DER_MAX];
+	size_t siglen = 0;
+	char ebuf[256];
+
+	if (sm2p256_sign_digest(signer->key, e, sig, &siglen) != 0)
+		return err_internal(err, "sm2 sign: %s",
+		    ssl_errstr(ebuf, sizeof(ebuf)));
+	*sig_hex = malloc(2 * siglen + 1);
+	if (*sig_hex == NULL)
+		return err_internal(err, "out of memory");
+	hex_encode(sig, siglen, *sig_hex);
+	return 0;
+}
+
 int
 sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
     struct err *e)
 {
 	struct signing_key *signer = NULL;
-	unsigned char sig[SM2P256_SIG_DER_MAX];
-	size_t siglen = 0;
-	char ebuf[256];
+	unsigned char z[SM3_DIGEST_LEN];
+	struct sm3_msg m;
 	int rc;
 
 	*sig_hex = NULL;
 	rc = signing_key(key_path, &signer, e);
 	if (rc != 0)
 		return rc;
-	if (sm2p256_sign(signer->key, data, len, sig, &siglen) != 0) {
-		rc = err_internal(e, "sm2 sign: %s",
-		    ssl_errstr(ebuf, sizeof(ebuf)));
-		goto out;
-	}
-	*sig_hex = malloc(2 * siglen + 1);
-	if (*sig_hex == NULL) {
-		rc = err_internal(e, "out of memory");
-		goto out;
-	}
-	hex_encode(sig, siglen, *sig_hex);
-out:
+	sm2p256_key_z(signer->key, z);
+	m = (struct sm3_msg){ .prefix = z, .prefix_len = sizeof(z),
+	    .data = data, .len = len };
+	if (sm3_many(&m, 1) != 0)
+		rc = err_internal(e, "sm3 unavailable");
+	else
+		rc = sign_e(signer, m.digest, sig_hex, e);
 	signer_release(signer);
 	return rc;
 }
@@ -437,96 +449,34 @@ out:
 	return rc;
 }
 
-/* The curve's a, b and base point (GB/T 32918.5), as Z digests them. */
-static const unsigned char CURVE_ABG[128] = {
-	/* a */
-	0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfc,
-	/* b */
-	0x28, 0xe9, 0xfa, 0x9e, 0x9d, 0x9f, 0x5e, 0x34,
-	0x4d, 0x5a, 0x9e, 0x4b, 0xcf, 0x65, 0x09, 0xa7,
-	0xf3, 0x97, 0x89, 0xf5, 0x15, 0xab, 0x8f, 0x92,
-	0xdd, 0xbc, 0xbd, 0x41, 0x4d, 0x94, 0x0e, 0x93,
-	/* x of G */
-	0x32, 0xc4, 0xae, 0x2c, 0x1f, 0x19, 0x81, 0x19,
-	0x5f, 0x99, 0x04, 0x46, 0x6a, 0x39, 0xc9, 0x94,
-	0x8f, 0xe3, 0x0b, 0xbf, 0xf2, 0x66, 0x0b, 0xe1,
-	0x71, 0x5a, 0x45, 0x89, 0x33, 0x4c, 0x74, 0xc7,
-	/* y of G */
-	0xbc, 0x37, 0x36, 0xa2, 0xf4, 0xf6, 0x77, 0x9c,
-	0x59, 0xbd, 0xce, 0xe3, 0x6b, 0x69, 0x21, 0x53,
-	0xd0, 0xa9, 0x87, 0x7c, 0xc6, 0x2a, 0x47, 0x40,
-	0x02, 0xdf, 0x32, 0xe5, 0x21, 0x39, 0xf0, 0xa0,
-};
-
 int
 sm2_key_z(const char *key_path, unsigned char z[SM3_DIGEST_LEN],
     struct err *e)
 {
-	unsigned char in[2 + sizeof(SM2_DEFAULT_ID) - 1 + 128 + 64], pub[65];
-	size_t idlen = strlen(SM2_DEFAULT_ID), publen = 0, at = 0;
-	EVP_PKEY *pkey = NULL;
+	struct signing_key *signer = NULL;
 	int rc;
 
-	rc = signing_key(key_path, &pkey, e);
+	rc = signing_key(key_path, &signer, e);
 	if (rc != 0)
 		return rc;
-	/* ENTL (the identifier's length in bits), the identifier, a, b,
-	 * the base point, the public key. */
-	if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, pub,
-	    sizeof(pub), &publen) != 1 || publen != 65 || pub[0] != 0x04) {
-		EVP_PKEY_free(pkey);
-		return err_internal(e, "sm2: %s: no uncompressed public key",
-		    key_path);
-	}
-	EVP_PKEY_free(pkey);
-	in[at++] = (unsigned char)(idlen * 8 >> 8);
-	in[at++] = (unsigned char)(idlen * 8);
-	memcpy(in + at, SM2_DEFAULT_ID, idlen);
-	at += idlen;
-	memcpy(in + at, CURVE_ABG, sizeof(CURVE_ABG));
-	at += sizeof(CURVE_ABG);
-	memcpy(in + at, pub + 1, 64);
-	at += 64;
-	if (sm3_digest(in, at, z) != 0)
-		return err_internal(e, "sm3 unavailable");
+	sm2p256_key_z(signer->key, z);
+	signer_release(signer);
 	return 0;
 }
 
 int
-sm2_sign_digest(const char *key_path, const unsigned char digest[SM3_DIGEST_LEN],
-    char **sig_hex, struct err *e)
+sm2_sign_digest(const char *key_path,
+    const unsigned char digest[SM3_DIGEST_LEN], char **sig_hex,
+    struct err *e)
 {
-	EVP_PKEY *pkey = NULL;
-	EVP_PKEY_CTX *pc = NULL;
-	unsigned char sig[128];
-	size_t siglen = sizeof(sig);
-	char ebuf[256];
+	struct signing_key *signer = NULL;
 	int rc;
 
 	*sig_hex = NULL;
-	rc = signing_key(key_path, &pkey, e);
+	rc = signing_key(key_path, &signer, e);
 	if (rc != 0)
 		return rc;
-	/* The SM2 signature of a digest: OpenSSL's SM2 signs what it is
-	 * given as e (EVP_DigestSign computes e itself). */
-	pc = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	if (pc == NULL || EVP_PKEY_sign_init(pc) != 1 ||
-	    EVP_PKEY_sign(pc, sig, &siglen, digest, SM3_DIGEST_LEN) != 1) {
-		rc = err_internal(e, "sm2 sign: %s",
-		    ssl_errstr(ebuf, sizeof(ebuf)));
-		goto out;
-	}
-	*sig_hex = malloc(2 * siglen + 1);
-	if (*sig_hex == NULL) {
-		rc = err_internal(e, "out of memory");
-		goto out;
-	}
-	hex_encode(sig, siglen, *sig_hex);
-out:
-	EVP_PKEY_CTX_free(pc);
-	EVP_PKEY_free(pkey);
+	rc = sign_e(signer, digest, sig_hex, e);
+	signer_release(signer);
 	return rc;
 }

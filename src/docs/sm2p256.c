@@ -573,31 +573,16 @@ out:
 	return rc;
 }
 
-/* e = SM3(Z || M). */
-static int
-message_digest(const struct sm2p256_key *key, const void *data, size_t len,
-    unsigned char e[32])
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int ok;
-
-	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sm3(), NULL) == 1 &&
-	    EVP_DigestUpdate(md, key->z, sizeof(key->z)) == 1 &&
-	    EVP_DigestUpdate(md, data, len) == 1 &&
-	    EVP_DigestFinal_ex(md, e, NULL) == 1;
-	EVP_MD_CTX_free(md);
-	return ok ? 0 : -1;
-}
-
 /* GB/T 32918.2 §6.1: k uniform in [1, n - 1] (320 random bits reduced mod
  * n - 1, a bias below 2^-64), (x1, y1) = k·G, r = (e + x1) mod n,
  * s = (1 + d)^-1 (k - r·d) mod n; a new k when r = 0, r + k = n or
  * s = 0. */
 int
-sm2p256_sign(const struct sm2p256_key *key, const void *data, size_t len,
-    unsigned char der[SM2P256_SIG_DER_MAX], size_t *derlen)
+sm2p256_sign_digest(const struct sm2p256_key *key,
+    const unsigned char e_bytes[32], unsigned char der[SM2P256_SIG_DER_MAX],
+    size_t *derlen)
 {
-	unsigned char e_bytes[32], rnd[40], k_bytes[32], x1[32], y1[32];
+	unsigned char rnd[40], k_bytes[32], x1[32], y1[32];
 	BN_CTX *ctx;
 	BIGNUM *n, *n1, *e, *k, *t, *r = NULL, *s = NULL;
 	ECDSA_SIG *sig = NULL;
@@ -605,8 +590,6 @@ sm2p256_sign(const struct sm2p256_key *key, const void *data, size_t len,
 	int rc = -1, size;
 
 	*derlen = 0;
-	if (message_digest(key, data, len, e_bytes) != 0)
-		return -1;
 	ctx = BN_CTX_new();
 	if (ctx == NULL)
 		return -1;
@@ -672,4 +655,10 @@ out:
 	BN_free(s);
 	ECDSA_SIG_free(sig);
 	return rc;
+}
+
+void
+sm2p256_key_z(const struct sm2p256_key *key, unsigned char z[32])
+{
+	memcpy(z, key->z, sizeof(key->z));
 }

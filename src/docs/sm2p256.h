@@ -18,16 +18,21 @@
 /* What signing with one private key needs, worked out once per key. */
 struct sm2p256_key;
 
-/* Prepares the SM2 private key pkey for sm2p256_sign(); 0 or -1 (OpenSSL
- * error queue set). */
+/* Prepares the SM2 private key pkey for sm2p256_sign_digest(); 0 or -1
+ * (OpenSSL error queue set). */
 int sm2p256_key_new(EVP_PKEY *pkey, struct sm2p256_key **out);
 /* Clears and frees a key (NULL is allowed). */
 void sm2p256_key_free(struct sm2p256_key *key);
 
-/* Signs data with a fresh nonce: der receives the DER signature, *derlen
- * its length. Returns 0, or -1 when the random source or OpenSSL fails. */
-int sm2p256_sign(const struct sm2p256_key *key, const void *data,
-    size_t len, unsigned char der[SM2P256_SIG_DER_MAX], size_t *derlen);
+/* Z of the key (what SM2 digests before the data: e = SM3(Z || M), which
+ * the caller computes, sm3_many() doing several documents at once). */
+void sm2p256_key_z(const struct sm2p256_key *key, unsigned char z[32]);
+/* Signs the digest e with a fresh nonce: der receives the DER signature,
+ * *derlen its length. Returns 0, or -1 when the random source or OpenSSL
+ * fails. */
+int sm2p256_sign_digest(const struct sm2p256_key *key,
+    const unsigned char e[32], unsigned char der[SM2P256_SIG_DER_MAX],
+    size_t *derlen);
 
 /* The affine point k·G for 1 <= k < n (k secret: constant time). */
 void sm2p256_base_mul(const unsigned char k[32], unsigned char x[32],
