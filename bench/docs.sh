@@ -14,7 +14,9 @@
 #      seconds: lives/s, the pending backlog's maximum (polled every
 #      0.5 s), then the backlog drains; per document the wait from the
 #      action that made it to its sealed file (ready_at - created_at,
-#      whole seconds): p50, p99, max.
+#      whole seconds): p50, p99, max; and the backlog left when the load
+#      stops over its seconds: how fast it grew (a peak longer than SECS
+#      makes its documents wait longer unless that is 0).
 #   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
 #      PDF_N (2000) times in one thread, CPU per document.
 #   bench/docs.sh [seconds] [clients] [sqlite|postgresql ...]
@@ -119,6 +121,7 @@ for DBNAME in $DBS; do
 	t0=$(date +%s.%N)
 	end=$(($(date +%s) + DRAIN_SECS))
 	left=$(pending)
+	at_end=$left
 	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
 		sleep 0.5
 		left=$(pending)
@@ -131,10 +134,11 @@ for DBNAME in $DBS; do
 	sql "SELECT ready_at - created_at FROM documents WHERE status = 'ready'" | sort -n > "$WORK/waits.txt"
 	docs=$(wc -l < "$WORK/waits.txt")
 	pct() { awk -v q="$1" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int(NR * q + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$WORK/waits.txt"; }
-	printf '%-11s sustained: %s window lives/s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents\n' \
+	printf '%-11s sustained: %s window lives/s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents; backlog growth during the load %s documents/s (0: the renderer kept up; more: a longer peak waits longer)\n' \
 		"$DBNAME" "$1" "$2" "$SECS" "$CLIENTS" "$3" "$docs" "$max" \
 		"$(calc "$t1 - $t0")" "$left" "$(pct 0.5)" "$(pct 0.99)" "$(pct 1)" \
-		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)"
+		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)" \
+		"$(calc "$at_end / $SECS" 0)"
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
 done
 machine_line

@@ -116,6 +116,8 @@ for (const l of read('docs')) {
 		const t = m[1] === 'sqlite' ? 400 : null;
 		add('window lives/s with the renderer in the server', m[1], m[2], t ? `≥ ${t}` : '—', t ? Number(m[2]) >= t : undefined);
 		add('  document wait, action → sealed, max', m[1], `${m[5]} s (p99 ${m[4]} s, backlog max ${m[3]})`, '≤ 10 s', Number(m[5]) <= 10);
+		const g = /backlog growth during the load ([\d.]+) documents\/s/.exec(l);
+		if (g) add('  backlog growth during the load (0: sustainable)', m[1], `${g[1]} documents/s`, '—');
 	}
 }
 const head = ['what', 'database', 'value', 'target', 'met?'];
