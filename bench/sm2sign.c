@@ -3,7 +3,7 @@
  * OpenSSL's own EVP_DigestSign with the same key and ID (OpenSSL 3.0's
  * generic ladder), SM3 over the data alone, and a document's digests and
  * signature as the renderer makes them for a batch of 20 (both digests of
- * every document through sm3_many(), then sm2_sign_digest()) on each
+ * every document through sm3_many(), then sm2_signer_sign_digest()) on each
  * instruction set the processor has. Prints the CPU time (getrusage:
  * user + system) per signature or document. Built by bench/sm2sign.sh
  * against the release objects.
@@ -60,6 +60,7 @@ main(int argc, char **argv)
 	static const char *const sets[] = { "one by one (OpenSSL)", "AVX2",
 	    "AVX-512VL" };
 	struct sm3_msg m[2 * BATCH];
+	struct sm2_signer *signer = NULL;
 	struct err e;
 	EVP_PKEY *pkey;
 	FILE *f;
@@ -104,8 +105,10 @@ main(int argc, char **argv)
 			return 1;
 	printf("SM3 of the %d bytes alone:   %.1f us CPU\n", DOC_LEN,
 	    (cpu_seconds() - t0) / n * 1e6);
-	if (sm2_key_z(key, z, &e) != 0)
+	if (sm2_signer_get(key, &signer, &e) != 0)
 		return 1;
+	sm2_signer_z(signer, z);
+	sm2_signer_put(signer);
 	for (int set = SM3_LANES_NONE; set <= SM3_LANES_AVX512; set++) {
 		if (sm3_lanes_limit(set) != set)
 			continue;
@@ -120,10 +123,13 @@ main(int argc, char **argv)
 			}
 			if (sm3_many(m, 2 * BATCH) != 0)
 				return 1;
+			/* As the renderer: the key taken per document. */
 			for (int i = 0; i < BATCH; i++) {
-				if (sm2_sign_digest(key, m[2 * i + 1].digest,
-				    &sig, &e) != 0)
+				if (sm2_signer_get(key, &signer, &e) != 0 ||
+				    sm2_signer_sign_digest(signer,
+				    m[2 * i + 1].digest, &sig, &e) != 0)
 					return 1;
+				sm2_signer_put(signer);
 				free(sig);
 			}
 		}

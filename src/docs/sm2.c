@@ -211,7 +211,7 @@ verify_ctx_for(EVP_PKEY *pkey)
  * replacement in the cache (refs, under key_cache_mu). */
 #define KEY_CACHE_MAX 256
 
-struct signing_key {
+struct sm2_signer {
 	struct sm2p256_key *key;
 	unsigned refs;
 };
@@ -219,7 +219,7 @@ struct signing_key {
 static struct key_entry {
 	char *path;
 	struct stat st;
-	struct signing_key *signer;
+	struct sm2_signer *signer;
 } key_cache[KEY_CACHE_MAX];
 static size_t key_cache_n;
 static pthread_mutex_t key_cache_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -235,7 +235,7 @@ same_file(const struct stat *a, const struct stat *b)
 
 /* Drops one reference; key_cache_mu held. */
 static void
-signer_unref_locked(struct signing_key *s)
+signer_unref_locked(struct sm2_signer *s)
 {
 	if (s != NULL && --s->refs == 0) {
 		sm2p256_key_free(s->key);
@@ -244,7 +244,7 @@ signer_unref_locked(struct signing_key *s)
 }
 
 static void
-signer_release(struct signing_key *s)
+signer_release(struct sm2_signer *s)
 {
 	pthread_mutex_lock(&key_cache_mu);
 	signer_unref_locked(s);
@@ -253,7 +253,7 @@ signer_release(struct signing_key *s)
 
 /* Reads and prepares the key at key_path (one reference for the caller). */
 static int
-signer_load(const char *key_path, struct signing_key **out, struct err *e)
+signer_load(const char *key_path, struct sm2_signer **out, struct err *e)
 {
 	EVP_PKEY *pkey = NULL;
 	char ebuf[256];
@@ -279,7 +279,7 @@ signer_load(const char *key_path, struct signing_key **out, struct err *e)
 }
 
 static int
-signing_key(const char *key_path, struct signing_key **out, struct err *e)
+signing_key(const char *key_path, struct sm2_signer **out, struct err *e)
 {
 	struct stat st;
 	struct key_entry *k = NULL;
@@ -340,7 +340,7 @@ sm2_cache_release(void)
  * OpenSSL 3.0's generic ladder), as hex; sm2_verify() checks it with
  * OpenSSL. */
 static int
-sign_e(const struct signing_key *signer, const unsigned char e[SM3_DIGEST_LEN],
+sign_e(const struct sm2_signer *signer, const unsigned char e[SM3_DIGEST_LEN],
     char **sig_hex, struct err *err)
 {
 	unsigned char sig[SM2P256_SIG_DER_MAX];
@@ -361,7 +361,7 @@ int
 sm2_sign(const char *key_path, const void *data, size_t len, char **sig_hex,
     struct err *e)
 {
-	struct signing_key *signer = NULL;
+	struct sm2_signer *signer = NULL;
 	unsigned char z[SM3_DIGEST_LEN];
 	struct sm3_msg m;
 	int rc;
@@ -450,33 +450,29 @@ out:
 }
 
 int
-sm2_key_z(const char *key_path, unsigned char z[SM3_DIGEST_LEN],
-    struct err *e)
+sm2_signer_get(const char *key_path, struct sm2_signer **out, struct err *e)
 {
-	struct signing_key *signer = NULL;
-	int rc;
+	return signing_key(key_path, out, e);
+}
 
-	rc = signing_key(key_path, &signer, e);
-	if (rc != 0)
-		return rc;
-	sm2p256_key_z(signer->key, z);
-	signer_release(signer);
-	return 0;
+void
+sm2_signer_z(const struct sm2_signer *s, unsigned char z[SM3_DIGEST_LEN])
+{
+	sm2p256_key_z(s->key, z);
 }
 
 int
-sm2_sign_digest(const char *key_path,
+sm2_signer_sign_digest(const struct sm2_signer *s,
     const unsigned char digest[SM3_DIGEST_LEN], char **sig_hex,
     struct err *e)
 {
-	struct signing_key *signer = NULL;
-	int rc;
-
 	*sig_hex = NULL;
-	rc = signing_key(key_path, &signer, e);
-	if (rc != 0)
-		return rc;
-	rc = sign_e(signer, digest, sig_hex, e);
-	signer_release(signer);
-	return rc;
+	return sign_e(s, digest, sig_hex, e);
+}
+
+void
+sm2_signer_put(struct sm2_signer *s)
+{
+	if (s != NULL)
+		signer_release(s);
 }

@@ -31,13 +31,19 @@ int sm2_sign(const char *key_path, const void *data, size_t len,
     char **sig_hex, struct err *e);
 
 /* The same signature in two steps, for callers that compute many digests
- * at once (sm3_many): Z of the key at key_path (what is digested before
- * the data), then the signature of e = SM3(Z || data). */
-int sm2_key_z(const char *key_path, unsigned char z[SM3_DIGEST_LEN],
+ * at once (sm3_many): the key at key_path, read and prepared once (the
+ * cache sm2_sign() uses; one reference for the caller, given back with
+ * sm2_signer_put()), its Z (what is digested before the data), then the
+ * signature of e = SM3(Z || data) as hex (malloc'd, caller frees). */
+struct sm2_signer;
+int sm2_signer_get(const char *key_path, struct sm2_signer **out,
     struct err *e);
-int sm2_sign_digest(const char *key_path,
+void sm2_signer_z(const struct sm2_signer *s,
+    unsigned char z[SM3_DIGEST_LEN]);
+int sm2_signer_sign_digest(const struct sm2_signer *s,
     const unsigned char digest[SM3_DIGEST_LEN], char **sig_hex,
     struct err *e);
+void sm2_signer_put(struct sm2_signer *s);
 
 /* Frees the keys sm2_sign() keeps once read (at exit, for leak
  * checkers). */

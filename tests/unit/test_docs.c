@@ -262,6 +262,7 @@ sm2_signs_a_digest_made_with_its_z(void **state)
 {
 	char key[128], key2[128], *pub = NULL, *pub2 = NULL, *sig = NULL;
 	unsigned char z[SM3_DIGEST_LEN], z2[SM3_DIGEST_LEN];
+	struct sm2_signer *s1 = NULL, *s2 = NULL;
 	char docs[6][64];
 	struct sm3_msg m[6];
 	struct err e;
@@ -271,8 +272,10 @@ sm2_signs_a_digest_made_with_its_z(void **state)
 	snprintf(key2, sizeof(key2), "%s/seal-z2.pem", tmpdir);
 	assert_int_equal(sm2_keygen(key, &pub, &e), 0);
 	assert_int_equal(sm2_keygen(key2, &pub2, &e), 0);
-	assert_int_equal(sm2_key_z(key, z, &e), 0);
-	assert_int_equal(sm2_key_z(key2, z2, &e), 0);
+	assert_int_equal(sm2_signer_get(key, &s1, &e), 0);
+	assert_int_equal(sm2_signer_get(key2, &s2, &e), 0);
+	sm2_signer_z(s1, z);
+	sm2_signer_z(s2, z2);
 	assert_memory_not_equal(z, z2, sizeof(z));
 	for (int i = 0; i < 6; i++) {
 		snprintf(docs[i], sizeof(docs[i]), "准予许可决定书 第%04d号", i);
@@ -282,7 +285,7 @@ sm2_signs_a_digest_made_with_its_z(void **state)
 	}
 	assert_int_equal(sm3_many(m, 6), 0);
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(sm2_sign_digest(i < 5 ? key : key2,
+		assert_int_equal(sm2_signer_sign_digest(i < 5 ? s1 : s2,
 		    m[i].digest, &sig, &e), 0);
 		assert_int_equal(sm2_verify(i < 5 ? pub : pub2, docs[i],
 		    strlen(docs[i]), sig, &e), 0);
@@ -294,11 +297,14 @@ sm2_signs_a_digest_made_with_its_z(void **state)
 		free(sig);
 	}
 	/* Signed under the wrong Z: not a signature of this key. */
-	assert_int_equal(sm2_sign_digest(key2, m[0].digest, &sig, &e), 0);
+	assert_int_equal(sm2_signer_sign_digest(s2, m[0].digest, &sig, &e),
+	    0);
 	docs[0][0] ^= 1;
 	assert_int_equal(sm2_verify(pub2, docs[0], strlen(docs[0]), sig, &e),
 	    -ERR_UNPROCESSABLE);
 	free(sig);
+	sm2_signer_put(s1);
+	sm2_signer_put(s2);
 	free(pub);
 	free(pub2);
 }

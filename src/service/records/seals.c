@@ -355,12 +355,12 @@ active_seal(struct ctx *c, int64_t dept_id, int64_t *seal_id,
 }
 
 /* One document's checks and key before its digests: the department's
- * active seal, the key's file and Z. */
+ * active seal, its key (*signer, to be given back) and Z. */
 static int
-sign_begin(struct ctx *c, struct seal_sign_item *it, char path[PATH_BYTES],
-    unsigned char z[SM3_DIGEST_LEN])
+sign_begin(struct ctx *c, struct seal_sign_item *it,
+    struct sm2_signer **signer, unsigned char z[SM3_DIGEST_LEN])
 {
-	char key_file[PATH_BYTES];
+	char key_file[PATH_BYTES], path[PATH_BYTES];
 	int rc;
 
 	memset(&it->sg, 0, sizeof(it->sg));
@@ -374,10 +374,12 @@ sign_begin(struct ctx *c, struct seal_sign_item *it, char path[PATH_BYTES],
 		rc = key_path(c, key_file, path, &it->e);
 	if (rc != 0)
 		return rc;
-	rc = sm2_key_z(path, z, &it->e);
+	rc = sm2_signer_get(path, signer, &it->e);
 	if (rc == -ERR_NOT_FOUND)
 		rc = err_internal(&it->e, "seal %" PRId64 ": key file %s "
 		    "missing", it->sg.seal_id, path);
+	if (rc == 0)
+		sm2_signer_z(*signer, z);
 	return rc;
 }
 
@@ -385,7 +387,7 @@ void
 seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items, size_t n)
 {
 	struct signing {
-		char path[PATH_BYTES];
+		struct sm2_signer *signer;
 		unsigned char z[SM3_DIGEST_LEN];
 	} *sg = calloc(n + 1, sizeof(*sg));
 	struct sm3_msg *m = calloc(2 * n + 1, sizeof(*m));
@@ -403,7 +405,8 @@ seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items, size_t n)
 	/* Each document's two digests, all computed together: its own
 	 * (for the ledger) and SM3(Z || data), what SM2 signs. */
 	for (size_t i = 0; i < n; i++) {
-		items[i].rc = sign_begin(c, &items[i], sg[i].path, sg[i].z);
+		items[i].rc = sign_begin(c, &items[i], &sg[i].signer,
+		    sg[i].z);
 		if (items[i].rc != 0)
 			continue;
 		m[nm++] = (struct sm3_msg){ .data = items[i].data,
@@ -426,8 +429,8 @@ seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items, size_t n)
 		if (it->rc != 0)
 			continue;
 		hex_encode(m[nm].digest, SM3_DIGEST_LEN, it->sg.sm3);
-		it->rc = sm2_sign_digest(sg[i].path, m[nm + 1].digest,
-		    &sig_hex, &it->e);
+		it->rc = sm2_signer_sign_digest(sg[i].signer,
+		    m[nm + 1].digest, &sig_hex, &it->e);
 		nm += 2;
 		if (it->rc != 0) {
 			it->sg.sm3[0] = '\0';
@@ -437,6 +440,8 @@ seal_sign_prepare_many(struct ctx *c, struct seal_sign_item *items, size_t n)
 		free(sig_hex);
 	}
 out:
+	for (size_t i = 0; sg != NULL && i < n; i++)
+		sm2_signer_put(sg[i].signer);
 	free(sg);
 	free(m);
 }
