@@ -242,6 +242,7 @@ jobs_sign(struct job *jobs, int n)
 		else if (it[k].rc != 0)
 			job_fail(j, &it[k].e);
 		else {
+			/* Signed: to the front, past the ones put back. */
 			j->sg = it[k].sg;
 			if (kept != k) {
 				struct job t = jobs[kept];
@@ -250,7 +251,6 @@ jobs_sign(struct job *jobs, int n)
 				*j = t;
 			}
 			kept++;
-			continue;
 		}
 	}
 	free(it);
