@@ -3,6 +3,8 @@
 # Idempotent; called by make before anything is compiled.
 set -eu
 
+# libqrencode-dev and zbar-tools serve the unit tests only: the reference QR
+# encoder src/docs/qr.c is compared with, and a QR reader.
 PACKAGES="build-essential pkg-config git ca-certificates
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libbrotli-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev

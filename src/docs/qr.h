@@ -1,4 +1,4 @@
-/* qr.h - QR codes (libqrencode) drawn with cairo. */
+/* qr.h - QR codes (ISO/IEC 18004, our own encoder) drawn with cairo. */
 #ifndef ONETRIP_DOCS_QR_H
 #define ONETRIP_DOCS_QR_H
 
@@ -20,5 +20,12 @@ int qr_write_png(const char *path, const char *text, int px, struct err *e);
  * caller frees *modules. For tests and other renderers. */
 int qr_matrix(const char *text, unsigned char **modules, int *width,
     struct err *e);
+/* The same with mask 0-7 imposed instead of the one with the lowest
+ * penalty (QR_MASK_BEST), and for texts up to QR_BYTES_MAX: for tests
+ * that compare with other encoders at every version. */
+#define QR_MASK_BEST (-1)
+#define QR_BYTES_MAX 2331 /* byte mode, level M, version 40 */
+int qr_matrix_mask(const char *text, int mask, unsigned char **modules,
+    int *width, struct err *e);
 
 #endif
