@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <qrencode.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
@@ -697,6 +698,290 @@ qr_encodes_a_url(void **state)
 	assert_memory_equal(read, longer, strlen(longer));
 }
 
+/* The reference our encoder is compared with: libqrencode (tests only).
+ * QRcode_encodeMask() encodes with a given mask; the library exports it
+ * (its own tests use it) but qrencode.h does not declare it. */
+QRcode *QRcode_encodeMask(QRinput *input, int mask);
+
+/* Level M byte-mode capacity of each version (ISO/IEC 18004:2015 Table 7). */
+static const int qr_capacity_m[41] = { 0, 14, 26, 42, 62, 84, 106, 122,
+	152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711,
+	779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628,
+	1722, 1809, 1911, 1989, 2099, 2213, 2331 };
+
+/* One line's rules 1 and 3, module by module from its runs. */
+static int
+qr_naive_line(const unsigned char *m, int w, int start, int step)
+{
+	int runs[QR_BYTES_MAX], n = 0, pen = 0;
+
+	for (int i = 0; i < w; i++) {
+		if (i == 0 || m[start + i * step] != m[start + (i - 1) * step])
+			runs[n++] = 0;
+		runs[n - 1]++;
+	}
+	for (int i = 0; i < n; i++)
+		if (runs[i] >= 5)
+			pen += 3 + runs[i] - 5;
+	/* Dark 1:1:3:1:1 at any scale f, with light of 4f before or after
+	 * (the edge counts as light: the quiet zone); once per pattern. */
+	for (int i = 2; i + 2 < n; i++) {
+		int f = runs[i] / 3, dark = (i % 2 == 0) == (m[start] == 1);
+
+		if (!dark || runs[i] % 3 != 0 || runs[i - 2] != f ||
+		    runs[i - 1] != f || runs[i + 1] != f || runs[i + 2] != f)
+			continue;
+		if (i - 3 <= 0 || runs[i - 3] >= 4 * f || i + 3 >= n - 1 ||
+		    runs[i + 3] >= 4 * f)
+			pen += 40;
+	}
+	return pen;
+}
+
+/* The penalty of a masked symbol by ISO/IEC 18004:2015 7.8.3, the simple
+ * way; rule 4 from the exact dark share, or (rounded) from the share
+ * rounded to a whole percent first, as libqrencode does. */
+static int
+qr_naive_penalty(const unsigned char *m, int w, int rounded)
+{
+	int pen = 0, dark = 0, n = w * w, k;
+
+	for (int i = 0; i < w; i++)
+		pen += qr_naive_line(m, w, i * w, 1) +
+		    qr_naive_line(m, w, i, w);
+	for (int r = 0; r + 1 < w; r++)
+		for (int c = 0; c + 1 < w; c++) {
+			int d = m[r * w + c] + m[r * w + c + 1] +
+			    m[(r + 1) * w + c] + m[(r + 1) * w + c + 1];
+
+			if (d == 0 || d == 4)
+				pen += 3;
+		}
+	for (int i = 0; i < n; i++)
+		dark += m[i];
+	if (rounded)
+		k = abs((200 * dark + n) / n / 2 - 50) / 5;
+	else
+		k = 10 * abs(2 * dark - n) / n;
+	return pen + 10 * k;
+}
+
+static int
+qr_same(const unsigned char *ours, const QRcode *q, int w)
+{
+	if (q == NULL || q->width != w)
+		return 0;
+	for (int i = 0; i < w * w; i++)
+		if (ours[i] != (q->data[i] & 1))
+			return 0;
+	return 1;
+}
+
+/* Compares our code of text with libqrencode's 8-bit code: the same
+ * version, and with libqrencode's mask imposed the same modules; our own
+ * choice is the mask with the lowest penalty (the simple scorer above,
+ * ties to the lower number). Where libqrencode chose another mask, its
+ * choice must be the one its rounding of rule 4 gives. With all_masks,
+ * each of the eight masks is also compared with libqrencode's forced one.
+ * Returns 1 when the chosen masks differ. */
+static int
+qr_compare(const char *text, int all_masks)
+{
+	unsigned char *best, *m[8];
+	int w, wk, lib_mask = -1, exact = 0, rounded = 0, pe[8], pr[8];
+	QRcode *q = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
+	struct err e;
+
+	assert_non_null(q);
+	assert_int_equal(qr_matrix_mask(text, QR_MASK_BEST, &best, &w, &e), 0);
+	assert_int_equal(w, q->width);
+	for (int k = 0; k < 8; k++) {
+		assert_int_equal(qr_matrix_mask(text, k, &m[k], &wk, &e), 0);
+		assert_int_equal(wk, w);
+		if (qr_same(m[k], q, w))
+			lib_mask = k;
+		pe[k] = qr_naive_penalty(m[k], w, 0);
+		pr[k] = qr_naive_penalty(m[k], w, 1);
+		if (pe[k] < pe[exact])
+			exact = k;
+		if (pr[k] < pr[rounded])
+			rounded = k;
+		if (all_masks) {
+			QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
+			QRcode *f;
+
+			assert_non_null(in);
+			assert_int_equal(QRinput_append(in, QR_MODE_8,
+			    (int)strlen(text), (const unsigned char *)text), 0);
+			f = QRcode_encodeMask(in, k);
+			assert_true(qr_same(m[k], f, w));
+			QRcode_free(f);
+			QRinput_free(in);
+		}
+	}
+	if (lib_mask < 0)
+		fail_msg("no mask of ours gives libqrencode's code of %zu "
+		    "bytes", strlen(text));
+	assert_memory_equal(best, m[exact], (size_t)(w * w));
+	assert_int_equal(lib_mask, rounded);
+	for (int k = 0; k < 8; k++)
+		free(m[k]);
+	free(best);
+	QRcode_free(q);
+	return exact != lib_mask;
+}
+
+/* Our encoder against libqrencode: URL-like texts and random bytes of
+ * every length 1..300, each version's capacity and one byte more, and
+ * Chinese UTF-8. */
+static void
+qr_matches_libqrencode(void **state)
+{
+	const char *url = "https://zwfw.baihe.gov.cn/v/DOC-2026-000123?c=";
+	const char *zh = "白河县政务服务中心电子证照核验：";
+	static char text[QR_BYTES_MAX + 2];
+	unsigned char *m;
+	int differ = 0, w, n = 0;
+	unsigned seed = 16;
+	struct err e;
+
+	(void)state;
+	for (int len = 1; len <= 300; len++) {
+		for (int i = 0; i < len; i++)
+			text[i] = i < (int)strlen(url) ? url[i] :
+			    "0123456789abcdef"[(i * 7) % 16];
+		text[len] = '\0';
+		differ += qr_compare(text, 0);
+		for (int i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = (char)(1 + (seed >> 16) % 255);
+		}
+		differ += qr_compare(text, 0);
+		n += 2;
+	}
+	for (int v = 1; v <= 40; v++)
+		for (int extra = 0; extra <= 1; extra++) {
+			int len = qr_capacity_m[v] + extra;
+
+			for (int i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				text[i] = (char)(1 + (seed >> 16) % 255);
+			}
+			text[len] = '\0';
+			if (len > QR_BYTES_MAX) {
+				assert_int_equal(qr_matrix_mask(text,
+				    QR_MASK_BEST, &m, &w, &e), -ERR_INVALID);
+				continue;
+			}
+			assert_int_equal(qr_matrix_mask(text, QR_MASK_BEST,
+			    &m, &w, &e), 0);
+			/* Capacity is the last length of a version. */
+			assert_int_equal(w, 17 + 4 * (v + extra));
+			free(m);
+			differ += qr_compare(text, 1);
+			n++;
+		}
+	text[0] = '\0';
+	for (int i = 0; i < 12; i++) {
+		strcat(text, zh);
+		differ += qr_compare(text, 0);
+		n++;
+	}
+	/* A verification link (about one in 40,000) where libqrencode's
+	 * rounding of the dark share in rule 4 chooses another mask. */
+	assert_int_equal(qr_compare("https://zwfw.baihe.gov.cn/v/DOC-2026-"
+	    "058740?c=50fe", 0), 1);
+	/* The rounding decides rarely; mostly both choose alike. */
+	print_message("QR: %d texts, %d with another mask than libqrencode\n",
+	    n, differ);
+	assert_true(differ * 50 < n);
+}
+
+/* zbarimg reads our codes back at versions 1, 2, 6, 7 (the first with
+ * version information), 10, 20 and 40, each filled to capacity. */
+static void
+qr_reads_back_at_each_size(void **state)
+{
+	static const int versions[] = { 1, 2, 6, 7, 10, 20, 40 };
+	static char text[QR_BYTES_MAX + 1], read[QR_BYTES_MAX + 2];
+	char path[128];
+	struct err e;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/qr-v.png", tmpdir);
+	for (size_t t = 0; t < sizeof(versions) / sizeof(versions[0]); t++) {
+		int v = versions[t], len = qr_capacity_m[v], w;
+		unsigned char *m;
+
+		for (int i = 0; i < len; i++)
+			text[i] = "https://zwfw.baihe.gov.cn/v/DOC-2026-"[i % 37];
+		text[len] = '\0';
+		if (len <= QR_TEXT_MAX) {
+			assert_int_equal(qr_write_png(path, text, 3, &e), 0);
+		} else {
+			/* Beyond what the documents print: drawn here. */
+			cairo_surface_t *s;
+			cairo_t *cr;
+
+			assert_int_equal(qr_matrix_mask(text, QR_MASK_BEST,
+			    &m, &w, &e), 0);
+			s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+			    (w + 4) * 4, (w + 4) * 4);
+			cr = cairo_create(s);
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			cairo_paint(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			for (int i = 0; i < w * w; i++)
+				if (m[i])
+					cairo_rectangle(cr, (i % w + 2) * 4,
+					    (i / w + 2) * 4, 4, 4);
+			cairo_fill(cr);
+			assert_int_equal(cairo_surface_write_to_png(s, path),
+			    CAIRO_STATUS_SUCCESS);
+			cairo_destroy(cr);
+			cairo_surface_destroy(s);
+			free(m);
+		}
+		assert_int_equal(qr_matrix_mask(text, QR_MASK_BEST, &m, &w,
+		    &e), 0);
+		assert_int_equal(w, 17 + 4 * v);
+		free(m);
+		qr_read(path, read, sizeof(read));
+		assert_int_equal(strlen(read), (size_t)len + 1);
+		assert_memory_equal(read, text, (size_t)len);
+	}
+}
+
+/* Texts the documents never print are refused as before: empty, NULL
+ * and over QR_TEXT_MAX bytes (QR_TEXT_MAX itself is fine). */
+static void
+qr_refuses_empty_and_long_text(void **state)
+{
+	static char text[QR_TEXT_MAX + 2];
+	unsigned char *m = (unsigned char *)"x";
+	char path[128];
+	int w = 1;
+	struct err e;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/qr-bad.png", tmpdir);
+	memset(text, 'a', QR_TEXT_MAX + 1);
+	assert_int_equal(qr_matrix(text, &m, &w, &e), -ERR_INVALID);
+	assert_null(m);
+	assert_int_equal(w, 0);
+	assert_string_equal(e.key, "bad_qr_text");
+	assert_int_equal(qr_write_png(path, text, 3, &e), -ERR_INVALID);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(qr_matrix("", &m, &w, &e), -ERR_INVALID);
+	assert_string_equal(e.key, "bad_qr_text");
+	assert_int_equal(qr_matrix(NULL, &m, &w, &e), -ERR_INVALID);
+	assert_int_equal(qr_matrix_mask("x", 8, &m, &w, &e), -ERR_INVALID);
+	text[QR_TEXT_MAX] = '\0';
+	assert_int_equal(qr_matrix(text, &m, &w, &e), 0);
+	assert_int_equal(w, 17 + 4 * 26); /* 997 < 1024 <= 1059 bytes */
+	free(m);
+}
+
 static void
 seal_png_is_drawn(void **state)
 {
@@ -1228,6 +1513,9 @@ main(void)
 		cmocka_unit_test(sm2_signatures_verify_with_openssl),
 		cmocka_unit_test(sm2_sign_follows_a_replaced_key_file),
 		cmocka_unit_test(qr_encodes_a_url),
+		cmocka_unit_test(qr_matches_libqrencode),
+		cmocka_unit_test(qr_reads_back_at_each_size),
+		cmocka_unit_test(qr_refuses_empty_and_long_text),
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
 		cmocka_unit_test(pdf_is_deterministic_text_pdf),
