@@ -433,6 +433,75 @@ keyed_record_rehashed_without_key_is_named(void **state)
 	assert_int_equal(r.bad_seq, 1);
 }
 
+/* A keyed record's hash is HMAC-SM3(key, prev_hash || canonical text), as
+ * an independent HMAC made with the key file computes it (the server keys
+ * one MAC context and copies it for each record). */
+static void
+keyed_hash_is_hmac_sm3_of_the_key_file(void **state)
+{
+	static const char hexd[] = "0123456789abcdef";
+	static const char *const cols[] = { "seq", "at", "actor_id",
+		"actor_login", "actor_role", "action", "object_type",
+		"object_id", "summary", "client_ip", "request_id" };
+	struct fixture *f = *state;
+	char var[UNIT_DB_DIR_MAX + 8], path[UNIT_DB_DIR_MAX + 32];
+	char keyhex[80], text[2048], val[1024], hex[65];
+	unsigned char key[32], dig[EVP_MAX_MD_SIZE];
+	size_t mlen = 0, off;
+	struct err e;
+	json_t *row, *v;
+	FILE *fp;
+
+	make_var(f, var, sizeof(var));
+	assert_int_equal(audit_key_setup(&f->c, var, true, &e), 0);
+	append_records(f, 3);
+	snprintf(path, sizeof(path), "%s/keys/audit.key", var);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(keyhex, sizeof(keyhex), fp));
+	fclose(fp);
+	for (int i = 0; i < 32; i++) {
+		unsigned int byte;
+
+		assert_int_equal(sscanf(keyhex + 2 * i, "%2x", &byte), 1);
+		key[i] = (unsigned char)byte;
+	}
+	for (int seq = 1; seq <= 3; seq++) {
+		row = db_query_row(f->db, &e, "SELECT seq, at, actor_id, "
+		    "actor_login, actor_role, action, object_type, object_id, "
+		    "summary, client_ip, request_id, prev_hash, hash "
+		    "FROM audit_log WHERE seq = ?", "i", seq);
+		assert_non_null(row);
+		off = (size_t)snprintf(text, sizeof(text), "%s", json_string_value(
+		    json_object_get(row, "prev_hash")));
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+			v = json_object_get(row, cols[i]);
+			if (json_is_integer(v))
+				snprintf(val, sizeof(val), "%lld",
+				    (long long)json_integer_value(v));
+			else
+				snprintf(val, sizeof(val), "%s",
+				    json_is_string(v) ? json_string_value(v) : "");
+			off += (size_t)snprintf(text + off, sizeof(text) - off,
+			    "%zu:%s;", strlen(val), val);
+			assert_true(off < sizeof(text));
+		}
+		assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SM3", NULL, key,
+		    sizeof(key), (const unsigned char *)text, off, dig,
+		    sizeof(dig), &mlen));
+		assert_int_equal(mlen, 32);
+		for (size_t i = 0; i < mlen; i++) {
+			hex[2 * i] = hexd[dig[i] >> 4];
+			hex[2 * i + 1] = hexd[dig[i] & 15];
+		}
+		hex[64] = '\0';
+		assert_string_equal(json_string_value(json_object_get(row,
+		    "hash")), hex);
+		json_decref(row);
+	}
+	verify_expect(f, 0, 3, 0);
+}
+
 int
 main(void)
 {
@@ -460,6 +529,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    keyed_record_rehashed_without_key_is_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    keyed_hash_is_hmac_sm3_of_the_key_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
