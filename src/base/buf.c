@@ -66,6 +66,18 @@ buf_putc(struct buf *b, char c)
 }
 
 int
+buf_put_uint(struct buf *b, uint64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return buf_append(b, p, (size_t)(s + sizeof(s) - p));
+}
+
+int
 buf_vappendf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

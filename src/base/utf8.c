@@ -1,5 +1,6 @@
 #include "base/utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the sequence starting at s (at most n bytes available), or 0 when
@@ -49,7 +50,17 @@ utf8_chars(const char *s, size_t len)
 	size_t i = 0, count = 0, step;
 
 	while (i < len) {
-		/* Fast path over ASCII. */
+		/* Fast paths over ASCII: eight bytes at a time, then one. */
+		if (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, sizeof(w));
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				count += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			count++;

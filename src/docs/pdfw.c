@@ -49,18 +49,6 @@ num(struct buf *b, double v)
 	buf_append(b, p, (size_t)(s + sizeof(s) - p));
 }
 
-static void
-uint_put(struct buf *b, unsigned long v)
-{
-	char s[24], *p = s + sizeof(s);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	buf_append(b, p, (size_t)(s + sizeof(s) - p));
-}
-
 static const char HEX[] = "0123456789ABCDEF";
 
 static void
@@ -256,10 +244,10 @@ pieces_stream(struct buf *out, const struct piece *const *pcs, size_t n,
 		    (z_off_t)pcs[i]->len);
 	}
 	buf_puts(out, "/Length ");
-	uint_put(out, zlen);
+	buf_put_uint(out, zlen);
 	if (len1 > 0) {
 		buf_puts(out, " /Length1 ");
-		uint_put(out, len1);
+		buf_put_uint(out, len1);
 	}
 	buf_puts(out, " /Filter /FlateDecode >>\nstream\n");
 	buf_append(out, head, 2);
@@ -901,7 +889,7 @@ pdfw_run(struct pdfw *w, double x, double y, const struct pdfw_face *face,
 	buf_puts(b, "BT\n");
 	if (w->cur_font != fi || w->cur_size != size) {
 		buf_puts(b, "/F");
-		uint_put(b, (unsigned long)fi);
+		buf_put_uint(b, (unsigned long)fi);
 		buf_putc(b, ' ');
 		num(b, size);
 		buf_puts(b, "Tf\n");
@@ -1041,7 +1029,7 @@ pdfw_seal(struct pdfw *w, double cx, double cy, double diameter,
 		num(b, cx);
 		num(b, cy);
 		buf_puts(b, "cm /S");
-		uint_put(b, (unsigned long)k);
+		buf_put_uint(b, (unsigned long)k);
 		buf_puts(b, " Do Q\n");
 	}
 }
@@ -1079,11 +1067,11 @@ pdfw_qr(struct pdfw *w, const char *text, double x, double y, double size,
 			start = c;
 			while (c + 1 < wd && m[r * wd + c + 1])
 				c++;
-			uint_put(b, (unsigned long)start + 2);
+			buf_put_uint(b, (unsigned long)start + 2);
 			buf_putc(b, ' ');
-			uint_put(b, (unsigned long)r + 2);
+			buf_put_uint(b, (unsigned long)r + 2);
 			buf_putc(b, ' ');
-			uint_put(b, (unsigned long)(c - start + 1));
+			buf_put_uint(b, (unsigned long)(c - start + 1));
 			buf_puts(b, " 1 re\n");
 		}
 	buf_puts(b, "f Q\n");
@@ -1126,14 +1114,14 @@ obj_begin(struct file *f, int obj)
 		return;
 	}
 	f->off[obj] = (uint32_t)f->out->len;
-	uint_put(f->out, (unsigned long)obj);
+	buf_put_uint(f->out, (unsigned long)obj);
 	buf_puts(f->out, " 0 obj\n");
 }
 
 static void
 ref(struct buf *b, int obj)
 {
-	uint_put(b, (unsigned long)obj);
+	buf_put_uint(b, (unsigned long)obj);
 	buf_puts(b, " 0 R");
 }
 
@@ -1149,7 +1137,7 @@ stream_obj(struct file *f, int obj, const char *dict, const void *data,
 	buf_puts(f->out, dict);
 	if (len < 64) {
 		buf_puts(f->out, " /Length ");
-		uint_put(f->out, len);
+		buf_put_uint(f->out, len);
 		buf_puts(f->out, " >>\nstream\n");
 		buf_append(f->out, data, len);
 		buf_puts(f->out, "\nendstream\nendobj\n");
@@ -1185,7 +1173,7 @@ tounicode(struct file *f, int obj, const struct font *ft)
 			if (ft->uni[j] != NULL && ft->uni[j][0] != '\0')
 				k++;
 		if (k > 0) {
-			uint_put(&c, k);
+			buf_put_uint(&c, k);
 			buf_puts(&c, " beginbfchar\n");
 			for (unsigned g = i; g < j; g++) {
 				if (ft->uni[g] == NULL || ft->uni[g][0] == '\0')
@@ -1421,7 +1409,7 @@ font_objs(struct file *fl, struct font *ft, int type0)
 	ref(o, desc);
 	buf_puts(o, " /CIDToGIDMap /Identity /W [0 [");
 	for (unsigned i = 0; i < ft->n; i++) {
-		uint_put(o, (unsigned long)scale1000(f,
+		buf_put_uint(o, (unsigned long)scale1000(f,
 		    (int)advance(f, ft->old[i])));
 		buf_putc(o, i + 1 < ft->n ? ' ' : ']');
 	}
@@ -1503,7 +1491,7 @@ pdfw_finish(struct pdfw *w, const struct pdfw_info *info, struct buf *out,
 	buf_puts(out, " >>\nendobj\n");
 	obj_begin(&fl, pages);
 	buf_puts(out, "<< /Type /Pages /Count ");
-	uint_put(out, (unsigned long)w->npages);
+	buf_put_uint(out, (unsigned long)w->npages);
 	buf_puts(out, " /Kids [");
 	for (int i = 0; i < w->npages; i++) {
 		ref(out, pobj[i]);
@@ -1518,14 +1506,14 @@ pdfw_finish(struct pdfw *w, const struct pdfw_info *info, struct buf *out,
 	buf_puts(out, ">> >>\n/Font <<");
 	for (int i = 0; i < w->nfonts; i++) {
 		buf_puts(out, " /F");
-		uint_put(out, (unsigned long)i);
+		buf_put_uint(out, (unsigned long)i);
 		buf_putc(out, ' ');
 		ref(out, fobj[i]);
 	}
 	buf_puts(out, " >>\n/XObject <<");
 	for (int i = 0; i < w->nsu; i++) {
 		buf_puts(out, " /S");
-		uint_put(out, (unsigned long)i);
+		buf_put_uint(out, (unsigned long)i);
 		buf_putc(out, ' ');
 		ref(out, sobj[i]);
 	}
@@ -1579,7 +1567,7 @@ pdfw_finish(struct pdfw *w, const struct pdfw_info *info, struct buf *out,
 	}
 	xref = out->len;
 	buf_puts(out, "xref\n0 ");
-	uint_put(out, (unsigned long)fl.n + 1);
+	buf_put_uint(out, (unsigned long)fl.n + 1);
 	buf_puts(out, "\n0000000000 65535 f \n");
 	for (int i = 1; i <= fl.n; i++) {
 		char s[24];
@@ -1588,13 +1576,13 @@ pdfw_finish(struct pdfw *w, const struct pdfw_info *info, struct buf *out,
 		buf_append(out, s, 20);
 	}
 	buf_puts(out, "trailer\n<< /Size ");
-	uint_put(out, (unsigned long)fl.n + 1);
+	buf_put_uint(out, (unsigned long)fl.n + 1);
 	buf_puts(out, " /Root ");
 	ref(out, catalog);
 	buf_puts(out, " /Info ");
 	ref(out, infoo);
 	buf_puts(out, " >>\nstartxref\n");
-	uint_put(out, xref);
+	buf_put_uint(out, xref);
 	buf_puts(out, "\n%%EOF\n");
 	free(pobj);
 	free(cobj);

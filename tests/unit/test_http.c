@@ -226,6 +226,23 @@ utf8_validation_follows_rfc3629(void **state)
 	assert_int_equal(utf8_strlen("案件a"), 3);
 	assert_int_equal(utf8_chars("\xf0\x9f\x98\x80x", 5), 2);
 	assert_int_equal(utf8_chars("\xe7\x99", 2), (size_t)-1);
+
+	/* Longer texts go eight ASCII bytes at a time: a bad or multi-byte
+	 * sequence at every offset of a 40-byte text is still found. */
+	for (size_t at = 0; at < 38; at++) {
+		char t[41];
+
+		memset(t, 'a', 40);
+		t[40] = '\0';
+		t[at] = (char)0xff;
+		assert_false(utf8_valid(t, 40));
+		t[at] = (char)0x80;
+		assert_false(utf8_valid(t, 40));
+		memcpy(t + at, "\xe7\x99\xbd", 3);   /* 白 */
+		assert_int_equal(utf8_chars(t, 40), 38);
+		t[at + 2] = 'a';                        /* truncated */
+		assert_int_equal(utf8_chars(t, 40), (size_t)-1);
+	}
 }
 
 static void

@@ -102,7 +102,7 @@ put_field(struct buf *b, const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
 
-	if (buf_appendf(b, "%zu:", n) != 0)
+	if (buf_put_uint(b, n) != 0 || buf_putc(b, ':') != 0)
 		return -1;
 	if (n > 0 && buf_append(b, s, n) != 0)
 		return -1;
@@ -112,10 +112,19 @@ put_field(struct buf *b, const char *s)
 static int
 put_int(struct buf *b, int64_t v)
 {
-	char tmp[32];
+	char tmp[24], *p = tmp + sizeof(tmp) - 1;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-	return put_field(b, tmp);
+	/* put_field() of the decimal text, without printf (four of a
+	 * record's fields; records are written in every change). */
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return put_field(b, p);
 }
 
 static void
