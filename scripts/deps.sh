@@ -8,7 +8,7 @@ set -eu
 PACKAGES="build-essential pkg-config git ca-certificates
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libbrotli-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
-fonts-wqy-zenhei postgresql sqlite3 poppler-utils zbar-tools chromium wrk curl strace cppcheck nginx openssl nodejs npm"
+fonts-wqy-zenhei postgresql sqlite3 poppler-utils zbar-tools chromium wrk curl strace valgrind cppcheck nginx openssl nodejs npm"
 
 missing=""
 for p in $PACKAGES; do
