@@ -34,6 +34,14 @@
  *       <table>_add_year(Y) (cases: migration 141), which creates it if
  *       missing; SQLite keeps one table and only gives Y back.
  *
+ *   {{CHAIN_NEXT table}}  one parameter, a slot number s: what follows
+ *       SET in an UPDATE of table (the heads of hash chains: id, seq) that
+ *       gives chain 1 + s % (number of heads) the smallest sequence number
+ *       above every head's that is its own modulo the number of heads
+ *       (service/platform/audit.c). PostgreSQL, with several heads, looks
+ *       at all of them; SQLite keeps one head (id 1: its CHECK allows no
+ *       other), whose next number is its own plus one.
+ *
  *   {{DB_EPOCH_MS}}  no parameter: the database server's clock in
  *       milliseconds since the epoch (one clock for every onetrip server of
  *       a database, whatever their --now: the job leases use it).
@@ -185,6 +193,22 @@ db_dialect_expand(enum db_kind kind, const char *sql)
 		} else if (strcmp(name, "YEAR_ID") == 0) {
 			if (year_id(&b, kind, args, nargs, param) != 0)
 				goto bad;
+			added++;
+		} else if (strcmp(name, "CHAIN_NEXT") == 0) {
+			if (nargs != 1 || !ident_ok(args[0]) ||
+			    strchr(args[0], '.') != NULL)
+				goto bad;
+			if (kind == DB_POSTGRES)
+				buf_appendf(&b, "seq = (CASE WHEN seq > x.m THEN "
+				    "seq ELSE x.m END) + 1 + (((id %% x.k) - "
+				    "(CASE WHEN seq > x.m THEN seq ELSE x.m END) "
+				    "- 1) %% x.k + x.k) %% x.k FROM (SELECT "
+				    "MAX(seq) AS m, COUNT(*) AS k FROM %s) AS x "
+				    "WHERE id = 1 + CAST(? AS BIGINT) %% x.k",
+				    args[0]);
+			else
+				buf_puts(&b, "seq = seq + 1 "
+				    "WHERE id = 1 + 0 * CAST(? AS INTEGER)");
 			added++;
 		} else if (strcmp(name, "YEAR_PARTITION") == 0) {
 			if (nargs != 1 || !ident_ok(args[0]) ||

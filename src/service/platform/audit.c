@@ -296,13 +296,8 @@ audit_append(struct ctx *c, const char *action, const char *object_type,
 	 * smallest above every head (committed ones, and this chain's own
 	 * after its row lock) that is the chain's number modulo the number
 	 * of chains. This write locks the chain's head row only. */
-	s = db_query(c->db, e, "UPDATE audit_head SET seq = "
-	    "(CASE WHEN seq > x.m THEN seq ELSE x.m END) + 1 + "
-	    "(((id % x.k) - (CASE WHEN seq > x.m THEN seq ELSE x.m END) - 1) "
-	    "% x.k + x.k) % x.k "
-	    "FROM (SELECT MAX(seq) AS m, COUNT(*) AS k FROM audit_head) AS x "
-	    "WHERE id = 1 + ? % x.k RETURNING id, seq, hash, key_from", "i",
-	    (int64_t)my_slot);
+	s = db_query(c->db, e, "UPDATE audit_head SET {{CHAIN_NEXT audit_head}} "
+	    "RETURNING id, seq, hash, key_from", "i", (int64_t)my_slot);
 	if (s == NULL)
 		return stmt_failed(e);
 	rc = db_step(s, e);
