@@ -39,6 +39,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/jsonw.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/utf8.h"
@@ -941,12 +942,6 @@ add_header(struct MHD_Response *resp, const char *name, const char *value)
 		log_warn("http: cannot add response header %s", name);
 }
 
-static int
-dump_to_buf(const char *data, size_t size, void *arg)
-{
-	return buf_append(arg, data, size) == 0 ? 0 : -1;
-}
-
 static enum MHD_Result
 respond(struct reqstate *st, struct MHD_Connection *conn)
 {
@@ -1002,11 +997,12 @@ respond(struct reqstate *st, struct MHD_Connection *conn)
 		len = (size_t)w->fd_size;
 		ctype = w->content_type;
 	} else if (w->json != NULL) {
-		/* One pass over the value (json_dumpb would need two: one
-		 * to size the buffer, one to fill it). */
+		/* jansson's compact text, written in one pass without a
+		 * callback per token; like json_dumps, only an object or an
+		 * array is an answer. */
 		buf_init(&out, 0);
-		if (json_dump_callback(w->json, dump_to_buf, &out,
-		    JSON_COMPACT) == 0 && out.len > 0) {
+		if ((json_is_object(w->json) || json_is_array(w->json)) &&
+		    jsonw_value(&out, w->json) == 0 && out.len > 0) {
 			len = out.len;
 			text = buf_detach(&out, NULL);
 			vary = true;

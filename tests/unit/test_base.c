@@ -11,6 +11,7 @@
 #include "base/config.h"
 #include "base/cursor.h"
 #include "base/err.h"
+#include "base/jsonw.h"
 #include "base/ttlcache.h"
 #include "base/utf8.h"
 
@@ -274,6 +275,109 @@ utf8_prefix_stops_at_a_character_boundary(void **state)
 	assert_int_equal(utf8_prefix("", 0), 0);
 }
 
+/* jsonw_value() must give the bytes jansson's compact dump gives (the API's
+ * answers are compared byte for byte by clients' caches), or fail where it
+ * fails. */
+static void
+expect_same_as_jansson(const json_t *v)
+{
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	rc = jsonw_value(&b, v);
+	if (want == NULL)
+		assert_int_not_equal(rc, 0);
+	else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.data, want, b.len);
+	}
+	free(want);
+	buf_release(&b);
+}
+
+static void
+jsonw_writes_what_jansson_dumps(void **state)
+{
+	static const char *const texts[] = {
+		"", "plain", "办件已受理，请于3日内领取", "quote \" and \\ back",
+		"tab\there\nline\rcr\bbs\fff", "\x01\x1f\x7f del",
+		"slash / stays", "emoji \xf0\x9f\x98\x80 and U+2028 \xe2\x80\xa8",
+		"bad \xff byte", "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+		"cut \xe5\x8a", "above \xf4\x90\x80\x80",
+	};
+	/* ASCII, escapes, pieces of 办, 😀 and é, and a byte never in UTF-8 */
+	static const char alphabet[] = "a\"\\\n\x01\x1f\xe5\x8a\x9e"
+	    "\xf0\x9f\x98\x80\xc3\xa9\xff ";
+	json_t *o = json_object(), *a = json_array(), *v;
+	char bytes[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		v = json_stringn_nocheck(texts[i], strlen(texts[i]));
+		expect_same_as_jansson(v);
+		json_decref(v);
+	}
+	/* A NUL inside a string, and in a key. */
+	v = json_stringn("a\0b", 3);
+	expect_same_as_jansson(v);
+	json_object_setn_new(o, "k\0ey", 4, v);
+	json_object_set_new(o, "n", json_integer(-42));
+	json_object_set_new(o, "min", json_integer(INT64_MIN));
+	json_object_set_new(o, "max", json_integer(INT64_MAX));
+	json_object_set_new(o, "zero", json_integer(0));
+	json_object_set_new(o, "r", json_real(0.1));
+	json_object_set_new(o, "r2", json_real(3.0));
+	json_object_set_new(o, "t", json_true());
+	json_object_set_new(o, "f", json_false());
+	json_object_set_new(o, "z", json_null());
+	json_object_set_new(o, "e", json_object());
+	json_object_set_new(o, "ea", json_array());
+	json_object_set_new(o, "名称\"", json_string("值"));
+	json_array_append_new(a, json_integer(1));
+	json_array_append_new(a, json_pack("{s:[s, i, {}]}", "x", "y", 2));
+	json_object_set_new(o, "a", a);
+	/* Keys stay in the order they were set. */
+	json_object_set_new(o, "b_last", json_integer(7));
+	expect_same_as_jansson(o);
+	/* Random bytes, well-formed or not, in strings and keys. */
+	srand(16);
+	for (int i = 0; i < 2000; i++) {
+		size_t n = (size_t)(rand() % (int)sizeof(bytes));
+
+		for (size_t j = 0; j < n; j++)
+			bytes[j] = alphabet[rand() %
+			    (int)(sizeof(alphabet) - 1)];
+		v = json_object();
+		json_object_setn_new_nocheck(v, bytes, n,
+		    json_stringn_nocheck(bytes, n));
+		expect_same_as_jansson(v);
+		json_decref(v);
+	}
+	json_decref(o);
+}
+
+static void
+jsonw_refuses_a_value_that_holds_itself(void **state)
+{
+	json_t *o = json_object(), *a = json_array();
+	struct buf b;
+
+	(void)state;
+	/* A cycle (jansson refuses to dump it): an error, not a crash. */
+	assert_int_equal(json_object_set(o, "a", a), 0);
+	assert_int_equal(json_array_append(a, o), 0);
+	assert_null(json_dumps(o, JSON_COMPACT));
+	buf_init(&b, 0);
+	assert_int_not_equal(jsonw_value(&b, o), 0);
+	buf_release(&b);
+	json_array_clear(a);
+	json_decref(a);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -288,6 +392,8 @@ main(void)
 		cmocka_unit_test(utf8_prefix_stops_at_a_character_boundary),
 		cmocka_unit_test(rule_parameters_are_settings_with_a_source),
 		cmocka_unit_test(config_sources_and_redaction),
+		cmocka_unit_test(jsonw_writes_what_jansson_dumps),
+		cmocka_unit_test(jsonw_refuses_a_value_that_holds_itself),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
