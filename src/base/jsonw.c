@@ -44,15 +44,14 @@ put_escape(struct buf *b, unsigned char c)
 }
 
 int
-jsonw_string(struct buf *b, const char *s, size_t len)
+jsonw_chars(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i;
-	int rc;
+	int rc = 0;
 
 	if (!utf8_valid(s, len))
 		return -ERR_INVALID;
-	rc = put1(b, '"');
 	/* Runs of bytes that need no escape go in whole; bytes of 0x80 and
 	 * above are parts of characters, checked above. */
 	for (i = 0; i < len && rc == 0; i++) {
@@ -63,8 +62,16 @@ jsonw_string(struct buf *b, const char *s, size_t len)
 			rc = put_escape(b, p[i]);
 		run = i + 1;
 	}
+	return rc != 0 ? rc : buf_append(b, s + run, len - run);
+}
+
+int
+jsonw_string(struct buf *b, const char *s, size_t len)
+{
+	int rc = put1(b, '"');
+
 	if (rc == 0)
-		rc = buf_append(b, s + run, len - run);
+		rc = jsonw_chars(b, s, len);
 	return rc != 0 ? rc : put1(b, '"');
 }
 

@@ -17,6 +17,9 @@
 
 /* The len bytes at s as a JSON string, quotes included. */
 int jsonw_string(struct buf *b, const char *s, size_t len);
+/* The same without the quotes: a piece of a string the caller opens and
+ * closes. */
+int jsonw_chars(struct buf *b, const char *s, size_t len);
 int jsonw_int(struct buf *b, int64_t v);
 /* Any value (scalars too); 0, or a negative ERR_* code. */
 int jsonw_value(struct buf *b, const json_t *v);

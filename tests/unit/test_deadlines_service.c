@@ -621,6 +621,70 @@ test_notifications_and_warnings(void **state)
 	json_decref(out);
 }
 
+struct sms {
+	struct fixture *f;
+	const char *mobile, *kind, *text;
+	int64_t case_id;
+};
+
+static int
+sms_fn(struct db *db, void *arg, struct err *e)
+{
+	struct sms *m = arg;
+
+	(void)db;
+	return notify_sms(&m->f->c, m->mobile, m->case_id, m->kind, m->text,
+	    e);
+}
+
+/* The outbox's payload is the JSON the SMS gateway reads: the signed text,
+ * the kind and the case, as jansson would write that object. */
+static void
+test_sms_payload_is_the_json_of_the_message(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const texts[] = {
+		"您的办件已受理", "引号\"和\\反斜杠\n换行\t\x01", "",
+	};
+	char mobile[32];
+	json_t *row, *want;
+	char *text, *dump;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		struct sms m = { f, mobile, "case_accepted", texts[i],
+		    i == 2 ? -7 : 1234567890123 };
+
+		snprintf(mobile, sizeof(mobile), "1390000010%d", i);
+		err_clear(&e);
+		assert_int_equal(db_tx(f->db, sms_fn, &m, &e), 0);
+		row = db_query_row(f->db, &e, "SELECT payload FROM outbox "
+		    "WHERE recipient = ?", "s", mobile);
+		assert_non_null(row);
+		assert_int_equal(asprintf(&text, "【白河县政务服务】%s",
+		    texts[i]) > 0, 1);
+		want = json_pack("{s:s, s:s, s:I}", "text", text, "kind",
+		    "case_accepted", "case_id", (json_int_t)m.case_id);
+		dump = json_dumps(want, JSON_COMPACT);
+		assert_string_equal(json_string_value(json_object_get(row,
+		    "payload")), dump);
+		free(dump);
+		json_decref(want);
+		free(text);
+		json_decref(row);
+	}
+	/* A text that is not UTF-8 stores nothing. */
+	{
+		struct sms m = { f, "13900000199", "case_accepted", "bad \xff",
+		    1 };
+
+		err_clear(&e);
+		assert_int_not_equal(db_tx(f->db, sms_fn, &m, &e), 0);
+		assert_int_equal(qint(f, "SELECT count(*) FROM outbox WHERE "
+		    "recipient = '13900000199' AND ? > 0", 1), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -641,6 +705,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_notifications_and_warnings, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sms_payload_is_the_json_of_the_message, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

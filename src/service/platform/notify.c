@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
+#include "base/jsonw.h"
 #include "base/limits.h"
 #include "store/db.h"
 
@@ -32,9 +34,7 @@ int
 notify_sms(struct ctx *c, const char *mobile, int64_t case_id,
     const char *kind, const char *text, struct err *e)
 {
-	json_t *p;
-	char *payload, *msg;
-	size_t n;
+	struct buf payload;
 	int64_t now = clock_now();
 	int rc;
 
@@ -42,22 +42,31 @@ notify_sms(struct ctx *c, const char *mobile, int64_t case_id,
 		return err_internal(e, "notify_sms outside a transaction");
 	if (mobile == NULL || mobile[0] == '\0')
 		return 0;
-	n = strlen(SMS_SIGNATURE) + strlen(text) + 1;
-	msg = malloc(n);
-	if (msg == NULL)
-		return err_internal(e, "notify_sms: out of memory");
-	snprintf(msg, n, "%s%s", SMS_SIGNATURE, text);
-	p = json_pack("{s:s, s:s, s:I}", "text", msg, "kind", kind,
-	    "case_id", (json_int_t)case_id);
-	free(msg);
-	payload = p != NULL ? json_dumps(p, JSON_COMPACT) : NULL;
-	json_decref(p);
-	if (payload == NULL)
+	/* {"text":…,"kind":…,"case_id":…}, the bytes json_dumps gave, written
+	 * straight (this runs under the writer's lock, once per message). */
+	buf_init(&payload, 0);
+	rc = kind != NULL ? buf_puts(&payload, "{\"text\":\"" SMS_SIGNATURE) :
+	    -ERR_INVALID;
+	if (rc == 0)
+		rc = jsonw_chars(&payload, text, strlen(text));
+	if (rc == 0)
+		rc = buf_puts(&payload, "\",\"kind\":");
+	if (rc == 0)
+		rc = jsonw_string(&payload, kind, strlen(kind));
+	if (rc == 0)
+		rc = buf_puts(&payload, ",\"case_id\":");
+	if (rc == 0)
+		rc = jsonw_int(&payload, case_id);
+	if (rc == 0)
+		rc = buf_putc(&payload, '}');
+	if (rc != 0) {
+		buf_release(&payload);
 		return err_internal(e, "notify_sms: cannot encode payload");
+	}
 	rc = db_exec(c->db, e, "INSERT INTO outbox (kind, recipient, payload, "
 	    "created_at, next_attempt_at) VALUES ('sms', ?, ?, ?, ?)", "ssii",
-	    mobile, payload, now, now);
-	free(payload);
+	    mobile, payload.data, now, now);
+	buf_release(&payload);
 	return rc;
 }
 
