@@ -12,6 +12,7 @@
 #include "base/cursor.h"
 #include "base/err.h"
 #include "base/jsonw.h"
+#include "base/str.h"
 #include "base/ttlcache.h"
 #include "base/utf8.h"
 
@@ -378,6 +379,23 @@ jsonw_refuses_a_value_that_holds_itself(void **state)
 	json_decref(o);
 }
 
+static void
+str_copy_cuts_like_snprintf(void **state)
+{
+	static const char *const texts[] = { "", "a", "abcdefgh", "办件" };
+	char want[16], got[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (size_t size = 1; size <= sizeof(got); size++) {
+			memset(want, 'x', sizeof(want));
+			memset(got, 'x', sizeof(got));
+			snprintf(want, size, "%s", texts[i]);
+			str_copy(got, size, texts[i]);
+			assert_memory_equal(got, want, sizeof(got));
+		}
+}
+
 int
 main(void)
 {
@@ -394,6 +412,7 @@ main(void)
 		cmocka_unit_test(config_sources_and_redaction),
 		cmocka_unit_test(jsonw_writes_what_jansson_dumps),
 		cmocka_unit_test(jsonw_refuses_a_value_that_holds_itself),
+		cmocka_unit_test(str_copy_cuts_like_snprintf),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/idno.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "core/form.h"
 #include "service/platform/platform.h"
@@ -160,9 +161,9 @@ case_apply_insert(struct db *db, void *arg, struct err *e)
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		t->id = db_col_int(s, 0);
-		snprintf(mobile, sizeof(mobile), "%s",
+		str_copy(mobile, sizeof(mobile),
 		    db_col_text(s, CASE_ROW_NCOLS));
-		snprintf(item, sizeof(item), "%s",
+		str_copy(item, sizeof(item),
 		    db_col_text(s, CASE_ROW_NCOLS + 1));
 		wants_sms = db_col_int(s, CASE_ROW_NCOLS + 2) != 0;
 		/* The answer is the row as written (a retried transaction

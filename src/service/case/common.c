@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/idno.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "core/stationing.h"
 #include "service/platform/platform.h"
@@ -85,7 +86,7 @@ facts_from_elements(struct item_facts *f, const char *text, struct err *e)
 		f->delivery |= strcmp(it.delivery[i], "window") == 0 ?
 		    DELIVERY_WINDOW : strcmp(it.delivery[i], "post") == 0 ?
 		    DELIVERY_POST : DELIVERY_DOWNLOAD;
-	snprintf(f->result_name, sizeof(f->result_name), "%s",
+	str_copy(f->result_name, sizeof(f->result_name),
 	    it.result_name);
 	f->n_materials = it.n_materials;
 	f->form_fields = it.form_fields != NULL ? json_deep_copy(
@@ -93,8 +94,8 @@ facts_from_elements(struct item_facts *f, const char *text, struct err *e)
 	for (int i = 0; i < it.n_materials && i < CATALOG_MATERIALS_MAX; i++) {
 		const struct catalog_material *m = &it.materials[i];
 
-		snprintf(f->materials[i].name, sizeof(f->materials[i].name),
-		    "%s", m->name);
+		str_copy(f->materials[i].name, sizeof(f->materials[i].name),
+		    m->name);
 		f->materials[i].necessity = (int)m->necessity;
 		/* The first online form is the 申请书 the electronic form is. */
 		if (m->source == SRC_ONLINE_FORM && !form_done &&
@@ -147,10 +148,10 @@ item_facts_get(struct ctx *c, int64_t version_id,
 	if (rc == DB_ROW) {
 		f->item_id = db_col_int(s, 0);
 		f->version_no = (int)db_col_int(s, 1);
-		snprintf(f->impl_code, sizeof(f->impl_code), "%s",
+		str_copy(f->impl_code, sizeof(f->impl_code),
 		    db_col_text(s, 3));
 		f->dept_id = db_col_int(s, 4);
-		snprintf(f->name, sizeof(f->name), "%s", db_col_text(s, 5));
+		str_copy(f->name, sizeof(f->name), db_col_text(s, 5));
 		rc = facts_from_elements(f, db_col_text(s, 2), e);
 	} else if (rc == DB_DONE) {
 		rc = err_set(e, ERR_NOT_FOUND, "item_not_found", "事项不存在");
@@ -481,9 +482,9 @@ case_mats_load(struct ctx *c, int64_t id, struct case_mat *m, int *n,
 		x->idx = (int)db_col_int(s, 0);
 		x->necessity = strcmp(nec, "required") == 0 ? NEC_REQUIRED :
 		    strcmp(nec, "rongque") == 0 ? NEC_RONGQUE : NEC_OPTIONAL;
-		snprintf(x->status, sizeof(x->status), "%s", db_col_text(s, 2));
+		str_copy(x->status, sizeof(x->status), db_col_text(s, 2));
 		x->has_file = !db_col_is_null(s, 3);
-		snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(s, 3));
+		str_copy(x->sha256, sizeof(x->sha256), db_col_text(s, 3));
 		(*n)++;
 	}
 	db_finish(s);
@@ -771,7 +772,7 @@ json_build(struct ctx *c, const struct case_row *r,
 			snprintf(awaiting, sizeof(awaiting), "请于 %s 前补交容缺"
 			    "材料：%s", r->supplement_due, names);
 	} else if (r->closed_at == 0 && strcmp(r->state, "certify") == 0) {
-		snprintf(awaiting, sizeof(awaiting), "%s",
+		str_copy(awaiting, sizeof(awaiting),
 		    "办理结果正在出具，请留意领取通知");
 	}
 

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "core/workflow.h"
 #include "service/platform/platform.h"
@@ -370,11 +371,11 @@ deadline_store(struct ctx *c, const struct calendar *cal, int64_t case_id,
 	if (rc != 0)
 		return rc;
 	if (written != NULL) {
-		snprintf(written->due_day, sizeof(written->due_day), "%s",
+		str_copy(written->due_day, sizeof(written->due_day),
 		    due);
 		written->remaining_days = ds.remaining;
-		snprintf(written->warn_level, sizeof(written->warn_level),
-		    "%s", deadline_level_name(ds.level));
+		str_copy(written->warn_level, sizeof(written->warn_level),
+		    deadline_level_name(ds.level));
 		written->stored = true;
 	}
 	if (st != NULL)
@@ -413,11 +414,11 @@ case_deadline_refresh_with(struct ctx *c, const struct calendar *cal,
 		return rc;
 	}
 	memset(&k, 0, sizeof(k));
-	snprintf(accepted, sizeof(accepted), "%s", db_col_text(s, 0));
+	str_copy(accepted, sizeof(accepted), db_col_text(s, 0));
 	k.accepted_day = db_col_is_null(s, 0) ? NULL : accepted;
 	k.budget_days = db_col_int(s, 1);
 	k.extension_days = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2);
-	snprintf(state, sizeof(state), "%s", db_col_text(s, 3));
+	str_copy(state, sizeof(state), db_col_text(s, 3));
 	k.state = state;
 	k.closed_at = db_col_is_null(s, 4) ? 0 : db_col_int(s, 4);
 	k.overdue = !db_col_is_null(s, 5);
@@ -569,8 +570,8 @@ case_resume(struct ctx *c, int64_t case_id, const char *result,
 		return rc;
 	}
 	sid = db_col_int(s, 0);
-	snprintf(kind, sizeof(kind), "%s", db_col_text(s, 1));
-	snprintf(start, sizeof(start), "%s", db_col_text(s, 2));
+	str_copy(kind, sizeof(kind), db_col_text(s, 1));
+	str_copy(start, sizeof(start), db_col_text(s, 2));
 	db_finish(s);
 	/* The last day not counted is the day before the clock resumes. */
 	calendar_day_format(deadlines_today() - 1, end);

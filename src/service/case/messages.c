@@ -15,6 +15,7 @@
 
 #include "base/config.h"
 #include "base/clock.h"
+#include "base/str.h"
 #include "base/ttlcache.h"
 #include "base/utf8.h"
 #include "service/platform/platform.h"
@@ -245,18 +246,18 @@ tmpl_load(struct ctx *c, const struct case_msg_kind *k, struct tmpl *t,
 	}
 	gen = ttl_cache_generation(&tmpl_cache);
 	memset(&v, 0, sizeof(v));
-	snprintf(v.t.title, sizeof(v.t.title), "%s", k->title);
-	snprintf(v.t.body, sizeof(v.t.body), "%s", k->body);
-	snprintf(v.t.sms, sizeof(v.t.sms), "%s", k->sms);
+	str_copy(v.t.title, sizeof(v.t.title), k->title);
+	str_copy(v.t.body, sizeof(v.t.body), k->body);
+	str_copy(v.t.sms, sizeof(v.t.sms), k->sms);
 	s = db_query(c->db, e, "SELECT title, body, sms FROM message_templates "
 	    "WHERE kind = ?", "s", k->kind);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
-		snprintf(v.t.title, sizeof(v.t.title), "%s", db_col_text(s, 0));
-		snprintf(v.t.body, sizeof(v.t.body), "%s", db_col_text(s, 1));
-		snprintf(v.t.sms, sizeof(v.t.sms), "%s", db_col_text(s, 2));
+		str_copy(v.t.title, sizeof(v.t.title), db_col_text(s, 0));
+		str_copy(v.t.body, sizeof(v.t.body), db_col_text(s, 1));
+		str_copy(v.t.sms, sizeof(v.t.sms), db_col_text(s, 2));
 		v.edited = true;
 	}
 	db_finish(s);
@@ -319,13 +320,13 @@ case_tell(struct ctx *c, int64_t case_id, const char *kind,
 	rc = db_step(s, e);
 	memset(&k, 0, sizeof(k));
 	if (rc == DB_ROW) {
-		snprintf(no, sizeof(no), "%s", db_col_text(s, 0));
-		snprintf(code, sizeof(code), "%s", db_col_text(s, 1));
+		str_copy(no, sizeof(no), db_col_text(s, 0));
+		str_copy(code, sizeof(code), db_col_text(s, 1));
 		k.applicant_id = db_col_int(s, 2);
-		snprintf(due, sizeof(due), "%s", db_col_text(s, 3));
-		snprintf(sdue, sizeof(sdue), "%s", db_col_text(s, 4));
-		snprintf(mobile, sizeof(mobile), "%s", db_col_text(s, 5));
-		snprintf(item, sizeof(item), "%s", db_col_text(s, 6));
+		str_copy(due, sizeof(due), db_col_text(s, 3));
+		str_copy(sdue, sizeof(sdue), db_col_text(s, 4));
+		str_copy(mobile, sizeof(mobile), db_col_text(s, 5));
+		str_copy(item, sizeof(item), db_col_text(s, 6));
 		k.wants_sms = db_col_int(s, 7) != 0;
 	}
 	db_finish(s);
@@ -463,7 +464,7 @@ case_plan_tell(struct case_plan *p, struct err *e)
 		const char *m = p->delivery_method != NULL ?
 		    p->delivery_method : "window";
 
-		snprintf(method, sizeof(method), "%s", strcmp(m, "post") == 0 ?
+		str_copy(method, sizeof(method), strcmp(m, "post") == 0 ?
 		    "已邮寄送达" : strcmp(m, "download") == 0 ?
 		    "可在政务服务网下载" : "已在窗口领取");
 		v.method = method;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "core/deadline.h"
 #include "service/platform/platform.h"
@@ -402,7 +403,7 @@ case_plan_init(struct case_plan *p, struct ctx *c, const struct case_row *r,
 	p->c = c;
 	p->row = r;
 	p->facts = f;
-	snprintf(p->state, sizeof(p->state), "%s", r->state);
+	str_copy(p->state, sizeof(p->state), r->state);
 	p->mode = r->mode[0] != '\0' ? r->mode : NULL;
 	p->accepted_at = r->accepted_at;
 	p->accepted_day = r->accepted_day[0] != '\0' ? r->accepted_day : NULL;
@@ -502,7 +503,7 @@ case_plan_step(struct case_plan *p, unsigned roles, const char *action,
 	p->events[p->n_events].note = note;
 	p->events[p->n_events].data = data;
 	p->n_events++;
-	snprintf(p->state, sizeof(p->state), "%s", to->code);
+	str_copy(p->state, sizeof(p->state), to->code);
 	if (to->terminal && p->closed_at == 0) {
 		p->closed_at = clock_now();
 		p->refresh = true;
@@ -577,37 +578,37 @@ plan_after_row(const struct case_plan *p, struct case_row *out)
 {
 	struct case_row n = *p->row;
 
-	snprintf(n.state, sizeof(n.state), "%s", p->state);
-	snprintf(n.mode, sizeof(n.mode), "%s", p->mode != NULL ? p->mode : "");
+	str_copy(n.state, sizeof(n.state), p->state);
+	str_copy(n.mode, sizeof(n.mode), p->mode != NULL ? p->mode : "");
 	n.accepted_at = p->accepted_at;
-	snprintf(n.accepted_day, sizeof(n.accepted_day), "%s",
+	str_copy(n.accepted_day, sizeof(n.accepted_day),
 	    p->accepted_day != NULL ? p->accepted_day : "");
 	n.accepted_by = p->accepted_by;
 	n.budget_days = p->budget_days < 0 ? -1 : p->budget_days;
 	n.window_id = p->window_id;
 	n.handler_id = p->handler_id;
-	snprintf(n.supplement_due, sizeof(n.supplement_due), "%s",
+	str_copy(n.supplement_due, sizeof(n.supplement_due),
 	    p->supplement_due != NULL ? p->supplement_due : "");
 	n.supplement_requested_at = p->supplement_requested_at;
 	n.commitment_text = (char *)p->commitment_text;
-	snprintf(n.decision, sizeof(n.decision), "%s",
+	str_copy(n.decision, sizeof(n.decision),
 	    p->decision != NULL ? p->decision : "");
 	n.decision_reason = (char *)p->decision_reason;
 	n.decided_at = p->decided_at;
 	n.closed_at = p->closed_at;
-	snprintf(n.check_status, sizeof(n.check_status), "%s",
+	str_copy(n.check_status, sizeof(n.check_status),
 	    p->check_status != NULL ? p->check_status : "");
 	n.flagged = p->flagged;
-	snprintf(n.suspend_kind, sizeof(n.suspend_kind), "%s",
+	str_copy(n.suspend_kind, sizeof(n.suspend_kind),
 	    p->suspend_kind != NULL ? p->suspend_kind : "");
 	n.applicant_id = p->after.applicant_id;
 	n.extension_days = p->after.extension_days;
-	snprintf(n.overdue_day, sizeof(n.overdue_day), "%s",
+	str_copy(n.overdue_day, sizeof(n.overdue_day),
 	    p->after.overdue_day);
-	snprintf(n.due_day, sizeof(n.due_day), "%s", p->after.due_day);
+	str_copy(n.due_day, sizeof(n.due_day), p->after.due_day);
 	n.has_remaining = p->after.has_remaining;
 	n.remaining_days = p->after.remaining_days;
-	snprintf(n.warn_level, sizeof(n.warn_level), "%s",
+	str_copy(n.warn_level, sizeof(n.warn_level),
 	    p->after.warn_level);
 	n.trips = p->after.trips;
 	n.updated_at = p->after.updated_at;
@@ -624,20 +625,20 @@ plan_after_read(struct case_plan *p, struct db_stmt *s, int64_t now)
 	p->after.applicant_id = db_col_int(s, 0);
 	p->after.extension_days = (int)db_col_int(s, 1);
 	p->after.overdue = !db_col_is_null(s, 2);
-	snprintf(p->after.overdue_day, sizeof(p->after.overdue_day), "%s",
+	str_copy(p->after.overdue_day, sizeof(p->after.overdue_day),
 	    db_col_text(s, 2));
-	snprintf(p->after.due_day, sizeof(p->after.due_day), "%s",
+	str_copy(p->after.due_day, sizeof(p->after.due_day),
 	    db_col_text(s, 3));
 	p->after.has_remaining = !db_col_is_null(s, 4);
 	p->after.remaining_days = (int)db_col_int(s, 4);
-	snprintf(p->after.warn_level, sizeof(p->after.warn_level), "%s",
+	str_copy(p->after.warn_level, sizeof(p->after.warn_level),
 	    db_col_text(s, 5));
 	p->after.trips = (int)db_col_int(s, 6);
 	p->after.version = db_col_int(s, 7);
 	p->after.updated_at = now;
-	snprintf(p->after.mobile, sizeof(p->after.mobile), "%s",
+	str_copy(p->after.mobile, sizeof(p->after.mobile),
 	    db_col_text(s, 8));
-	snprintf(p->after.item, sizeof(p->after.item), "%s",
+	str_copy(p->after.item, sizeof(p->after.item),
 	    db_col_text(s, 9));
 	p->after.wants_sms = db_col_int(s, 10) != 0;
 	p->after.told = true;
@@ -666,11 +667,11 @@ plan_deadline_refresh(struct case_plan *p, struct err *e)
 	rc = case_deadline_refresh_known(p->c, p->row->id, &k, &due, e);
 	if (rc != 0 || !due.stored)
 		return rc;
-	snprintf(p->after.due_day, sizeof(p->after.due_day), "%s",
+	str_copy(p->after.due_day, sizeof(p->after.due_day),
 	    due.due_day);
 	p->after.has_remaining = true;
 	p->after.remaining_days = due.remaining_days;
-	snprintf(p->after.warn_level, sizeof(p->after.warn_level), "%s",
+	str_copy(p->after.warn_level, sizeof(p->after.warn_level),
 	    due.warn_level);
 	return 0;
 }

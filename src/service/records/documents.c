@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/embedded.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "service/platform/platform.h"
 
 #include "store/db.h"
@@ -246,8 +247,8 @@ enqueue(struct ctx *c, int64_t case_id, int64_t by_dept, const char *kind,
 	rc = db_step(s, e);
 	if (rc == DB_ROW) {
 		dept = db_col_int(s, 0);
-		snprintf(shortn, sizeof(shortn), "%s", db_col_text(s, 1));
-		snprintf(dname, sizeof(dname), "%s", db_col_text(s, 2));
+		str_copy(shortn, sizeof(shortn), db_col_text(s, 1));
+		str_copy(dname, sizeof(dname), db_col_text(s, 2));
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -354,7 +355,7 @@ documents_case_visible(struct ctx *c, int64_t case_id, struct err *e)
 		dept = db_col_int(s, 0);
 		created_by = db_col_int(s, 1);
 		window = db_col_int(s, 2);
-		snprintf(idno, sizeof(idno), "%s", db_col_text(s, 3));
+		str_copy(idno, sizeof(idno), db_col_text(s, 3));
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -474,9 +475,9 @@ document_retry(struct ctx *c, int64_t doc_id, struct err *e)
 	t.c = c;
 	t.doc_id = doc_id;
 	t.case_id = document_num(row, "case_id");
-	snprintf(t.kind, sizeof(t.kind), "%s", document_str(row, "kind"));
-	snprintf(t.doc_no, sizeof(t.doc_no), "%s", document_str(row, "doc_no"));
-	snprintf(t.error, sizeof(t.error), "%s", document_str(row, "error"));
+	str_copy(t.kind, sizeof(t.kind), document_str(row, "kind"));
+	str_copy(t.doc_no, sizeof(t.doc_no), document_str(row, "doc_no"));
+	str_copy(t.error, sizeof(t.error), document_str(row, "error"));
 	json_decref(row);
 	rc = documents_case_visible(c, t.case_id, e);
 	if (rc == -ERR_NOT_FOUND)
