@@ -180,12 +180,15 @@ render(const char *tpl, const struct case_tell_vars *v, char *out,
 			out[len++] = *s++;
 		}
 	}
-	/* Never end inside a UTF-8 sequence. */
-	while (len > 0 && ((unsigned char)out[len - 1] & 0xC0) == 0x80 &&
-	    !utf8_valid(out, len))
-		len--;
-	if (len > 0 && !utf8_valid(out, len))
-		len--;
+	/* Never end inside a UTF-8 sequence (only a cut leaves one: whole
+	 * text, the common case, is checked once). */
+	if (!utf8_valid(out, len)) {
+		while (len > 0 && ((unsigned char)out[len - 1] & 0xC0) ==
+		    0x80 && !utf8_valid(out, len))
+			len--;
+		if (len > 0 && !utf8_valid(out, len))
+			len--;
+	}
 	out[len] = '\0';
 }
 
