@@ -12,6 +12,8 @@
  * itself, which jansson refuses too. */
 #define JSONW_MAX_DEPTH 4096
 
+#define ONES 0x0101010101010101ULL
+
 /* The escape of each byte that needs one, "" for the others. */
 static const char *const escapes[0x60] = {
 	['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
@@ -55,6 +57,22 @@ jsonw_chars(struct buf *b, const char *s, size_t len)
 	/* Runs of bytes that need no escape go in whole; bytes of 0x80 and
 	 * above are parts of characters, checked above. */
 	for (i = 0; i < len && rc == 0; i++) {
+		/* Eight bytes at a time while none is below 0x20, '"' or
+		 * '\\' (the tests for a zero byte of "Bit Twiddling Hacks";
+		 * bytes of 0x80 and above never match). */
+		while (len - i >= 8) {
+			uint64_t w, q, bs;
+
+			memcpy(&w, p + i, sizeof(w));
+			q = w ^ (ONES * '"');
+			bs = w ^ (ONES * '\\');
+			if ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+			    ((bs - ONES) & ~bs)) & (ONES * 0x80))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
 			continue;
 		rc = buf_append(b, s + run, i - run);
