@@ -653,11 +653,31 @@ case_mat_json(int idx, const char *name, const char *necessity,
     const char *status, const char *sha256, const char *content_type,
     const char *reused_from, const char *problem)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "index",
-	    (json_int_t)idx, "name", name, "necessity", necessity, "status",
-	    status, "sha256", str_or_null(sha256), "content_type",
-	    str_or_null(content_type), "reused_from", str_or_null(reused_from),
-	    "problem", str_or_null(problem));
+	/* Member by member, not json_pack: it parses its format and checks
+	 * and copies every key again on each call (one per material of every
+	 * answer, inside the write transaction for a plan's). NULL, as from
+	 * json_pack, when a text is missing or not UTF-8. */
+	static const char *const keys[] = { "index", "name", "necessity",
+	    "status", "sha256", "content_type", "reused_from", "problem" };
+	json_t *v[] = { json_integer((json_int_t)idx), json_string(name),
+	    json_string(necessity), json_string(status), str_or_null(sha256),
+	    str_or_null(content_type), str_or_null(reused_from),
+	    str_or_null(problem) };
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i] == NULL)
+			break;
+	if (o == NULL || i < sizeof(v) / sizeof(v[0])) {
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			json_decref(v[i]);
+		json_decref(o);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		json_object_set_new_nocheck(o, keys[i], v[i]);
+	return o;
 }
 
 static int json_build(struct ctx *c, const struct case_row *r,
