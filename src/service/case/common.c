@@ -618,6 +618,32 @@ int_or_null(int64_t v)
 	return v > 0 ? json_integer((json_int_t)v) : json_null();
 }
 
+#define NMEMB(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The object of the n members keys[i]: vals[i], in that order, as json_pack
+ * "{s:o, ...}" builds it, without parsing a format and checking and copying
+ * each key (literals) on every call: an answer builds several. NULL, every
+ * value released, when a value is NULL (a text missing or not UTF-8). */
+static json_t *
+object_of(const char *const *keys, json_t **vals, size_t n)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < n && o != NULL; i++)
+		if (vals[i] == NULL)
+			break;
+	if (o == NULL || i < n) {
+		for (i = 0; i < n; i++)
+			json_decref(vals[i]);
+		json_decref(o);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		json_object_set_new_nocheck(o, keys[i], vals[i]);
+	return o;
+}
+
 /* The actions the actor may take now, plus the 即办件 shortcut. */
 static json_t *
 actions_json(const struct actor *who, const struct case_row *r,
@@ -653,31 +679,15 @@ case_mat_json(int idx, const char *name, const char *necessity,
     const char *status, const char *sha256, const char *content_type,
     const char *reused_from, const char *problem)
 {
-	/* Member by member, not json_pack: it parses its format and checks
-	 * and copies every key again on each call (one per material of every
-	 * answer, inside the write transaction for a plan's). NULL, as from
-	 * json_pack, when a text is missing or not UTF-8. */
 	static const char *const keys[] = { "index", "name", "necessity",
 	    "status", "sha256", "content_type", "reused_from", "problem" };
 	json_t *v[] = { json_integer((json_int_t)idx), json_string(name),
 	    json_string(necessity), json_string(status), str_or_null(sha256),
 	    str_or_null(content_type), str_or_null(reused_from),
 	    str_or_null(problem) };
-	json_t *o = json_object();
-	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (v[i] == NULL)
-			break;
-	if (o == NULL || i < sizeof(v) / sizeof(v[0])) {
-		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-			json_decref(v[i]);
-		json_decref(o);
-		return NULL;
-	}
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		json_object_set_new_nocheck(o, keys[i], v[i]);
-	return o;
+	_Static_assert(NMEMB(keys) == NMEMB(v), "one value per key");
+	return object_of(keys, v, NMEMB(v));
 }
 
 static int json_build(struct ctx *c, const struct case_row *r,
@@ -778,8 +788,20 @@ json_build(struct ctx *c, const struct case_row *r,
     const struct item_facts *f, unsigned roles, json_t *mats,
     const char *names, json_t **out, struct err *e)
 {
+	/* The members of a case in the order of the answers. */
+	static const char *const case_keys[] = { "id", "case_no", "item_id",
+	    "item_name", "item_version_no", "dept_id", "dept_name",
+	    "window_id", "channel", "applicant", "state", "state_label",
+	    "acceptance_mode", "accepted_day", "budget_days",
+	    "extension_days", "due_day", "remaining_days", "warn_level",
+	    "decision", "trips", "created_at", "updated_at", "closed_at",
+	    "available_actions", "materials", "awaiting", "case_kind",
+	    "supplement_due", "commitment_text", "flagged", "check_status",
+	    "form", "version" };
+	static const char *const applicant_keys[] = { "id", "kind", "name",
+	    "idno_masked" };
 	char masked[32], awaiting[1100];
-	json_t *o, *form;
+	json_t *o, *form, *applicant;
 	json_error_t je;
 
 	awaiting[0] = '\0';
@@ -800,52 +822,63 @@ json_build(struct ctx *c, const struct case_row *r,
 	if (form == NULL)
 		form = json_object();
 	idno_mask(r->applicant_idno, masked, sizeof(masked));
-	o = json_pack("{s:I, s:s, s:I, s:s, s:i, s:I, s:s, s:o, s:s, "
-	    "s:{s:o, s:s, s:s, s:s}, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, "
-	    "s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:s, s:o, s:o, "
-	    "s:b, s:s, s:o, s:I}",
-	    "id", (json_int_t)r->id,
-	    "case_no", r->case_no,
-	    "item_id", (json_int_t)r->item_id,
-	    "item_name", f->name,
-	    "item_version_no", f->version_no,
-	    "dept_id", (json_int_t)r->dept_id,
-	    "dept_name", r->dept_name,
-	    "window_id", int_or_null(r->window_id),
-	    "channel", r->channel,
-	    "applicant",
-	    "id", int_or_null(r->applicant_id),
-	    "kind", r->applicant_kind == 'E' ? "enterprise" : "person",
-	    "name", r->applicant_name,
-	    "idno_masked", masked,
-	    "state", r->state,
-	    "state_label", state_label(r->state),
-	    "acceptance_mode", str_or_null(r->mode),
-	    "accepted_day", str_or_null(r->accepted_day),
-	    "budget_days", r->budget_days >= 0 ?
-	    json_integer(r->budget_days) : json_null(),
-	    "extension_days", (json_int_t)r->extension_days,
-	    "due_day", str_or_null(r->due_day),
-	    "remaining_days", r->has_remaining ?
-	    json_integer(r->remaining_days) : json_null(),
-	    "warn_level", str_or_null(r->warn_level),
-	    "decision", str_or_null(r->decision),
-	    "trips", (json_int_t)r->trips,
-	    "created_at", (json_int_t)r->created_at,
-	    "updated_at", (json_int_t)r->updated_at,
-	    "closed_at", int_or_null(r->closed_at),
-	    "available_actions", actions_json(c->actor, r, f, roles),
-	    "materials", mats,
-	    "awaiting", str_or_null(awaiting),
-	    "case_kind", f->case_kind == 1 ? "instant" : "promised",
-	    "supplement_due", str_or_null(r->supplement_due),
-	    "commitment_text", str_or_null(r->commitment_text),
-	    "flagged", r->flagged != 0,
-	    "check_status", r->check_status,
-	    "form", form,
-	    "version", (json_int_t)r->version);
+	{
+		json_t *who[] = { int_or_null(r->applicant_id),
+		    json_string(r->applicant_kind == 'E' ? "enterprise" :
+		    "person"), json_string(r->applicant_name),
+		    json_string(masked) };
+
+		_Static_assert(NMEMB(applicant_keys) == NMEMB(who),
+		    "one value per key");
+		applicant = object_of(applicant_keys, who, NMEMB(who));
+	}
+	{
+		json_t *v[] = {
+			json_integer((json_int_t)r->id),
+			json_string(r->case_no),
+			json_integer((json_int_t)r->item_id),
+			json_string(f->name),
+			json_integer(f->version_no),
+			json_integer((json_int_t)r->dept_id),
+			json_string(r->dept_name),
+			int_or_null(r->window_id),
+			json_string(r->channel),
+			applicant,
+			json_string(r->state),
+			json_string(state_label(r->state)),
+			str_or_null(r->mode),
+			str_or_null(r->accepted_day),
+			r->budget_days >= 0 ? json_integer(r->budget_days) :
+			    json_null(),
+			json_integer((json_int_t)r->extension_days),
+			str_or_null(r->due_day),
+			r->has_remaining ? json_integer(r->remaining_days) :
+			    json_null(),
+			str_or_null(r->warn_level),
+			str_or_null(r->decision),
+			json_integer((json_int_t)r->trips),
+			json_integer((json_int_t)r->created_at),
+			json_integer((json_int_t)r->updated_at),
+			int_or_null(r->closed_at),
+			actions_json(c->actor, r, f, roles),
+			mats,
+			str_or_null(awaiting),
+			json_string(f->case_kind == 1 ? "instant" :
+			    "promised"),
+			str_or_null(r->supplement_due),
+			str_or_null(r->commitment_text),
+			json_boolean(r->flagged != 0),
+			json_string(r->check_status),
+			form,
+			json_integer((json_int_t)r->version),
+		};
+
+		_Static_assert(NMEMB(case_keys) == NMEMB(v),
+		    "one value per key");
+		o = object_of(case_keys, v, NMEMB(v));
+	}
 	if (o == NULL)
-		return err_internal(e, "case_json: json_pack failed");
+		return err_internal(e, "case_json: cannot build the object");
 	/* The clerk of the window serving the case checks the ID card against
 	 * the full number; everyone else (and every list) sees it masked. */
 	if (actor_has(c->actor, ROLE_CLERK) && c->actor->window_id > 0 &&
