@@ -9,8 +9,8 @@
  *   build/bench/pdfrender [N] [out.pdf] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "cputime.h"
 #include "docs/pdf.h"
 
 static const char *paras[] = {
@@ -26,16 +26,6 @@ static const char *const head[] = { "序号", "材料名称", "份数", "形式"
 static const char *const cells[] = { "1", "营业执照", "1", "电子", "2",
 	"法定代表人身份证明", "1", "电子", "3", "经营场所证明", "1", "纸质",
 	"4", "食品安全管理制度", "1", "电子" };
-
-static double
-cpu_s(void)
-{
-	struct rusage u;
-
-	getrusage(RUSAGE_SELF, &u);
-	return (double)u.ru_utime.tv_sec + (double)u.ru_stime.tv_sec +
-	    (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 int
 main(int argc, char **argv)
@@ -74,7 +64,7 @@ main(int argc, char **argv)
 		fclose(f);
 	}
 	buf_release(&b);
-	c0 = cpu_s();
+	c0 = cpu_seconds();
 	for (int i = 0; i < n; i++) {
 		snprintf(no, sizeof(no), "白审受字〔2026〕第%04d号", i + 1);
 		snprintf(url, sizeof(url),
@@ -96,7 +86,7 @@ main(int argc, char **argv)
 		len = b.len;
 		buf_release(&b);
 	}
-	c0 = cpu_s() - c0;
+	c0 = cpu_seconds() - c0;
 	printf("pdf alone: %d documents, %.3f ms CPU per document (%.0f per "
 	    "CPU-second), %zu bytes each\n", n, c0 * 1000 / n, n / c0, len);
 	docs_fonts_release();

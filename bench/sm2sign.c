@@ -11,27 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "cputime.h"
 #include "docs/sm2.h"
 #include "docs/sm3.h"
 
 #define DOC_LEN 53000
 #define BATCH 20
-
-static double
-cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 static int
 openssl_sign(EVP_PKEY *pkey, const unsigned char *data, size_t len)
