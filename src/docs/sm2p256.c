@@ -440,38 +440,19 @@ sm2p256_base_mul(const unsigned char k[32], unsigned char x[32],
 }
 
 void
-sm2p256_field_mul(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32])
+sm2p256_field(enum sm2p256_field_op op, const unsigned char a[32],
+    const unsigned char b[32], unsigned char out[32])
 {
 	fe x, y;
 
 	fe_from_bytes(x, a);
 	fe_from_bytes(y, b);
-	fe_mul(x, x, y);
-	fe_to_bytes(out, x);
-}
-
-void
-sm2p256_field_add(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32])
-{
-	fe x, y;
-
-	fe_from_bytes(x, a);
-	fe_from_bytes(y, b);
-	fe_add(x, x, y);
-	fe_to_bytes(out, x);
-}
-
-void
-sm2p256_field_sub(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32])
-{
-	fe x, y;
-
-	fe_from_bytes(x, a);
-	fe_from_bytes(y, b);
-	fe_sub(x, x, y);
+	if (op == SM2P256_ADD)
+		fe_add(x, x, y);
+	else if (op == SM2P256_SUB)
+		fe_sub(x, x, y);
+	else
+		fe_mul(x, x, y);
 	fe_to_bytes(out, x);
 }
 

@@ -40,12 +40,9 @@ void sm2p256_base_mul(const unsigned char k[32], unsigned char x[32],
 
 /* Field arithmetic mod p on 256-bit numbers (inputs may be >= p; results
  * are reduced), as the point code uses it; for checks against BIGNUM. */
-void sm2p256_field_mul(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32]);
-void sm2p256_field_add(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32]);
-void sm2p256_field_sub(const unsigned char a[32], const unsigned char b[32],
-    unsigned char out[32]);
+enum sm2p256_field_op { SM2P256_ADD, SM2P256_SUB, SM2P256_MUL };
+void sm2p256_field(enum sm2p256_field_op op, const unsigned char a[32],
+    const unsigned char b[32], unsigned char out[32]);
 /* The inverse of a mod p (0 for a = 0 mod p). */
 void sm2p256_field_inv(const unsigned char a[32], unsigned char out[32]);
 
