@@ -676,35 +676,6 @@ plan_deadline_refresh(struct case_plan *p, struct err *e)
 	return 0;
 }
 
-/* The plan's UPDATE of the case row: every column a plan sets, then
- * (plan_update_sql only) window_id and closed_at, then the guard. */
-#define PLAN_UPDATE_SET "UPDATE cases SET state = ?, acceptance_mode = ?, " \
-	"accepted_at = NULLIF(CAST(? AS BIGINT), 0), accepted_day = ?, " \
-	"accepted_by = NULLIF(CAST(? AS BIGINT), 0), " \
-	"budget_days = NULLIF(CAST(? AS INTEGER), -1), " \
-	"handler_id = NULLIF(CAST(? AS BIGINT), 0), supplement_due = ?, " \
-	"supplement_requested_at = NULLIF(CAST(? AS BIGINT), 0), " \
-	"commitment_text = ?, decision = ?, decision_reason = ?, " \
-	"decided_at = NULLIF(CAST(? AS BIGINT), 0), check_status = ?, " \
-	"flagged = ?, suspend_kind = ?, trips = trips + ?, updated_at = ?, " \
-	"version = version + 1"
-#define PLAN_UPDATE_GUARD " WHERE id = ? AND version = ? " \
-	"RETURNING applicant_id, extension_days, overdue_day, due_day, " \
-	"remaining_days, warn_level, trips, version, " CASE_TOLD_COLUMNS
-#define PLAN_UPDATE_TYPES "ssisiIisisssisIsIi"
-#define PLAN_UPDATE_ARGS(p, now) \
-	(p)->state, (p)->mode, (p)->accepted_at, (p)->accepted_day, \
-	(p)->accepted_by, (p)->budget_days, (p)->handler_id, \
-	(p)->supplement_due, (p)->supplement_requested_at, \
-	(p)->commitment_text, (p)->decision, (p)->decision_reason, \
-	(p)->decided_at, (p)->check_status, (p)->flagged, (p)->suspend_kind, \
-	(p)->add_trips, (now)
-
-static const char plan_update_sql[] = PLAN_UPDATE_SET ", "
-    "window_id = NULLIF(CAST(? AS BIGINT), 0), "
-    "closed_at = NULLIF(CAST(? AS BIGINT), 0)" PLAN_UPDATE_GUARD;
-static const char plan_update_kept_sql[] = PLAN_UPDATE_SET PLAN_UPDATE_GUARD;
-
 static int
 plan_tx(struct db *db, void *arg, struct err *e)
 {
@@ -733,21 +704,27 @@ plan_tx(struct db *db, void *arg, struct err *e)
 		if (rc != 0)
 			return rc;
 	}
-	/* 1. the case row, guarded by the version the actor saw. Only plans
-	 * change window_id and closed_at, always with a new version, so the
-	 * row still holds the values loaded; when the plan keeps them, the
-	 * UPDATE leaves them out, and SQLite does not rewrite the entries of
-	 * the five indexes on them (it looks at the columns an UPDATE sets,
-	 * not at their values). */
-	if (p->window_id != p->row->window_id ||
-	    p->closed_at != p->row->closed_at)
-		s = db_query(db, e, plan_update_sql, PLAN_UPDATE_TYPES "iiii",
-		    PLAN_UPDATE_ARGS(p, now), p->window_id, p->closed_at, id,
-		    p->version);
-	else
-		s = db_query(db, e, plan_update_kept_sql,
-		    PLAN_UPDATE_TYPES "ii", PLAN_UPDATE_ARGS(p, now), id,
-		    p->version);
+	/* 1. the case row, guarded by the version the actor saw */
+	s = db_query(db, e, "UPDATE cases SET state = ?, acceptance_mode = ?, "
+	    "accepted_at = NULLIF(CAST(? AS BIGINT), 0), accepted_day = ?, "
+	    "accepted_by = NULLIF(CAST(? AS BIGINT), 0), "
+	    "budget_days = NULLIF(CAST(? AS INTEGER), -1), "
+	    "window_id = NULLIF(CAST(? AS BIGINT), 0), "
+	    "handler_id = NULLIF(CAST(? AS BIGINT), 0), supplement_due = ?, "
+	    "supplement_requested_at = NULLIF(CAST(? AS BIGINT), 0), "
+	    "commitment_text = ?, decision = ?, decision_reason = ?, "
+	    "decided_at = NULLIF(CAST(? AS BIGINT), 0), "
+	    "closed_at = NULLIF(CAST(? AS BIGINT), 0), check_status = ?, "
+	    "flagged = ?, suspend_kind = ?, trips = trips + ?, updated_at = ?, "
+	    "version = version + 1 WHERE id = ? AND version = ? "
+	    "RETURNING applicant_id, extension_days, overdue_day, due_day, "
+	    "remaining_days, warn_level, trips, version, " CASE_TOLD_COLUMNS,
+	    "ssisiIiisisssiisIsIiii",
+	    p->state, p->mode, p->accepted_at, p->accepted_day, p->accepted_by,
+	    p->budget_days, p->window_id, p->handler_id, p->supplement_due,
+	    p->supplement_requested_at, p->commitment_text, p->decision,
+	    p->decision_reason, p->decided_at, p->closed_at, p->check_status,
+	    p->flagged, p->suspend_kind, p->add_trips, now, id, p->version);
 	if (s == NULL)
 		return err_rc(e);
 	rc = db_step(s, e);
