@@ -12,7 +12,7 @@ set -eu
 SECS=${1:-10}
 CLIENTS=${2:-4}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; rm -rf "$WORK"' EXIT
+trap 'server_stop; work_remove "$WORK"' EXIT
 machine_line
 VAR="$WORK/sqlite"
 mkdir -p "$VAR"

@@ -25,7 +25,7 @@ RUNS=${3:-3}
 SECS=${4:-6}
 CLIENTS=${5:-8}
 WORK=$(mktemp -d "${AB_DIR:-/tmp}/onetrip-docs-ab.XXXXXX")
-trap 'server_stop; rm -rf "$WORK"' EXIT
+trap 'server_stop; work_remove "$WORK"' EXIT
 gen_build
 lives_build
 machine_line

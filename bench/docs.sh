@@ -19,6 +19,9 @@
 #      makes its documents wait longer unless that is 0).
 #   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
 #      PDF_N (2000) times in one thread, CPU per document.
+# Before the renderer runs, the file system's cost of a new file is printed
+# (lib.sh fs_line): each document is a new file, and on this VM's ext4 that
+# cost depends on how many files were removed in the minutes before.
 #   bench/docs.sh [seconds] [clients] [sqlite|postgresql ...]
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +31,7 @@ shift 2 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 DRAIN_SECS=${DRAIN_SECS:-300}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 lives_build
 machine_line
@@ -87,6 +90,7 @@ for DBNAME in $DBS; do
 	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$SECS" > "$WORK/run.json"
 	server_stop
 	n0=$(pending)
+	printf '%-11s ' "$DBNAME"; fs_line "$VAR"
 	serve_again
 	c0=$(cpu_ticks)
 	t0=$(date +%s.%N)

@@ -7,7 +7,7 @@ set -eu
 SECS=${1:-10}
 CONNS=${2:-64}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 
 run_wrk() { # name url [token]
 	if [ -n "${3:-}" ]; then

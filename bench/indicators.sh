@@ -26,7 +26,7 @@ ROUNDS=${3:-10}
 shift 3 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 
 # The requests: the five item-based indicators (county and every
@@ -133,6 +133,6 @@ for DBNAME in $DBS; do
 	echo "$DBNAME: server resident memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")"
 	server_stop
 	[ -n "${PGDIR:-}" ] && { pg_stop "$PGDIR"; PGDIR=; }
-	[ -n "${IND_DB_URL:-}" ] || rm -rf "${WORK:?}/$DBNAME"
+	[ -n "${IND_DB_URL:-}" ] || work_remove "${WORK:?}/$DBNAME"
 done
 machine_line

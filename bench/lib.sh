@@ -29,7 +29,42 @@ pg_start() {
 
 pg_stop() {
 	as_pg_user pg_ctl -D "$1/data" -m fast stop >/dev/null 2>&1 || true
+	work_remove "$1"
+}
+
+# work_remove DIR: removes what a benchmark made; under bench/run.sh
+# (BENCH_TRASH set) it is moved aside and removed when every benchmark has
+# run. On ext4 without a journal (this VM's root file system) every new
+# file's inode is found by skipping the inodes freed in the last seconds to
+# minutes (the kernel's recently_deleted()): removing a run's ~10^4 files
+# made the next run's file creations several times dearer (bench/README.md
+# §5), so that a benchmark measured what the one before it left behind.
+work_remove() {
+	[ -e "$1" ] || return 0
+	if [ -n "${BENCH_TRASH:-}" ] && mkdir -p "$BENCH_TRASH"; then
+		mv "$1" "$BENCH_TRASH/$(basename "$1").$$.$(date +%s%N)" && return 0
+	fi
 	rm -rf "$1"
+}
+
+# fs_line DIR: the file system's cost of a new file where the benchmark
+# writes, measured (2,000 files of 50 kB created, written and renamed, as
+# the file store does, without sync), so that figures from differently
+# loaded file systems can be told apart.
+fs_line() {
+	node - "$1" <<'JS'
+const fs = require('fs'), path = require('path');
+const dir = fs.mkdtempSync(path.join(process.argv[2], 'fs-'));
+const data = Buffer.alloc(50 * 1024, 1), n = 2000;
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < n; i++) {
+	const tmp = path.join(dir, `.tmp-${i}`);
+	fs.writeFileSync(tmp, data, { flag: 'wx' });
+	fs.renameSync(tmp, path.join(dir, `f${i}`));
+}
+const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
+console.log(`file system: ${us.toFixed(1)} us per new 50 kB file (create, write, rename; ${n} files)`);
+JS
 }
 
 # server_start DBURL VARDIR [NOW [serve options...]] -> sets SERVER_PID and

@@ -12,7 +12,7 @@ lives_build
 A=$1; B=$2; PAIRS=${3:-3}; SECS=${4:-5}
 HZ=$(getconf CLK_TCK)
 W=$(mktemp -d /tmp/onetrip-lives-ab.XXXXXX)
-trap 'server_stop; rm -rf "$W"' EXIT
+trap 'server_stop; work_remove "$W"' EXIT
 stat_of() { # pid -> "cpu_ticks ctxsw"
 	t=$(awk '{print $14+$15}' /proc/$1/stat)
 	c=$(cat /proc/$1/task/*/status | awk '/ctxt_switches/ {s+=$2} END {print s}')

@@ -26,7 +26,7 @@ shift 2 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 COUNT=${LIVES_COUNT:-200}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; rm -rf "$WORK"' EXIT
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 lives_build
 machine_line
@@ -111,6 +111,6 @@ console.log(`            server CPU per life: ${(1000 * (process.argv[4] - proce
 	printf '%-11s documents: %s pending; %s rendered and sealed in %s s by %s job rounds: %s documents/s (%s still pending)\n' \
 		"$DBNAME" "$pending" "$ready" "$(calc "$t1 - $t0")" "$rounds" "$(calc "$ready / ($t1 - $t0)")" "$left"
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
-	rm -rf "$VAR"
+	work_remove "$VAR"
 done
 machine_line

@@ -21,7 +21,7 @@ CONNS_LIST=$(echo "${3:-4}" | tr , ' ')
 shift 3 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
-trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] || work_remove "$WORK"' EXIT
 gen_build
 
 # Server-side time of the requests logged since line $1 of serve.log (the
@@ -131,6 +131,6 @@ for DBNAME in $DBS; do
 			"$CASES" "$INDICATORS" 5 "$DBNAME"
 	fi
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK/$DBNAME"
+	[ -n "${KEEP:-}" ] || work_remove "$WORK/$DBNAME"
 done
 machine_line

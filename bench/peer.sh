@@ -15,7 +15,7 @@ SECS=${1:-10}
 CLIENTS=${2:-16}
 LIVES_REF=${3:-${LIVES:-}}
 WORK=$(mktemp -d /tmp/onetrip-peer.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+trap 'work_remove "$WORK"' EXIT
 if [ ! -f "$ROOT/tests/node_modules/bpmn-engine/package.json" ]; then
 	make -C "$ROOT" tests/node_modules/.stamp >/dev/null
 fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark in turn, on SQLite and PostgreSQL, then prints one
-# summary table (what, database, value, target, met?). Each script removes
-# what it created; this one removes its captured outputs.
+# summary table (what, database, value, target, met?). What the scripts
+# create is removed at the end, with the captured outputs.
 #   bench/run.sh          1,000,000 cases, 10 s per measurement (about 30 min)
 #   bench/run.sh quick    100,000 cases, 5 s per measurement (about 10 min)
 set -u
@@ -12,6 +12,10 @@ else
 	CASES=1000000 SECS=10
 fi
 OUT=$(mktemp -d /tmp/onetrip-run.XXXXXX)
+# What each benchmark made is moved here and removed at the end, not
+# between benchmarks (bench/lib.sh work_remove).
+BENCH_TRASH=$OUT/trash
+export BENCH_TRASH
 trap 'rm -rf "$OUT"' EXIT
 FAILED=
 
