@@ -17,6 +17,10 @@
 #      whole seconds): p50, p99, max; and the backlog left when the load
 #      stops over its seconds: how fast it grew (a peak longer than SECS
 #      makes its documents wait longer unless that is 0).
+#   3. paced (SQLite): the same at a steady PACED_RATE (400) lives a second
+#      for PACED_SECS (30) seconds, the load a hall would keep up, not as
+#      fast as the clients can: whether the documents keep up with it
+#      (backlog growth 0, waits of a second or two).
 #   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
 #      PDF_N (2000) times in one thread, CPU per document.
 # Before the renderer runs, the file system's cost of a new file is printed
@@ -30,6 +34,8 @@ CLIENTS=${2:-16}
 shift 2 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 DRAIN_SECS=${DRAIN_SECS:-300}
+PACED_RATE=${PACED_RATE:-400}  # 3.: window lives a second (0: no run)
+PACED_SECS=${PACED_SECS:-30}
 WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
@@ -83,6 +89,46 @@ new_db() {
 	fi
 }
 
+# with_renderer LABEL SECONDS: a fresh database served with its jobs takes
+# window lives from CLIENTS clients for SECONDS (at LIVES_RATE a second
+# when that is set), then the backlog drains; prints the line LABEL.
+with_renderer() {
+	_label=$1 _secs=$2
+	new_db "$_label"
+	server_start "$URL" "$VAR" "$BENCH_NOW"
+	c0=$(cpu_ticks)
+	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$_secs" > "$WORK/run.json" &
+	LPID=$!
+	max=0
+	while kill -0 $LPID 2>/dev/null; do
+		p=$(pending)
+		[ "$p" -gt "$max" ] && max=$p
+		sleep 0.5
+	done
+	wait $LPID
+	t0=$(date +%s.%N)
+	end=$(($(date +%s) + DRAIN_SECS))
+	left=$(pending)
+	at_end=$left
+	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.5
+		left=$(pending)
+	done
+	t1=$(date +%s.%N)
+	c1=$(cpu_ticks)
+	server_stop
+	lives=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.lives_per_s} ${r.lives} ${r.errors}`)' "$WORK/run.json")
+	set -- $lives
+	sql "SELECT ready_at - created_at FROM documents WHERE status = 'ready'" | sort -n > "$WORK/waits.txt"
+	docs=$(wc -l < "$WORK/waits.txt")
+	pct() { awk -v q="$1" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int(NR * q + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$WORK/waits.txt"; }
+	printf '%-11s %s: %s window lives/s%s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents; backlog growth during the load %s documents/s (0: the renderer kept up; more: a longer peak waits longer)\n' \
+		"$DBNAME" "$_label" "$1" "${LIVES_RATE:+ of $LIVES_RATE asked}" "$2" "$_secs" "$CLIENTS" "$3" "$docs" "$max" \
+		"$(calc "$t1 - $t0")" "$left" "$(pct 0.5)" "$(pct 0.99)" "$(pct 1)" \
+		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)" \
+		"$(calc "$at_end / $_secs" 0)"
+}
+
 for DBNAME in $DBS; do
 	# 1. The renderer alone on a backlog.
 	new_db backlog
@@ -109,40 +155,15 @@ for DBNAME in $DBS; do
 		"$(calc "$done_n / ($t1 - $t0)")" \
 		"$(calc "($c1 - $c0) * 1000 / $TCK / ($done_n > 0 ? $done_n : 1)" 2)" "$left"
 
-	# 2. Sustained: lives with the renderer in the same server.
-	new_db sustained
-	server_start "$URL" "$VAR" "$BENCH_NOW"
-	c0=$(cpu_ticks)
-	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$SECS" > "$WORK/run.json" &
-	LPID=$!
-	max=0
-	while kill -0 $LPID 2>/dev/null; do
-		p=$(pending)
-		[ "$p" -gt "$max" ] && max=$p
-		sleep 0.5
-	done
-	wait $LPID
-	t0=$(date +%s.%N)
-	end=$(($(date +%s) + DRAIN_SECS))
-	left=$(pending)
-	at_end=$left
-	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
-		sleep 0.5
-		left=$(pending)
-	done
-	t1=$(date +%s.%N)
-	c1=$(cpu_ticks)
-	server_stop
-	lives=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.lives_per_s} ${r.lives} ${r.errors}`)' "$WORK/run.json")
-	set -- $lives
-	sql "SELECT ready_at - created_at FROM documents WHERE status = 'ready'" | sort -n > "$WORK/waits.txt"
-	docs=$(wc -l < "$WORK/waits.txt")
-	pct() { awk -v q="$1" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int(NR * q + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$WORK/waits.txt"; }
-	printf '%-11s sustained: %s window lives/s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents; backlog growth during the load %s documents/s (0: the renderer kept up; more: a longer peak waits longer)\n' \
-		"$DBNAME" "$1" "$2" "$SECS" "$CLIENTS" "$3" "$docs" "$max" \
-		"$(calc "$t1 - $t0")" "$left" "$(pct 0.5)" "$(pct 0.99)" "$(pct 1)" \
-		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)" \
-		"$(calc "$at_end / $SECS" 0)"
+	# 2. Sustained: lives with the renderer in the same server, as fast
+	# as the clients can (2), then at a steady rate on SQLite (3).
+	with_renderer sustained "$SECS"
+	if [ "$DBNAME" = sqlite ] && [ "$PACED_RATE" != 0 ]; then
+		LIVES_RATE=$PACED_RATE
+		export LIVES_RATE
+		with_renderer paced "$PACED_SECS"
+		unset LIVES_RATE
+	fi
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
 done
 machine_line

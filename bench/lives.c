@@ -16,6 +16,10 @@
  *   forward -> pass -> approve -> deliver: stationed in the hall, so its
  *   window (zj_clerk, 住建专窗) accepts, forwards and delivers (by post);
  *   the department's approver (zj_sp) passes and approves.
+ * LIVES_RATE=R (environment): the lives start at R per second in all, the
+ *   k-th R/k seconds after the first (a steady load, as a hall sees it, not
+ *   as fast as the server answers); a life that cannot start on time starts
+ *   late, so lives/s below R says the server did not keep up.
  * The materials are uploaded once per applicant and reused by sha256.
  * Prints one JSON line: lives, seconds, lives/s, requests/s, errors and
  * p50/p99 latency per step (the same shape as bench/lives.mjs printed).
@@ -323,6 +327,7 @@ static char window_token[128]; /* of the steps with their own staff */
 static atomic_bool stop_flag;
 static atomic_long lives_started, lives_done, requests_done, errors;
 static long max_lives;
+static double pace_rate, pace_t0; /* LIVES_RATE; when the first life starts */
 static pthread_mutex_t first_error_lock = PTHREAD_MUTEX_INITIALIZER;
 static char first_error[400];
 
@@ -356,13 +361,35 @@ static bool timed(struct client *cl, int slot, const char *step, const char *pat
 	return true;
 }
 
+/* Sleeps until the nth life's start (LIVES_RATE); false when the run ends
+ * first. */
+static bool pace_wait(long nth)
+{
+	double at = pace_t0 + (double)nth * 1000.0 / pace_rate;
+
+	for (;;) {
+		double left = at - now_ms();
+		if (left <= 0)
+			return true;
+		if (atomic_load(&stop_flag))
+			return false;
+		if (left > 50)
+			left = 50; /* look at stop_flag now and then */
+		struct timespec ts = { 0, (long)(left * 1e6) };
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void *client_main(void *arg)
 {
 	struct client *cl = arg;
 	const struct applicant *a = &applicants[cl->k % N_APPLICANTS];
 	char body[MAX_MATERIALS * 100 + 256], path[128];
 	while (!atomic_load(&stop_flag)) {
-		if (max_lives > 0 && atomic_fetch_add(&lives_started, 1) >= max_lives)
+		long nth = atomic_fetch_add(&lives_started, 1);
+		if (max_lives > 0 && nth >= max_lives)
+			break;
+		if (pace_rate > 0 && !pace_wait(nth))
 			break;
 		snprintf(body, sizeof body,
 			 "{\"item_id\":%ld,\"form\":{\"note\":\"bench %d\"},\"materials\":%s}", item_id,
@@ -481,7 +508,14 @@ int main(int argc, char **argv)
 	struct client *cls = calloc((size_t)clients, sizeof *cls);
 	if (!cls)
 		die("out of memory");
+	const char *rate = getenv("LIVES_RATE");
+	if (rate != NULL && rate[0] != '\0') {
+		pace_rate = atof(rate);
+		if (pace_rate <= 0 || pace_rate > 1e6)
+			die("LIVES_RATE: lives per second, above 0");
+	}
 	double t0 = now_ms();
+	pace_t0 = t0;
 	for (int k = 0; k < clients; k++) {
 		cls[k].k = k;
 		conn_open(&cls[k].conn);
@@ -498,9 +532,9 @@ int main(int argc, char **argv)
 		pthread_join(cls[k].thread, NULL);
 	double secs = (now_ms() - t0) / 1000;
 
-	printf("{\"flow\":\"%s\",\"item\":\"%s\",\"clients\":%d,\"lives\":%ld,\"seconds\":%.2f,"
+	printf("{\"flow\":\"%s\",\"item\":\"%s\",\"clients\":%d,\"rate\":%.1f,\"lives\":%ld,\"seconds\":%.2f,"
 	       "\"lives_per_s\":%.1f,\"requests_per_s\":%.0f,\"errors\":%ld,\"first_error\":",
-	       flow->name, flow->item, clients, atomic_load(&lives_done), secs,
+	       flow->name, flow->item, clients, pace_rate, atomic_load(&lives_done), secs,
 	       (double)atomic_load(&lives_done) / secs, (double)atomic_load(&requests_done) / secs,
 	       atomic_load(&errors));
 	if (first_error[0]) {
