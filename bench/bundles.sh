@@ -11,7 +11,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 CLIENTS=${2:-4}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; work_remove "$WORK"' EXIT
 machine_line
 VAR="$WORK/sqlite"

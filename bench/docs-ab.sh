@@ -14,7 +14,7 @@
 #      state of each of the server's threads sampled during the first
 #      THREADS_SECS (8) seconds of each drain (bench/threadstates.py): are
 #      the renderer's threads running, or waiting on a lock or a sync?
-#   AB_DIR: where the databases and files go (default /tmp; /dev/shm keeps
+#   BENCH_DIR: where the databases and files go (default /tmp; /dev/shm keeps
 #   the file system's own variance out of the comparison).
 #   bench/docs-ab.sh BIN_A BIN_B [runs] [secs] [clients]
 set -eu
@@ -24,7 +24,7 @@ BIN_B=$2
 RUNS=${3:-3}
 SECS=${4:-6}
 CLIENTS=${5:-8}
-WORK=$(mktemp -d "${AB_DIR:-/tmp}/onetrip-docs-ab.XXXXXX")
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-docs-ab.XXXXXX")
 trap 'server_stop; work_remove "$WORK"' EXIT
 gen_build
 lives_build

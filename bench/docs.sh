@@ -36,7 +36,7 @@ DBS=${*:-sqlite postgresql}
 DRAIN_SECS=${DRAIN_SECS:-300}
 PACED_RATE=${PACED_RATE:-400}  # 3.: window lives a second (0: no run)
 PACED_SECS=${PACED_SECS:-30}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 lives_build

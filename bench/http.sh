@@ -6,7 +6,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 SECS=${1:-10}
 CONNS=${2:-64}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 
 run_wrk() { # name url [token]

@@ -25,7 +25,7 @@ ITEMS=${2:-20000}
 ROUNDS=${3:-10}
 shift 3 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 

@@ -1,5 +1,8 @@
 # Shared helpers for the benchmark scripts (sourced, not run).
 # Starts servers and throwaway PostgreSQL clusters on loopback only.
+# BENCH_DIR: where every script makes its databases and files (default
+# /tmp), e.g. a journaled ext4 when /tmp's file system is not one (see
+# work_remove and fs_line below, and bench/README.md §5).
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${ONETRIP_BIN:-$ROOT/bin/onetrip}

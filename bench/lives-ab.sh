@@ -11,7 +11,7 @@ set -eu
 lives_build
 A=$1; B=$2; PAIRS=${3:-3}; SECS=${4:-5}
 HZ=$(getconf CLK_TCK)
-W=$(mktemp -d /tmp/onetrip-lives-ab.XXXXXX)
+W=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-lives-ab.XXXXXX")
 trap 'server_stop; work_remove "$W"' EXIT
 stat_of() { # pid -> "cpu_ticks ctxsw"
 	t=$(awk '{print $14+$15}' /proc/$1/stat)

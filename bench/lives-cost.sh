@@ -18,7 +18,7 @@ set -eu
 COUNT=${1:-50}
 [ $# -gt 0 ] && shift
 BINS=${*:-$BIN}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${KEEP:-}" ] && cp -r "$WORK" /tmp/lives-cost-kept; work_remove "$WORK"' EXIT
 command -v valgrind >/dev/null || { echo "lives-cost: valgrind is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
 lives_build

@@ -25,7 +25,7 @@ CLIENTS=${2:-16}
 shift 2 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
 COUNT=${LIVES_COUNT:-200}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
 lives_build

@@ -20,7 +20,7 @@ SECS=${2:-10}
 CONNS_LIST=$(echo "${3:-4}" | tr , ' ')
 shift 3 2>/dev/null || shift $#
 DBS=${*:-sqlite postgresql}
-WORK=$(mktemp -d /tmp/onetrip-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] || work_remove "$WORK"' EXIT
 gen_build
 

@@ -14,7 +14,7 @@ set -eu
 SECS=${1:-10}
 CLIENTS=${2:-16}
 LIVES_REF=${3:-${LIVES:-}}
-WORK=$(mktemp -d /tmp/onetrip-peer.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-peer.XXXXXX")
 trap 'work_remove "$WORK"' EXIT
 if [ ! -f "$ROOT/tests/node_modules/bpmn-engine/package.json" ]; then
 	make -C "$ROOT" tests/node_modules/.stamp >/dev/null

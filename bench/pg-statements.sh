@@ -9,7 +9,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 gen_build; lives_build
 COUNT=${1:-50}
-WORK=$(mktemp -d /tmp/onetrip-pgstat.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-pgstat.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 PGDIR="$WORK/pg"
 URL=$(PG_EXTRA="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" pg_start "$PGDIR")

@@ -11,7 +11,7 @@ if [ "${1:-}" = quick ]; then
 else
 	CASES=1000000 SECS=10
 fi
-OUT=$(mktemp -d /tmp/onetrip-run.XXXXXX)
+OUT=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-run.XXXXXX")
 # What each benchmark made is moved here and removed at the end, not
 # between benchmarks (bench/lib.sh work_remove).
 BENCH_TRASH=$OUT/trash
