@@ -458,6 +458,7 @@ documents_are_numbered_rendered_sealed_and_verified(void **state)
 	size_t len = 0;
 	struct err e;
 	int done = -1;
+	int64_t stores;
 	struct stat pst;
 
 	clock_set_now(1790560800);  /* 2026-09-28 10:00 +08:00 */
@@ -497,6 +498,8 @@ documents_are_numbered_rendered_sealed_and_verified(void **state)
 	assert_int_equal(count(f, "SELECT MAX(attempts) FROM documents"), 0);
 
 	assert_int_equal(seal_create(&f->c, f->dept, "周海涛", NULL, &e), 0);
+	stores = count(f, "SELECT COUNT(*) FROM audit_log WHERE "
+	    "action = 'file.store'");
 	/* The retry waits for next_try_at. */
 	assert_int_equal(documents_render_pending(&f->c, 10, &done, &e), 0);
 	assert_int_equal(done, 0);
@@ -507,6 +510,15 @@ documents_are_numbered_rendered_sealed_and_verified(void **state)
 	    "status = 'ready' AND sm3 IS NOT NULL AND signature IS NOT NULL "
 	    "AND seal_usage_id IS NOT NULL"), 3);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM seal_usage"), 3);
+	/* Each document's file is in the trail once, in its document.ready
+	 * record (sha256 and size), not in a file.store record beside it. */
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log a JOIN "
+	    "documents d ON a.object_type = 'document' AND a.object_id = "
+	    "CAST(d.id AS TEXT) WHERE a.action = 'document.ready' AND "
+	    "a.summary LIKE '%\"sha256\":\"' || d.sha256 || '\"%' AND "
+	    "a.summary LIKE '%\"size\":' || d.size || ',%'"), 3);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE "
+	    "action = 'file.store'"), stores);
 	/* Run again: nothing left to do. */
 	assert_int_equal(documents_render_pending(&f->c, 10, &done, &e), 0);
 	assert_int_equal(done, 0);

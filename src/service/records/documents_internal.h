@@ -68,7 +68,9 @@ void document_text_free(struct document_text *t);
 /* The renderer's way of storing its PDFs (files.c): a batch of files
  * written under their sha256 without syncing, made durable together by
  * file_sync() (before any of them is recorded), then each recorded by
- * file_record() inside the transaction that makes its document ready. */
+ * file_record() inside the transaction that makes its document ready,
+ * whose document.ready audit record names the file (file_record() writes
+ * none of its own). */
 int file_write_unsynced(struct ctx *c, const void *data, size_t len,
     char sha256_out[65], struct err *e);
 int file_sync(struct ctx *c, struct err *e);

@@ -192,6 +192,7 @@ struct store_tx {
 	const char *ctype;
 	const char *name;
 	size_t len;
+	bool audit; /* record file.store (a file of its own, not a document's) */
 };
 
 static int
@@ -208,8 +209,8 @@ store_fn(struct db *db, void *arg, struct err *e)
 	    t->c->actor != NULL ? t->c->actor->user_id : 0);
 	if (rc != 0)
 		return rc;
-	if (db_last_changes(db) == 0)
-		return 0;  /* already stored: nothing new to record */
+	if (db_last_changes(db) == 0 || !t->audit)
+		return 0;  /* already stored, or the caller's record names it */
 	sum = json_pack("{s:I, s:s, s:s}", "size", (json_int_t)t->len,
 	    "content_type", t->ctype, "name", t->name);
 	rc = audit_append(t->c, "file.store", "file", t->sha256, sum, e);
@@ -254,6 +255,7 @@ file_store(struct ctx *c, const void *data, size_t len, const char *name,
 	t.ctype = ctype;
 	t.name = clean;
 	t.len = len;
+	t.audit = true;
 	rc = db_tx(c->db, store_fn, &t, e);
 	if (rc != 0)
 		goto fail;
@@ -327,6 +329,10 @@ file_record(struct ctx *c, const char *sha256, size_t len,
 	t.ctype = "application/pdf";
 	t.name = clean;
 	t.len = len;
+	/* The document's own record (document.ready) names the file by its
+	 * sha256 and size: a file.store record beside it would say it twice
+	 * (and cost a chain append per document). */
+	t.audit = false;
 	return store_fn(c->db, &t, e);
 }
 

@@ -132,10 +132,13 @@ ready_fn(struct db *db, void *arg, struct err *e)
 			return rc;
 	}
 	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-	sum = json_pack("{s:I, s:s, s:s, s:s, s:s}", "case_id",
+	/* The file too (file_record() recorded none): its sha256, size and
+	 * name. */
+	sum = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "case_id",
 	    (json_int_t)document_num(t->row, "case_id"), "kind",
 	    document_str(t->row, "kind"), "doc_no",
-	    document_str(t->row, "doc_no"), "sha256", t->sha, "sm3", sm3);
+	    document_str(t->row, "doc_no"), "sha256", t->sha, "size",
+	    (json_int_t)t->pdf.len, "name", t->fname, "sm3", sm3);
 	rc = audit_append(t->c, "document.ready", "document", idbuf, sum, e);
 	json_decref(sum);
 	return rc;
