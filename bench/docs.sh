@@ -89,6 +89,21 @@ new_db() {
 	fi
 }
 
+# drain N: waits, at most DRAIN_SECS, until none of the N pending documents
+# is left; sets t0 and t1 (its start and end), left (still pending) and c1
+# (the server's CPU ticks at the end).
+drain() {
+	t0=$(date +%s.%N)
+	end=$(($(date +%s) + DRAIN_SECS))
+	left=$1
+	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.5
+		left=$(pending)
+	done
+	t1=$(date +%s.%N)
+	c1=$(cpu_ticks)
+}
+
 # with_renderer LABEL SECONDS: a fresh database served with its jobs takes
 # window lives from CLIENTS clients for SECONDS (at LIVES_RATE a second
 # when that is set), then the backlog drains; prints the line LABEL.
@@ -106,16 +121,8 @@ with_renderer() {
 		sleep 0.5
 	done
 	wait $LPID
-	t0=$(date +%s.%N)
-	end=$(($(date +%s) + DRAIN_SECS))
-	left=$(pending)
-	at_end=$left
-	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
-		sleep 0.5
-		left=$(pending)
-	done
-	t1=$(date +%s.%N)
-	c1=$(cpu_ticks)
+	at_end=$(pending)
+	drain "$at_end"
 	server_stop
 	lives=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.lives_per_s} ${r.lives} ${r.errors}`)' "$WORK/run.json")
 	set -- $lives
@@ -139,15 +146,7 @@ for DBNAME in $DBS; do
 	printf '%-11s ' "$DBNAME"; fs_line "$VAR"
 	serve_again
 	c0=$(cpu_ticks)
-	t0=$(date +%s.%N)
-	end=$(($(date +%s) + DRAIN_SECS))
-	left=$n0
-	while [ "$left" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
-		sleep 0.5
-		left=$(pending)
-	done
-	t1=$(date +%s.%N)
-	c1=$(cpu_ticks)
+	drain "$n0"
 	server_stop
 	done_n=$((n0 - left))
 	printf '%-11s renderer alone: %s documents pending, %s sealed in %s s: %s documents/s, %s ms server CPU per document (%s left)\n' \
