@@ -35,6 +35,19 @@ pg_stop() {
 	work_remove "$1"
 }
 
+# render_rounds URL VAR SECS: `onetrip jobs run-once` rounds on the database
+# at URL (files under VAR) until no document is pending or SECS seconds have
+# passed; ROUNDS: how many ran. Needs gen_build.
+render_rounds() {
+	ROUNDS=0
+	_end=$(($(date +%s) + $3))
+	while [ "$("$GEN" --db "$1" --sql "SELECT COUNT(*) FROM documents WHERE status = 'pending'")" -gt 0 ] &&
+		[ "$(date +%s)" -lt $_end ]; do
+		"$BIN" jobs run-once --db "$1" --var "$2" --now "$BENCH_NOW" >/dev/null 2>&1 || break
+		ROUNDS=$((ROUNDS + 1))
+	done
+}
+
 # work_remove DIR: removes what a benchmark made; under bench/run.sh
 # (BENCH_TRASH set) it is moved aside and removed when every benchmark has
 # run. On ext4 without a journal (this VM's root file system) every new

@@ -98,18 +98,13 @@ console.log(`            server CPU per life: ${(1000 * (process.argv[4] - proce
 	# The documents of all those lives, rendered and sealed.
 	pending=$(sql "SELECT COUNT(*) FROM documents WHERE status = 'pending'")
 	t0=$(date +%s.%N)
-	rounds=0
 	# At most RENDER_SECS seconds of rounds: the rate is what matters.
-	end=$(($(date +%s) + ${RENDER_SECS:-60}))
-	while [ "$(sql "SELECT COUNT(*) FROM documents WHERE status = 'pending'")" -gt 0 ] && [ "$(date +%s)" -lt $end ]; do
-		"$BIN" jobs run-once --db "$URL" --var "$VAR" --now "$BENCH_NOW" >/dev/null 2>&1 || break
-		rounds=$((rounds + 1))
-	done
+	render_rounds "$URL" "$VAR" "${RENDER_SECS:-60}"
 	t1=$(date +%s.%N)
 	ready=$(sql "SELECT COUNT(*) FROM documents WHERE status = 'ready'")
 	left=$(sql "SELECT COUNT(*) FROM documents WHERE status <> 'ready'")
 	printf '%-11s documents: %s pending; %s rendered and sealed in %s s by %s job rounds: %s documents/s (%s still pending)\n' \
-		"$DBNAME" "$pending" "$ready" "$(calc "$t1 - $t0")" "$rounds" "$(calc "$ready / ($t1 - $t0)")" "$left"
+		"$DBNAME" "$pending" "$ready" "$(calc "$t1 - $t0")" "$ROUNDS" "$(calc "$ready / ($t1 - $t0)")" "$left"
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }
 	work_remove "$VAR"
 done

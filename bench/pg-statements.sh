@@ -24,11 +24,7 @@ if [ "${2:-}" = documents ]; then
 	"$LIVES" "$SERVER_URL" window 1 0 "$COUNT" >/dev/null
 	server_stop
 	"$GEN" --db "$URL" --sql "SELECT pg_stat_statements_reset()" >/dev/null
-	# A round renders for at most a few seconds: as many as it takes.
-	for _ in $(seq 1 50); do
-		"$BIN" jobs run-once --db "$URL" --var "$WORK/v" --now "$BENCH_NOW" >/dev/null 2>&1
-		[ "$("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM documents WHERE status <> 'ready'")" -eq 0 ] && break
-	done
+	render_rounds "$URL" "$WORK/v" 600
 	COUNT=$("$GEN" --db "$URL" --sql "SELECT COUNT(*) FROM documents WHERE status = 'ready'")
 	echo "per document ($COUNT documents; the jobs' other passes included):"
 else
