@@ -9,7 +9,9 @@
  * in the layout cache, and pango lays out only the text that changes. A
  * block is cached the second time it is seen within the TTL (text seen once,
  * such as a document number, does not push out what repeats); the writer
- * draws a cached block and a fresh one alike. Units are pango units. */
+ * draws a cached block and a fresh one alike. Plain text in the documents'
+ * face is laid out without pango, the same way (see lay_fast() in
+ * layout.c). Units are pango units. */
 
 #ifndef ONETRIP_DOCS_LAYOUT_H
 #define ONETRIP_DOCS_LAYOUT_H
@@ -70,6 +72,20 @@ void lay_text_new(PangoContext *pc, bool writer, struct lay_text *t,
 void lay_text_free(struct lay_text *t);
 /* The block's logical width in points. */
 double lay_text_width(const struct lay_text *t);
+
+/* The context every document is laid out with: unhinted metrics so that
+ * the PDF and the PNG preview lay out identically, at 72 units per inch. */
+PangoContext *lay_context_new(void);
+
+/* For tests: the block of text as pango lays it out for the writer (fast
+ * false), or as the fast path does (NULL where it leaves the text to
+ * pango). Free with free(). */
+struct lay *lay_block(PangoContext *pc, const char *text,
+    const struct lay_params *p, bool fast);
+
+/* Releases the fonts the fast path keeps for the calling thread; before
+ * the thread's font map goes. */
+void lay_thread_release(void);
 
 /* How many blocks of text were drawn from the layout cache since the
  * start, and emptying it (for tests, and before the fonts are freed). */

@@ -557,25 +557,6 @@ check_doc(const struct pdf_doc *d, struct err *e)
 	return 0;
 }
 
-/* One pango context per rendering: unhinted metrics so that the PDF and
- * the PNG preview lay out identically, at 72 units per inch. */
-static PangoContext *
-context_new(void)
-{
-	PangoFontMap *fm = pango_cairo_font_map_get_default();
-	PangoContext *pc = pango_font_map_create_context(fm);
-	cairo_font_options_t *fo = cairo_font_options_create();
-
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(pc, fo);
-	pango_cairo_context_set_resolution(pc, 72);
-	pango_context_set_round_glyph_positions(pc, FALSE);
-	pango_context_set_language(pc, pango_language_from_string("zh-cn"));
-	cairo_font_options_destroy(fo);
-	return pc;
-}
-
 /* First pass: lays everything out without drawing, to count pages and to
  * see whether the last paragraph must go with the seal to a new page. */
 static int
@@ -715,7 +696,7 @@ pdf_render(const struct pdf_doc *d, struct buf *out, struct err *e)
 		return rc;
 	if (out->max == 0 || out->max > PDF_MAX_BYTES)
 		out->max = PDF_MAX_BYTES;
-	pc = context_new();
+	pc = lay_context_new();
 	rc = render_writer(d, pc, out, e);
 	if (rc == 1)
 		rc = render_cairo(d, pc, out, e);
@@ -736,7 +717,7 @@ pdf_render_png(const struct pdf_doc *d, int page, double scale,
 	rc = check_doc(d, e);
 	if (rc != 0)
 		return rc;
-	r.pc = context_new();
+	r.pc = lay_context_new();
 	rc = count_pages(d, r.pc, &r.pages, &r.keep_last, e);
 	if (rc != 0)
 		goto out;
@@ -806,6 +787,7 @@ pdf_date_chinese(const char *ymd, char *out, size_t outsz)
 void
 docs_thread_fonts_release(void)
 {
+	lay_thread_release();
 	pango_cairo_font_map_set_default(NULL);
 	pdfw_thread_release();
 }
@@ -815,6 +797,7 @@ docs_fonts_release(void)
 {
 	void (*fc_fini)(void);
 
+	lay_thread_release();
 	pango_cairo_font_map_set_default(NULL);
 	pdfw_thread_release();
 	/* The cached layouts point at the writer's faces. */

@@ -1055,6 +1055,190 @@ contains(const struct buf *b, const char *needle)
  * anew, for the document that filled the cache and for the next one, whose
  * number, addressee, first paragraph and link differ (the text that is not
  * cached); the next one opens in a PDF reader with all its text. */
+/* The two blocks agree in every line and glyph; where they do not, says
+ * where. */
+static bool
+same_block(const struct lay *a, const struct lay *b, char *why, size_t whysz)
+{
+	const struct pdfw_glyph *ga = LAY_GLYPHS(a), *gb = LAY_GLYPHS(b);
+
+	if (a->nlines != b->nlines) {
+		size_t n = (size_t)snprintf(why, whysz, "lines %u against %u:",
+		    a->nlines, b->nlines);
+
+		for (int k = 0; k < 2; k++) {
+			const struct lay *l = k == 0 ? a : b;
+
+			for (uint32_t i = 0; i < l->nlines && n < whysz; i++)
+				n += (size_t)snprintf(why + n, whysz - n, " %u",
+				    LAY_GLYPHS(l)[LAY_RUNS(l)[LAY_LINES(l)[i]
+				    .run0].g0].start);
+			if (n < whysz)
+				n += (size_t)snprintf(why + n, whysz - n,
+				    k == 0 ? "; against" : "");
+		}
+		return false;
+	}
+	for (uint32_t i = 0; i < a->nlines; i++) {
+		const struct lay_line *la = &LAY_LINES(a)[i];
+		const struct lay_line *lb = &LAY_LINES(b)[i];
+		const struct lay_run *ra = &LAY_RUNS(a)[la->run0];
+		const struct lay_run *rb = &LAY_RUNS(b)[lb->run0];
+		uint32_t na = 0, nb = 0;
+
+		for (uint32_t r = 0; r < la->nruns; r++)
+			na += ra[r].n;
+		for (uint32_t r = 0; r < lb->nruns; r++) {
+			nb += rb[r].n;
+			if (rb[r].face != ra[0].face || rb[r].size != ra[0].size)
+				na = UINT32_MAX;
+		}
+		snprintf(why, whysz, "line %u: x %d y %d width %d height %d "
+		    "baseline %d glyphs %u against x %d y %d width %d height %d "
+		    "baseline %d glyphs %u", i, la->x, la->y, la->width,
+		    la->height, la->baseline, na, lb->x, lb->y, lb->width,
+		    lb->height, lb->baseline, nb);
+		if (la->x != lb->x || la->y != lb->y || la->width != lb->width ||
+		    la->height != lb->height || la->baseline != lb->baseline ||
+		    na != nb)
+			return false;
+	}
+	for (uint32_t i = 0; i < a->nglyphs; i++) {
+		snprintf(why, whysz, "glyph %u: %u width %d x %d y %d bytes "
+		    "%u-%u against %u width %d x %d y %d bytes %u-%u", i,
+		    ga[i].glyph, ga[i].width, ga[i].x_offset, ga[i].y_offset,
+		    ga[i].start, ga[i].end, gb[i].glyph, gb[i].width,
+		    gb[i].x_offset, gb[i].y_offset, gb[i].start, gb[i].end);
+		if (memcmp(&ga[i], &gb[i], sizeof(ga[i])) != 0)
+			return false;
+	}
+	snprintf(why, whysz, "extents %dx%d against %dx%d, lines %u against "
+	    "%u, glyphs %u against %u", a->width, a->height, b->width,
+	    b->height, a->nlines, b->nlines, a->nglyphs, b->nglyphs);
+	if (a->width != b->width || a->height != b->height ||
+	    a->nlines != b->nlines || a->nglyphs != b->nglyphs)
+		return false;
+	return true;
+}
+
+/* Lays text out both ways; the fast path either declines or gives pango's
+ * block. Returns whether it took the text. */
+static bool
+fast_layout_matches(PangoContext *pc, const char *text,
+    const struct lay_params *p)
+{
+	struct lay *slow = lay_block(pc, text, p, false);
+	struct lay *fast = lay_block(pc, text, p, true);
+	char why[512];
+	bool took = fast != NULL;
+
+	if (fast != NULL && !same_block(fast, slow, why, sizeof(why)))
+		fail_msg("pt %g width %g indent %g spacing %g align %d justify "
+		    "%d wrap_char %d [%s]: %s", p->pt, p->width, p->indent,
+		    p->spacing, (int)p->align, p->justify, p->wrap_char, text,
+		    why);
+	free(slow);
+	free(fast);
+	return took;
+}
+
+static void
+fast_layout_is_pangos_layout(void **state)
+{
+	/* The texts of documents: paragraphs, numbers, names, cells. */
+	static const char *const texts[] = {
+		"你于2026年9月29日提出的建设项目环境影响登记表备案申请（申请编号："
+		"11610929016120025J4000111232000202609290095），经审查，申请材料齐"
+		"全、符合法定形式。本机关决定予以备案。",
+		"你于2026年9月29日提出的建设项目环境影响登记表备案申请（申请编号："
+		"11610929016120025J4000111232000202609290094），本机关已于2026年9"
+		"月29日依法受理。经审查，你的申请符合法定条件、标准，根据《中华人民"
+		"共和国行政许可法》第三十八条第一款的规定，决定准予行政许可。",
+		"你（单位）于二〇二六年十二月一日提出的食品经营许可（变更）申请，经"
+		"审查，申请材料齐全、符合法定形式，决定予以受理。",
+		"如对本通知有异议，可自收到本通知之日起六十日内向白河县人民政府申请"
+		"行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
+		"白生许字〔2026〕第0094号", "白河县汉江商贸有限公司：",
+		"http://127.0.0.1:8080/verify/TDKBR363TNP6T7LXGZ2D",
+		"第 1 页  共 2 页", "二〇二六年十一月二十八日", "营业执照复印件",
+		"序号", "材料名称", "1", "原件1份，复印件2份（加盖公章）",
+		"申请人：张三，身份证号：610929199001011234；联系电话：13800000000。",
+		"“一件事一次办”——高效办成一件事！是否？（是）《条例》〔2026〕",
+		"Baihe County Hanjiang Trading Co., Ltd. 白河县汉江商贸有限公司",
+		"，。、；：？！）》」』】〕", "（《「『【〔", "１２３ＡＢＣ　全角",
+		"a", "国", "",
+	};
+	static const double widths[] = { 0, 442.205, 300, 120.5, 61.3, 22 };
+	static const double pts[] = { 15, 11, 9, 22, 6.5 };
+	static const char *const alphabet[] = { "国", "家", "政", "务", "服",
+		"，", "。", "、", "（", "）", "《", "》", "“", "”", "：", "1",
+		"2", "0", "A", "b", "x", "-", "/", ".", " ", "　", "〔", "〕",
+		"—", "！" };
+	PangoContext *pc = lay_context_new();
+	unsigned took = 0, cases = 0;
+	char text[512];
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+			for (size_t k = 0; k < sizeof(pts) / sizeof(pts[0]);
+			    k++) {
+				struct lay_params p = { .pt = pts[k],
+				    .width = widths[w] };
+
+				took += fast_layout_matches(pc, texts[t], &p);
+				p.indent = w > 0 ? 2 * pts[k] : 0;
+				p.justify = w > 0;
+				took += fast_layout_matches(pc, texts[t], &p);
+				p.indent = 0;
+				p.justify = false;
+				p.spacing = 3;
+				p.align = PANGO_ALIGN_CENTER;
+				took += fast_layout_matches(pc, texts[t], &p);
+				p.align = PANGO_ALIGN_LEFT;
+				p.wrap_char = true;
+				took += fast_layout_matches(pc, texts[t], &p);
+				cases += 4;
+			}
+	print_message("fast layout took %u of %u document texts\n", took,
+	    cases);
+	/* Most of what documents hold takes the fast path. */
+	assert_true(took * 10 > cases * 8);
+	took = cases = 0;
+	/* Random mixes of Chinese, punctuation, Latin, digits and spaces. */
+	srandom(16);
+	for (int i = 0; i < 3000; i++) {
+		struct lay_params p = { .pt = pts[i % 5],
+		    .width = 20 + random() % 430, .justify = i % 2 == 0,
+		    .indent = i % 3 == 0 ? 30 : 0, .wrap_char = i % 7 == 0,
+		    .align = i % 5 == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
+		    .spacing = i % 4 == 1 ? 3 : 0 };
+		size_t len = 0, n = 1 + (size_t)random() % 80;
+
+		for (size_t c = 0; c < n; c++) {
+			const char *a = alphabet[(size_t)random() %
+			    (sizeof(alphabet) / sizeof(alphabet[0]))];
+
+			memcpy(text + len, a, strlen(a));
+			len += strlen(a);
+		}
+		text[len] = '\0';
+		took += fast_layout_matches(pc, text, &p);
+		cases++;
+	}
+	/* Text outside the face or the plain ranges goes to pango. */
+	assert_null(lay_block(pc, "café\xcc\x81", &(struct lay_params){
+	    .pt = 15 }, true));
+	assert_null(lay_block(pc, "两行\n文字", &(struct lay_params){
+	    .pt = 15 }, true));
+	assert_null(lay_block(pc, "😀", &(struct lay_params){ .pt = 15 },
+	    true));
+	print_message("fast layout took %u of %u random texts\n", took, cases);
+	assert_true(took * 2 > cases);
+	g_object_unref(pc);
+	lay_thread_release();
+}
+
 static void
 cached_layout_gives_the_same_document(void **state)
 {
@@ -1519,6 +1703,7 @@ main(void)
 		cmocka_unit_test(seal_png_is_drawn),
 		cmocka_unit_test(dates_in_chinese_numerals),
 		cmocka_unit_test(pdf_is_deterministic_text_pdf),
+		cmocka_unit_test(fast_layout_is_pangos_layout),
 		cmocka_unit_test(cached_layout_gives_the_same_document),
 		cmocka_unit_test(pdf_long_document_spans_pages),
 		cmocka_unit_test(pdf_refuses_bad_descriptions),
