@@ -4,7 +4,7 @@
 #   make test   every test: C unit (ASan+UBSan), API on SQLite and PostgreSQL, browser
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo zlib libbrotlienc \
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium openssl cairo pangocairo zlib libdeflate libbrotlienc \
 	xlsxwriter libcurl
 # Libraries only the unit tests link: libqrencode is the reference the QR
 # encoder (src/docs/qr.c) is compared with.

@@ -6,7 +6,7 @@ set -eu
 # libqrencode-dev and zbar-tools serve the unit tests only: the reference QR
 # encoder src/docs/qr.c is compared with, and a QR reader.
 PACKAGES="build-essential pkg-config git ca-certificates
-libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libbrotli-dev
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libdeflate-dev libbrotli-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 fonts-wqy-zenhei postgresql sqlite3 poppler-utils zbar-tools chromium wrk curl strace valgrind cppcheck nginx openssl nodejs npm"
 

@@ -199,12 +199,13 @@ lay_of(PangoLayout *pl, bool faces)
  * positions nothing: shaped, each character is its nominal glyph at its
  * advance. For such text the block is made here with pango's own break
  * rules (pango_get_log_attrs()), its greedy filling of lines and its
- * justification between characters, without the itemizing, font sets and
- * shaping that make most of a layout's cost. Anything else returns NULL and
- * pango lays the text out: a character outside the plain ranges or missing
- * from the face, a line that would end in a space or be justified across
- * one, a break that would insert a hyphen. tests/unit/test_docs.c holds the
- * two to the same blocks on the documents' texts. */
+ * justification (over spaces, else between characters), without the
+ * itemizing, font sets and shaping that make most of a layout's cost.
+ * Anything else returns NULL and pango lays the text out: a character
+ * outside the plain ranges or missing from the face, white space where a
+ * line breaks (pango lets it hang past the end), a break that would insert
+ * a hyphen. tests/unit/test_docs.c holds the two to the same blocks on the
+ * documents' texts and on random mixes. */
 
 #define FAST_MAX_CHARS 2048
 #define FAST_FONTS 8
@@ -336,16 +337,49 @@ fast_break(const int32_t *adv, const PangoLogAttr *la, long s, long n,
 	return e;
 }
 
-/* Spreads the line's remaining width between its characters as pango's
- * justify_clusters() does: half of each gap's share left of a character,
- * half right, none before the first or after the last. */
+/* Spreads the line's remaining width over its spaces in proportion to their
+ * widths, as pango's justify_words() does; false if it has none. */
+static bool
+fast_justify_words(struct pdfw_glyph *g, const PangoLogAttr *la, long n,
+    int32_t remaining)
+{
+	bool hinted = (remaining & (PANGO_SCALE - 1)) == 0;
+	int64_t total = 0, so_far = 0, added = 0;
+
+	for (long i = 0; i < n; i++)
+		if (la[i].is_expandable_space)
+			total += g[i].width;
+	if (total == 0)
+		return false;
+	for (long i = 0; i < n; i++) {
+		int32_t adj;
+
+		if (!la[i].is_expandable_space || g[i].width == 0)
+			continue;
+		so_far += g[i].width;
+		adj = (int32_t)((uint64_t)so_far * (uint64_t)remaining /
+		    (uint64_t)total - (uint64_t)added);
+		if (hinted)
+			adj = PANGO_UNITS_ROUND(adj);
+		g[i].width += adj;
+		added += adj;
+	}
+	return true;
+}
+
+/* Spreads the line's remaining width as pango's justify: over the spaces
+ * if there are any, else between the characters (justify_clusters(): half
+ * of each gap's share left of a character, half right, none before the
+ * first or after the last). */
 static void
-fast_justify(struct pdfw_glyph *g, long n, int32_t remaining)
+fast_justify(struct pdfw_glyph *g, const PangoLogAttr *la, long n,
+    int32_t remaining)
 {
 	bool hinted = (remaining & (PANGO_SCALE - 1)) == 0;
 	int32_t gaps = (int32_t)n - 1, residual = 0, right = 0;
 
-	if (remaining <= 0 || gaps <= 0)
+	if (remaining <= 0 || fast_justify_words(g, la, n, remaining) ||
+	    gaps <= 0)
 		return;
 	for (long i = 0; i < n; i++) {
 		int32_t adj = remaining / gaps + residual, left;
@@ -404,9 +438,8 @@ fast_scan(const struct fast_font *f, const char *text, size_t len,
 }
 
 /* Places line li (chars s to e, natural width w) of the block l: justified
- * when it is not the last, aligned in layout_w; its extents. false where
- * it would be justified across a space. */
-static bool
+ * when it is not the last, aligned in layout_w; its extents. */
+static void
 fast_line(struct lay *l, const struct fast_font *f, const struct fast_text *t,
     const struct lay_params *p, long li, long s, long e, int32_t w,
     int32_t avail, int32_t layout_w, int32_t indent, int32_t y)
@@ -417,10 +450,7 @@ fast_line(struct lay *l, const struct fast_font *f, const struct fast_text *t,
 	int32_t x = 0;
 
 	if (p->justify && e < t->n) {
-		for (long i = s; i < e; i++)
-			if (t->la[i].is_expandable_space)
-				return false;
-		fast_justify(g, e - s, avail - w);
+		fast_justify(g, t->la + s, e - s, avail - w);
 		w = 0;
 		for (long i = 0; i < e - s; i++)
 			w += g[i].width;
@@ -445,7 +475,6 @@ fast_line(struct lay *l, const struct fast_font *f, const struct fast_text *t,
 	run->size = f->size;
 	run->g0 = (uint32_t)s;
 	run->n = (uint32_t)(e - s);
-	return true;
 }
 
 /* The block of text laid out by the fast path, or NULL (see above). */
@@ -512,12 +541,8 @@ lay_fast(PangoContext *pc, const char *text, size_t len,
 	for (long li = 0, s = 0; li < nl; s = ends[li++]) {
 		const struct lay_line *ln = &LAY_LINES(l)[li];
 
-		if (!fast_line(l, f, &t, p, li, s, ends[li], lw[li],
-		    width - (li == 0 ? indent : 0), layout_w, indent, y)) {
-			free(l);
-			l = NULL;
-			goto out;
-		}
+		fast_line(l, f, &t, p, li, s, ends[li], lw[li],
+		    width - (li == 0 ? indent : 0), layout_w, indent, y);
 		if (ln->x < minx)
 			minx = ln->x;
 		if (ln->x + ln->width > maxr)
