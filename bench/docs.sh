@@ -20,7 +20,11 @@
 #   3. paced (SQLite): the same at a steady PACED_RATE (400) lives a second
 #      for PACED_SECS (30) seconds, the load a hall would keep up, not as
 #      fast as the clients can: whether the documents keep up with it
-#      (backlog growth 0, waits of a second or two).
+#      (backlog growth 0, waits of a second or two). PACED_CLIENTS (64)
+#      clients keep the lives in flight: a client has one life at a time,
+#      so n clients cannot start more than n / (a life's latency) a second
+#      whatever the rate asked (16 clients at ~50 ms a life: ~320/s); the
+#      rate, not the clients, is to be the limit.
 #   0. the PDF step alone (bench/pdfrender.c): the same notice rendered
 #      PDF_N (2000) times in one thread, CPU per document.
 # Before the renderer runs, the file system's cost of a new file is printed
@@ -36,6 +40,7 @@ DBS=${*:-sqlite postgresql}
 DRAIN_SECS=${DRAIN_SECS:-300}
 PACED_RATE=${PACED_RATE:-400}  # 3.: window lives a second (0: no run)
 PACED_SECS=${PACED_SECS:-30}
+PACED_CLIENTS=${PACED_CLIENTS:-64}
 WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/onetrip-bench.XXXXXX")
 trap 'server_stop; [ -n "${PGDIR:-}" ] && pg_stop "$PGDIR"; work_remove "$WORK"' EXIT
 gen_build
@@ -104,15 +109,15 @@ drain() {
 	c1=$(cpu_ticks)
 }
 
-# with_renderer LABEL SECONDS: a fresh database served with its jobs takes
-# window lives from CLIENTS clients for SECONDS (at LIVES_RATE a second
-# when that is set), then the backlog drains; prints the line LABEL.
+# with_renderer LABEL SECONDS [CLIENTS]: a fresh database served with its
+# jobs takes window lives from CLIENTS clients for SECONDS (at LIVES_RATE a
+# second when that is set), then the backlog drains; prints the line LABEL.
 with_renderer() {
-	_label=$1 _secs=$2
+	_label=$1 _secs=$2 _clients=${3:-$CLIENTS}
 	new_db "$_label"
 	server_start "$URL" "$VAR" "$BENCH_NOW"
 	c0=$(cpu_ticks)
-	"$LIVES" "$SERVER_URL" window "$CLIENTS" "$_secs" > "$WORK/run.json" &
+	"$LIVES" "$SERVER_URL" window "$_clients" "$_secs" > "$WORK/run.json" &
 	LPID=$!
 	max=0
 	while kill -0 $LPID 2>/dev/null; do
@@ -130,7 +135,7 @@ with_renderer() {
 	docs=$(wc -l < "$WORK/waits.txt")
 	pct() { awk -v q="$1" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int(NR * q + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$WORK/waits.txt"; }
 	printf '%-11s %s: %s window lives/s%s (%s lives in %s s, %s clients, errors %s), %s documents; backlog max %s; drained %s s after the load (%s left); wait action -> sealed p50 %s s, p99 %s s, max %s s; %s ms server CPU per life with its documents; backlog growth during the load %s documents/s (0: the renderer kept up; more: a longer peak waits longer)\n' \
-		"$DBNAME" "$_label" "$1" "${LIVES_RATE:+ of $LIVES_RATE asked}" "$2" "$_secs" "$CLIENTS" "$3" "$docs" "$max" \
+		"$DBNAME" "$_label" "$1" "${LIVES_RATE:+ of $LIVES_RATE asked}" "$2" "$_secs" "$_clients" "$3" "$docs" "$max" \
 		"$(calc "$t1 - $t0")" "$left" "$(pct 0.5)" "$(pct 0.99)" "$(pct 1)" \
 		"$(calc "($c1 - $c0) * 1000 / $TCK / ($2 > 0 ? $2 : 1)" 2)" \
 		"$(calc "$at_end / $_secs" 0)"
@@ -160,7 +165,7 @@ for DBNAME in $DBS; do
 	if [ "$DBNAME" = sqlite ] && [ "$PACED_RATE" != 0 ]; then
 		LIVES_RATE=$PACED_RATE
 		export LIVES_RATE
-		with_renderer paced "$PACED_SECS"
+		with_renderer paced "$PACED_SECS" "$PACED_CLIENTS"
 		unset LIVES_RATE
 	fi
 	[ "$DBNAME" = postgresql ] && { pg_stop "$PGDIR"; PGDIR=; }

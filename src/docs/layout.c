@@ -1,5 +1,5 @@
-/* layout.c - text laid out by pango into flat blocks, and the layout cache
- * (see layout.h). */
+/* layout.c - text laid out into flat blocks, by pango or by the fast path,
+ * and the layout cache (see layout.h). */
 #include "docs/layout.h"
 
 #include <stdatomic.h>
@@ -207,7 +207,7 @@ lay_of(PangoLayout *pl, bool faces)
  * a hyphen. tests/unit/test_docs.c holds the two to the same blocks on the
  * documents' texts and on random mixes. */
 
-#define FAST_MAX_CHARS 2048
+#define FAST_MAX_BYTES 4096 /* longer text goes to pango */
 #define FAST_FONTS 8
 
 struct fast_font {
@@ -496,7 +496,7 @@ lay_fast(PangoContext *pc, const char *text, size_t len,
 	int32_t spacing = (int32_t)(p->spacing * PANGO_SCALE);
 	int32_t layout_w = 0, minx = INT32_MAX, maxr = INT32_MIN;
 
-	if (len == 0 || len > FAST_MAX_CHARS || p->indent < 0 ||
+	if (len == 0 || len > FAST_MAX_BYTES || p->indent < 0 ||
 	    (f = fast_font(pc, p->pt)) == NULL)
 		return NULL;
 	/* Five arrays of len + 1 words: a character takes at least a byte. */

@@ -1,17 +1,17 @@
-/* layout.h - text of the documents laid out by pango, and the layout cache.
+/* layout.h - text of the documents laid out, and the layout cache.
  *
- * Every piece of text is laid out by pango into a struct lay: its lines'
+ * Every piece of text is laid out into a struct lay: its lines'
  * logical extents and baselines and, per line, its runs of glyphs with
  * their faces, in a flat block that refers to its parts by offset, so that
  * it can be copied. Most of a document's text is the same from one
  * document to the next (the title, the organ and date lines, the fixed
  * paragraphs, the table, the captions, the footers): those blocks are kept
- * in the layout cache, and pango lays out only the text that changes. A
+ * in the layout cache, and only the text that changes is laid out. A
  * block is cached the second time it is seen within the TTL (text seen once,
  * such as a document number, does not push out what repeats); the writer
  * draws a cached block and a fresh one alike. Plain text in the documents'
- * face is laid out without pango, the same way (see lay_fast() in
- * layout.c). Units are pango units. */
+ * face is laid out by a fast path that gives pango's block without pango
+ * (lay_fast() in layout.c); the rest by pango. Units are pango units. */
 
 #ifndef ONETRIP_DOCS_LAYOUT_H
 #define ONETRIP_DOCS_LAYOUT_H
