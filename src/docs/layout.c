@@ -2,6 +2,7 @@
  * and the layout cache (see layout.h). */
 #include "docs/layout.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,9 +220,35 @@ struct fast_font {
 	int32_t height, baseline; /* a line's, in pango units */
 };
 
-/* pango keeps a font map per thread; so do these. */
-static _Thread_local struct fast_font fast_fonts[FAST_FONTS];
-static _Thread_local int fast_nfonts;
+/* The faces of one thread (pango keeps a font map per thread), with a
+ * reference on each font: released when the thread ends (the key's
+ * destructor) or its font map goes (lay_thread_release()). */
+struct fast_fonts {
+	int n;
+	struct fast_font f[FAST_FONTS];
+};
+
+static pthread_key_t fonts_key;
+static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
+
+static void
+fast_fonts_free(void *p)
+{
+	struct fast_fonts *ff = p;
+
+	if (ff == NULL)
+		return;
+	for (int i = 0; i < ff->n; i++)
+		if (ff->f[i].pf != NULL)
+			g_object_unref(ff->f[i].pf);
+	free(ff);
+}
+
+static void
+fonts_key_make(void)
+{
+	(void)pthread_key_create(&fonts_key, fast_fonts_free);
+}
 
 /* The face pango picks for Chinese, Latin and digits at pt, with its line
  * metrics as pango measures them; NULL if pango picks more than one. */
@@ -229,6 +256,7 @@ static const struct fast_font *
 fast_font(PangoContext *pc, double pt)
 {
 	const struct lay_params p = { .pt = pt };
+	struct fast_fonts *ff;
 	struct fast_font *f;
 	PangoLayout *pl;
 	PangoLayoutLine *line;
@@ -236,12 +264,18 @@ fast_font(PangoContext *pc, double pt)
 	PangoLayoutIter *it;
 	PangoFont *pf = NULL;
 
-	for (int i = 0; i < fast_nfonts; i++)
-		if (fast_fonts[i].pt == pt)
-			return fast_fonts[i].pf != NULL ? &fast_fonts[i] : NULL;
-	if (fast_nfonts == FAST_FONTS)
+	pthread_once(&fonts_once, fonts_key_make);
+	ff = pthread_getspecific(fonts_key);
+	if (ff == NULL) {
+		ff = xcalloc(1, sizeof(*ff));
+		(void)pthread_setspecific(fonts_key, ff);
+	}
+	for (int i = 0; i < ff->n; i++)
+		if (ff->f[i].pt == pt)
+			return ff->f[i].pf != NULL ? &ff->f[i] : NULL;
+	if (ff->n == FAST_FONTS)
 		return NULL;
-	f = &fast_fonts[fast_nfonts++];
+	f = &ff->f[ff->n++];
 	memset(f, 0, sizeof(*f));
 	f->pt = pt;
 	pl = layout_new(pc, "国A1", &p);
@@ -274,10 +308,9 @@ fast_font(PangoContext *pc, double pt)
 void
 lay_thread_release(void)
 {
-	for (int i = 0; i < fast_nfonts; i++)
-		if (fast_fonts[i].pf != NULL)
-			g_object_unref(fast_fonts[i].pf);
-	fast_nfonts = 0;
+	pthread_once(&fonts_once, fonts_key_make);
+	fast_fonts_free(pthread_getspecific(fonts_key));
+	(void)pthread_setspecific(fonts_key, NULL);
 }
 
 /* Characters that pango shapes one to one with the face and gives no font
