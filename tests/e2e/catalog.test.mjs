@@ -37,8 +37,9 @@ async function guideSearch(page, words) {
   await page.locator('[data-test=guide-search]').fill(words);
   await page.locator('[data-test=guide-search-btn]').click();
   await page.waitForURL((u) => new URL(u).searchParams.get('q') === words);
-  await page.locator('[data-test=guide-results]').waitFor();
-  // Wait for the answer of this search (the list shows a count when done).
+  // Wait for the answer of this search: the previous list stays on screen
+  // (with its count) until the new one comes.
+  await page.locator(`[data-test=guide-results][data-q="${words}"][aria-busy=false]`).waitFor();
   await page.locator('[data-test=guide-count]').waitFor();
 }
 
