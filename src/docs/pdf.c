@@ -797,9 +797,7 @@ docs_fonts_release(void)
 {
 	void (*fc_fini)(void);
 
-	lay_thread_release();
-	pango_cairo_font_map_set_default(NULL);
-	pdfw_thread_release();
+	docs_thread_fonts_release();
 	/* The cached layouts point at the writer's faces. */
 	pdf_layout_cache_clear();
 	pdfw_caches_release();
